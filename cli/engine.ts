@@ -1,0 +1,139 @@
+/**
+ * The offline engine: runs the Pulumi program (index.ts) in-process under the SDK's mocks and records every
+ * resource it declares. No credentials, no CLI, nothing created. As in a real `pulumi preview`, what only the
+ * cloud can know (ids, endpoints, project numbers) stays unknown.
+ */
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+
+/** Pulumi's marker for a value not known during preview (also what `pulumi preview --json` prints). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** Pulumi's signature key and value of a secret, as `pulumi stack export` writes them. */
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** One declared resource, as `preview --json` prints it. */
+export interface PlannedResource {
+    urn: string;
+    type: string;
+    name: string;
+    /** URN of the parent resource, if any. */
+    parent?: string;
+    /** false for component resources (and the stack). */
+    custom: boolean;
+    inputs: Record<string, unknown>;
+}
+
+export interface Plan {
+    stack: string;
+    resources: PlannedResource[];
+    outputs: Record<string, unknown>;
+}
+
+// Internal SDK modules: the mock monitor does not pass parent URNs to `newResource`, so the engine watches
+// the monitor's own registerResource calls, and waits for the SDK's RPC queue to drain.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const settings = require("@pulumi/pulumi/runtime/settings") as {
+    getMonitor(): MonitorLike;
+    waitForRPCs(): Promise<void>;
+};
+const rpc = require("@pulumi/pulumi/runtime/rpc") as {
+    deserializeProperties(struct: unknown, keepUnknowns?: boolean): Record<string, unknown>;
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getCustom(): boolean;
+    getObject(): unknown;
+}
+interface MonitorLike {
+    registerResource(req: RegisterRequest, callback: (err: unknown, res: unknown) => void): Promise<void>;
+    newUrn(parent: string, type: string, name: string): string;
+}
+
+/** Makes a recorded value plain JSON: unknowns become the sentinel, secrets the exported wrapper. */
+export function plainValue(value: unknown): unknown {
+    if (pulumi.Output.isInstance(value)) return UNKNOWN;
+    if (value === null || typeof value !== "object") return value;
+    if ((value as { __pulumiUnknown?: boolean }).__pulumiUnknown === true) return UNKNOWN;
+    if (Array.isArray(value)) return value.map(plainValue);
+    const obj = value as Record<string, unknown>;
+    if (obj[SECRET_SIG_KEY] === SECRET_SIG) {
+        return { [SECRET_SIG_KEY]: SECRET_SIG, ciphertext: "[secret]" };
+    }
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(obj)) if (v !== undefined) out[k] = plainValue(v);
+    return out;
+}
+
+/** Pulumi config as the CLI hands it to a program: strings as they are, anything else as JSON. */
+export function toPulumiConfig(config: Record<string, unknown>): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [key, value] of Object.entries(config)) {
+        out[key] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    return out;
+}
+
+/** The fields the program reads from invokes, unknown offline as in a preview without credentials. */
+const OFFLINE_INVOKE_RESULTS: Record<string, Record<string, unknown>> = {
+    "gcp:organizations/getProject:getProject": { number: UNKNOWN },
+};
+
+const PROGRAM = path.resolve(__dirname, "..", "index.ts");
+
+/**
+ * Runs index.ts for a stack with the given config (`{"nativemesh:cloud": "gke", ...}`, values as in the
+ * stack file) and returns every resource it declared.
+ */
+export async function planStack(stack: string, config: Record<string, unknown>): Promise<Plan> {
+    const resources: PlannedResource[] = [];
+    await pulumi.runtime.setMocks(
+        {
+            // Preview state: the inputs. Outputs the provider would compute stay unknown.
+            newResource: (args) => ({ id: undefined, state: args.inputs }),
+            // Invokes cannot be answered offline: what the program reads of them stays unknown.
+            call: (args) => OFFLINE_INVOKE_RESULTS[args.token] ?? {},
+        },
+        "nativemesh",
+        stack,
+        true,
+    );
+    pulumi.runtime.setAllConfig(toPulumiConfig(config));
+    const monitor = settings.getMonitor();
+    // URNs as the engine writes them: the type part chains every ancestor's type (the mock keeps only one).
+    monitor.newUrn = (parent, type, name) => {
+        const qualified = parent ? `${parent.split("::")[2]}$${type}` : type;
+        return `urn:pulumi:${stack}::nativemesh::${qualified}::${name}`;
+    };
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, callback) => {
+        const parent = req.getParent();
+        resources.push({
+            urn: monitor.newUrn(parent, req.getType(), req.getName()),
+            type: req.getType(),
+            name: req.getName(),
+            parent: parent || undefined,
+            custom: req.getCustom(),
+            inputs: plainValue(rpc.deserializeProperties(req.getObject(), true)) as Record<string, unknown>,
+        });
+        return register(req, callback);
+    };
+    // The program reads its config when loaded: load it afresh for every plan.
+    delete require.cache[require.resolve(PROGRAM)];
+    let exported: Record<string, unknown> = {};
+    await pulumi.runtime.runInPulumiStack(async () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        exported = require(PROGRAM) as Record<string, unknown>;
+        return exported;
+    });
+    await settings.waitForRPCs();
+    const outputs: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(exported)) {
+        outputs[key] = pulumi.Output.isInstance(value) ? UNKNOWN : plainValue(value);
+    }
+    return { stack, resources, outputs };
+}

@@ -1,0 +1,40 @@
+/**
+ * The `nativemesh` command: `preview` and `audit`. Each subcommand is loaded only when asked for, so that
+ * `audit` never loads the Pulumi SDK. Errors of use are one line on stderr with exit code 2, no stack trace
+ * (set NATIVEMESH_DEBUG=1 to see one for an internal error).
+ */
+import type { Io } from "./preview";
+
+const USAGE = "usage: nativemesh preview [--stack NAME | --config FILE] [--json] [--out DIR] | nativemesh audit --state FILE [--json] [--policy-config FILE]";
+
+async function run(argv: string[], io: Io): Promise<number> {
+    const [command, ...rest] = argv;
+    switch (command) {
+        case "preview":
+            return (await import("./preview")).runPreview(rest, io);
+        case "audit":
+            return (await import("./audit")).runAudit(rest, io);
+        default:
+            io.stderr.write(`nativemesh: unknown command '${command ?? ""}'; ${USAGE}\n`);
+            return 2;
+    }
+}
+
+function isUsageError(err: unknown): err is Error {
+    return err instanceof Error && (err.name === "UsageError" || err.name === "ConfigError" || err.name === "RunError");
+}
+
+run(process.argv.slice(2), process)
+    .then((code) => {
+        process.exitCode = code;
+    })
+    .catch((err: unknown) => {
+        if (isUsageError(err)) {
+            process.stderr.write(`nativemesh: ${err.message}\n`);
+            process.exitCode = 2;
+            return;
+        }
+        process.stderr.write(`nativemesh: internal error: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}\n`);
+        if (process.env.NATIVEMESH_DEBUG) process.stderr.write(`${(err as Error).stack ?? ""}\n`);
+        process.exitCode = 1;
+    });

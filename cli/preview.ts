@@ -1,0 +1,82 @@
+/**
+ * `nativemesh preview [--stack NAME | --config FILE] [--json] [--out DIR] [--policy-config FILE]`:
+ * the plan of a stack, offline, and the policy pack's verdict on it.
+ */
+import { parseArgs } from "node:util";
+import { evaluatePolicies, type StackResource, type Violation } from "../policy/evaluate";
+import { planStack, type PlannedResource } from "./engine";
+import { formatTree, writePlanFiles } from "./planOutput";
+import { formatReport } from "./report";
+import { loadStackFile, UsageError } from "./stackFile";
+import { readPolicyConfig } from "./policyConfig";
+
+export interface Io {
+    stdout: { write(text: string): unknown };
+    stderr: { write(text: string): unknown };
+}
+
+/** What the rules see of a plan: custom resources, without providers. */
+export function policyResources(resources: PlannedResource[]): StackResource[] {
+    return resources
+        .filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"))
+        .map((r) => ({ urn: r.urn, type: r.type, name: r.name, props: r.inputs }));
+}
+
+function parse(argv: string[]) {
+    try {
+        return parseArgs({
+            args: argv,
+            options: {
+                stack: { type: "string" },
+                config: { type: "string" },
+                json: { type: "boolean", default: false },
+                out: { type: "string" },
+                "policy-config": { type: "string" },
+            },
+            strict: true,
+            allowPositionals: false,
+        }).values;
+    } catch (err) {
+        throw new UsageError(
+            `${(err as Error).message.split("\n")[0]}; usage: preview [--stack NAME | --config FILE] [--json] [--out DIR] [--policy-config FILE]`,
+        );
+    }
+}
+
+/** Runs the preview; returns the exit code (0 clean, 1 a mandatory violation, 2 bad input). */
+export async function runPreview(argv: string[], io: Io): Promise<number> {
+    let resources: PlannedResource[];
+    const opts = parse(argv);
+    if (opts.stack !== undefined && opts.config !== undefined) {
+        throw new UsageError("give --stack NAME or --config FILE, not both");
+    }
+    const policyConfig = opts["policy-config"] === undefined ? undefined : readPolicyConfig(opts["policy-config"]);
+    const loaded = loadStackFile({ stack: opts.stack, config: opts.config });
+    const stack = loaded.stack;
+    io.stderr.write(`Previewing stack ${stack} (${loaded.file}) offline, under Pulumi's mocks: nothing is created.\n`);
+    // The SDK and the program may log; stdout stays for the plan (and for exactly one JSON object).
+    const log = console.log;
+    console.log = console.error;
+    try {
+        resources = (await planStack(stack, loaded.config)).resources;
+    } finally {
+        console.log = log;
+    }
+    const violations: Violation[] = evaluatePolicies(policyResources(resources), policyConfig);
+    if (opts.out !== undefined) {
+        const written = writePlanFiles(opts.out, resources);
+        io.stderr.write(`Wrote ${written.length} files under ${opts.out}\n`);
+    }
+    if (opts.json) {
+        const json = {
+            stack,
+            resources: resources.map(({ urn, type, name, parent, inputs }) => ({ urn, type, name, parent, inputs })),
+            violations,
+        };
+        io.stdout.write(JSON.stringify(json, null, 2) + "\n");
+    } else {
+        io.stdout.write(formatTree(resources) + "\n\n");
+        io.stdout.write(formatReport(violations, policyResources(resources).length) + "\n");
+    }
+    return violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0;
+}

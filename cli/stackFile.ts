@@ -1,0 +1,87 @@
+/**
+ * Finding and reading a stack configuration file (`stacks/Pulumi.<stack>.yaml` or any file given), and
+ * validating its `nativemesh:` section. Every failure is a UsageError: one line, exit code 2.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { ConfigError, EnvironmentSpec, namespaceConfig, validateConfig } from "../components/config";
+
+/** A problem with what the user asked for: printed as one line, exit code 2. */
+export class UsageError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "UsageError";
+    }
+}
+
+export const PROJECT_ROOT = path.resolve(__dirname, "..");
+export const STACKS_DIR = path.join(PROJECT_ROOT, "stacks");
+
+/** Stack names that have a file under stacks/. */
+export function shippedStacks(): string[] {
+    return fs
+        .readdirSync(STACKS_DIR)
+        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+        .filter((s): s is string => s !== undefined)
+        .sort();
+}
+
+export interface StackFile {
+    /** Stack name: given, or the file's `Pulumi.<name>.yaml` part, or the file's base name. */
+    stack: string;
+    /** The file as the user would name it. */
+    file: string;
+    /** The whole `config:` map, every namespace. */
+    config: Record<string, unknown>;
+    spec: EnvironmentSpec;
+}
+
+/** Resolves `--stack NAME` or `--config FILE` to a file, reads and validates it. */
+export function loadStackFile(opts: { stack?: string; config?: string }): StackFile {
+    let file: string;
+    let stack: string;
+    if (opts.config !== undefined) {
+        file = opts.config;
+        const base = path.basename(file);
+        stack = opts.stack ?? /^Pulumi\.(.+)\.ya?ml$/.exec(base)?.[1] ?? base.replace(/\.ya?ml$/, "");
+    } else {
+        stack = opts.stack ?? "dev";
+        file = path.relative(process.cwd(), path.join(STACKS_DIR, `Pulumi.${stack}.yaml`)) || ".";
+        if (!fs.existsSync(path.join(STACKS_DIR, `Pulumi.${stack}.yaml`))) {
+            throw new UsageError(`unknown stack '${stack}': stacks/ has ${shippedStacks().join(", ")}; or pass --config FILE`);
+        }
+    }
+    const config = readConfigMap(file);
+    try {
+        return { stack, file, config, spec: validateConfig(namespaceConfig(config)) };
+    } catch (err) {
+        if (err instanceof ConfigError) throw new UsageError(`${file}: ${err.message}`);
+        throw err;
+    }
+}
+
+function readConfigMap(file: string): Record<string, unknown> {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        throw new UsageError(`${file}: cannot read the file (${code === "ENOENT" ? "no such file" : code ?? "error"})`);
+    }
+    let doc: unknown;
+    try {
+        doc = parse(text);
+    } catch (err) {
+        const first = (err as Error).message.split("\n")[0];
+        throw new UsageError(`${file}: not valid YAML: ${first}`);
+    }
+    if (doc === null || doc === undefined || typeof doc !== "object" || Array.isArray(doc)) {
+        throw new UsageError(`${file}: expected a Pulumi stack file, a mapping with a 'config:' key`);
+    }
+    const config = (doc as Record<string, unknown>).config;
+    if (config === null || typeof config !== "object" || Array.isArray(config)) {
+        throw new UsageError(`${file}: 'config' must be a mapping of 'nativemesh:<key>' entries`);
+    }
+    return config as Record<string, unknown>;
+}

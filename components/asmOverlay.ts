@@ -1,0 +1,89 @@
+/**
+ * Pure rendering of what an asmcli install needs: the IstioOperator overlay and the shell script that runs
+ * `asmcli install` with it. No Pulumi here, so both are tested as plain strings.
+ */
+import { createHash } from "node:crypto";
+import { stringify } from "yaml";
+import { nativeSidecarEnv } from "./istioValues";
+
+/**
+ * The overlay for `asmcli install --custom_overlay`. The seed's overlay, corrected: the env value is the
+ * string "true" and sits at `spec.values.pilot.env` (FACTS.md, "Google: self-managed ASM with asmcli").
+ * asmcli sets the revision itself from `--revision_name`, so the overlay does not.
+ */
+export function renderAsmOverlay(version: string, nativeSidecars: boolean): string {
+    const env = nativeSidecarEnv(version, nativeSidecars);
+    const overlay = {
+        apiVersion: "install.istio.io/v1alpha1",
+        kind: "IstioOperator",
+        spec: env === undefined ? {} : { values: { pilot: { env: { ENABLE_NATIVE_SIDECARS: env } } } },
+    };
+    return stringify(overlay);
+}
+
+/** sha256 of a text, used as a Command trigger so a changed overlay re-runs the install. */
+export function sha256(text: string): string {
+    return createHash("sha256").update(text).digest("hex");
+}
+
+/** Where asmcli finds the cluster: by GKE coordinates, or by kubeconfig and context. */
+export type AsmTarget =
+    | { kind: "gke"; project: string; clusterName: string; location: string }
+    | { kind: "kubeconfig"; kubeconfig: string; context?: string };
+
+export interface AsmcliScriptOptions {
+    /** Path of the asmcli script. */
+    asmcli: string;
+    /** ASM release the script must be, e.g. 1.19.10-asm.26. */
+    version: string;
+    revision: string;
+    revisionTags: string[];
+    ca: string;
+    fleetId?: string;
+    outputDir: string;
+    enableAll: boolean;
+    options: string[];
+    target: AsmTarget;
+}
+
+/** Single-quotes a word for POSIX sh. */
+export function shellQuote(word: string): string {
+    return /^[A-Za-z0-9_./:=@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The install script run by the `command:local:Command`. The overlay arrives in $NATIVEMESH_OVERLAY and is
+ * written to a file for `--custom_overlay`. The script refuses an asmcli of another release (asmcli installs
+ * the release it was built for), never passes `--managed` (deprecated, and managed control planes cannot
+ * set istiod's env), and sets revision tags with the istioctl asmcli leaves in its output directory.
+ */
+export function asmcliInstallScript(o: AsmcliScriptOptions): string {
+    const q = shellQuote;
+    const where =
+        o.target.kind === "gke"
+            ? [`--project_id ${q(o.target.project)}`, `--cluster_name ${q(o.target.clusterName)}`, `--cluster_location ${q(o.target.location)}`]
+            : [`--kubeconfig ${q(o.target.kubeconfig)}`, ...(o.target.context ? [`--context ${q(o.target.context)}`] : [])];
+    const flags = [
+        ...where,
+        ...(o.fleetId ? [`--fleet_id ${q(o.fleetId)}`] : []),
+        `--ca ${q(o.ca)}`,
+        `--output_dir ${q(o.outputDir)}`,
+        `--custom_overlay "$overlay"`,
+        `--revision_name ${q(o.revision)}`,
+        ...(o.enableAll ? ["--enable_all"] : ["--enable_cluster_roles", "--enable_cluster_labels"]),
+        ...o.options.map((opt) => `--option ${q(opt)}`),
+    ];
+    const lines = [
+        "set -eu",
+        `installed="$(${q(o.asmcli)} --version 2>/dev/null || true)"`,
+        `case "$installed" in ${q(o.version)}*) ;; *) echo "nativemesh: ${o.asmcli} is '$installed', not ${o.version}: use the asmcli of that release" >&2; exit 1;; esac`,
+        `mkdir -p ${q(o.outputDir)}`,
+        `overlay=${q(o.outputDir)}/nativemesh-overlay.yaml`,
+        `printf '%s\\n' "$NATIVEMESH_OVERLAY" > "$overlay"`,
+        `${q(o.asmcli)} install \\\n  ${flags.join(" \\\n  ")}`,
+    ];
+    for (const tag of o.revisionTags) {
+        lines.push(`${q(o.outputDir)}/istio-*/bin/istioctl tag set ${q(tag)} --revision ${q(o.revision)} --overwrite`);
+    }
+    return lines.join("\n") + "\n";
+}

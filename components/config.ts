@@ -1,0 +1,385 @@
+/**
+ * The stack configuration schema (everything under the `nativemesh:` namespace) and its validation.
+ *
+ * Pure: no Pulumi import, so the offline preview can validate a stack file and stop with exit code 2
+ * before the Pulumi program declares anything.
+ */
+import { z } from "zod";
+import { ackConfigSchema, alibabaMeshConfigSchema } from "./ackConfig";
+import { FormanceValueError } from "./formance";
+import { formanceSettingsFor, settingsSpec } from "./formanceSpec";
+import { isDns1123Label, parseVersion, revisionFromVersion } from "./versions";
+
+/** The config namespace: keys are written `nativemesh:<key>` in `Pulumi.<stack>.yaml`. */
+export const CONFIG_NAMESPACE = "nativemesh";
+
+/** Istio's Helm chart repository (FACTS.md, "Istio: installing it"). */
+export const ISTIO_CHART_REPOSITORY = "https://istio-release.storage.googleapis.com/charts";
+
+/** The revision Google gives a managed control plane (FACTS.md); only `method: managed` produces it. */
+export const MANAGED_REVISION = "asm-managed";
+
+const dns1123Label = (what: string) =>
+    z.string().refine(isDns1123Label, {
+        message: `${what} must be a DNS-1123 label (lowercase letters, digits and '-', at most 63, no '.')`,
+    });
+
+const parseableVersion = (what: string) =>
+    z.string().refine((text) => parseVersion(text) !== undefined, {
+        message: `${what} must be a version such as 1.33.5-gke.1308000, 1.28.1 or 1.19.10-asm.26`,
+    });
+
+const cidr = z
+    .string()
+    .regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, { message: "must be an IPv4 CIDR such as 10.0.0.0/16" });
+
+/** Label and annotation maps: string keys to string values (Kubernetes rejects anything else). */
+const stringMap = z.record(z.string(), z.string());
+
+const gkeNodePoolSchema = z
+    .strictObject({
+        /** Node pool name. */
+        name: dns1123Label("name"),
+        machineType: z.string().default("e2-standard-4"),
+        minNodes: z.number().int().min(0).default(1),
+        maxNodes: z.number().int().min(1).default(3),
+        diskSizeGb: z.number().int().min(10).default(100),
+        spot: z.boolean().default(false),
+        /** Node version; defaults to the cluster's `kubernetesVersion`. */
+        version: parseableVersion("version").optional(),
+    })
+    .refine((pool) => pool.minNodes <= pool.maxNodes, {
+        message: "minNodes must not exceed maxNodes",
+        path: ["minNodes"],
+    });
+
+const gkeConfigSchema = z
+    .strictObject({
+        project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, {
+            message: "must be a GCP project id (6-30 lowercase letters, digits, '-')",
+        }),
+        location: z.string().min(1, { message: "must be a GCP region or zone such as europe-west1" }),
+        clusterName: z.string().regex(/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/, {
+            message: "must be a GKE cluster name (lowercase, starts with a letter, at most 40 characters)",
+        }),
+        kubernetesVersion: parseableVersion("kubernetesVersion"),
+        releaseChannel: z.enum(["RAPID", "REGULAR", "STABLE", "EXTENDED", "UNSPECIFIED"]).default("REGULAR"),
+        nodePools: z.array(gkeNodePoolSchema).min(1, { message: "needs at least one node pool" }),
+        workloadIdentity: z.boolean().default(true),
+        privateNodes: z.boolean().default(false),
+        /** Control-plane range for private nodes; a /28 (GKE's requirement for private clusters). */
+        masterIpv4CidrBlock: cidr.default("172.16.0.0/28"),
+        authorizedNetworks: z
+            .array(z.strictObject({ cidrBlock: cidr, displayName: z.string().optional() }))
+            .default([]),
+        network: z.string().optional(),
+        subnetwork: z.string().optional(),
+        deletionProtection: z.boolean().default(false),
+    });
+
+const existingClusterSchema = z.strictObject({
+    /** A kubeconfig file path or its contents, as the Kubernetes provider's `kubeconfig` accepts. */
+    kubeconfig: z.string().min(1, { message: "must be a kubeconfig path or contents" }),
+    context: z.string().optional(),
+    /** For `method: asmcli` on an existing GKE cluster: asmcli still needs the project. */
+    project: z.string().optional(),
+});
+
+const asmcliSchema = z.strictObject({
+    /** The asmcli script; its own version must equal `mesh.version` (the install checks it). */
+    path: z.string().default("asmcli"),
+    ca: z.enum(["mesh_ca", "citadel", "gcp_cas", "managed_cas"]).default("mesh_ca"),
+    fleetId: z.string().optional(),
+    outputDir: z.string().default("asm-out"),
+    /** `--enable_all` lets asmcli enable APIs, roles, labels and fleet registration itself. */
+    enableAll: z.boolean().default(true),
+    /** Extra `--option` values (asmcli's packaged overlays), passed through. */
+    options: z.array(z.string()).default([]),
+});
+
+const meshSchema = z.strictObject({
+    /** `managed` is accepted only so the policy pack can refuse it with its own message. */
+    method: z.enum(["helm", "asmcli", "alibaba-asm", "managed"]),
+    version: parseableVersion("version"),
+    revision: dns1123Label("revision").optional(),
+    nativeSidecars: z.boolean().default(true),
+    revisionTags: z.array(dns1123Label("revision tag")).default([]),
+    /** Make this revision the default one (base chart's `defaultRevision`), Helm only. */
+    defaultRevision: z.boolean().default(false),
+    chartRepository: z.string().url().default(ISTIO_CHART_REPOSITORY),
+    namespace: dns1123Label("namespace").default("istio-system"),
+    /** Extra istiod values merged under ours (ours win for revision, revisionTags and the native switch). */
+    istiodValues: z.record(z.string(), z.unknown()).default({}),
+    asmcli: asmcliSchema.prefault({}),
+    alibaba: alibabaMeshConfigSchema.optional(),
+});
+
+const namespaceSchema = z.strictObject({
+    name: dns1123Label("name"),
+    /** Label `istio.io/rev` with this revision tag instead of the revision itself. */
+    revisionTag: dns1123Label("revisionTag").optional(),
+    labels: stringMap.default({}),
+    annotations: stringMap.default({}),
+    /** Pod-template annotations for this namespace's Formance stack (Settings scoped to it). */
+    podTemplateAnnotations: stringMap.default({}),
+});
+
+const formanceSchema = z.strictObject({
+    /** Formance stack names the Settings apply to; `*` is the operator's wildcard (FACTS.md). */
+    stacks: z.array(z.string().min(1)).min(1, { message: "must list at least one stack" }).default(["*"]),
+    /** Write `namespace.labels: istio.io/rev=<revision or tag>` for namespaces the operator creates. */
+    namespaceLabel: z.boolean().default(true),
+    /** Revision tag to label Formance namespaces with, instead of the revision. */
+    namespaceRevisionTag: dns1123Label("namespaceRevisionTag").optional(),
+    /** `services.<service>.annotations`, e.g. `gateway: {"cloud.google.com/neg": '{"ingress":true}'}`. */
+    serviceAnnotations: z.record(z.string(), stringMap).default({}),
+    /** `deployments.<deployment>.spec.template.annotations`. */
+    deploymentAnnotations: z.record(z.string(), stringMap).default({}),
+    /** `jobs.<owner-kind>.spec.template.annotations`. */
+    jobAnnotations: z.record(z.string(), stringMap).default({}),
+});
+
+const canarySchema = z.strictObject({
+    enabled: z.boolean().default(true),
+    namespace: dns1123Label("namespace").default("nativemesh-canary"),
+    /** Bound on the whole canary (Job activeDeadlineSeconds and Pulumi's wait); 30 s to 1 h. */
+    timeoutSeconds: z.number().int().min(30).max(3600).default(300),
+    image: z.string().min(1).default("curlimages/curl:8.11.1"),
+    /** What the init container must reach through the mesh; anonymous /readyz exists on every cluster. */
+    probeUrl: z.string().url().default("https://kubernetes.default.svc/readyz"),
+});
+
+const rootSchema = z
+    .strictObject({
+        cloud: z.enum(["gke", "ack", "existing"]),
+        gke: gkeConfigSchema.optional(),
+        ack: ackConfigSchema.optional(),
+        existing: existingClusterSchema.optional(),
+        mesh: meshSchema,
+        namespaces: z.array(namespaceSchema).default([]),
+        formance: formanceSchema.optional(),
+        canary: canarySchema.prefault({}),
+    })
+    .superRefine(checkCrossFieldRules);
+
+export type RawEnvironmentConfig = z.input<typeof rootSchema>;
+type ParsedConfig = z.output<typeof rootSchema>;
+export type GkeConfig = z.output<typeof gkeConfigSchema>;
+export type ExistingClusterConfig = z.output<typeof existingClusterSchema>;
+export type MeshConfig = z.output<typeof meshSchema>;
+export type NamespaceConfig = z.output<typeof namespaceSchema>;
+export type FormanceConfig = z.output<typeof formanceSchema>;
+export type CanaryConfig = z.output<typeof canarySchema>;
+
+/** The validated, typed environment: what MeshEnvironment builds. */
+export interface EnvironmentSpec extends ParsedConfig {
+    /** The control-plane revision namespaces select (derived from the version when not given). */
+    revision: string;
+}
+
+/** A configuration problem; its message is one line naming the key, the value and what is allowed. */
+export class ConfigError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "ConfigError";
+    }
+}
+
+function checkCrossFieldRules(cfg: ParsedConfig, ctx: z.RefinementCtx): void {
+    const need = (section: "gke" | "ack" | "existing") => {
+        if (cfg.cloud === section && cfg[section] === undefined) {
+            ctx.addIssue({ code: "custom", path: [section], message: `is required when cloud is ${section}` });
+        }
+    };
+    need("gke");
+    need("ack");
+    need("existing");
+    for (const other of ["gke", "ack", "existing"] as const) {
+        if (other !== cfg.cloud && cfg[other] !== undefined) {
+            ctx.addIssue({ code: "custom", path: [other], message: `is only allowed when cloud is ${other}` });
+        }
+    }
+    const { mesh } = cfg;
+    if (mesh.method === "asmcli") {
+        if (!/-asm\.\d+$/.test(mesh.version)) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["mesh", "version"],
+                message: "for asmcli must be an ASM release MAJOR.MINOR.POINT-asm.REV such as 1.19.10-asm.26",
+            });
+        }
+        if (cfg.cloud === "ack") {
+            ctx.addIssue({ code: "custom", path: ["mesh", "method"], message: "asmcli installs on GKE only; use helm or alibaba-asm on ack" });
+        }
+    }
+    if (mesh.method === "alibaba-asm" && cfg.cloud !== "ack") {
+        ctx.addIssue({ code: "custom", path: ["mesh", "method"], message: "alibaba-asm needs cloud: ack" });
+    }
+    if (mesh.method === "managed" && cfg.cloud !== "gke") {
+        ctx.addIssue({ code: "custom", path: ["mesh", "method"], message: "managed (Cloud Service Mesh) exists on GKE only" });
+    }
+    if (mesh.alibaba !== undefined && mesh.method !== "alibaba-asm") {
+        ctx.addIssue({ code: "custom", path: ["mesh", "alibaba"], message: "is only allowed with method alibaba-asm" });
+    }
+    if (mesh.defaultRevision && mesh.method !== "helm") {
+        ctx.addIssue({ code: "custom", path: ["mesh", "defaultRevision"], message: "is a Helm base-chart value: only with method helm" });
+    }
+    const tags = new Set(mesh.revisionTags);
+    const checkTag = (tag: string | undefined, path: (string | number)[]) => {
+        if (tag !== undefined && !tags.has(tag)) {
+            ctx.addIssue({
+                code: "custom",
+                path,
+                message: `'${tag}' is not one of mesh.revisionTags [${mesh.revisionTags.join(", ")}]`,
+            });
+        }
+    };
+    const seen = new Set<string>();
+    cfg.namespaces.forEach((ns, i) => {
+        checkTag(ns.revisionTag, ["namespaces", i, "revisionTag"]);
+        if (seen.has(ns.name)) {
+            ctx.addIssue({ code: "custom", path: ["namespaces", i, "name"], message: `'${ns.name}' is listed twice` });
+        }
+        seen.add(ns.name);
+        for (const key of ["istio-injection", "istio.io/rev"]) {
+            if (key in ns.labels) {
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["namespaces", i, "labels", key],
+                    message: `is set by nativemesh from the revision (use revisionTag to pick a tag); istio-injection would override istio.io/rev`,
+                });
+            }
+        }
+        if (Object.keys(ns.podTemplateAnnotations).length > 0 && cfg.formance === undefined) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["namespaces", i, "podTemplateAnnotations"],
+                message: "is applied through Formance Settings: add a nativemesh:formance section",
+            });
+        }
+    });
+    if (cfg.canary.enabled && seen.has(cfg.canary.namespace)) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["canary", "namespace"],
+            message: `'${cfg.canary.namespace}' is also a meshed namespace; the canary gets a namespace of its own`,
+        });
+    }
+    if (cfg.formance !== undefined) {
+        checkTag(cfg.formance.namespaceRevisionTag, ["formance", "namespaceRevisionTag"]);
+    }
+}
+
+/** Derives the revision namespaces must select: the given one, or the one each install method names. */
+export function revisionFor(mesh: MeshConfig): string {
+    if (mesh.revision !== undefined) return mesh.revision;
+    switch (mesh.method) {
+        case "helm":
+            return revisionFromVersion(mesh.version, "helm");
+        case "asmcli":
+            return revisionFromVersion(mesh.version, "asmcli");
+        case "managed":
+            return MANAGED_REVISION;
+        case "alibaba-asm":
+            // Alibaba ASM injects by namespace label without a revision of ours; see components/alibabaMesh.ts.
+            return "default";
+    }
+}
+
+/** Renders a zod issue path as the user wrote it: `nativemesh:gke.nodePools[0].machineType`. */
+export function configKey(path: ReadonlyArray<PropertyKey>): string {
+    let key = CONFIG_NAMESPACE;
+    path.forEach((part, i) => {
+        if (typeof part === "number") key += `[${part}]`;
+        else key += i === 0 ? `:${String(part)}` : `.${String(part)}`;
+    });
+    return key;
+}
+
+function valueAt(raw: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+    let cur: unknown = raw;
+    for (const part of path) {
+        if (cur === null || typeof cur !== "object") return undefined;
+        cur = (cur as Record<PropertyKey, unknown>)[part];
+    }
+    return cur;
+}
+
+function describeValue(value: unknown): string {
+    if (value === undefined) return "";
+    const text = JSON.stringify(value);
+    if (text === undefined) return "";
+    return ` (got ${text.length > 60 ? text.slice(0, 57) + "..." : text})`;
+}
+
+/** One line per zod issue, naming the key, the value given and what is allowed. */
+function issueLine(raw: unknown, issue: z.core.$ZodIssue): string {
+    if (issue.code === "unrecognized_keys") {
+        const keys = issue.keys.map((k) => configKey([...issue.path, k]));
+        return `${keys.join(", ")}: unknown key${keys.length > 1 ? "s" : ""}`;
+    }
+    const value = valueAt(raw, issue.path);
+    let message = issue.message;
+    if (issue.code === "invalid_type" && value === undefined) message = "is required";
+    else if (issue.code === "invalid_value" && "values" in issue) {
+        message = `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    }
+    return `${configKey(issue.path)}: ${message}${describeValue(value)}`;
+}
+
+/**
+ * Validates the `nativemesh:` section (keys without the namespace prefix) and returns the typed spec.
+ * Throws ConfigError whose message is the first problem on one line.
+ */
+export function validateConfig(raw: unknown): EnvironmentSpec {
+    const result = rootSchema.safeParse(raw);
+    if (!result.success) {
+        throw new ConfigError(issueLine(raw, result.error.issues[0]));
+    }
+    const cfg = result.data;
+    let revision: string;
+    try {
+        revision = revisionFor(cfg.mesh);
+    } catch (err) {
+        throw new ConfigError(`${configKey(["mesh", "version"])}: ${(err as Error).message}`);
+    }
+    if (cfg.formance !== undefined) checkFormanceValues(cfg.formance, revision, cfg.namespaces);
+    return { ...cfg, revision };
+}
+
+/** Every Formance map value must survive the operator's parser; found here, before anything is declared. */
+function checkFormanceValues(formance: FormanceConfig, revision: string, namespaces: NamespaceConfig[]): void {
+    for (const setting of formanceSettingsFor(formance, revision, namespaces)) {
+        try {
+            settingsSpec(setting);
+        } catch (err) {
+            if (!(err instanceof FormanceValueError)) throw err;
+            throw new ConfigError(`${configKey(setting.source ?? ["formance"])}: ${err.message}`);
+        }
+    }
+}
+
+/**
+ * Collects the `nativemesh:*` keys of a Pulumi config map (`{"nativemesh:cloud": "gke", ...}`), as found in
+ * a stack file's `config:` or in `pulumi.runtime.allConfig()` (where structured values are JSON strings).
+ * Keys of other namespaces (`gcp:project`...) belong to providers and are left alone.
+ */
+export function namespaceConfig(config: Record<string, unknown>): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [fullKey, value] of Object.entries(config)) {
+        const colon = fullKey.indexOf(":");
+        if (colon < 0 || fullKey.slice(0, colon) !== CONFIG_NAMESPACE) continue;
+        const key = fullKey.slice(colon + 1);
+        // The CLI stores structured values as JSON strings; plain strings stay as they are ("1.29" is a string).
+        out[key] = typeof value === "string" && /^[[{]/.test(value) ? parseJsonOr(value) : value;
+    }
+    return out;
+}
+
+function parseJsonOr(text: string): unknown {
+    try {
+        return JSON.parse(text);
+    } catch {
+        return text;
+    }
+}

@@ -1,0 +1,87 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { baseValues, istiodValues } from "./istioValues";
+
+export interface IstioControlPlaneArgs {
+    /** Istio version of the `base` and `istiod` charts, e.g. `1.28.1`. */
+    version: string;
+    /** Revision of this control plane, e.g. `1-28-1`. */
+    revision: string;
+    /** Revision tags pointing at this revision (rendered by the istiod chart). */
+    revisionTags: string[];
+    /** Set ENABLE_NATIVE_SIDECARS to "true" (or "false" when explicitly turned off). */
+    nativeSidecars: boolean;
+    /** Make this revision the default one (base chart `defaultRevision`). */
+    defaultRevision: boolean;
+    /** Helm repository of the charts. */
+    chartRepository: string;
+    /** Namespace of the control plane. */
+    namespace: string;
+    /** Extra istiod values, merged under ours. */
+    istiodValues: Record<string, unknown>;
+    /** The cluster's Kubernetes provider. */
+    provider: k8s.Provider;
+}
+
+/**
+ * Upstream Istio installed by Helm: Releases of `base` then `istiod`, revisioned, with native sidecars on
+ * (FACTS.md, "Istio: installing it").
+ */
+export class IstioControlPlane extends pulumi.ComponentResource {
+    public readonly namespace: k8s.core.v1.Namespace;
+    public readonly base: k8s.helm.v3.Release;
+    public readonly istiod: k8s.helm.v3.Release;
+    /** The revision namespaces select with `istio.io/rev`. */
+    public readonly revision: string;
+    /** Tags that may be used in place of the revision. */
+    public readonly revisionTags: string[];
+    /** The istiod values given to Helm (also written by `preview --out`). */
+    public readonly istiodValues: Record<string, unknown>;
+
+    constructor(name: string, args: IstioControlPlaneArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("nativemesh:index:IstioControlPlane", name, {}, opts);
+        this.revision = args.revision;
+        this.revisionTags = [...args.revisionTags];
+        const childOpts = { parent: this, provider: args.provider };
+        // The control plane's namespace carries no injection label: istiod itself is never injected.
+        this.namespace = new k8s.core.v1.Namespace(
+            `${name}-ns`,
+            { metadata: { name: args.namespace } },
+            childOpts,
+        );
+        this.base = new k8s.helm.v3.Release(
+            `${name}-base`,
+            {
+                name: "istio-base",
+                chart: "base",
+                version: args.version,
+                repositoryOpts: { repo: args.chartRepository },
+                namespace: this.namespace.metadata.name,
+                values: baseValues(args.revision, args.defaultRevision),
+            },
+            childOpts,
+        );
+        this.istiodValues = istiodValues({
+            version: args.version,
+            revision: args.revision,
+            revisionTags: args.revisionTags,
+            nativeSidecars: args.nativeSidecars,
+            namespace: args.namespace,
+            extra: args.istiodValues,
+        });
+        this.istiod = new k8s.helm.v3.Release(
+            `${name}-istiod`,
+            {
+                name: `istiod-${args.revision}`,
+                chart: "istiod",
+                version: args.version,
+                repositoryOpts: { repo: args.chartRepository },
+                namespace: this.namespace.metadata.name,
+                values: this.istiodValues,
+            },
+            // base holds the CRDs istiod's templates use: install order base, then istiod.
+            { ...childOpts, dependsOn: [this.base] },
+        );
+        this.registerOutputs({ revision: this.revision, revisionTags: this.revisionTags });
+    }
+}

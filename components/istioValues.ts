@@ -1,0 +1,61 @@
+/**
+ * Pure construction of the Helm values nativemesh gives Istio's `base` and `istiod` charts.
+ */
+import { isAtLeast } from "./versions";
+
+/** First Istio release whose istiod reads ENABLE_NATIVE_SIDECARS (FACTS.md: support shipped in 1.19.0). */
+export const NATIVE_SIDECARS_FIRST_ISTIO = "1.19.0";
+
+export interface IstiodValuesOptions {
+    /** Istio version of the chart. */
+    version: string;
+    /** Revision name (DNS-1123 label). */
+    revision: string;
+    /** Revision tags the chart renders webhooks for (`templates/revision-tags-mwc.yaml`). */
+    revisionTags: string[];
+    /** Turn native sidecars on (true) or explicitly off (false). */
+    nativeSidecars: boolean;
+    /** Namespace of the control plane, when not istio-system. */
+    namespace: string;
+    /** User values, merged under ours. */
+    extra: Record<string, unknown>;
+}
+
+/**
+ * The value of ENABLE_NATIVE_SIDECARS for a version, or undefined where istiod does not read it (< 1.19).
+ * Always the string "true"/"false": env values are strings (Sail operator's values schema), and "auto"
+ * (the ≥ 1.27 default) stays off on kubelets below 1.33 (FACTS.md), so nativemesh never relies on it.
+ */
+export function nativeSidecarEnv(version: string, enabled: boolean): "true" | "false" | undefined {
+    return isAtLeast(version, NATIVE_SIDECARS_FIRST_ISTIO) === true ? (enabled ? "true" : "false") : undefined;
+}
+
+/** istiod values: the user's extra values with our revision, tags and native-sidecar switch on top. */
+export function istiodValues(opts: IstiodValuesOptions): Record<string, unknown> {
+    const ours: Record<string, unknown> = { revision: opts.revision };
+    if (opts.revisionTags.length > 0) ours.revisionTags = [...opts.revisionTags];
+    const env = nativeSidecarEnv(opts.version, opts.nativeSidecars);
+    // `pilot.env` is read by every istiod chart ≥ 1.19 (from 1.24 through the compatibility template).
+    if (env !== undefined) ours.pilot = { env: { ENABLE_NATIVE_SIDECARS: env } };
+    if (opts.namespace !== "istio-system") ours.global = { istioNamespace: opts.namespace };
+    return deepMerge(opts.extra, ours);
+}
+
+/** base chart values: `defaultRevision` belongs to base, not istiod (FACTS.md). */
+export function baseValues(revision: string, makeDefault: boolean): Record<string, unknown> {
+    return makeDefault ? { defaultRevision: revision } : {};
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Merges `over` onto `under`: nested objects merge, anything else in `over` wins. Inputs are not changed. */
+export function deepMerge(under: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+    const out: Record<string, unknown> = { ...under };
+    for (const [key, value] of Object.entries(over)) {
+        const current = out[key];
+        out[key] = isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value;
+    }
+    return out;
+}

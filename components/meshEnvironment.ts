@@ -1,0 +1,266 @@
+import * as gcp from "@pulumi/gcp";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { AsmInstall } from "./asmInstall";
+import type { EnvironmentSpec } from "./config";
+import { FormanceSettings } from "./formanceSettings";
+import { formanceSettingsFor } from "./formanceSpec";
+import { GkeCluster } from "./gkeCluster";
+import { IstioControlPlane } from "./istioControlPlane";
+import { MeshNamespace } from "./meshNamespace";
+import { revisionLabels } from "./revisionLabel";
+import { SidecarCanary } from "./sidecarCanary";
+import { buildAckCluster, buildAlibabaMesh } from "./ackEnvironment";
+
+export interface MeshEnvironmentArgs {
+    /** The validated configuration (see `validateConfig`). */
+    spec: EnvironmentSpec;
+}
+
+/** What a cluster step hands to the mesh step. */
+export interface ClusterHandle {
+    provider: k8s.Provider;
+    /** Kubeconfig of the cluster (secret), when nativemesh made or was given one. */
+    kubeconfig: pulumi.Output<string>;
+    /** Resources the mesh install waits for (cluster, node pools). */
+    ready: pulumi.Resource[];
+    gke?: GkeCluster;
+    /** The cluster resource, for meshes that attach to it by id. */
+    clusterId?: pulumi.Output<string>;
+    /** VPC and vSwitches of an ACK cluster, for Alibaba Service Mesh. */
+    network?: { vpcId: pulumi.Output<string>; vswitchIds: pulumi.Output<string[]> };
+}
+
+/** What a mesh step hands to namespaces and the canary. */
+export interface MeshHandle {
+    /** Labels that put a namespace into this mesh, given the revision or tag it should select. */
+    injectionLabels: (revisionOrTag: string) => pulumi.Input<Record<string, string>>;
+    /** Resources namespaces and the canary wait for. */
+    ready: pulumi.Resource[];
+    /** Revision tags this control plane answers to. */
+    revisionTags: string[];
+}
+
+/**
+ * One mesh environment: cluster (GKE, ACK or existing), control plane (Helm, asmcli or Alibaba ASM) with
+ * native sidecars, meshed namespaces, Formance Settings and the canary Job, from one validated config.
+ */
+export class MeshEnvironment extends pulumi.ComponentResource {
+    public readonly kubeconfig: pulumi.Output<string>;
+    public readonly provider: k8s.Provider;
+    /** Revision the namespaces select. */
+    public readonly revision: string;
+    public readonly namespaces: MeshNamespace[];
+    public readonly gke?: GkeCluster;
+    public readonly istio?: IstioControlPlane;
+    public readonly asm?: AsmInstall;
+    public readonly formance?: FormanceSettings;
+    public readonly canary?: SidecarCanary;
+
+    constructor(name: string, args: MeshEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("nativemesh:index:MeshEnvironment", name, {}, opts);
+        const { spec } = args;
+        this.revision = spec.revision;
+
+        const cluster = buildCluster(this, name, spec);
+        this.gke = cluster.gke;
+        this.kubeconfig = cluster.kubeconfig;
+        this.provider = cluster.provider;
+
+        const mesh = buildMesh(this, name, spec, cluster);
+        this.istio = mesh.istio;
+        this.asm = mesh.asm;
+
+        this.namespaces = spec.namespaces.map(
+            (ns) =>
+                new MeshNamespace(
+                    `${name}-ns-${ns.name}`,
+                    {
+                        name: ns.name,
+                        injectionLabels: mesh.handle.injectionLabels(ns.revisionTag ?? spec.revision),
+                        labels: ns.labels,
+                        annotations: ns.annotations,
+                        provider: cluster.provider,
+                    },
+                    { parent: this, dependsOn: mesh.handle.ready },
+                ),
+        );
+        this.formance = buildFormance(this, name, spec, cluster.provider);
+        this.canary = buildCanary(this, name, spec, cluster.provider, mesh.handle);
+
+        this.registerOutputs({
+            kubeconfig: this.kubeconfig,
+            revision: this.revision,
+            namespaces: this.namespaces.map((ns) => ns.name),
+        });
+    }
+}
+
+function buildCluster(parent: MeshEnvironment, name: string, spec: EnvironmentSpec): ClusterHandle {
+    if (spec.cloud === "gke" && spec.gke !== undefined) {
+        const gke = new GkeCluster(`${name}-gke`, spec.gke, { parent });
+        return { provider: gke.provider, kubeconfig: gke.kubeconfig, ready: [gke], gke, clusterId: gke.cluster.id };
+    }
+    if (spec.cloud === "ack" && spec.ack !== undefined) {
+        return buildAckCluster(parent, name, spec.ack);
+    }
+    if (spec.cloud === "existing" && spec.existing !== undefined) {
+        const provider = new k8s.Provider(
+            `${name}-k8s`,
+            { kubeconfig: spec.existing.kubeconfig, context: spec.existing.context },
+            { parent },
+        );
+        return { provider, kubeconfig: pulumi.secret(pulumi.output(spec.existing.kubeconfig)), ready: [] };
+    }
+    // validateConfig guarantees the section of the chosen cloud; this is a programming error.
+    throw new Error(`nativemesh:cloud ${spec.cloud} has no matching section`);
+}
+
+interface MeshParts {
+    handle: MeshHandle;
+    istio?: IstioControlPlane;
+    asm?: AsmInstall;
+}
+
+const istioRevisionMesh = (ready: pulumi.Resource[], revisionTags: string[]): MeshHandle => ({
+    injectionLabels: revisionLabels,
+    ready,
+    revisionTags,
+});
+
+function buildMesh(parent: MeshEnvironment, name: string, spec: EnvironmentSpec, cluster: ClusterHandle): MeshParts {
+    const { mesh } = spec;
+    switch (mesh.method) {
+        case "helm": {
+            const istio = new IstioControlPlane(
+                `${name}-istio`,
+                {
+                    version: mesh.version,
+                    revision: spec.revision,
+                    revisionTags: mesh.revisionTags,
+                    nativeSidecars: mesh.nativeSidecars,
+                    defaultRevision: mesh.defaultRevision,
+                    chartRepository: mesh.chartRepository,
+                    namespace: mesh.namespace,
+                    istiodValues: mesh.istiodValues,
+                    provider: cluster.provider,
+                },
+                { parent, dependsOn: cluster.ready },
+            );
+            return { handle: istioRevisionMesh([istio], mesh.revisionTags), istio };
+        }
+        case "asmcli": {
+            const asm = new AsmInstall(
+                `${name}-asm`,
+                {
+                    version: mesh.version,
+                    revision: spec.revision,
+                    revisionTags: mesh.revisionTags,
+                    nativeSidecars: mesh.nativeSidecars,
+                    asmcli: mesh.asmcli.path,
+                    ca: mesh.asmcli.ca,
+                    fleetId: mesh.asmcli.fleetId,
+                    outputDir: mesh.asmcli.outputDir,
+                    enableAll: mesh.asmcli.enableAll,
+                    options: mesh.asmcli.options,
+                    target:
+                        spec.gke !== undefined
+                            ? { kind: "gke", project: spec.gke.project, clusterName: spec.gke.clusterName, location: spec.gke.location }
+                            : { kind: "kubeconfig", kubeconfig: spec.existing?.kubeconfig ?? "", context: spec.existing?.context },
+                    dependsOn: cluster.ready,
+                },
+                { parent },
+            );
+            return { handle: istioRevisionMesh([asm], mesh.revisionTags), asm };
+        }
+        case "alibaba-asm":
+            return { handle: buildAlibabaMesh(parent, name, spec, cluster) };
+        case "managed":
+            return { handle: istioRevisionMesh(buildManagedMesh(parent, name, spec, cluster), []) };
+    }
+}
+
+/**
+ * Google-managed Cloud Service Mesh, declared as the fleet would switch it on (FACTS.md). It cannot give
+ * native sidecars (istiod's env is Google's), so the policy pack refuses it; it exists so that a stack
+ * asking for it is refused with that reason rather than with a schema error.
+ */
+function buildManagedMesh(
+    parent: MeshEnvironment,
+    name: string,
+    spec: EnvironmentSpec,
+    cluster: ClusterHandle,
+): pulumi.Resource[] {
+    const project = spec.gke?.project;
+    const feature = new gcp.gkehub.Feature(
+        `${name}-servicemesh`,
+        { name: "servicemesh", location: "global", project },
+        { parent },
+    );
+    const membership = new gcp.gkehub.Membership(
+        `${name}-membership`,
+        {
+            membershipId: spec.gke?.clusterName ?? name,
+            project,
+            endpoint: { gkeCluster: { resourceLink: pulumi.interpolate`//container.googleapis.com/${cluster.clusterId ?? ""}` } },
+        },
+        { parent, dependsOn: cluster.ready },
+    );
+    const featureMembership = new gcp.gkehub.FeatureMembership(
+        `${name}-servicemesh-membership`,
+        {
+            feature: feature.name,
+            location: "global",
+            project,
+            membership: membership.membershipId,
+            mesh: { management: "MANAGEMENT_AUTOMATIC" },
+        },
+        { parent },
+    );
+    return [featureMembership];
+}
+
+function buildFormance(
+    parent: MeshEnvironment,
+    name: string,
+    spec: EnvironmentSpec,
+    provider: k8s.Provider,
+): FormanceSettings | undefined {
+    if (spec.formance === undefined) return undefined;
+    const settings = formanceSettingsFor(spec.formance, spec.revision, spec.namespaces);
+    if (settings.length === 0) return undefined;
+    return new FormanceSettings(`${name}-formance`, { settings, provider }, { parent });
+}
+
+function buildCanary(
+    parent: MeshEnvironment,
+    name: string,
+    spec: EnvironmentSpec,
+    provider: k8s.Provider,
+    mesh: MeshHandle,
+): SidecarCanary | undefined {
+    if (!spec.canary.enabled) return undefined;
+    const namespace = new MeshNamespace(
+        `${name}-canary-ns`,
+        {
+            name: spec.canary.namespace,
+            injectionLabels: mesh.injectionLabels(spec.revision),
+            labels: { "app.kubernetes.io/managed-by": "nativemesh" },
+            provider,
+        },
+        { parent, dependsOn: mesh.ready },
+    );
+    return new SidecarCanary(
+        `${name}-canary`,
+        {
+            namespace: namespace.namespace.metadata.name,
+            revision: spec.revision,
+            image: spec.canary.image,
+            probeUrl: spec.canary.probeUrl,
+            timeoutSeconds: spec.canary.timeoutSeconds,
+            provider,
+            dependsOn: [...mesh.ready, namespace],
+        },
+        { parent },
+    );
+}

@@ -1,0 +1,57 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { canaryJobManifest } from "./canaryJob";
+
+export interface SidecarCanaryArgs {
+    /** Meshed namespace the Job runs in. */
+    namespace: pulumi.Input<string>;
+    /** The revision the namespace selects; part of the Job's name so a new revision re-runs the canary. */
+    revision: string;
+    /** Image with `sh` and `curl`. */
+    image: string;
+    /** URL the init container must reach through the mesh. */
+    probeUrl: string;
+    /** Bound on the Job and on Pulumi's wait for it, in seconds. */
+    timeoutSeconds: number;
+    /** The cluster's Kubernetes provider. */
+    provider: k8s.Provider;
+    /** The control plane (and namespace) the Job must wait for. */
+    dependsOn?: pulumi.Input<pulumi.Resource>[];
+}
+
+/**
+ * A Job that completes only when native sidecars work. `pulumi up` waits for Jobs, so with regular sidecars
+ * the update fails within `timeoutSeconds`, and the pod's log says native sidecars are not active.
+ */
+export class SidecarCanary extends pulumi.ComponentResource {
+    public readonly job: k8s.batch.v1.Job;
+
+    constructor(name: string, args: SidecarCanaryArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("nativemesh:index:SidecarCanary", name, {}, opts);
+        const manifest = pulumi.output(args.namespace).apply((namespace) =>
+            canaryJobManifest({
+                name: `nativemesh-canary-${args.revision}`.slice(0, 63).replace(/-+$/, ""),
+                namespace,
+                image: args.image,
+                probeUrl: args.probeUrl,
+                timeoutSeconds: args.timeoutSeconds,
+            }),
+        );
+        this.job = new k8s.batch.v1.Job(
+            name,
+            {
+                metadata: manifest.apply((m) => m.metadata as k8s.types.input.meta.v1.ObjectMeta),
+                spec: manifest.apply((m) => m.spec as k8s.types.input.batch.v1.JobSpec),
+            },
+            {
+                parent: this,
+                provider: args.provider,
+                dependsOn: args.dependsOn,
+                customTimeouts: { create: `${args.timeoutSeconds}s`, update: `${args.timeoutSeconds}s` },
+                // A Job's template is immutable: a changed canary is a new Job.
+                deleteBeforeReplace: true,
+            },
+        );
+        this.registerOutputs({});
+    }
+}

@@ -1,0 +1,10 @@
+// The Pulumi program: one MeshEnvironment from the validated stack configuration, and its outputs.
+import { MeshEnvironment } from "./components/meshEnvironment";
+import { specFromStackConfig } from "./components/stackConfig";
+
+const env = new MeshEnvironment("nativemesh", { spec: specFromStackConfig() });
+
+export const kubeconfig = env.kubeconfig;
+export const revision = env.revision;
+export const namespaces = env.namespaces.map((ns) => ns.name);
+export const canaryJob = env.canary?.job.metadata.name;
