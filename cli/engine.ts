@@ -90,13 +90,31 @@ const PROGRAM = path.resolve(__dirname, "..", "index.ts");
  * stack file) and returns every resource it declared.
  */
 export async function planStack(stack: string, config: Record<string, unknown>): Promise<Plan> {
+    return recordProgram(stack, config, () => {
+        // The program reads its config when loaded: load it afresh for every plan.
+        delete require.cache[require.resolve(PROGRAM)];
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        return require(PROGRAM) as Record<string, unknown>;
+    });
+}
+
+/**
+ * Runs any program (a function declaring resources) under the mocks and records what it declares.
+ * `invokes` answers invokes by token; by default they answer what is unknown offline.
+ */
+export async function recordProgram(
+    stack: string,
+    config: Record<string, unknown>,
+    program: () => unknown,
+    invokes: Record<string, Record<string, unknown>> = OFFLINE_INVOKE_RESULTS,
+): Promise<Plan> {
     const resources: PlannedResource[] = [];
     await pulumi.runtime.setMocks(
         {
             // Preview state: the inputs. Outputs the provider would compute stay unknown.
             newResource: (args) => ({ id: undefined, state: args.inputs }),
             // Invokes cannot be answered offline: what the program reads of them stays unknown.
-            call: (args) => OFFLINE_INVOKE_RESULTS[args.token] ?? {},
+            call: (args) => invokes[args.token] ?? {},
         },
         "nativemesh",
         stack,
@@ -122,18 +140,17 @@ export async function planStack(stack: string, config: Record<string, unknown>):
         });
         return register(req, callback);
     };
-    // The program reads its config when loaded: load it afresh for every plan.
-    delete require.cache[require.resolve(PROGRAM)];
-    let exported: Record<string, unknown> = {};
+    let exported: unknown;
     await pulumi.runtime.runInPulumiStack(async () => {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        exported = require(PROGRAM) as Record<string, unknown>;
-        return exported;
+        exported = program();
+        return exported !== null && typeof exported === "object" ? (exported as Record<string, unknown>) : undefined;
     });
     await settings.waitForRPCs();
     const outputs: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(exported)) {
-        outputs[key] = pulumi.Output.isInstance(value) ? UNKNOWN : plainValue(value);
+    if (exported !== null && typeof exported === "object" && !(exported instanceof pulumi.Resource)) {
+        for (const [key, value] of Object.entries(exported)) {
+            outputs[key] = pulumi.Output.isInstance(value) ? UNKNOWN : plainValue(value);
+        }
     }
     return { stack, resources, outputs };
 }

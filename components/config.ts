@@ -21,12 +21,12 @@ export const MANAGED_REVISION = "asm-managed";
 
 const dns1123Label = (what: string) =>
     z.string().refine(isDns1123Label, {
-        message: `${what} must be a DNS-1123 label (lowercase letters, digits and '-', at most 63, no '.')`,
+        message: `must be a DNS-1123 label for ${what} (lowercase letters, digits and '-', at most 63, no '.')`,
     });
 
 const parseableVersion = (what: string) =>
     z.string().refine((text) => parseVersion(text) !== undefined, {
-        message: `${what} must be a version such as 1.33.5-gke.1308000, 1.28.1 or 1.19.10-asm.26`,
+        message: `must be a ${what} such as 1.33.5-gke.1308000, 1.28.1 or 1.19.10-asm.26`,
     });
 
 const cidr = z
@@ -62,7 +62,7 @@ const gkeConfigSchema = z
         clusterName: z.string().regex(/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/, {
             message: "must be a GKE cluster name (lowercase, starts with a letter, at most 40 characters)",
         }),
-        kubernetesVersion: parseableVersion("kubernetesVersion"),
+        kubernetesVersion: parseableVersion("Kubernetes version"),
         releaseChannel: z.enum(["RAPID", "REGULAR", "STABLE", "EXTENDED", "UNSPECIFIED"]).default("REGULAR"),
         nodePools: z.array(gkeNodePoolSchema).min(1, { message: "needs at least one node pool" }),
         workloadIdentity: z.boolean().default(true),
@@ -320,11 +320,13 @@ function issueLine(raw: unknown, issue: z.core.$ZodIssue): string {
     }
     const value = valueAt(raw, issue.path);
     let message = issue.message;
-    if (issue.code === "invalid_type" && value === undefined) message = "is required";
+    if (value === undefined && issue.code !== "custom") message = "is required";
     else if (issue.code === "invalid_value" && "values" in issue) {
         message = `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
     }
-    return `${configKey(issue.path)}: ${message}${describeValue(value)}`;
+    // Say what was given, unless the message already quotes it.
+    const given = typeof value === "string" && message.includes(`'${value}'`) ? "" : describeValue(value);
+    return `${configKey(issue.path)}: ${message}${given}`;
 }
 
 /**

@@ -1,0 +1,310 @@
+import * as assert from "node:assert/strict";
+import * as k8s from "@pulumi/kubernetes";
+import { parse } from "yaml";
+import { AsmInstall } from "../components/asmInstall";
+import { FormanceSettings } from "../components/formanceSettings";
+import { FormanceValueError } from "../components/formance";
+import { GkeCluster, GkeClusterArgs } from "../components/gkeCluster";
+import { IstioControlPlane, IstioControlPlaneArgs } from "../components/istioControlPlane";
+import { MeshNamespace } from "../components/meshNamespace";
+import { SidecarCanary } from "../components/sidecarCanary";
+import { at, ofType, oneOfType, record } from "./support/plan";
+
+const gkeArgs: GkeClusterArgs = {
+    project: "acme-mesh-dev",
+    location: "europe-west1",
+    clusterName: "mesh-dev",
+    kubernetesVersion: "1.33.5-gke.1308000",
+    releaseChannel: "REGULAR",
+    nodePools: [
+        { name: "general", machineType: "e2-standard-4", minNodes: 1, maxNodes: 3, diskSizeGb: 100, spot: false },
+        { name: "old", machineType: "e2-standard-2", minNodes: 0, maxNodes: 2, diskSizeGb: 50, spot: true, version: "1.32.1-gke.1" },
+    ],
+    workloadIdentity: true,
+    privateNodes: false,
+    masterIpv4CidrBlock: "172.16.0.0/28",
+    authorizedNetworks: [],
+    deletionProtection: true,
+};
+
+const provider = () => new k8s.Provider("test-k8s", { kubeconfig: "~/.kube/config" });
+
+const istioArgs = (over: Partial<IstioControlPlaneArgs> = {}): IstioControlPlaneArgs => ({
+    version: "1.28.1",
+    revision: "1-28-1",
+    revisionTags: ["prod-stable"],
+    nativeSidecars: true,
+    defaultRevision: false,
+    chartRepository: "https://istio-release.storage.googleapis.com/charts",
+    namespace: "istio-system",
+    istiodValues: {},
+    provider: provider(),
+    ...over,
+});
+
+describe("GkeCluster", () => {
+    it("creates a cluster without the default pool, versions pinned, Workload Identity and asmcli's mesh_id label", async () => {
+        const res = await record(() => new GkeCluster("c", gkeArgs));
+        const cluster = oneOfType(res, "gcp:container/cluster:Cluster").inputs;
+        assert.equal(cluster.removeDefaultNodePool, true);
+        assert.equal(cluster.minMasterVersion, "1.33.5-gke.1308000");
+        assert.deepEqual(cluster.releaseChannel, { channel: "REGULAR" });
+        assert.deepEqual(cluster.workloadIdentityConfig, { workloadPool: "acme-mesh-dev.svc.id.goog" });
+        assert.deepEqual(cluster.resourceLabels, { mesh_id: "proj-123456789012" });
+        assert.equal(cluster.deletionProtection, true);
+        assert.equal(cluster.privateClusterConfig, undefined);
+        assert.equal(cluster.masterAuthorizedNetworksConfig, undefined);
+    });
+
+    it("creates one node pool per entry, pinned to the cluster version unless the pool says otherwise", async () => {
+        const res = await record(() => new GkeCluster("c", gkeArgs));
+        const pools = ofType(res, "gcp:container/nodePool:NodePool").map((r) => r.inputs);
+        assert.deepEqual(pools.map((p) => [p.name, p.version]), [
+            ["general", "1.33.5-gke.1308000"],
+            ["old", "1.32.1-gke.1"],
+        ]);
+        assert.deepEqual(pools[0].autoscaling, { minNodeCount: 1, maxNodeCount: 3 });
+        assert.equal(pools[0].cluster, "mesh-dev");
+        assert.deepEqual(at(pools[0], "nodeConfig.workloadMetadataConfig"), { mode: "GKE_METADATA" });
+        assert.equal(at(pools[1], "nodeConfig.spot"), true);
+        // Auto-upgrade cannot be off inside a release channel.
+        assert.deepEqual(pools[0].management, { autoRepair: true, autoUpgrade: true });
+    });
+
+    it("sets private nodes and authorized networks when asked, and a Kubernetes provider with a secret kubeconfig", async () => {
+        const res = await record(
+            () =>
+                new GkeCluster("c", {
+                    ...gkeArgs,
+                    releaseChannel: "UNSPECIFIED",
+                    privateNodes: true,
+                    authorizedNetworks: [{ cidrBlock: "10.0.0.0/8", displayName: "vpn" }],
+                }),
+        );
+        const cluster = oneOfType(res, "gcp:container/cluster:Cluster").inputs;
+        assert.deepEqual(cluster.privateClusterConfig, {
+            enablePrivateNodes: true,
+            enablePrivateEndpoint: false,
+            masterIpv4CidrBlock: "172.16.0.0/28",
+        });
+        assert.deepEqual(cluster.masterAuthorizedNetworksConfig, { cidrBlocks: [{ cidrBlock: "10.0.0.0/8", displayName: "vpn" }] });
+        const pool = ofType(res, "gcp:container/nodePool:NodePool")[0].inputs;
+        assert.deepEqual(pool.management, { autoRepair: true, autoUpgrade: false });
+        oneOfType(res, "pulumi:providers:kubernetes");
+    });
+});
+
+describe("IstioControlPlane", () => {
+    it("installs base then istiod from Istio's chart repository at the version, revisioned, native sidecars on", async () => {
+        const res = await record(() => new IstioControlPlane("istio", istioArgs()));
+        const releases = ofType(res, "kubernetes:helm.sh/v3:Release").map((r) => r.inputs);
+        assert.deepEqual(releases.map((r) => r.chart), ["base", "istiod"]);
+        for (const r of releases) {
+            assert.equal(r.version, "1.28.1");
+            assert.deepEqual(r.repositoryOpts, { repo: "https://istio-release.storage.googleapis.com/charts" });
+            assert.equal(r.namespace, "istio-system");
+        }
+        const istiod = releases[1];
+        assert.equal(istiod.name, "istiod-1-28-1");
+        assert.deepEqual(istiod.values, {
+            revision: "1-28-1",
+            revisionTags: ["prod-stable"],
+            pilot: { env: { ENABLE_NATIVE_SIDECARS: "true" } },
+        });
+        assert.deepEqual(releases[0].values, {}, "defaultRevision only when asked");
+        const ns = oneOfType(res, "kubernetes:core/v1:Namespace").inputs;
+        assert.deepEqual(ns.metadata, { name: "istio-system" }, "the control plane's namespace is not injected");
+    });
+
+    it("puts defaultRevision on the base chart, never on istiod", async () => {
+        const res = await record(() => new IstioControlPlane("istio", istioArgs({ defaultRevision: true })));
+        const [base, istiod] = ofType(res, "kubernetes:helm.sh/v3:Release").map((r) => r.inputs);
+        assert.deepEqual(base.values, { defaultRevision: "1-28-1" });
+        assert.equal(at(istiod, "values.defaultRevision"), undefined);
+    });
+
+    it("keeps the native switch and revision over user values, and writes no env var for Istio before 1.19", async () => {
+        const res = await record(
+            () =>
+                new IstioControlPlane(
+                    "istio",
+                    istioArgs({
+                        istiodValues: { revision: "other", pilot: { autoscaleMin: 2, env: { ENABLE_NATIVE_SIDECARS: "false", X: "1" } } },
+                    }),
+                ),
+        );
+        const istiod = ofType(res, "kubernetes:helm.sh/v3:Release")[1].inputs;
+        assert.deepEqual(istiod.values, {
+            revision: "1-28-1",
+            revisionTags: ["prod-stable"],
+            pilot: { autoscaleMin: 2, env: { ENABLE_NATIVE_SIDECARS: "true", X: "1" } },
+        });
+        const old = await record(() => new IstioControlPlane("old", istioArgs({ version: "1.18.2", revision: "1-18-2", revisionTags: [] })));
+        assert.deepEqual(ofType(old, "kubernetes:helm.sh/v3:Release")[1].inputs.values, { revision: "1-18-2" });
+    });
+});
+
+describe("AsmInstall", () => {
+    const asmArgs = {
+        version: "1.19.10-asm.26",
+        revision: "asm-11910-26",
+        revisionTags: [],
+        nativeSidecars: true,
+        asmcli: "./asmcli",
+        ca: "mesh_ca",
+        outputDir: "asm-out",
+        enableAll: true,
+        options: [],
+        target: { kind: "gke" as const, project: "acme", clusterName: "formance-asm", location: "europe-west1" },
+    };
+
+    it("runs a self-managed asmcli install with the overlay and the revision, never --managed", async () => {
+        const res = await record(() => new AsmInstall("asm", asmArgs));
+        const cmd = oneOfType(res, "command:local:Command").inputs;
+        const script = String(cmd.create);
+        assert.match(script, /\.\/asmcli install \\\n/);
+        for (const flag of [
+            "--project_id acme",
+            "--cluster_name formance-asm",
+            "--cluster_location europe-west1",
+            '--custom_overlay "$overlay"',
+            "--revision_name asm-11910-26",
+            "--ca mesh_ca",
+            "--output_dir asm-out",
+            "--enable_all",
+        ]) {
+            assert.ok(script.includes(flag), `missing ${flag} in:\n${script}`);
+        }
+        assert.doesNotMatch(script, /--managed/);
+        const overlay = parse(String(at(cmd, "environment.NATIVEMESH_OVERLAY")));
+        assert.deepEqual(overlay, {
+            apiVersion: "install.istio.io/v1alpha1",
+            kind: "IstioOperator",
+            spec: { values: { pilot: { env: { ENABLE_NATIVE_SIDECARS: "true" } } } },
+        });
+    });
+
+    it("re-runs when the overlay or the version changes (triggers)", async () => {
+        const triggers = async (over: object) =>
+            oneOfType(await record(() => new AsmInstall("asm", { ...asmArgs, ...over })), "command:local:Command").inputs.triggers;
+        const base = await triggers({});
+        assert.notDeepEqual(await triggers({ nativeSidecars: false }), base);
+        assert.notDeepEqual(await triggers({ version: "1.19.10-asm.27", revision: "asm-11910-27" }), base);
+        assert.deepEqual(await triggers({ outputDir: "elsewhere" }), base);
+    });
+
+    it("targets an existing cluster by kubeconfig and context, and sets revision tags with istioctl", async () => {
+        const res = await record(
+            () =>
+                new AsmInstall("asm", {
+                    ...asmArgs,
+                    revisionTags: ["prod"],
+                    target: { kind: "kubeconfig", kubeconfig: "/home/me/kube config", context: "prod" },
+                }),
+        );
+        const script = String(oneOfType(res, "command:local:Command").inputs.create);
+        assert.ok(script.includes("--kubeconfig '/home/me/kube config'"));
+        assert.ok(script.includes("--context prod"));
+        assert.ok(!script.includes("--project_id"));
+        assert.match(script, /istioctl tag set prod --revision asm-11910-26 --overwrite/);
+    });
+});
+
+describe("MeshNamespace", () => {
+    it("labels the namespace istio.io/rev with the revision or tag, never istio-injection", async () => {
+        const res = await record(
+            () =>
+                new MeshNamespace("ns", {
+                    name: "payments",
+                    injectionLabels: { "istio.io/rev": "prod-stable" },
+                    labels: { team: "pay" },
+                    provider: provider(),
+                }),
+        );
+        const ns = oneOfType(res, "kubernetes:core/v1:Namespace").inputs;
+        assert.deepEqual(ns.metadata, { name: "payments", labels: { team: "pay", "istio.io/rev": "prod-stable" } });
+    });
+});
+
+describe("FormanceSettings", () => {
+    it("creates cluster-scoped Settings whose map values the operator reads back exactly", async () => {
+        const res = await record(
+            () =>
+                new FormanceSettings("f", {
+                    settings: [
+                        { name: "ns-labels", key: "namespace.labels", value: { "istio.io/rev": "1-28-1" }, stacks: ["*"] },
+                        { name: "gw", key: "services.gateway.annotations", value: { a: "x,y", b: "1" }, stacks: ["s1"] },
+                    ],
+                    provider: provider(),
+                }),
+        );
+        const settings = ofType(res, "kubernetes:formance.com/v1beta1:Settings").map((r) => r.inputs);
+        assert.deepEqual(settings[0], {
+            apiVersion: "formance.com/v1beta1",
+            kind: "Settings",
+            metadata: { name: "ns-labels" },
+            spec: { key: "namespace.labels", value: "istio.io/rev=1-28-1", stacks: ["*"] },
+        });
+        assert.equal(at(settings[1], "spec.value"), 'a="x,y",b=1');
+    });
+
+    it("refuses the seed's NEG value, saying why, and declares no Settings", async () => {
+        let refusal: unknown;
+        const res = await record(() => {
+            try {
+                new FormanceSettings("f", {
+                    settings: [
+                        { name: "ok", key: "namespace.labels", value: { "istio.io/rev": "1-28-1" }, stacks: ["*"] },
+                        {
+                            name: "gw",
+                            key: "services.gateway.annotations",
+                            value: { "cloud.google.com/neg": '{"ingress":true,"exposed_ports":{"8080":{}}}' },
+                            stacks: ["*"],
+                        },
+                    ],
+                    provider: provider(),
+                });
+            } catch (err) {
+                refusal = err;
+            }
+        });
+        assert.ok(refusal instanceof FormanceValueError, String(refusal));
+        assert.match(refusal.message, /services\.gateway\.annotations/);
+        assert.match(refusal.message, /cloud\.google\.com\/neg/);
+        assert.deepEqual(ofType(res, "kubernetes:formance.com/v1beta1:Settings"), [], "not even the valid one");
+    });
+});
+
+describe("SidecarCanary", () => {
+    it("is a bounded, non-root Job with limits whose init container must reach a URL through the mesh", async () => {
+        const res = await record(
+            () =>
+                new SidecarCanary("canary", {
+                    namespace: "nativemesh-canary",
+                    revision: "1-28-1",
+                    image: "curlimages/curl:8.11.1",
+                    probeUrl: "https://kubernetes.default.svc/readyz",
+                    timeoutSeconds: 300,
+                    provider: provider(),
+                }),
+        );
+        const job = oneOfType(res, "kubernetes:batch/v1:Job").inputs;
+        assert.equal(at(job, "metadata.name"), "nativemesh-canary-1-28-1");
+        assert.equal(at(job, "metadata.namespace"), "nativemesh-canary");
+        assert.equal(at(job, "metadata.annotations")?.["pulumi.com/timeoutSeconds" as never], "300");
+        assert.equal(at(job, "spec.activeDeadlineSeconds"), 300);
+        assert.equal(at(job, "spec.backoffLimit"), 0);
+        assert.ok(Number(at(job, "spec.ttlSecondsAfterFinished")) > 0);
+        const pod = at(job, "spec.template.spec") as Record<string, unknown>;
+        assert.equal(at(pod, "securityContext.runAsNonRoot"), true);
+        assert.notEqual(at(pod, "securityContext.runAsUser"), 1337, "UID 1337 would bypass the mesh");
+        const init = (pod.initContainers as Record<string, unknown>[])[0];
+        assert.match(JSON.stringify(init.command), /curl/);
+        assert.deepEqual(init.env, [{ name: "PROBE_URL", value: "https://kubernetes.default.svc/readyz" }]);
+        for (const c of [init, (pod.containers as Record<string, unknown>[])[0]]) {
+            assert.ok(at(c, "resources.limits.cpu") && at(c, "resources.limits.memory"), "limits on every container");
+        }
+        const annotations = (at(job, "spec.template.metadata.annotations") ?? {}) as Record<string, string>;
+        assert.equal(annotations["sidecar.istio.io/nativeSidecar"], undefined, "the canary must prove the mesh-wide switch");
+    });
+});

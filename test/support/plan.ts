@@ -1,0 +1,36 @@
+/**
+ * Test helpers over the offline engine: record what a piece of Pulumi code declares, and find resources.
+ */
+import { recordProgram, type PlannedResource } from "../../cli/engine";
+
+/** Invoke answers for component tests: a known project number, so the mesh_id label can be asserted. */
+export const TEST_INVOKES: Record<string, Record<string, unknown>> = {
+    "gcp:organizations/getProject:getProject": { number: "123456789012", projectId: "acme-mesh-dev" },
+};
+
+/** Runs `declare` under the mocks and returns every resource it declared. */
+export async function record(declare: () => unknown): Promise<PlannedResource[]> {
+    return (await recordProgram("test", {}, declare, TEST_INVOKES)).resources;
+}
+
+export function ofType(resources: PlannedResource[], type: string): PlannedResource[] {
+    return resources.filter((r) => r.type === type);
+}
+
+export function oneOfType(resources: PlannedResource[], type: string): PlannedResource {
+    const found = ofType(resources, type);
+    if (found.length !== 1) {
+        throw new Error(`expected one ${type}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`);
+    }
+    return found[0];
+}
+
+/** Reads a nested value: at(obj, "spec.template.spec") */
+export function at(value: unknown, dotted: string): unknown {
+    let cur: unknown = value;
+    for (const part of dotted.split(".")) {
+        if (cur === null || typeof cur !== "object") return undefined;
+        cur = (cur as Record<string, unknown>)[part];
+    }
+    return cur;
+}
