@@ -1,11 +1,74 @@
-import type { ClusterHandle, MeshEnvironment, MeshHandle } from "./meshEnvironment";
-import type { EnvironmentSpec } from "./config";
+/**
+ * The Alibaba side of MeshEnvironment: an ACK cluster from `nativemesh:ack`, and Alibaba Service Mesh from
+ * `nativemesh:mesh` with `method: alibaba-asm`.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { AckCluster } from "./ackCluster";
 import type { AckConfig } from "./ackConfig";
+import { AlibabaMesh } from "./alibabaMesh";
+import type { EnvironmentSpec } from "./config";
+import type { ClusterHandle, MeshHandle } from "./meshEnvironment";
 
-// TEMPORARY until the ACK components land (this session): replaced by the real wiring.
-export function buildAckCluster(_p: MeshEnvironment, _n: string, _a: AckConfig): ClusterHandle {
-    throw new Error("ack: not wired yet");
+export function buildAckCluster(parent: pulumi.Resource, name: string, ack: AckConfig): ClusterHandle {
+    const cluster = new AckCluster(
+        `${name}-ack`,
+        {
+            region: ack.region,
+            clusterName: ack.clusterName,
+            kubernetesVersion: ack.kubernetesVersion,
+            clusterSpec: ack.clusterSpec,
+            vpc: ack.vpc,
+            podVswitchIds: ack.podVswitchIds,
+            podCidr: ack.podCidr,
+            serviceCidr: ack.serviceCidr,
+            nodePools: ack.nodePools,
+            publicApiServer: ack.publicApiServer,
+            newNatGateway: ack.newNatGateway,
+            deletionProtection: ack.deletionProtection,
+        },
+        { parent },
+    );
+    return {
+        provider: cluster.provider,
+        kubeconfig: cluster.kubeconfig,
+        ready: [cluster],
+        clusterId: cluster.cluster.id,
+        network: { vpcId: cluster.vpcId, vswitchIds: cluster.vswitchIds },
+        ack: cluster,
+    };
 }
-export function buildAlibabaMesh(_p: MeshEnvironment, _n: string, _s: EnvironmentSpec, _c: ClusterHandle): MeshHandle {
-    throw new Error("alibaba-asm: not wired yet");
+
+export function buildAlibabaMesh(
+    parent: pulumi.Resource,
+    name: string,
+    spec: EnvironmentSpec,
+    cluster: ClusterHandle,
+): MeshHandle {
+    const alibaba = spec.mesh.alibaba ?? { clusterSpec: "enterprise" as const, apiServerPublicEip: false, crAggregationEnabled: false };
+    if (cluster.clusterId === undefined || cluster.network === undefined) {
+        throw new Error("alibaba-asm needs the ACK cluster nativemesh creates (nativemesh:cloud ack)");
+    }
+    const mesh = new AlibabaMesh(
+        `${name}-asm`,
+        {
+            version: spec.mesh.version,
+            clusterSpec: alibaba.clusterSpec,
+            edition: "edition" in alibaba ? alibaba.edition : undefined,
+            name: ("name" in alibaba ? alibaba.name : undefined) ?? spec.ack?.clusterName,
+            vpcId: cluster.network.vpcId,
+            vswitchId: ("vswitchId" in alibaba ? alibaba.vswitchId : undefined) ?? cluster.network.vswitchIds.apply((ids) => ids[0]),
+            clusterIds: [cluster.clusterId],
+            apiServerPublicEip: alibaba.apiServerPublicEip,
+            crAggregationEnabled: alibaba.crAggregationEnabled,
+            nativeSidecars: spec.mesh.nativeSidecars,
+            revision: spec.revision,
+            alicloudProvider: cluster.ack?.alicloudProvider,
+        },
+        { parent, dependsOn: cluster.ready },
+    );
+    return {
+        injectionLabels: (revisionOrTag) => mesh.injectionLabels(revisionOrTag),
+        ready: [mesh],
+        revisionTags: [],
+    };
 }

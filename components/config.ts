@@ -8,6 +8,7 @@ import { z } from "zod";
 import { ackConfigSchema, alibabaMeshConfigSchema } from "./ackConfig";
 import { FormanceValueError } from "./formance";
 import { formanceSettingsFor, settingsSpec } from "./formanceSpec";
+import { injectionLabelsFor } from "./revisionLabel";
 import { isDns1123Label, parseVersion, revisionFromVersion } from "./versions";
 
 /** The config namespace: keys are written `nativemesh:<key>` in `Pulumi.<stack>.yaml`. */
@@ -173,8 +174,9 @@ export type CanaryConfig = z.output<typeof canarySchema>;
 
 /** The validated, typed environment: what MeshEnvironment builds. */
 export interface EnvironmentSpec extends ParsedConfig {
-    /** The control-plane revision namespaces select (derived from the version when not given). */
-    revision: string;
+    /** The control-plane revision namespaces select (derived from the version when not given); undefined only
+     *  for Alibaba ASM without a revision, whose namespaces are selected by `istio-injection=enabled`. */
+    revision: string | undefined;
 }
 
 /** A configuration problem; its message is one line naming the key, the value and what is allowed. */
@@ -218,8 +220,18 @@ function checkCrossFieldRules(cfg: ParsedConfig, ctx: z.RefinementCtx): void {
     if (mesh.method === "managed" && cfg.cloud !== "gke") {
         ctx.addIssue({ code: "custom", path: ["mesh", "method"], message: "managed (Cloud Service Mesh) exists on GKE only" });
     }
+    if (mesh.method === "alibaba-asm" && mesh.revision !== undefined && (mesh.alibaba?.clusterSpec ?? "enterprise") === "standard") {
+        ctx.addIssue({
+            code: "custom",
+            path: ["mesh", "revision"],
+            message: "needs an ASM instance with revisions: mesh.alibaba.clusterSpec enterprise or ultimate (standard has none)",
+        });
+    }
     if (mesh.alibaba !== undefined && mesh.method !== "alibaba-asm") {
         ctx.addIssue({ code: "custom", path: ["mesh", "alibaba"], message: "is only allowed with method alibaba-asm" });
+    }
+    if (mesh.revisionTags.length > 0 && (mesh.method === "alibaba-asm" || mesh.method === "managed")) {
+        ctx.addIssue({ code: "custom", path: ["mesh", "revisionTags"], message: "are made by nativemesh only with method helm or asmcli" });
     }
     if (mesh.defaultRevision && mesh.method !== "helm") {
         ctx.addIssue({ code: "custom", path: ["mesh", "defaultRevision"], message: "is a Helm base-chart value: only with method helm" });
@@ -271,7 +283,7 @@ function checkCrossFieldRules(cfg: ParsedConfig, ctx: z.RefinementCtx): void {
 }
 
 /** Derives the revision namespaces must select: the given one, or the one each install method names. */
-export function revisionFor(mesh: MeshConfig): string {
+export function revisionFor(mesh: MeshConfig): string | undefined {
     if (mesh.revision !== undefined) return mesh.revision;
     switch (mesh.method) {
         case "helm":
@@ -281,8 +293,9 @@ export function revisionFor(mesh: MeshConfig): string {
         case "managed":
             return MANAGED_REVISION;
         case "alibaba-asm":
-            // Alibaba ASM injects by namespace label without a revision of ours; see components/alibabaMesh.ts.
-            return "default";
+            // Alibaba ASM names revisions only on Enterprise/Ultimate instances; without one it injects by
+            // istio-injection=enabled (docs/ALIBABA.md).
+            return undefined;
     }
 }
 
@@ -339,19 +352,25 @@ export function validateConfig(raw: unknown): EnvironmentSpec {
         throw new ConfigError(issueLine(raw, result.error.issues[0]));
     }
     const cfg = result.data;
-    let revision: string;
+    let revision: string | undefined;
     try {
         revision = revisionFor(cfg.mesh);
     } catch (err) {
         throw new ConfigError(`${configKey(["mesh", "version"])}: ${(err as Error).message}`);
     }
-    if (cfg.formance !== undefined) checkFormanceValues(cfg.formance, revision, cfg.namespaces);
+    if (cfg.formance !== undefined) {
+        checkFormanceValues(cfg.formance, injectionLabelsFor(cfg.formance.namespaceRevisionTag ?? revision), cfg.namespaces);
+    }
     return { ...cfg, revision };
 }
 
 /** Every Formance map value must survive the operator's parser; found here, before anything is declared. */
-function checkFormanceValues(formance: FormanceConfig, revision: string, namespaces: NamespaceConfig[]): void {
-    for (const setting of formanceSettingsFor(formance, revision, namespaces)) {
+function checkFormanceValues(
+    formance: FormanceConfig,
+    namespaceLabels: Record<string, string>,
+    namespaces: NamespaceConfig[],
+): void {
+    for (const setting of formanceSettingsFor(formance, namespaceLabels, namespaces)) {
         try {
             settingsSpec(setting);
         } catch (err) {

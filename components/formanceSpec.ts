@@ -4,7 +4,6 @@
  */
 import type { FormanceConfig, NamespaceConfig } from "./config";
 import { encodeKeyValueMap, isMapSettingKey } from "./formance";
-import { REVISION_LABEL } from "./revisionLabel";
 
 /** One Formance `Settings` object. */
 export interface FormanceSetting {
@@ -45,12 +44,13 @@ export function settingObjectName(key: string, suffix?: string): string {
 }
 
 /**
- * The Settings for a Formance configuration. `revisionOrTag` is what namespaces the operator creates get as
- * `istio.io/rev` (the operator only labels namespaces it creates itself, FACTS.md).
+ * The Settings for a Formance configuration. `namespaceLabels` are the injection labels namespaces the
+ * operator creates get (`istio.io/rev=<revision or tag>`; the operator only labels namespaces it creates
+ * itself, FACTS.md).
  */
 export function formanceSettingsFor(
     formance: FormanceConfig,
-    revision: string,
+    namespaceLabels: Record<string, string>,
     namespaces: NamespaceConfig[],
 ): FormanceSetting[] {
     const stacks = formance.stacks;
@@ -63,9 +63,7 @@ export function formanceSettingsFor(
         suffix?: string,
     ) => out.push({ name: settingObjectName(key, suffix), key, value, stacks: [...scope], source });
     if (formance.namespaceLabel) {
-        add(["formance", "namespaceLabel"], "namespace.labels", {
-            [REVISION_LABEL]: formance.namespaceRevisionTag ?? revision,
-        });
+        add(["formance", "namespaceLabel"], "namespace.labels", namespaceLabels);
     }
     for (const [service, annotations] of Object.entries(formance.serviceAnnotations)) {
         add(["formance", "serviceAnnotations", service], `services.${service}.annotations`, annotations);

@@ -8,7 +8,8 @@ import { formanceSettingsFor } from "./formanceSpec";
 import { GkeCluster } from "./gkeCluster";
 import { IstioControlPlane } from "./istioControlPlane";
 import { MeshNamespace } from "./meshNamespace";
-import { revisionLabels } from "./revisionLabel";
+import { injectionLabelsFor } from "./revisionLabel";
+import type { AckCluster } from "./ackCluster";
 import { SidecarCanary } from "./sidecarCanary";
 import { buildAckCluster, buildAlibabaMesh } from "./ackEnvironment";
 
@@ -29,12 +30,13 @@ export interface ClusterHandle {
     clusterId?: pulumi.Output<string>;
     /** VPC and vSwitches of an ACK cluster, for Alibaba Service Mesh. */
     network?: { vpcId: pulumi.Output<string>; vswitchIds: pulumi.Output<string[]> };
+    ack?: AckCluster;
 }
 
 /** What a mesh step hands to namespaces and the canary. */
 export interface MeshHandle {
-    /** Labels that put a namespace into this mesh, given the revision or tag it should select. */
-    injectionLabels: (revisionOrTag: string) => pulumi.Input<Record<string, string>>;
+    /** Labels that put a namespace into this mesh, given the revision or tag it should select (if any). */
+    injectionLabels: (revisionOrTag: string | undefined) => pulumi.Input<Record<string, string>>;
     /** Resources namespaces and the canary wait for. */
     ready: pulumi.Resource[];
     /** Revision tags this control plane answers to. */
@@ -48,8 +50,8 @@ export interface MeshHandle {
 export class MeshEnvironment extends pulumi.ComponentResource {
     public readonly kubeconfig: pulumi.Output<string>;
     public readonly provider: k8s.Provider;
-    /** Revision the namespaces select. */
-    public readonly revision: string;
+    /** Revision the namespaces select (none for Alibaba ASM without revisions). */
+    public readonly revision: string | undefined;
     public readonly namespaces: MeshNamespace[];
     public readonly gke?: GkeCluster;
     public readonly istio?: IstioControlPlane;
@@ -123,20 +125,22 @@ interface MeshParts {
 }
 
 const istioRevisionMesh = (ready: pulumi.Resource[], revisionTags: string[]): MeshHandle => ({
-    injectionLabels: revisionLabels,
+    injectionLabels: injectionLabelsFor,
     ready,
     revisionTags,
 });
 
 function buildMesh(parent: MeshEnvironment, name: string, spec: EnvironmentSpec, cluster: ClusterHandle): MeshParts {
     const { mesh } = spec;
+    // validateConfig derives a revision for every method but alibaba-asm.
+    const revision = spec.revision ?? "";
     switch (mesh.method) {
         case "helm": {
             const istio = new IstioControlPlane(
                 `${name}-istio`,
                 {
                     version: mesh.version,
-                    revision: spec.revision,
+                    revision,
                     revisionTags: mesh.revisionTags,
                     nativeSidecars: mesh.nativeSidecars,
                     defaultRevision: mesh.defaultRevision,
@@ -154,7 +158,7 @@ function buildMesh(parent: MeshEnvironment, name: string, spec: EnvironmentSpec,
                 `${name}-asm`,
                 {
                     version: mesh.version,
-                    revision: spec.revision,
+                    revision,
                     revisionTags: mesh.revisionTags,
                     nativeSidecars: mesh.nativeSidecars,
                     asmcli: mesh.asmcli.path,
@@ -227,7 +231,8 @@ function buildFormance(
     provider: k8s.Provider,
 ): FormanceSettings | undefined {
     if (spec.formance === undefined) return undefined;
-    const settings = formanceSettingsFor(spec.formance, spec.revision, spec.namespaces);
+    const labels = injectionLabelsFor(spec.formance.namespaceRevisionTag ?? spec.revision);
+    const settings = formanceSettingsFor(spec.formance, labels, spec.namespaces);
     if (settings.length === 0) return undefined;
     return new FormanceSettings(`${name}-formance`, { settings, provider }, { parent });
 }

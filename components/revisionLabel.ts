@@ -5,3 +5,15 @@ export const REVISION_LABEL = "istio.io/rev";
 export function revisionLabels(revisionOrTag: string): Record<string, string> {
     return { [REVISION_LABEL]: revisionOrTag };
 }
+
+/** The legacy label ASM (Alibaba) uses to inject its control plane when no revision is selected. */
+export const INJECTION_LABEL = "istio-injection";
+
+/**
+ * The labels that put a namespace into the mesh. With a revision or tag: `istio.io/rev` alone, never with
+ * `istio-injection`, which would take precedence (FACTS.md, "Labels"). Without one (Alibaba ASM with no
+ * revision, see docs/ALIBABA.md): `istio-injection=enabled`.
+ */
+export function injectionLabelsFor(revisionOrTag: string | undefined): Record<string, string> {
+    return revisionOrTag === undefined ? { [INJECTION_LABEL]: "enabled" } : revisionLabels(revisionOrTag);
+}

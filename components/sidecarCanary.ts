@@ -5,8 +5,8 @@ import { canaryJobManifest } from "./canaryJob";
 export interface SidecarCanaryArgs {
     /** Meshed namespace the Job runs in. */
     namespace: pulumi.Input<string>;
-    /** The revision the namespace selects; part of the Job's name so a new revision re-runs the canary. */
-    revision: string;
+    /** The revision the namespace selects, if any; part of the Job's name so a new revision re-runs the canary. */
+    revision?: string;
     /** Image with `sh` and `curl`. */
     image: string;
     /** URL the init container must reach through the mesh. */
@@ -30,7 +30,7 @@ export class SidecarCanary extends pulumi.ComponentResource {
         super("nativemesh:index:SidecarCanary", name, {}, opts);
         const manifest = pulumi.output(args.namespace).apply((namespace) =>
             canaryJobManifest({
-                name: `nativemesh-canary-${args.revision}`.slice(0, 63).replace(/-+$/, ""),
+                name: ["nativemesh-canary", args.revision].filter(Boolean).join("-").slice(0, 63).replace(/-+$/, ""),
                 namespace,
                 image: args.image,
                 probeUrl: args.probeUrl,

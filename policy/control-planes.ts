@@ -76,7 +76,8 @@ function helmControlPlane(props: unknown): ControlPlane | undefined {
   const version = tag && typeof tag.text === "string" && parseVersion(tag.text) ? tag : chartVersion;
   const revision = readString(at(props, "values", "revision"));
   const tagList = readArray(at(props, "values", "revisionTags"));
-  const tags = tagList === CANNOT_TELL ? [CANNOT_TELL] : (tagList ?? []).map((entry) => readString(entry) ?? CANNOT_TELL);
+  const tags: Array<string | CannotTell> =
+    tagList === CANNOT_TELL ? [CANNOT_TELL] : (tagList ?? []).map((entry) => readString(entry) ?? CANNOT_TELL);
   return {
     kind: "helm",
     version,

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as AckClusterModule from "../components/ackCluster";
 import type * as AlibabaMeshModule from "../components/alibabaMesh";
 import type { AckConfig } from "../components/ackConfig";
+import { sharedSchemasAvailable, validateManifest } from "./support/schemas";
 
 // AckCluster and AlibabaMesh under Pulumi's mocks: every resource registration and invoke is recorded, and
 // the tests assert what was asked of the providers.
@@ -272,6 +273,12 @@ describe("ACK components under Pulumi mocks", function () {
             assert.strictEqual(metadata.name, "default");
             assert.ok(!("namespace" in metadata), "ASMMeshConfig is cluster-scoped but got a namespace");
             assert.deepStrictEqual(inputs.spec, { enableNativeSidecar: true });
+        });
+
+        it("renders an ASMMeshConfig that passes the strict schema check", function () {
+            if (!sharedSchemasAvailable()) this.skip(); // ../shared/schemas is absent: nothing to check against
+            const { inputs } = ofType(ASM_MESH_CONFIG, "asm-mesh")[0];
+            assert.deepStrictEqual(validateManifest(inputs), []);
         });
 
         it("applies it through the ASM control plane's provider, built from the instance's kubeconfig", function () {

@@ -59,7 +59,7 @@ function versionFindings(config: NativeSidecarAnnotationConfig, istiod: IstiodCo
 
 function annotationFindings(where: string, annotations: StringMap, config: NativeSidecarAnnotationConfig, istiod: IstiodContext): Finding[] {
   const findings: Finding[] = [];
-  for (const [key, value] of annotations) {
+  for (const key of annotations.keys()) {
     if (isMisspelledNativeSidecarKey(key)) {
       findings.push({
         message: say(

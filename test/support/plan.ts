@@ -1,7 +1,10 @@
 /**
  * Test helpers over the offline engine: record what a piece of Pulumi code declares, and find resources.
  */
-import { recordProgram, type PlannedResource } from "../../cli/engine";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { planStack, recordProgram, type Plan, type PlannedResource } from "../../cli/engine";
 
 /** Invoke answers for component tests: a known project number, so the mesh_id label can be asserted. */
 export const TEST_INVOKES: Record<string, Record<string, unknown>> = {
@@ -33,4 +36,28 @@ export function at(value: unknown, dotted: string): unknown {
         cur = (cur as Record<string, unknown>)[part];
     }
     return cur;
+}
+
+
+const STACKS = path.resolve(__dirname, "..", "..", "stacks");
+const plans = new Map<string, Promise<Plan>>();
+
+/** The stacks shipped under stacks/. */
+export function shippedStackNames(): string[] {
+    return fs
+        .readdirSync(STACKS)
+        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+        .filter((s): s is string => s !== undefined)
+        .sort();
+}
+
+/** The plan of a shipped stack, computed once per test run. */
+export function planShipped(stack: string): Promise<Plan> {
+    let plan = plans.get(stack);
+    if (plan === undefined) {
+        const config = parse(fs.readFileSync(path.join(STACKS, `Pulumi.${stack}.yaml`), "utf8")).config;
+        plan = planStack(stack, config);
+        plans.set(stack, plan);
+    }
+    return plan;
 }

@@ -1,0 +1,34 @@
+import * as assert from "node:assert/strict";
+import { planShipped, shippedStackNames } from "./support/plan";
+import { sharedSchemasAvailable, validateIstiodValues, validateManifest } from "./support/schemas";
+
+/**
+ * Every Kubernetes object of every shipped plan against the upstream schemas in ../shared/schemas
+ * (Kubernetes 1.33 OpenAPI with unknown fields as errors, the Formance Settings CRD), and every istiod Helm
+ * release's values against the Sail operator's values schema.
+ */
+describe("manifests of every shipped stack validate against the upstream schemas", function () {
+    before(function () {
+        if (!sharedSchemasAvailable()) this.skip(); // ../shared/schemas is absent outside CI: nothing to check against
+    });
+
+    for (const stack of shippedStackNames()) {
+        it(`${stack}: every Kubernetes object and istiod's values`, async () => {
+            const plan = await planShipped(stack);
+            const problems: string[] = [];
+            let objects = 0;
+            for (const r of plan.resources) {
+                if (!r.custom) continue;
+                if (r.type === "kubernetes:helm.sh/v3:Release") {
+                    if (r.inputs.chart !== "istiod") continue;
+                    for (const p of validateIstiodValues(r.inputs.values)) problems.push(`${r.name} values ${p.path}: ${p.message}`);
+                } else if (r.type.startsWith("kubernetes:")) {
+                    objects++;
+                    for (const p of validateManifest(r.inputs)) problems.push(`${r.name} ${p.path}: ${p.message}`);
+                }
+            }
+            assert.ok(objects > 0, "the plan has Kubernetes objects");
+            assert.deepEqual(problems, []);
+        });
+    }
+});
