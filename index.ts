@@ -5,6 +5,7 @@ import { specFromStackConfig } from "./components/stackConfig";
 const env = new MeshEnvironment("nativemesh", { spec: specFromStackConfig() });
 
 export const kubeconfig = env.kubeconfig;
-export const revision = env.revision;
+// null for Alibaba ASM without revisions (namespaces are selected by istio-injection=enabled).
+export const revision = env.revision ?? null;
 export const namespaces = env.namespaces.map((ns) => ns.name);
 export const canaryJob = env.canary?.job.metadata.name;

@@ -3,6 +3,7 @@
  * `audit` never loads the Pulumi SDK. Errors of use are one line on stderr with exit code 2, no stack trace
  * (set NATIVEMESH_DEBUG=1 to see one for an internal error).
  */
+/* eslint-disable @typescript-eslint/no-require-imports */
 import type { Io } from "./preview";
 
 const USAGE = "usage: nativemesh preview [--stack NAME | --config FILE] [--json] [--out DIR] | nativemesh audit --state FILE [--json] [--policy-config FILE]";
@@ -10,10 +11,11 @@ const USAGE = "usage: nativemesh preview [--stack NAME | --config FILE] [--json]
 async function run(argv: string[], io: Io): Promise<number> {
     const [command, ...rest] = argv;
     switch (command) {
+        // require, not import(): loaded on demand, and resolvable both under tsx and in a bundle.
         case "preview":
-            return (await import("./preview")).runPreview(rest, io);
+            return (require("./preview") as typeof import("./preview")).runPreview(rest, io);
         case "audit":
-            return (await import("./audit")).runAudit(rest, io);
+            return (require("./audit") as typeof import("./audit")).runAudit(rest, io);
         default:
             io.stderr.write(`nativemesh: unknown command '${command ?? ""}'; ${USAGE}\n`);
             return 2;

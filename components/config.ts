@@ -349,7 +349,11 @@ function issueLine(raw: unknown, issue: z.core.$ZodIssue): string {
 export function validateConfig(raw: unknown): EnvironmentSpec {
     const result = rootSchema.safeParse(raw);
     if (!result.success) {
-        throw new ConfigError(issueLine(raw, result.error.issues[0]));
+        // An unknown key is most often a misspelt one, which also makes a required key look missing: say it first.
+        const issues = [...result.error.issues].sort(
+            (a, b) => Number(b.code === "unrecognized_keys") - Number(a.code === "unrecognized_keys"),
+        );
+        throw new ConfigError(issueLine(raw, issues[0]));
     }
     const cfg = result.data;
     let revision: string | undefined;

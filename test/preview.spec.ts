@@ -1,0 +1,225 @@
+import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { runPreview } from "../cli/preview";
+import { shippedStackNames } from "./support/plan";
+
+const ROOT = path.resolve(__dirname, "..");
+
+interface PreviewJson {
+    stack: string;
+    resources: Array<{ urn: string; type: string; name: string; parent?: string; inputs: Record<string, unknown> }>;
+    violations: Array<{ policy: string; enforcementLevel: string; urn: string; message: string }>;
+}
+
+/** Runs the preview in-process, as `npm run preview -- ARGS` would, capturing both streams. */
+async function preview(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    let stdout = "";
+    let stderr = "";
+    const code = await runPreview(args, {
+        stdout: { write: (t: string) => (stdout += t) },
+        stderr: { write: (t: string) => (stderr += t) },
+    });
+    return { code, stdout, stderr };
+}
+
+async function previewJson(stack: string): Promise<PreviewJson> {
+    const { code, stdout, stderr } = await preview(["--stack", stack, "--json"]);
+    assert.equal(code, 0, `preview of ${stack} exited ${code}: ${stderr}\n${stdout.slice(0, 2000)}`);
+    return JSON.parse(stdout) as PreviewJson;
+}
+
+/** The CLI as a user runs it: a child process, so exit codes and stack traces are real. */
+function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
+    const r = spawnSync(process.execPath, ["--require", "tsx/cjs", path.join(ROOT, "cli", "main.ts"), ...args], {
+        cwd: ROOT,
+        encoding: "utf8",
+        timeout: 60_000,
+    });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const ofType = (plan: PreviewJson, type: string) => plan.resources.filter((r) => r.type === type);
+const get = (value: unknown, dotted: string): unknown =>
+    dotted.split(".").reduce<unknown>((cur, k) => (cur !== null && typeof cur === "object" ? (cur as Record<string, unknown>)[k] : undefined), value);
+const revOf = (ns: { inputs: Record<string, unknown> }) => get(ns.inputs, "metadata.labels") as Record<string, string> | undefined;
+
+describe("preview: every shipped stack", () => {
+    for (const stack of shippedStackNames()) {
+        it(`${stack} previews with no mandatory violation, as one JSON object on stdout`, async () => {
+            const plan = await previewJson(stack);
+            assert.equal(plan.stack, stack);
+            assert.ok(plan.resources.length > 5);
+            for (const r of plan.resources) assert.ok(r.urn.startsWith(`urn:pulumi:${stack}::nativemesh::`), r.urn);
+            assert.deepEqual(plan.violations.filter((v) => v.enforcementLevel === "mandatory"), []);
+        });
+    }
+});
+
+describe("preview: dev (GKE, Istio by Helm)", () => {
+    let plan: PreviewJson;
+    before(async () => {
+        plan = await previewJson("dev");
+    });
+
+    it("has one GKE cluster pinned at 1.29 or later with its node pool", () => {
+        const [cluster, ...more] = ofType(plan, "gcp:container/cluster:Cluster");
+        assert.equal(more.length, 0);
+        const [major, minor] = String(cluster.inputs.minMasterVersion).split(".").map(Number);
+        assert.ok(major > 1 || minor >= 29, String(cluster.inputs.minMasterVersion));
+        const pools = ofType(plan, "gcp:container/nodePool:NodePool");
+        assert.equal(pools.length, 1);
+        assert.equal(pools[0].parent, cluster.parent, "the pool belongs to the same GkeCluster component");
+    });
+
+    it("installs base and istiod by Helm with ENABLE_NATIVE_SIDECARS \"true\"", () => {
+        const releases = ofType(plan, "kubernetes:helm.sh/v3:Release");
+        assert.deepEqual(releases.map((r) => r.inputs.chart).sort(), ["base", "istiod"]);
+        const istiod = releases.find((r) => r.inputs.chart === "istiod")!;
+        assert.equal(get(istiod.inputs, "values.pilot.env.ENABLE_NATIVE_SIDECARS"), "true");
+    });
+
+    it("labels namespaces with the installed revision or one of its tags, never istio-injection", () => {
+        const istiod = ofType(plan, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "istiod")!;
+        const allowed = new Set([get(istiod.inputs, "values.revision"), ...((get(istiod.inputs, "values.revisionTags") as string[]) ?? [])]);
+        const meshed = ofType(plan, "kubernetes:core/v1:Namespace").filter((ns) => revOf(ns)?.["istio.io/rev"] !== undefined);
+        assert.ok(meshed.length >= 3, "payments, ledger and the canary's namespace");
+        for (const ns of ofType(plan, "kubernetes:core/v1:Namespace")) {
+            const labels = revOf(ns) ?? {};
+            assert.equal(labels["istio-injection"], undefined, String(get(ns.inputs, "metadata.name")));
+            if (labels["istio.io/rev"] !== undefined) assert.ok(allowed.has(labels["istio.io/rev"]), labels["istio.io/rev"]);
+        }
+    });
+
+    it("applies Formance Settings and the canary Job", () => {
+        const settings = ofType(plan, "kubernetes:formance.com/v1beta1:Settings");
+        assert.ok(settings.some((s) => get(s.inputs, "spec.key") === "namespace.labels" && get(s.inputs, "spec.value") === "istio.io/rev=1-28-1"));
+        const jobs = ofType(plan, "kubernetes:batch/v1:Job");
+        assert.equal(jobs.length, 1);
+        assert.equal(get(jobs[0].inputs, "metadata.namespace"), "nativemesh-canary");
+    });
+});
+
+describe("preview: gke-asm (self-managed ASM by asmcli)", () => {
+    it("runs asmcli with the overlay and --revision_name, and every istio.io/rev it writes is that revision", async () => {
+        const plan = await previewJson("gke-asm");
+        const [cmd] = ofType(plan, "command:local:Command");
+        const script = String(cmd.inputs.create);
+        assert.match(script, /asmcli install/);
+        assert.match(script, /--custom_overlay "\$overlay"/);
+        const revision = /--revision_name (\S+)/.exec(script)?.[1];
+        assert.equal(revision, "asm-11910-26");
+        assert.equal(get(parse(String(get(cmd.inputs, "environment.NATIVEMESH_OVERLAY"))), "spec.values.pilot.env.ENABLE_NATIVE_SIDECARS"), "true");
+        const written = [
+            ...ofType(plan, "kubernetes:core/v1:Namespace").map((ns) => revOf(ns)?.["istio.io/rev"]),
+            ...ofType(plan, "kubernetes:formance.com/v1beta1:Settings")
+                .filter((s) => get(s.inputs, "spec.key") === "namespace.labels")
+                .map((s) => /istio\.io\/rev=([^,]+)/.exec(String(get(s.inputs, "spec.value")))?.[1]),
+        ].filter((v) => v !== undefined);
+        assert.ok(written.length >= 3);
+        assert.deepEqual(new Set(written), new Set([revision]));
+    });
+});
+
+describe("preview: ACK stacks", () => {
+    it("ack-asm: an ACK cluster ≥ 1.30 with its pool, ServiceMesh ≥ 1.22 on that cluster, ASMMeshConfig default on", async () => {
+        const plan = await previewJson("ack-asm");
+        const [cluster, ...more] = ofType(plan, "alicloud:cs/managedKubernetes:ManagedKubernetes");
+        assert.equal(more.length, 0);
+        assert.match(String(cluster.inputs.version), /^1\.(3\d|[4-9]\d)\./);
+        assert.ok(ofType(plan, "alicloud:cs/nodePool:NodePool").length >= 1);
+        const [mesh] = ofType(plan, "alicloud:servicemesh/serviceMesh:ServiceMesh");
+        assert.match(String(mesh.inputs.version), /^v?1\.(2[2-9]|[3-9]\d)\./);
+        // The cluster's id is unknown until it exists: clusterIds must be that unknown, not a literal.
+        assert.deepEqual(mesh.inputs.clusterIds, ["04da6b54-80e4-46f7-96ec-b56ff0331ba9"]);
+        const [meshConfig] = ofType(plan, "kubernetes:istio.alibabacloud.com/v1beta1:ASMMeshConfig");
+        assert.equal(get(meshConfig.inputs, "metadata.name"), "default");
+        assert.equal(get(meshConfig.inputs, "metadata.namespace"), undefined);
+        assert.equal(get(meshConfig.inputs, "spec.enableNativeSidecar"), true);
+    });
+
+    it("ack-istio: the ACK cluster, base and istiod with ENABLE_NATIVE_SIDECARS \"true\", namespaces on the revision or a tag", async () => {
+        const plan = await previewJson("ack-istio");
+        assert.equal(ofType(plan, "alicloud:cs/managedKubernetes:ManagedKubernetes").length, 1);
+        const releases = ofType(plan, "kubernetes:helm.sh/v3:Release");
+        const istiod = releases.find((r) => r.inputs.chart === "istiod")!;
+        assert.ok(releases.some((r) => r.inputs.chart === "base"));
+        assert.equal(get(istiod.inputs, "values.pilot.env.ENABLE_NATIVE_SIDECARS"), "true");
+        const allowed = new Set([get(istiod.inputs, "values.revision"), ...((get(istiod.inputs, "values.revisionTags") as string[]) ?? [])]);
+        const revs = ofType(plan, "kubernetes:core/v1:Namespace").map((ns) => revOf(ns)?.["istio.io/rev"]).filter(Boolean);
+        assert.ok(revs.length >= 2);
+        for (const rev of revs) assert.ok(allowed.has(rev), String(rev));
+    });
+});
+
+describe("preview: output", () => {
+    it("prints the plan as a tree by component, then the policy verdict", async () => {
+        const { code, stdout } = await preview([]);
+        assert.equal(code, 0);
+        assert.match(stdout, /pulumi:pulumi:Stack\s+nativemesh-dev/);
+        assert.match(stdout, /└─ nativemesh:index:MeshEnvironment\s+nativemesh/);
+        assert.match(stdout, /│  ├─ gcp:container\/cluster:Cluster|├─ gcp:container\/cluster:Cluster/);
+        assert.match(stdout, /\+ \d+ to create/);
+    });
+
+    it("--out writes every Kubernetes object, the istiod values and the asmcli overlay", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nativemesh-out-"));
+        assert.equal((await preview(["--stack", "gke-asm", "--out", dir])).code, 0);
+        const overlay = parse(fs.readFileSync(path.join(dir, "asmcli", "overlay.yaml"), "utf8"));
+        assert.equal(overlay.kind, "IstioOperator");
+        const k8sFiles = fs.readdirSync(path.join(dir, "k8s"));
+        assert.ok(k8sFiles.includes("job-nativemesh-canary-nativemesh-canary-asm-11910-26.yaml"), k8sFiles.join(" "));
+        const ns = parse(fs.readFileSync(path.join(dir, "k8s", "namespace-formance-system.yaml"), "utf8"));
+        assert.equal(ns.metadata.labels["istio.io/rev"], "asm-11910-26");
+
+        const devDir = fs.mkdtempSync(path.join(os.tmpdir(), "nativemesh-out-"));
+        assert.equal((await preview(["--out", devDir])).code, 0);
+        const values = parse(fs.readFileSync(path.join(devDir, "helm", "istiod-1-28-1-values.yaml"), "utf8"));
+        assert.equal(values.pilot.env.ENABLE_NATIVE_SIDECARS, "true");
+    });
+});
+
+describe("preview: bad input exits 2 with one line and no stack trace", () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "nativemesh-bad-"));
+    const write = (name: string, text: string) => {
+        const file = path.join(tmp, name);
+        fs.writeFileSync(file, text);
+        return file;
+    };
+    const cases: Array<[string, string[], RegExp]> = [
+        ["an unknown stack", ["--stack", "nope"], /unknown stack 'nope': stacks\/ has .*dev/],
+        ["a missing file", ["--config", path.join(tmp, "absent.yaml")], /absent\.yaml: cannot read the file \(no such file\)/],
+        ["a file that is not YAML", ["--config", write("bad.yaml", "config: [unclosed\n")], /bad\.yaml: not valid YAML/],
+        [
+            "an unknown key",
+            ["--config", write("Pulumi.unknown.yaml", "config:\n  nativemesh:cloud: gke\n  nativemesh:clud: gke\n")],
+            /nativemesh:clud: unknown key/,
+        ],
+        [
+            "a version that does not parse",
+            [
+                "--config",
+                write(
+                    "Pulumi.version.yaml",
+                    fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.dev.yaml"), "utf8").replace('version: "1.28.1"', 'version: "latest"'),
+                ),
+            ],
+            /Pulumi\.version\.yaml: nativemesh:mesh\.version: must be a version/,
+        ],
+        ["an unknown option", ["--stak", "dev"], /Unknown option '--stak'/],
+    ];
+    for (const [name, args, expected] of cases) {
+        it(name, () => {
+            const r = cli(["preview", ...args]);
+            assert.equal(r.status, 2, r.stderr);
+            assert.equal(r.stdout, "");
+            const lines = r.stderr.trim().split("\n");
+            assert.equal(lines.length, 1, r.stderr);
+            assert.match(lines[0], expected);
+            assert.doesNotMatch(r.stderr, /\n\s+at /);
+        });
+    }
+});
