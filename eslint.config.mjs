@@ -4,7 +4,7 @@ import tseslint from "typescript-eslint";
 import pulumi from "@pulumi/eslint-plugin";
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "out/**", "dist/**", ".bench/**", "**/*.mjs", "**/*.js"] },
+  { ignores: ["node_modules/**", "**/node_modules/**", "out/**", "dist/**", ".bench/**", ".scratch/**", "**/*.mjs", "**/*.js"] },
   ...tseslint.configs.recommended,
   {
     files: ["**/*.ts"],
