@@ -25,7 +25,7 @@ export class FormanceSettings extends pulumi.ComponentResource {
         this.settings = specs.map(
             ({ name: objectName, spec }) =>
                 new k8s.apiextensions.CustomResource(
-                    `${name}-${objectName}`,
+                    `${name}-${objectName.replace(/^nativemesh-/, "")}`,
                     { apiVersion: "formance.com/v1beta1", kind: "Settings", metadata: { name: objectName }, spec },
                     { parent: this, provider: args.provider },
                 ),

@@ -155,6 +155,21 @@ describe("preview: ACK stacks", () => {
     });
 });
 
+describe("preview: a stack the pack refuses", () => {
+    it("exits 1 and names the mandatory violations (managed control plane, GKE below 1.29)", async () => {
+        const file = path.join(ROOT, "test", "fixtures", "stacks", "Pulumi.managed.yaml");
+        const { code, stdout } = await preview(["--config", file, "--json"]);
+        assert.equal(code, 1);
+        const plan = JSON.parse(stdout) as PreviewJson;
+        assert.equal(plan.stack, "managed");
+        const mandatory = new Set(plan.violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => v.policy));
+        assert.deepEqual([...mandatory].sort(), ["kubernetes-version-supports-native-sidecars", "no-managed-control-plane"]);
+        const text = await preview(["--config", file]);
+        assert.equal(text.code, 1);
+        assert.match(text.stdout, /no-managed-control-plane/);
+    });
+});
+
 describe("preview: output", () => {
     it("prints the plan as a tree by component, then the policy verdict", async () => {
         const { code, stdout } = await preview([]);
@@ -181,6 +196,8 @@ describe("preview: output", () => {
         assert.equal(values.pilot.env.ENABLE_NATIVE_SIDECARS, "true");
     });
 });
+
+const ackStack = () => fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.ack-istio.yaml"), "utf8");
 
 describe("preview: bad input exits 2 with one line and no stack trace", () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "nativemesh-bad-"));
@@ -210,6 +227,16 @@ describe("preview: bad input exits 2 with one line and no stack trace", () => {
             /Pulumi\.version\.yaml: nativemesh:mesh\.version: must be a version/,
         ],
         ["an unknown option", ["--stak", "dev"], /Unknown option '--stak'/],
+        [
+            "an ACK config without a region",
+            ["--config", write("Pulumi.noregion.yaml", ackStack().replace(/^    region: .*\n/m, ""))],
+            /nativemesh:ack\.region: is required/,
+        ],
+        [
+            "an ACK config with a malformed vSwitch id",
+            ["--config", write("Pulumi.vsw.yaml", ackStack().replace(/vsw-[a-z0-9]+/, "switch-1"))],
+            /nativemesh:ack\.vpc\.vswitchIds\[0\]: .*vsw-/,
+        ],
     ];
     for (const [name, args, expected] of cases) {
         it(name, () => {
