@@ -3,6 +3,7 @@
  * resource it declares. No credentials, no CLI, nothing created. As in a real `pulumi preview`, what only the
  * cloud can know (ids, endpoints, project numbers) stays unknown.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 
@@ -83,7 +84,9 @@ const OFFLINE_INVOKE_RESULTS: Record<string, Record<string, unknown>> = {
     "gcp:organizations/getProject:getProject": { number: UNKNOWN },
 };
 
-const PROGRAM = path.resolve(__dirname, "..", "index.ts");
+/** The program: the compiled twin next to the CLI bundle (dist/program.js, see cli/build.js), else index.ts
+ *  itself (under tsx: tests and development). */
+const PROGRAM = [path.join(__dirname, "program.js"), path.resolve(__dirname, "..", "index.ts")].find((file) => fs.existsSync(file))!;
 
 /**
  * Runs index.ts for a stack with the given config (`{"nativemesh:cloud": "gke", ...}`, values as in the

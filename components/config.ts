@@ -82,8 +82,6 @@ const existingClusterSchema = z.strictObject({
     /** A kubeconfig file path or its contents, as the Kubernetes provider's `kubeconfig` accepts. */
     kubeconfig: z.string().min(1, { message: "must be a kubeconfig path or contents" }),
     context: z.string().optional(),
-    /** For `method: asmcli` on an existing GKE cluster: asmcli still needs the project. */
-    project: z.string().optional(),
 });
 
 const asmcliSchema = z.strictObject({
@@ -212,6 +210,14 @@ function checkCrossFieldRules(cfg: ParsedConfig, ctx: z.RefinementCtx): void {
         }
         if (cfg.cloud === "ack") {
             ctx.addIssue({ code: "custom", path: ["mesh", "method"], message: "asmcli installs on GKE only; use helm or alibaba-asm on ack" });
+        }
+        // With --kubeconfig asmcli cannot find the cluster's project, so it needs the fleet's (asmcli --help).
+        if (cfg.cloud === "existing" && mesh.asmcli.fleetId === undefined) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["mesh", "asmcli", "fleetId"],
+                message: "is required with cloud existing: asmcli given a kubeconfig needs the fleet host project id",
+            });
         }
     }
     if (mesh.method === "alibaba-asm" && cfg.cloud !== "ack") {

@@ -103,7 +103,8 @@ function createCluster(parent: GkeCluster, name: string, args: GkeClusterArgs): 
             initialNodeCount: 1,
             network: args.network,
             subnetwork: args.subnetwork,
-            // VPC-native (alias IPs), required for private nodes and recommended for all new clusters.
+            // VPC-native (alias IPs), required for private nodes and GKE's default for new clusters.
+            networkingMode: "VPC_NATIVE",
             ipAllocationPolicy: {},
             workloadIdentityConfig: pulumi
                 .all([workloadIdentity, args.project])

@@ -148,6 +148,16 @@ describe("config: invalid configurations stop with one line naming the key", () 
             /^nativemesh:namespaces\[1\]\.podTemplateAnnotations: is applied through Formance Settings/,
         ],
         [
+            "asmcli on an existing cluster without a fleet id",
+            edit((c) => {
+                delete (c as Partial<Config>).gke;
+                c.cloud = "existing";
+                c.existing = { kubeconfig: "~/.kube/config" };
+                c.mesh = { method: "asmcli", version: "1.19.10-asm.26", revisionTags: ["prod-stable"] };
+            }),
+            /^nativemesh:mesh\.asmcli\.fleetId: is required with cloud existing/,
+        ],
+        [
             "alibaba-asm outside ACK",
             edit((c) => (c.mesh = { method: "alibaba-asm", version: "1.22.2", revisionTags: [] })),
             /^nativemesh:mesh\.method: alibaba-asm needs cloud: ack \(got "alibaba-asm"\)$/,

@@ -155,6 +155,22 @@ describe("preview: ACK stacks", () => {
     });
 });
 
+describe("preview: an existing cluster", () => {
+    it("targets it through a Kubernetes provider with the kubeconfig and context, and creates no cluster", async () => {
+        const file = path.join(ROOT, "test", "fixtures", "stacks", "Pulumi.existing.yaml");
+        const { code, stdout, stderr } = await preview(["--config", file, "--json"]);
+        assert.equal(code, 0, stderr);
+        const plan = JSON.parse(stdout) as PreviewJson;
+        const [provider] = ofType(plan, "pulumi:providers:kubernetes");
+        assert.equal(provider.inputs.context, "staging");
+        assert.equal(provider.inputs.kubeconfig, "~/.kube/config");
+        assert.equal(plan.resources.filter((r) => r.type.startsWith("gcp:") || r.type.startsWith("alicloud:")).length, 0);
+        const istiod = ofType(plan, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "istiod")!;
+        // 1.27 defaults to "auto", which stays off below kubelet 1.33: nativemesh writes "true".
+        assert.equal(get(istiod.inputs, "values.pilot.env.ENABLE_NATIVE_SIDECARS"), "true");
+    });
+});
+
 describe("preview: a stack the pack refuses", () => {
     it("exits 1 and names the mandatory violations (managed control plane, GKE below 1.29)", async () => {
         const file = path.join(ROOT, "test", "fixtures", "stacks", "Pulumi.managed.yaml");

@@ -1,0 +1,192 @@
+import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { asmcliInstallScript, renderAsmOverlay, shellQuote } from "../components/asmOverlay";
+import { canaryJobManifest, CANARY_FAILURE } from "../components/canaryJob";
+import { validateConfig } from "../components/config";
+import { formanceSettingsFor, settingObjectName } from "../components/formanceSpec";
+import { deepMerge, istiodValues, nativeSidecarEnv } from "../components/istioValues";
+import { injectionLabelsFor } from "../components/revisionLabel";
+import { formatTree, planFiles } from "../cli/planOutput";
+import type { PlannedResource } from "../cli/engine";
+
+describe("nativeSidecarEnv: the ENABLE_NATIVE_SIDECARS value for a version", () => {
+    const table: Array<[string, boolean, string | undefined]> = [
+        ["1.18.9", true, undefined], // istiod before 1.19 does not read it (FACTS.md)
+        ["1.19.0", true, "true"],
+        ["1.19.10-asm.26", true, "true"],
+        ["1.26.4", false, "false"],
+        ["1.27.0", true, "true"], // never "auto": off below kubelet 1.33
+        ["latest", true, undefined],
+    ];
+    for (const [version, enabled, expected] of table) {
+        it(`${version}, ${enabled ? "on" : "off"} → ${String(expected)}`, () => assert.equal(nativeSidecarEnv(version, enabled), expected));
+    }
+});
+
+describe("istiodValues and deepMerge", () => {
+    it("merges nested objects, replaces arrays and scalars, and changes neither input", () => {
+        const under = { a: { b: 1, c: [1, 2] }, d: "x" };
+        const over = { a: { c: [3], e: true }, d: "y" };
+        assert.deepEqual(deepMerge(under, over), { a: { b: 1, c: [3], e: true }, d: "y" });
+        assert.deepEqual(under, { a: { b: 1, c: [1, 2] }, d: "x" });
+    });
+
+    it("names the control plane's namespace only when it is not istio-system", () => {
+        const base = { version: "1.28.1", revision: "1-28-1", revisionTags: [], nativeSidecars: true, extra: {} };
+        assert.equal(istiodValues({ ...base, namespace: "istio-system" }).global, undefined);
+        assert.deepEqual(istiodValues({ ...base, namespace: "mesh" }).global, { istioNamespace: "mesh" });
+    });
+});
+
+describe("injectionLabelsFor", () => {
+    it("writes istio.io/rev alone for a revision or tag, istio-injection=enabled without one", () => {
+        assert.deepEqual(injectionLabelsFor("1-28-1"), { "istio.io/rev": "1-28-1" });
+        assert.deepEqual(injectionLabelsFor(undefined), { "istio-injection": "enabled" });
+    });
+});
+
+describe("asmcli overlay and script", () => {
+    it("renders the corrected overlay: IstioOperator, spec.values.pilot.env, the string \"true\"", () => {
+        assert.deepEqual(parse(renderAsmOverlay("1.19.10-asm.26", true)), {
+            apiVersion: "install.istio.io/v1alpha1",
+            kind: "IstioOperator",
+            spec: { values: { pilot: { env: { ENABLE_NATIVE_SIDECARS: "true" } } } },
+        });
+    });
+
+    const quoting: Array<[string, string]> = [
+        ["asm-out", "asm-out"],
+        ["/home/me/kube config", "'/home/me/kube config'"],
+        ["it's", "'it'\\''s'"],
+        ["$(rm -rf /)", "'$(rm -rf /)'"],
+    ];
+    for (const [word, quoted] of quoting) {
+        it(`quotes ${JSON.stringify(word)} for sh`, () => {
+            assert.equal(shellQuote(word), quoted);
+            const echoed = spawnSync("sh", ["-c", `printf %s ${shellQuote(word)}`], { encoding: "utf8" }).stdout;
+            assert.equal(echoed, word);
+        });
+    }
+
+    it("refuses an asmcli of another release before installing anything, and installs with the right one", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nativemesh-asmcli-"));
+        const asmcli = path.join(dir, "asmcli");
+        // A stand-in asmcli: reports $FAKE_RELEASE and records each install with its arguments.
+        fs.writeFileSync(asmcli, `#!/bin/sh\ncase "$1" in --version) echo "$FAKE_RELEASE+config1";; install) echo "$@" >> "${dir}/installs";; esac\n`, { mode: 0o755 });
+        const script = asmcliInstallScript({
+            asmcli,
+            version: "1.19.10-asm.26",
+            revision: "asm-11910-26",
+            revisionTags: [],
+            ca: "mesh_ca",
+            outputDir: path.join(dir, "out"),
+            enableAll: true,
+            options: [],
+            target: { kind: "gke", project: "p", clusterName: "c", location: "l" },
+        });
+        const run = (release: string) =>
+            spawnSync("sh", ["-c", script], { encoding: "utf8", env: { ...process.env, FAKE_RELEASE: release, NATIVEMESH_OVERLAY: "kind: IstioOperator" } });
+        const wrong = run("1.20.0-asm.1");
+        assert.notEqual(wrong.status, 0);
+        assert.match(wrong.stderr, /not 1\.19\.10-asm\.26/);
+        assert.equal(fs.existsSync(path.join(dir, "installs")), false, "nothing installed");
+        const right = run("1.19.10-asm.26");
+        assert.equal(right.status, 0, right.stderr);
+        assert.match(fs.readFileSync(path.join(dir, "installs"), "utf8"), /--custom_overlay \S+nativemesh-overlay\.yaml .*--revision_name asm-11910-26/);
+        assert.equal(fs.readFileSync(path.join(dir, "out", "nativemesh-overlay.yaml"), "utf8"), "kind: IstioOperator\n");
+    });
+});
+
+describe("canaryJobManifest", () => {
+    it("prints the failure message when the init container cannot reach the URL", () => {
+        const job = canaryJobManifest({ name: "c", namespace: "n", image: "i", probeUrl: "http://x", timeoutSeconds: 60 });
+        const init = (job.spec as { template: { spec: { initContainers: Array<{ command: string[] }> } } }).template.spec.initContainers[0];
+        const script = init.command[2];
+        // Run the probe with a curl that always fails and a sleep that returns at once.
+        const run = spawnSync("sh", ["-c", `curl() { return 7; }; sleep() { :; }; ${script}`], {
+            encoding: "utf8",
+            env: { PATH: process.env.PATH, PROBE_URL: "http://x" },
+        });
+        assert.equal(run.status, 1);
+        assert.equal(run.stderr.trim(), CANARY_FAILURE);
+        const ok = spawnSync("sh", ["-c", `curl() { return 0; }; ${script}`], { encoding: "utf8", env: { PATH: process.env.PATH, PROBE_URL: "http://x" } });
+        assert.equal(ok.status, 0);
+    });
+});
+
+describe("formanceSettingsFor", () => {
+    const spec = validateConfig({
+        cloud: "existing",
+        existing: { kubeconfig: "k" },
+        mesh: { method: "helm", version: "1.28.1", revisionTags: ["prod"] },
+        namespaces: [{ name: "batch", podTemplateAnnotations: { "sidecar.istio.io/nativeSidecar": "true" } }],
+        formance: {
+            stacks: ["a", "b"],
+            namespaceRevisionTag: "prod",
+            serviceAnnotations: { gateway: { "cloud.google.com/neg": '{"ingress":true}' } },
+            jobAnnotations: { Ledger: { x: "y" } },
+        },
+    });
+
+    it("maps each config entry to its Setting key, and scopes per-namespace defaults to that namespace's stack", () => {
+        const settings = formanceSettingsFor(spec.formance!, injectionLabelsFor("prod"), spec.namespaces);
+        assert.deepEqual(
+            settings.map((s) => [s.key, s.stacks]),
+            [
+                ["namespace.labels", ["a", "b"]],
+                ["services.gateway.annotations", ["a", "b"]],
+                ["jobs.Ledger.spec.template.annotations", ["a", "b"]],
+                ["deployments.*.spec.template.annotations", ["batch"]],
+                ["jobs.*.spec.template.annotations", ["batch"]],
+            ],
+        );
+        assert.deepEqual(settings[0].value, { "istio.io/rev": "prod" });
+        assert.equal(new Set(settings.map((s) => s.name)).size, settings.length, "object names are unique");
+    });
+
+    const names: Array<[string, string | undefined, string]> = [
+        ["namespace.labels", undefined, "nativemesh-namespace-labels"],
+        ["deployments.*.spec.template.annotations", "batch", "nativemesh-deployments-all-spec-template-annotations-batch"],
+        ["services.My_Gateway.annotations", undefined, "nativemesh-services-my-gateway-annotations"],
+    ];
+    for (const [key, suffix, expected] of names) {
+        it(`names the Settings object of ${key}${suffix ? ` (${suffix})` : ""} ${expected}`, () => assert.equal(settingObjectName(key, suffix), expected));
+    }
+});
+
+describe("plan output", () => {
+    const r = (urn: string, type: string, name: string, parent?: string, inputs: Record<string, unknown> = {}): PlannedResource => ({
+        urn,
+        type,
+        name,
+        parent,
+        custom: !type.startsWith("nativemesh:") && type !== "pulumi:pulumi:Stack",
+        inputs,
+    });
+    const plan = [
+        r("s", "pulumi:pulumi:Stack", "p-dev"),
+        r("e", "nativemesh:index:MeshEnvironment", "env", "s"),
+        r("ns", "kubernetes:core/v1:Namespace", "a", "e", { apiVersion: "v1", kind: "Namespace", metadata: { name: "a" } }),
+        r("rel", "kubernetes:helm.sh/v3:Release", "istiod", "e", { name: "istiod-1-28-1", chart: "istiod", version: "1.28.1", values: { revision: "1-28-1" } }),
+    ];
+
+    it("draws the tree with pulumi's prefixes, children under their parent", () => {
+        const lines = formatTree(plan).split("\n");
+        assert.match(lines[1], /^ \+ {3}pulumi:pulumi:Stack\s+p-dev$/);
+        assert.match(lines[2], /^ \+ {3}└─ nativemesh:index:MeshEnvironment\s+env$/);
+        assert.match(lines[3], /^ \+ {6}├─ kubernetes:core\/v1:Namespace\s+a$/);
+        assert.match(lines[4], /^ \+ {6}└─ kubernetes:helm\.sh\/v3:Release\s+istiod$/);
+        assert.match(formatTree(plan), /\+ 4 to create/);
+    });
+
+    it("writes a file per Kubernetes object and the values of each Helm release", () => {
+        const files = planFiles(plan);
+        assert.deepEqual([...files.keys()].sort(), ["helm/istiod-1-28-1-values.yaml", "k8s/namespace-a.yaml"]);
+        assert.deepEqual(parse(files.get("k8s/namespace-a.yaml")!), { apiVersion: "v1", kind: "Namespace", metadata: { name: "a" } });
+        assert.deepEqual(parse(files.get("helm/istiod-1-28-1-values.yaml")!), { revision: "1-28-1" });
+    });
+});
