@@ -170,23 +170,27 @@ function tenant(t: number): ExportedResource[] {
     return out;
 }
 
-/** A stack export of exactly `count` resources: the platform, then tenants of 10 resources each. */
-export function stackExport(count: number): StackExport {
-    const resources = platform().slice(0, count);
-    for (let t = 0; resources.length < count; t++) {
+/** The resources of a fleet of exactly `count`: the platform, then tenants of 10 resources each. */
+export function* fleetResources(count: number): Generator<ExportedResource> {
+    let made = 0;
+    for (const r of platform()) {
+        if (made++ === count) return;
+        yield r;
+    }
+    for (let t = 0; ; t++) {
         for (const r of tenant(t)) {
-            if (resources.length === count) break;
-            resources.push(r);
+            if (made++ === count) return;
+            yield r;
         }
     }
-    return {
-        version: 3,
-        deployment: {
-            manifest: { time: CREATED, magic: "bench", version: "v3.200.0" },
-            secrets_providers: { type: "passphrase", state: { salt: "v1:bench" } },
-            resources,
-        },
-    };
+}
+
+const MANIFEST = { time: CREATED, magic: "bench", version: "v3.200.0" };
+const SECRETS_PROVIDERS = { type: "passphrase", state: { salt: "v1:bench" } };
+
+/** A stack export of exactly `count` resources, in memory (tests; the bench writes it with writeStackExport). */
+export function stackExport(count: number): StackExport {
+    return { version: 3, deployment: { manifest: MANIFEST, secrets_providers: SECRETS_PROVIDERS, resources: [...fleetResources(count)] } };
 }
 
 /** A stack configuration (the dev stack's shape) with `count` meshed namespaces, each with Formance Settings. */
@@ -215,15 +219,17 @@ export function stackConfig(count: number): { config: Record<string, unknown> } 
     };
 }
 
-/** Writes a stack export without building one giant string twice: one resource per line. */
+/** Writes a stack export one resource per line, never holding the whole fleet in memory. */
 export function writeStackExport(file: string, count: number): void {
-    const doc = stackExport(count);
     const fd = fs.openSync(file, "w");
     try {
-        const { resources, ...deployment } = doc.deployment;
-        const head = JSON.stringify({ version: doc.version, deployment: { ...deployment, resources: [] } });
-        fs.writeSync(fd, head.slice(0, -3)); // up to `"resources":[`
-        resources.forEach((r, i) => fs.writeSync(fd, `${i === 0 ? "\n" : ",\n"}${JSON.stringify(r)}`));
+        const head = JSON.stringify({ version: 3, deployment: { manifest: MANIFEST, secrets_providers: SECRETS_PROVIDERS, resources: [] } });
+        fs.writeSync(fd, head.slice(0, -"]}}".length)); // up to `"resources":[`
+        let first = true;
+        for (const r of fleetResources(count)) {
+            fs.writeSync(fd, `${first ? "\n" : ",\n"}${JSON.stringify(r)}`);
+            first = false;
+        }
         fs.writeSync(fd, "\n]}}\n");
     } finally {
         fs.closeSync(fd);

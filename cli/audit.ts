@@ -30,7 +30,7 @@ function parseAuditArgs(argv: string[]): AuditArgs {
     const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
     const value = (): string => {
       const next = inline ?? argv[++i];
-      if (next === undefined || next === "") throw new AuditInputError(`${flag} needs a file; ${USAGE}`);
+      if (next === undefined || next === "" || (inline === undefined && next.startsWith("--"))) throw new AuditInputError(`${flag} needs a file; ${USAGE}`);
       return next;
     };
     if (flag === "--state") args.state = value();
@@ -89,12 +89,14 @@ function propsOf(state: Record<string, unknown>): Record<string, unknown> {
   return isObject(inputs) ? inputs : {};
 }
 
-function toResource(state: unknown, fallbackUrn: unknown): StackResource | undefined {
+/** The resource an entry describes, "ignored" for the stack and providers, undefined when it is unreadable. */
+function toResource(state: unknown, fallbackUrn: unknown): StackResource | "ignored" | undefined {
   if (!isObject(state)) return undefined;
   const urn = typeof state.urn === "string" ? state.urn : typeof fallbackUrn === "string" ? fallbackUrn : undefined;
   if (urn === undefined) return undefined;
   const type = typeof state.type === "string" ? state.type : typeFromUrn(urn);
-  if (type === undefined || !isEvaluated(type)) return undefined;
+  if (type === undefined) return undefined;
+  if (!isEvaluated(type)) return "ignored";
   return { urn, type, name: nameFromUrn(urn), props: propsOf(state) };
 }
 
@@ -129,8 +131,9 @@ export function loadState(file: string): LoadedState {
   let skipped = 0;
   for (const entry of entries) {
     const resource = toResource(entry.state, entry.urn);
-    if (!resource) {
-      if (!isObject(entry.state)) skipped++;
+    if (resource === "ignored") continue;
+    if (resource === undefined) {
+      skipped++;
       continue;
     }
     if (seen.has(resource.urn)) continue; // a replacement shows the same URN twice
@@ -158,7 +161,7 @@ export async function runAudit(argv: string[], io: AuditIo): Promise<number> {
     }
     io.stderr.write(
       `Audited ${state.resources.length} resources from ${args.state} (${state.format})` +
-        `${state.skipped > 0 ? `; skipped ${state.skipped} entries without a resource state` : ""}.\n`,
+        `${state.skipped > 0 ? `; skipped ${state.skipped} entries without a readable resource (no state, URN or type)` : ""}.\n`,
     );
     if (args.json) {
       io.stdout.write(`${JSON.stringify({ resources: state.resources.length, violations })}\n`);

@@ -20,9 +20,9 @@ const ENTRIES = [
 ];
 const SOURCE_DIRS = ["cli", "components", "policy"].map((dir) => path.join(ROOT, dir));
 
-/** Every .ts source a bundle may include (index.ts and the three source folders, not node_modules). */
+/** Every file a bundle depends on: this script, index.ts and the .ts of the three source folders. */
 function sources() {
-    const found = [path.join(ROOT, "index.ts")];
+    const found = [__filename, path.join(ROOT, "index.ts")];
     const walk = (dir) => {
         for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
             if (entry.name === "node_modules") continue;

@@ -23,7 +23,10 @@ async function run(argv: string[], io: Io): Promise<number> {
 }
 
 function isUsageError(err: unknown): err is Error {
-    return err instanceof Error && (err.name === "UsageError" || err.name === "ConfigError" || err.name === "RunError");
+    return (
+        err instanceof Error &&
+        ["UsageError", "ConfigError", "PolicyConfigError", "RunError"].includes(err.name)
+    );
 }
 
 run(process.argv.slice(2), process)

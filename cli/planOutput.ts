@@ -13,7 +13,10 @@ export function formatTree(resources: PlannedResource[]): string {
     const known = new Set(resources.map((r) => r.urn));
     for (const r of resources) {
         const parent = r.parent !== undefined && known.has(r.parent) ? r.parent : undefined;
-        children.set(parent, [...(children.get(parent) ?? []), r]);
+        // push, not a spread copy: a thousand namespaces under one parent would make this quadratic.
+        const siblings = children.get(parent);
+        if (siblings === undefined) children.set(parent, [r]);
+        else siblings.push(r);
     }
     const rows: Array<[string, string]> = [];
     const walk = (parent: string | undefined, prefix: string) => {
@@ -26,7 +29,8 @@ export function formatTree(resources: PlannedResource[]): string {
         });
     };
     walk(undefined, "");
-    const width = Math.max(4, ...rows.map(([t]) => t.length)) + 2;
+    // reduce, not Math.max(...rows): spreading tens of thousands of arguments overflows the stack.
+    const width = rows.reduce((widest, [t]) => Math.max(widest, t.length), 4) + 2;
     const lines = [`     ${"Type".padEnd(width)}Name`];
     for (const [type, name] of rows) lines.push(` +   ${type.padEnd(width)}${name}`);
     lines.push("", "Resources:", `    + ${resources.length} to create`);

@@ -57,10 +57,15 @@ export async function runPreview(argv: string[], io: Io): Promise<number> {
     // The SDK and the program may log; stdout stays for the plan (and for exactly one JSON object).
     const log = console.log;
     console.log = console.error;
+    // The SDK captures a stack trace for every promise it makes (runtime/debuggable.js), only to explain leaked
+    // promises: a third of a large preview's time (docs/BENCHMARKS.md). Not captured, unless debugging.
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (!process.env.NATIVEMESH_DEBUG && !process.env.PULUMI_DEBUG_PROMISE_LEAKS) Error.stackTraceLimit = 0;
     try {
         resources = (await planStack(stack, loaded.config)).resources;
     } finally {
         console.log = log;
+        Error.stackTraceLimit = stackTraceLimit;
     }
     const violations: Violation[] = evaluatePolicies(policyResources(resources), policyConfig);
     if (opts.out !== undefined) {

@@ -3,7 +3,8 @@
 import type { Violation } from "../policy/evaluate";
 
 function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? "" : "s"}`;
+  if (count === 1) return `${count} ${word}`;
+  return `${count} ${word.endsWith("y") ? `${word.slice(0, -1)}ies` : `${word}s`}`;
 }
 
 /** A report grouped by policy (in the order policies first report), mandatory lines first within a group. */

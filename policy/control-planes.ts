@@ -2,6 +2,7 @@
 // `Istio` resources and asmcli installs run by a Command. One reader, shared by every rule that needs istiod's
 // version, revision or ENABLE_NATIVE_SIDECARS.
 
+import { parse as parseYaml } from "yaml";
 import { asmcliInstalls, flagValues, hasFlag, OVERLAY_FLAG, REVISION_FLAG } from "./asmcli";
 import { at, CANNOT_TELL, isPlainObject, readArray, readString, type CannotTell } from "./read";
 import { parseVersion } from "../components/versions";
@@ -137,16 +138,43 @@ function sailControlPlane(props: unknown): ControlPlane {
   };
 }
 
+/** IstioOperator overlays handed to the Command through its environment (how our AsmInstall passes the
+ *  --custom_overlay file's content), as [variable name, parsed document]. */
+function overlaysInEnvironment(props: unknown): Array<[string, unknown]> {
+  const environment = at(props, "environment");
+  if (!isPlainObject(environment)) return [];
+  const overlays: Array<[string, unknown]> = [];
+  for (const [name, value] of Object.entries(environment)) {
+    if (typeof value !== "string" || !value.includes("IstioOperator")) continue;
+    try {
+      const document: unknown = parseYaml(value);
+      if (at(document, "kind") === "IstioOperator") overlays.push([name, document]);
+    } catch {
+      // Not YAML: not an overlay.
+    }
+  }
+  return overlays;
+}
+
 function asmcliControlPlanes(type: string, props: unknown): ControlPlane[] {
   return asmcliInstalls(type, props).map((install) => {
     const revisions = flagValues(install, REVISION_FLAG);
     const revision = revisions.length > 0 ? revisions[revisions.length - 1] : CANNOT_TELL;
     const version = typeof revision === "string" && parseVersion(revision) ? { field: "--revision_name", text: revision } : undefined;
-    // The overlay is a file the Command gets: its content is not in the resource. Without any overlay the env
-    // var is unset.
-    const env: EnvReading = hasFlag(install, OVERLAY_FLAG)
-      ? { kind: "cannot-tell", why: "the --custom_overlay file is not part of the resource" }
-      : { kind: "read", settings: [] };
+    // Without any overlay the env var is unset. An overlay file's content is not part of the resource unless the
+    // Command gets it through its environment.
+    let env: EnvReading = { kind: "read", settings: [] };
+    if (hasFlag(install, OVERLAY_FLAG)) {
+      const overlays = overlaysInEnvironment(props);
+      env = overlays.length === 0 ? { kind: "cannot-tell", why: "the --custom_overlay file is not part of the resource" } : { kind: "read", settings: [] };
+      for (const [name, document] of overlays) {
+        const read = istioOperatorControlPlane(document).env;
+        if (read.kind === "cannot-tell") env = read;
+        else if (env.kind === "read") {
+          env.settings.push(...read.settings.map((setting) => ({ ...setting, field: `environment.${name} overlay ${setting.field}` })));
+        }
+      }
+    }
     return { kind: "asmcli" as const, version, revision, tags: [], env, settingsRoot: undefined };
   });
 }

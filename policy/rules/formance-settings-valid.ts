@@ -33,7 +33,7 @@ export function intendedPairs(value: string): Array<[string, string]> {
   });
 }
 
-const PARSER = "the operator's parser (formancehq/operator settings/helpers.go parseKeyValueList, FACTS.md)";
+const PARSER = "The operator's parser (formancehq/operator settings/helpers.go parseKeyValueList, FACTS.md)";
 const MAP_FIX = "write plain k=v pairs, quote values holding \",\", avoid \"=\" and '\"' inside values, or set such annotations on the object through Pulumi";
 
 function mapFindings(key: string, value: string): Finding[] {

@@ -1,11 +1,11 @@
 // istio-version-supports-native-sidecars: istiod injects native sidecars from Istio 1.19; Alibaba ASM from 1.22.
 
 import { isAtLeast } from "../../components/versions";
+import { COMMAND_TYPE } from "../asmcli";
 import { ALIBABA_SERVICE_MESH, controlPlanesOf, HELM_TYPES, ISTIO_OPERATOR, SAIL_ISTIO } from "../control-planes";
 import { resourcePolicy } from "../pulumi-adapter";
 import { at, CANNOT_TELL, readString, show } from "../read";
 import { say, type Finding, type ResourceRule } from "../rule";
-import { COMMAND_TYPE } from "../asmcli";
 
 export interface IstioVersionConfig {
   istioMinVersion: string;

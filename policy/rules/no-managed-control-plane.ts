@@ -1,12 +1,11 @@
 // no-managed-control-plane: a Google-managed mesh control plane does not let the user set istiod's
 // ENABLE_NATIVE_SIDECARS, so it cannot give native sidecars (FACTS.md "Google: self-managed ASM", seed 000).
 
-import { asmcliInstalls, hasFlag, MANAGED_FLAG } from "../asmcli";
+import { asmcliInstalls, COMMAND_TYPE, hasFlag, MANAGED_FLAG } from "../asmcli";
 import { resourcePolicy } from "../pulumi-adapter";
 import { at, CANNOT_TELL, readString } from "../read";
 import { say, type Finding, type ResourceRule } from "../rule";
-import { namespaceLabels, NAMESPACE, settingNamespaceLabels, isSettings } from "../workloads";
-import { COMMAND_TYPE } from "../asmcli";
+import { isSettings, NAMESPACE, namespaceLabels, settingNamespaceLabels } from "../workloads";
 
 export const FEATURE_MEMBERSHIP = "gcp:gkehub/featureMembership:FeatureMembership";
 export const FEATURE = "gcp:gkehub/feature:Feature";

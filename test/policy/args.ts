@@ -62,7 +62,8 @@ type PolicyConfig = Record<string, unknown> & { enforcementLevel?: string };
 
 function getConfigOf(config: PolicyConfig | undefined) {
   return <T extends object>(): T => {
-    const { enforcementLevel: _level, ...rest } = config ?? {};
+    const rest: Record<string, unknown> = { ...config };
+    delete rest.enforcementLevel;
     return rest as T;
   };
 }

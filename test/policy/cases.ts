@@ -26,7 +26,9 @@ const featureMembership = (mesh: unknown): TestResource => ({ type: "gcp:gkehub/
 const feature = (name: string, fleetDefaultMemberConfig?: unknown): TestResource => ({ type: "gcp:gkehub/feature:Feature", name: "mesh-feature", props: { name, location: "global", fleetDefaultMemberConfig } });
 const namespace = (labels: unknown): TestResource => ({ type: "kubernetes:core/v1:Namespace", name: "apps", props: { metadata: { name: "apps", labels } } });
 const setting = (key: unknown, value: unknown, stacks: unknown = ["*"]): TestResource => ({ type: "kubernetes:formance.com/v1beta1:Settings", name: "setting", props: { apiVersion: "formance.com/v1beta1", kind: "Settings", metadata: { name: "setting" }, spec: { key, value, stacks } } });
-const command = (create: unknown): TestResource => ({ type: "command:local:Command", name: "asmcli", props: { create } });
+const command = (create: unknown, environment?: Record<string, unknown>): TestResource => ({ type: "command:local:Command", name: "asmcli", props: { create, environment } });
+const overlay = (value: string) => `apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nspec:\n  values:\n    pilot:\n      env:\n        ENABLE_NATIVE_SIDECARS: ${value}\n`;
+const ASMCLI_WITH_OVERLAY = 'printf "%s" "$OVERLAY" > o.yaml && ./asmcli install --revision_name asm-11910-26 --custom_overlay o.yaml --enable_all';
 const gkeCluster = (props: Record<string, unknown>): TestResource => ({ type: "gcp:container/cluster:Cluster", name: "gke", props: { location: "europe-west1", ...props } });
 const gkePool = (version: unknown): TestResource => ({ type: "gcp:container/nodePool:NodePool", name: "pool", props: { cluster: "gke", version } });
 const ackCluster = (version: unknown, type = "alicloud:cs/managedKubernetes:ManagedKubernetes"): TestResource => ({ type, name: "ack", props: { clusterSpec: "ack.pro.small", version } });
@@ -139,6 +141,9 @@ export const CASES: Record<string, PolicyCase[]> = {
     { name: "ASMMeshConfig enableNativeSidecar true (counterpart)", resources: [meshConfig({ enableNativeSidecar: true })], expect: [] },
     { name: "asmcli 1.19 install without any overlay", resources: [command("asmcli install --project_id p --revision_name asm-11910-26 --enable_all")], expect: [mandatory(/unset on istiod 1.19.10/)] },
     { name: "asmcli install with an overlay file (content not in the resource)", resources: [command("asmcli install --revision_name asm-11910-26 --co /tmp/native.yaml")], expect: [] },
+    { name: 'asmcli overlay passed in the environment with "true" (counterpart)', resources: [command(ASMCLI_WITH_OVERLAY, { OVERLAY: overlay('"true"') })], expect: [] },
+    { name: 'asmcli overlay passed in the environment with "false"', resources: [command(ASMCLI_WITH_OVERLAY, { OVERLAY: overlay('"false"') })], expect: [mandatory(/environment.OVERLAY overlay spec.values.pilot.env.ENABLE_NATIVE_SIDECARS is "false"/)] },
+    { name: "asmcli overlay in the environment without the variable", resources: [command(ASMCLI_WITH_OVERLAY, { OVERLAY: "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nspec: {}\n" })], expect: [mandatory(/unset on istiod 1.19.10/)] },
   ],
 
   "namespace-injection-labels": [
@@ -205,7 +210,7 @@ export const CASES: Record<string, PolicyCase[]> = {
     { name: "key missing", resources: [setting(undefined, "x")], expect: [mandatory(/spec.key is missing/)] },
     { name: "value not a string", resources: [setting("namespace.labels", 42)], expect: [mandatory(/spec.value is 42, not a string/)] },
     { name: "value secret", resources: [setting("namespace.labels", SECRET)], expect: [advisory(/cannot tell/)] },
-    { name: "stacks missing", resources: [setting("namespace.labels", "a=b", undefined)], expect: [mandatory(/spec.stacks is missing/)] },
+    { name: "stacks missing", resources: [{ type: "kubernetes:formance.com/v1beta1:Settings", name: "setting", props: { spec: { key: "namespace.labels", value: "a=b" } } }], expect: [mandatory(/spec.stacks is missing/)] },
     { name: "stacks empty", resources: [setting("namespace.labels", "a=b", [])], expect: [mandatory(/spec.stacks is \[\]/)] },
     { name: "stacks a string", resources: [setting("namespace.labels", "a=b", "stack0")], expect: [mandatory(/spec.stacks is "stack0"/)] },
     { name: "stacks holding a number", resources: [setting("namespace.labels", "a=b", ["stack0", 1])], expect: [mandatory(/spec.stacks is/)] },
