@@ -4,18 +4,29 @@ import tseslint from "typescript-eslint";
 import pulumi from "@pulumi/eslint-plugin";
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "**/node_modules/**", "out/**", "dist/**", ".bench/**", ".scratch/**", "**/*.mjs", "**/*.js"] },
-  ...tseslint.configs.recommended,
-  {
-    files: ["**/*.ts"],
-    languageOptions: {
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    {
+        ignores: [
+            "node_modules/**",
+            "**/node_modules/**",
+            "out/**",
+            "dist/**",
+            ".bench/**",
+            ".scratch/**",
+            "**/*.mjs",
+            "**/*.js",
+        ],
     },
-    plugins: { pulumi },
-    rules: {
-      "pulumi/no-output-in-template-literal": "error",
-      "pulumi/no-output-instance-in-template-literal": "error",
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+    ...tseslint.configs.recommended,
+    {
+        files: ["**/*.ts"],
+        languageOptions: {
+            parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+        },
+        plugins: { pulumi },
+        rules: {
+            "pulumi/no-output-in-template-literal": "error",
+            "pulumi/no-output-instance-in-template-literal": "error",
+            "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+        },
     },
-  },
 );

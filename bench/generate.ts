@@ -12,10 +12,15 @@ const PROJECT = "fleet";
 // The default Kubernetes provider as the engine names it (`default_<version>` plus the provider's id).
 const K8S_PROVIDER = `urn:pulumi:${STACK}::${PROJECT}::pulumi:providers:kubernetes::default_4_34_0`;
 const GCP_PROVIDER = `urn:pulumi:${STACK}::${PROJECT}::pulumi:providers:gcp::default_9_0_0`;
+const K8S_PROVIDER_ID = "7d1c2a4e-0b1f-4c55-9a0e-3f6c2b8d9e01";
+const GCP_PROVIDER_ID = "2b9e6f10-5d3a-4a7c-8e21-c4f0d9b7a6e2";
 const STACK_URN = `urn:pulumi:${STACK}::${PROJECT}::pulumi:pulumi:Stack::${PROJECT}-${STACK}`;
 const CREATED = "2025-11-20T10:00:00.000Z";
 // Pulumi's secret wrapper in an export (FACTS.md "Pulumi").
-const SECRET = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "v1:c2VjcmV0OmJlbmNobWFyaw==" };
+const SECRET = {
+    "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+    ciphertext: "v1:c2VjcmV0OmJlbmNobWFyaw==",
+};
 /** istiod 1.28.1 installed by Helm gets revision 1-28-1 (FACTS.md "Istio: installing it"). */
 const REVISION = "1-28-1";
 
@@ -37,12 +42,22 @@ export interface ExportedResource {
 
 export interface StackExport {
     version: 3;
-    deployment: { manifest: Record<string, unknown>; secrets_providers: Record<string, unknown>; resources: ExportedResource[] };
+    deployment: {
+        manifest: Record<string, unknown>;
+        secrets_providers: Record<string, unknown>;
+        resources: ExportedResource[];
+    };
 }
 
 const urnOf = (type: string, name: string) => `urn:pulumi:${STACK}::${PROJECT}::${type}::${name}`;
 
-function entry(type: string, name: string, inputs: Record<string, unknown>, outputs: Record<string, unknown>, extra: Partial<ExportedResource> = {}): ExportedResource {
+function entry(
+    type: string,
+    name: string,
+    inputs: Record<string, unknown>,
+    outputs: Record<string, unknown>,
+    extra: Partial<ExportedResource> = {},
+): ExportedResource {
     return {
         urn: urnOf(type, name),
         custom: true,
@@ -51,7 +66,9 @@ function entry(type: string, name: string, inputs: Record<string, unknown>, outp
         inputs,
         outputs,
         parent: STACK_URN,
-        provider: type.startsWith("kubernetes:") ? `${K8S_PROVIDER}::7d1c2a4e-0b1f-4c55-9a0e-3f6c2b8d9e01` : `${GCP_PROVIDER}::2b9e6f10-5d3a-4a7c-8e21-c4f0d9b7a6e2`,
+        provider: type.startsWith("kubernetes:")
+            ? `${K8S_PROVIDER}::${K8S_PROVIDER_ID}`
+            : `${GCP_PROVIDER}::${GCP_PROVIDER_ID}`,
         dependencies: [],
         propertyDependencies: {},
         created: CREATED,
@@ -61,7 +78,11 @@ function entry(type: string, name: string, inputs: Record<string, unknown>, outp
 }
 
 /** What the Kubernetes provider writes back: the object as the API server returns it. */
-function liveObject(object: Record<string, unknown>, n: number, status: Record<string, unknown>): Record<string, unknown> {
+function liveObject(
+    object: Record<string, unknown>,
+    n: number,
+    status: Record<string, unknown>,
+): Record<string, unknown> {
     const metadata = object.metadata as Record<string, unknown>;
     return {
         ...object,
@@ -86,9 +107,20 @@ function liveObject(object: Record<string, unknown>, n: number, status: Record<s
     };
 }
 
-function kube(apiVersion: string, kind: string, name: string, namespace: string | undefined, rest: Record<string, unknown>) {
+function kube(
+    apiVersion: string,
+    kind: string,
+    name: string,
+    namespace: string | undefined,
+    rest: Record<string, unknown>,
+) {
     const labels = { "app.kubernetes.io/name": name, "app.kubernetes.io/managed-by": "pulumi" };
-    return { apiVersion, kind, metadata: namespace === undefined ? { name, labels } : { name, namespace, labels }, ...rest };
+    return {
+        apiVersion,
+        kind,
+        metadata: namespace === undefined ? { name, labels } : { name, namespace, labels },
+        ...rest,
+    };
 }
 
 function podSpec(app: string, extraAnnotations: Record<string, string>) {
@@ -115,31 +147,96 @@ function podSpec(app: string, extraAnnotations: Record<string, string>) {
 
 /** The platform part of every fleet: stack, providers, a GKE cluster and node pool, istiod by Helm. */
 function platform(): ExportedResource[] {
-    const stack: ExportedResource = { urn: STACK_URN, custom: false, type: "pulumi:pulumi:Stack", inputs: {}, outputs: { kubeconfig: SECRET }, created: CREATED, modified: CREATED };
-    const providers: ExportedResource[] = [
-        { ...entry("pulumi:providers:gcp", "default_9_0_0", { project: "acme-fleet", version: "9.0.0" }, { project: "acme-fleet", version: "9.0.0" }), provider: undefined, id: "2b9e6f10-5d3a-4a7c-8e21-c4f0d9b7a6e2" },
-        { ...entry("pulumi:providers:kubernetes", "default_4_34_0", { kubeconfig: SECRET, version: "4.34.0" }, { kubeconfig: SECRET, version: "4.34.0" }), provider: undefined, id: "7d1c2a4e-0b1f-4c55-9a0e-3f6c2b8d9e01" },
+    const stack: ExportedResource = {
+        urn: STACK_URN,
+        custom: false,
+        type: "pulumi:pulumi:Stack",
+        inputs: {},
+        outputs: { kubeconfig: SECRET },
+        created: CREATED,
+        modified: CREATED,
+    };
+    // A provider entry has no provider of its own; its id is the one the resources' `provider` references end in.
+    const provider = (type: string, name: string, id: string, props: Record<string, unknown>): ExportedResource => {
+        const made = entry(type, name, props, props, { id });
+        delete made.provider;
+        return made;
+    };
+    const providers = [
+        provider("pulumi:providers:gcp", "default_9_0_0", GCP_PROVIDER_ID, { project: "acme-fleet", version: "9.0.0" }),
+        provider("pulumi:providers:kubernetes", "default_4_34_0", K8S_PROVIDER_ID, {
+            kubeconfig: SECRET,
+            version: "4.34.0",
+        }),
     ];
-    const cluster = { name: "fleet", location: "europe-west1", project: "acme-fleet", minMasterVersion: "1.33.5-gke.1308000", releaseChannel: { channel: "REGULAR" }, workloadIdentityConfig: { workloadPool: "acme-fleet.svc.id.goog" }, removeDefaultNodePool: true, initialNodeCount: 1 };
-    const pool = { cluster: "fleet", location: "europe-west1", project: "acme-fleet", version: "1.33.5-gke.1308000", autoscaling: { minNodeCount: 1, maxNodeCount: 30 }, nodeConfig: { machineType: "e2-standard-8", diskSizeGb: 100 } };
+    const cluster = {
+        name: "fleet",
+        location: "europe-west1",
+        project: "acme-fleet",
+        minMasterVersion: "1.33.5-gke.1308000",
+        releaseChannel: { channel: "REGULAR" },
+        workloadIdentityConfig: { workloadPool: "acme-fleet.svc.id.goog" },
+        removeDefaultNodePool: true,
+        initialNodeCount: 1,
+    };
+    const pool = {
+        cluster: "fleet",
+        location: "europe-west1",
+        project: "acme-fleet",
+        version: "1.33.5-gke.1308000",
+        autoscaling: { minNodeCount: 1, maxNodeCount: 30 },
+        nodeConfig: { machineType: "e2-standard-8", diskSizeGb: 100 },
+    };
     const istiod = {
         name: "istiod-1-28-1",
         chart: "istiod",
         version: "1.28.1",
         namespace: "istio-system",
         repositoryOpts: { repo: "https://istio-release.storage.googleapis.com/charts" },
-        values: { revision: REVISION, revisionTags: ["prod-stable"], pilot: { env: { ENABLE_NATIVE_SIDECARS: "true" } } },
+        values: {
+            revision: REVISION,
+            revisionTags: ["prod-stable"],
+            pilot: { env: { ENABLE_NATIVE_SIDECARS: "true" } },
+        },
     };
-    const base = { name: "istio-base", chart: "base", version: "1.28.1", namespace: "istio-system", repositoryOpts: istiod.repositoryOpts, values: {} };
+    const base = {
+        name: "istio-base",
+        chart: "base",
+        version: "1.28.1",
+        namespace: "istio-system",
+        repositoryOpts: istiod.repositoryOpts,
+        values: {},
+    };
     const istioSystem = kube("v1", "Namespace", "istio-system", undefined, {});
     return [
         stack,
         ...providers,
-        entry("gcp:container/cluster:Cluster", "fleet", cluster, { ...cluster, endpoint: "34.76.1.2", masterAuth: SECRET, currentMasterVersion: "1.33.5-gke.1308000" }),
-        entry("gcp:container/nodePool:NodePool", "fleet-general", pool, { ...pool, instanceGroupUrls: ["https://www.googleapis.com/compute/v1/projects/acme-fleet/zones/europe-west1-b/instanceGroupManagers/gke-fleet-general"] }),
-        entry("kubernetes:core/v1:Namespace", "istio-system", istioSystem, liveObject(istioSystem, 0, { phase: "Active" })),
-        entry("kubernetes:helm.sh/v3:Release", "istio-base", base, { ...base, status: { status: "deployed", revision: 1 } }),
-        entry("kubernetes:helm.sh/v3:Release", "istiod", istiod, { ...istiod, status: { status: "deployed", revision: 1 } }),
+        entry("gcp:container/cluster:Cluster", "fleet", cluster, {
+            ...cluster,
+            endpoint: "34.76.1.2",
+            masterAuth: SECRET,
+            currentMasterVersion: "1.33.5-gke.1308000",
+        }),
+        entry("gcp:container/nodePool:NodePool", "fleet-general", pool, {
+            ...pool,
+            instanceGroupUrls: [
+                "https://www.googleapis.com/compute/v1/projects/acme-fleet/zones/europe-west1-b/instanceGroupManagers/gke-fleet-general",
+            ],
+        }),
+        entry(
+            "kubernetes:core/v1:Namespace",
+            "istio-system",
+            istioSystem,
+            liveObject(istioSystem, 0, { phase: "Active" }),
+        ),
+        entry("kubernetes:helm.sh/v3:Release", "istio-base", base, {
+            ...base,
+            status: { status: "deployed", revision: 1 },
+        }),
+        entry("kubernetes:helm.sh/v3:Release", "istiod", istiod, {
+            ...istiod,
+            status: { status: "deployed", revision: 1 },
+        }),
     ];
 }
 
@@ -153,20 +250,68 @@ function tenant(t: number): ExportedResource[] {
     out.push(entry("kubernetes:core/v1:Namespace", ns, namespace, liveObject(namespace, n, { phase: "Active" })));
     for (const [i, app] of ["api", "worker", "web", "ledger"].entries()) {
         // One tenant in a hundred still carries a legacy workaround: the advisory policy has something to say.
-        const legacy: Record<string, string> = t % 100 === 7 && i === 0 ? { "traffic.sidecar.istio.io/excludeOutboundPorts": "5432" } : {};
-        const deployment = kube("apps/v1", "Deployment", app, ns, { spec: { replicas: 2, selector: { matchLabels: { app } }, template: podSpec(app, legacy) } });
-        out.push(entry("kubernetes:apps/v1:Deployment", `${ns}-${app}`, deployment, liveObject(deployment, n + 1 + i, { replicas: 2, readyReplicas: 2, availableReplicas: 2, observedGeneration: 1 })));
+        const legacy: Record<string, string> =
+            t % 100 === 7 && i === 0 ? { "traffic.sidecar.istio.io/excludeOutboundPorts": "5432" } : {};
+        const deployment = kube("apps/v1", "Deployment", app, ns, {
+            spec: { replicas: 2, selector: { matchLabels: { app } }, template: podSpec(app, legacy) },
+        });
+        out.push(
+            entry(
+                "kubernetes:apps/v1:Deployment",
+                `${ns}-${app}`,
+                deployment,
+                liveObject(deployment, n + 1 + i, {
+                    replicas: 2,
+                    readyReplicas: 2,
+                    availableReplicas: 2,
+                    observedGeneration: 1,
+                }),
+            ),
+        );
     }
     for (const [i, app] of ["api", "web", "ledger"].entries()) {
-        const service = kube("v1", "Service", app, ns, { spec: { selector: { app }, ports: [{ name: "http", port: 80, targetPort: "http" }] } });
-        out.push(entry("kubernetes:core/v1:Service", `${ns}-${app}`, service, liveObject(service, n + 5 + i, { loadBalancer: {} })));
+        const service = kube("v1", "Service", app, ns, {
+            spec: { selector: { app }, ports: [{ name: "http", port: 80, targetPort: "http" }] },
+        });
+        out.push(
+            entry(
+                "kubernetes:core/v1:Service",
+                `${ns}-${app}`,
+                service,
+                liveObject(service, n + 5 + i, { loadBalancer: {} }),
+            ),
+        );
     }
-    const job = kube("batch/v1", "Job", "migrate", ns, { spec: { backoffLimit: 2, template: { ...podSpec("migrate", {}), spec: { ...podSpec("migrate", {}).spec, restartPolicy: "Never" } } } });
-    out.push(entry("kubernetes:batch/v1:Job", `${ns}-migrate`, job, liveObject(job, n + 8, { succeeded: 1, completionTime: CREATED })));
-    const settings = kube("formance.com/v1beta1", "Settings", `nativemesh-deployments-all-spec-template-annotations-${ns}`, undefined, {
-        spec: { key: "deployments.*.spec.template.annotations", value: "sidecar.istio.io/nativeSidecar=true", stacks: [ns] },
+    const job = kube("batch/v1", "Job", "migrate", ns, {
+        spec: {
+            backoffLimit: 2,
+            template: { ...podSpec("migrate", {}), spec: { ...podSpec("migrate", {}).spec, restartPolicy: "Never" } },
+        },
     });
-    out.push(entry("kubernetes:formance.com/v1beta1:Settings", `${ns}-settings`, settings, liveObject(settings, n + 9, {})));
+    out.push(
+        entry(
+            "kubernetes:batch/v1:Job",
+            `${ns}-migrate`,
+            job,
+            liveObject(job, n + 8, { succeeded: 1, completionTime: CREATED }),
+        ),
+    );
+    const settings = kube(
+        "formance.com/v1beta1",
+        "Settings",
+        `nativemesh-deployments-all-spec-template-annotations-${ns}`,
+        undefined,
+        {
+            spec: {
+                key: "deployments.*.spec.template.annotations",
+                value: "sidecar.istio.io/nativeSidecar=true",
+                stacks: [ns],
+            },
+        },
+    );
+    out.push(
+        entry("kubernetes:formance.com/v1beta1:Settings", `${ns}-settings`, settings, liveObject(settings, n + 9, {})),
+    );
     return out;
 }
 
@@ -190,7 +335,10 @@ const SECRETS_PROVIDERS = { type: "passphrase", state: { salt: "v1:bench" } };
 
 /** A stack export of exactly `count` resources, in memory (tests; the bench writes it with writeStackExport). */
 export function stackExport(count: number): StackExport {
-    return { version: 3, deployment: { manifest: MANIFEST, secrets_providers: SECRETS_PROVIDERS, resources: [...fleetResources(count)] } };
+    return {
+        version: 3,
+        deployment: { manifest: MANIFEST, secrets_providers: SECRETS_PROVIDERS, resources: [...fleetResources(count)] },
+    };
 }
 
 /** A stack configuration (the dev stack's shape) with `count` meshed namespaces, each with Formance Settings. */
@@ -223,7 +371,10 @@ export function stackConfig(count: number): { config: Record<string, unknown> } 
 export function writeStackExport(file: string, count: number): void {
     const fd = fs.openSync(file, "w");
     try {
-        const head = JSON.stringify({ version: 3, deployment: { manifest: MANIFEST, secrets_providers: SECRETS_PROVIDERS, resources: [] } });
+        const head = JSON.stringify({
+            version: 3,
+            deployment: { manifest: MANIFEST, secrets_providers: SECRETS_PROVIDERS, resources: [] },
+        });
         fs.writeSync(fd, head.slice(0, -"]}}".length)); // up to `"resources":[`
         let first = true;
         for (const r of fleetResources(count)) {
@@ -237,7 +388,10 @@ export function writeStackExport(file: string, count: number): void {
 }
 
 export function writeStackConfig(file: string, count: number): void {
-    fs.writeFileSync(file, `# ${count} meshed namespaces, generated by bench/generate.ts\n${stringify(stackConfig(count))}`);
+    fs.writeFileSync(
+        file,
+        `# ${count} meshed namespaces, generated by bench/generate.ts\n${stringify(stackConfig(count))}`,
+    );
 }
 
 export interface BenchInputs {

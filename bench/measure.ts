@@ -28,7 +28,10 @@ let rssSource: RssSource | undefined;
 export function peakMemorySource(): RssSource {
     if (rssSource === undefined) {
         const probe = path.join(os.tmpdir(), `nativemesh-bench-probe-${process.pid}`);
-        const ok = fs.existsSync(GNU_TIME) && spawnSync(GNU_TIME, ["-v", "-o", probe, "true"]).status === 0 && fs.existsSync(probe);
+        const ok =
+            fs.existsSync(GNU_TIME) &&
+            spawnSync(GNU_TIME, ["-v", "-o", probe, "true"]).status === 0 &&
+            fs.existsSync(probe);
         fs.rmSync(probe, { force: true });
         rssSource = ok ? "/usr/bin/time -v" : "process.resourceUsage().maxRSS";
     }
@@ -52,43 +55,79 @@ function readPeakKb(file: string, source: RssSource): number {
     return Math.max(0, ...text.split("\n").filter(Boolean).map(Number));
 }
 
-/** Runs `command` `runs` times in `cwd`, each as a fresh process whose stdout is discarded. */
-export function measure(command: string[], runs: number, cwd: string): Measurement {
+/** One run of `command` in `cwd`, stdout discarded: wall milliseconds and peak resident set, kB. */
+function runOnce(command: string[], cwd: string): { ms: number; peakKb: number } {
     const source = peakMemorySource();
     const report = path.join(os.tmpdir(), `nativemesh-bench-rss-${process.pid}`);
-    const runsMs: number[] = [];
-    let peakKb = 0;
-    for (let i = 0; i < runs; i++) {
-        fs.rmSync(report, { force: true });
-        const [file, ...args] = source === "/usr/bin/time -v" ? [GNU_TIME, "-v", "-o", report, ...command] : command;
-        const env =
-            source === "/usr/bin/time -v"
-                ? process.env
-                : { ...process.env, NATIVEMESH_BENCH_RSS: report, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${MAXRSS_HOOK}`.trim() };
-        const started = performance.now();
-        const run = spawnSync(file, args, { cwd, env, stdio: ["ignore", "ignore", "pipe"], maxBuffer: 64 * 1024 * 1024 });
-        const elapsed = performance.now() - started;
-        if (run.status !== 0) {
-            const said = String(run.stderr ?? "").trim().split("\n").slice(-3).join(" | ");
-            throw new Error(`${command.join(" ")}: exit ${run.status ?? run.signal}: ${said}`);
-        }
-        runsMs.push(elapsed);
-        peakKb = Math.max(peakKb, readPeakKb(report, source));
-    }
     fs.rmSync(report, { force: true });
-    return { runsMs, medianMs: median(runsMs), peakRssMb: (peakKb * 1024) / 1e6 };
+    const [file, ...args] = source === "/usr/bin/time -v" ? [GNU_TIME, "-v", "-o", report, ...command] : command;
+    const env =
+        source === "/usr/bin/time -v"
+            ? process.env
+            : {
+                  ...process.env,
+                  NATIVEMESH_BENCH_RSS: report,
+                  NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require "${MAXRSS_HOOK}"`.trim(),
+              };
+    const started = performance.now();
+    const run = spawnSync(file, args, { cwd, env, stdio: ["ignore", "ignore", "pipe"], maxBuffer: 64 * 1024 * 1024 });
+    const ms = performance.now() - started;
+    if (run.status !== 0) {
+        const said = String(run.stderr ?? "")
+            .trim()
+            .split("\n")
+            .slice(-3)
+            .join(" | ");
+        throw new Error(`${command.join(" ")}: exit ${run.status ?? run.signal}: ${said}`);
+    }
+    const peakKb = readPeakKb(report, source);
+    fs.rmSync(report, { force: true });
+    return { ms, peakKb };
 }
 
-/** The module files one run of `command` loads (bench/loaded-modules.js reads require.cache at exit). */
+export interface Case {
+    command: string[];
+    runs: number;
+}
+
+/**
+ * Measures several commands in rounds, one run of each per round (a case with fewer runs drops out of the
+ * later rounds), so that a burst of load from elsewhere on a shared machine falls on every case alike and
+ * the ratios and differences between cases stay fair.
+ */
+export function measureRounds(cases: Case[], cwd: string): Measurement[] {
+    const ms: number[][] = cases.map(() => []);
+    const peakKb = cases.map(() => 0);
+    const rounds = Math.max(...cases.map((c) => c.runs));
+    for (let round = 0; round < rounds; round++) {
+        cases.forEach((c, i) => {
+            if (round >= c.runs) return;
+            const run = runOnce(c.command, cwd);
+            ms[i].push(run.ms);
+            peakKb[i] = Math.max(peakKb[i], run.peakKb);
+        });
+    }
+    return cases.map((_, i) => ({ runsMs: ms[i], medianMs: median(ms[i]), peakRssMb: (peakKb[i] * 1024) / 1e6 }));
+}
+
+/** The module files one run of `command` loads, the hook that lists them (bench/loaded-modules.js) aside. */
 export function loadedModules(command: string[], cwd: string): string[] {
     const report = path.join(os.tmpdir(), `nativemesh-bench-modules-${process.pid}`);
     fs.rmSync(report, { force: true });
     const hook = path.join(__dirname, "loaded-modules.js");
-    const env = { ...process.env, NATIVEMESH_BENCH_MODULES: report, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${hook}`.trim() };
+    const env = {
+        ...process.env,
+        NATIVEMESH_BENCH_MODULES: report,
+        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require "${hook}"`.trim(),
+    };
     const [file, ...args] = command;
     const run = spawnSync(file, args, { cwd, env, stdio: ["ignore", "ignore", "pipe"] });
-    if (run.status !== 0) throw new Error(`${command.join(" ")}: exit ${run.status ?? run.signal}: ${String(run.stderr).trim()}`);
-    const modules = fs.readFileSync(report, "utf8").split("\n").filter(Boolean);
+    if (run.status !== 0)
+        throw new Error(`${command.join(" ")}: exit ${run.status ?? run.signal}: ${String(run.stderr).trim()}`);
+    const modules = fs
+        .readFileSync(report, "utf8")
+        .split("\n")
+        .filter((file) => file !== "" && file !== hook);
     fs.rmSync(report, { force: true });
     return modules;
 }

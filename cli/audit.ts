@@ -7,8 +7,8 @@ import { evaluatePolicies, PolicyConfigError, type StackResource } from "../poli
 import { formatReport } from "./report";
 
 export interface AuditIo {
-  stdout: { write(chunk: string): unknown };
-  stderr: { write(chunk: string): unknown };
+    stdout: { write(chunk: string): unknown };
+    stderr: { write(chunk: string): unknown };
 }
 
 const USAGE = "usage: nativemesh audit --state FILE [--json] [--policy-config FILE]";
@@ -17,163 +17,169 @@ const USAGE = "usage: nativemesh audit --state FILE [--json] [--policy-config FI
 class AuditInputError extends Error {}
 
 interface AuditArgs {
-  state: string;
-  json: boolean;
-  policyConfig?: string;
-  help: boolean;
+    state: string;
+    json: boolean;
+    policyConfig?: string;
+    help: boolean;
 }
 
 function parseAuditArgs(argv: string[]): AuditArgs {
-  const args: Partial<AuditArgs> = { json: false, help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
-    const value = (): string => {
-      const next = inline ?? argv[++i];
-      if (next === undefined || next === "" || (inline === undefined && next.startsWith("--"))) throw new AuditInputError(`${flag} needs a file; ${USAGE}`);
-      return next;
-    };
-    if (flag === "--state") args.state = value();
-    else if (flag === "--policy-config") args.policyConfig = value();
-    else if (flag === "--json" && inline === undefined) args.json = true;
-    else if (flag === "--help" || flag === "-h") args.help = true;
-    else throw new AuditInputError(`unknown argument '${arg}'; ${USAGE}`);
-  }
-  if (!args.help && args.state === undefined) throw new AuditInputError(`--state is required; ${USAGE}`);
-  return args as AuditArgs;
+    const args: Partial<AuditArgs> = { json: false, help: false };
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        const [flag, inline] =
+            arg.startsWith("--") && arg.includes("=")
+                ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
+                : [arg, undefined];
+        const value = (): string => {
+            const next = inline ?? argv[++i];
+            if (next === undefined || next === "" || (inline === undefined && next.startsWith("--")))
+                throw new AuditInputError(`${flag} needs a file; ${USAGE}`);
+            return next;
+        };
+        if (flag === "--state") args.state = value();
+        else if (flag === "--policy-config") args.policyConfig = value();
+        else if (flag === "--json" && inline === undefined) args.json = true;
+        else if (flag === "--help" || flag === "-h") args.help = true;
+        else throw new AuditInputError(`unknown argument '${arg}'; ${USAGE}`);
+    }
+    if (!args.help && args.state === undefined) throw new AuditInputError(`--state is required; ${USAGE}`);
+    return args as AuditArgs;
 }
 
 function readJson(file: string, what: string): unknown {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (code ?? "cannot read");
-    throw new AuditInputError(`${file}: cannot read the ${what} (${why})`);
-  }
-  if (text.trim() === "") throw new AuditInputError(`${file}: the ${what} is empty`);
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new AuditInputError(`${file}: the ${what} is not JSON (${(error as Error).message.split("\n")[0]})`);
-  }
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (code ?? "cannot read");
+        throw new AuditInputError(`${file}: cannot read the ${what} (${why})`);
+    }
+    if (text.trim() === "") throw new AuditInputError(`${file}: the ${what} is empty`);
+    try {
+        return JSON.parse(text);
+    } catch (error) {
+        throw new AuditInputError(`${file}: the ${what} is not JSON (${(error as Error).message.split("\n")[0]})`);
+    }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+    return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 // urn:pulumi:<stack>::<project>::<parent$...$type>::<name>
 function typeFromUrn(urn: string): string | undefined {
-  const parts = urn.split("::");
-  if (parts.length < 4) return undefined;
-  const qualified = parts[2];
-  return qualified.slice(qualified.lastIndexOf("$") + 1) || undefined;
+    const parts = urn.split("::");
+    if (parts.length < 4) return undefined;
+    const qualified = parts[2];
+    return qualified.slice(qualified.lastIndexOf("$") + 1) || undefined;
 }
 
 function nameFromUrn(urn: string): string {
-  const parts = urn.split("::");
-  return parts.length >= 4 ? parts.slice(3).join("::") : urn;
+    const parts = urn.split("::");
+    return parts.length >= 4 ? parts.slice(3).join("::") : urn;
 }
 
 function isEvaluated(type: string): boolean {
-  return type !== "pulumi:pulumi:Stack" && !type.startsWith("pulumi:providers:");
+    return type !== "pulumi:pulumi:Stack" && !type.startsWith("pulumi:providers:");
 }
 
 /** Inputs when they say something, else outputs (FACTS.md "Pulumi": export entries carry both). */
 function propsOf(state: Record<string, unknown>): Record<string, unknown> {
-  const { inputs, outputs } = state;
-  if (isObject(inputs) && Object.keys(inputs).length > 0) return inputs;
-  if (isObject(outputs)) return outputs;
-  return isObject(inputs) ? inputs : {};
+    const { inputs, outputs } = state;
+    if (isObject(inputs) && Object.keys(inputs).length > 0) return inputs;
+    if (isObject(outputs)) return outputs;
+    return isObject(inputs) ? inputs : {};
 }
 
 /** The resource an entry describes, "ignored" for the stack and providers, undefined when it is unreadable. */
 function toResource(state: unknown, fallbackUrn: unknown): StackResource | "ignored" | undefined {
-  if (!isObject(state)) return undefined;
-  const urn = typeof state.urn === "string" ? state.urn : typeof fallbackUrn === "string" ? fallbackUrn : undefined;
-  if (urn === undefined) return undefined;
-  const type = typeof state.type === "string" ? state.type : typeFromUrn(urn);
-  if (type === undefined) return undefined;
-  if (!isEvaluated(type)) return "ignored";
-  return { urn, type, name: nameFromUrn(urn), props: propsOf(state) };
+    if (!isObject(state)) return undefined;
+    const urn = typeof state.urn === "string" ? state.urn : typeof fallbackUrn === "string" ? fallbackUrn : undefined;
+    if (urn === undefined) return undefined;
+    const type = typeof state.type === "string" ? state.type : typeFromUrn(urn);
+    if (type === undefined) return undefined;
+    if (!isEvaluated(type)) return "ignored";
+    return { urn, type, name: nameFromUrn(urn), props: propsOf(state) };
 }
 
 interface LoadedState {
-  format: "stack export" | "preview";
-  resources: StackResource[];
-  skipped: number;
+    format: "stack export" | "preview";
+    resources: StackResource[];
+    skipped: number;
 }
 
 /** Reads `pulumi stack export` (`deployment.resources`) or `pulumi preview --json` (`steps[].newState`). */
 export function loadState(file: string): LoadedState {
-  const document = readJson(file, "state file");
-  const neither = `${file}: neither \`pulumi stack export\` output (deployment.resources) nor \`pulumi preview --json\` output (steps)`;
-  if (!isObject(document)) throw new AuditInputError(neither);
-  let format: LoadedState["format"];
-  let entries: Array<{ state: unknown; urn?: unknown }>;
-  if (isObject(document.deployment)) {
-    const list = document.deployment.resources ?? [];
-    if (!Array.isArray(list)) throw new AuditInputError(`${file}: deployment.resources is not a list`);
-    format = "stack export";
-    // Entries marked `delete` are old copies waiting to be deleted after a replacement.
-    entries = list.filter((entry) => !(isObject(entry) && entry.delete === true)).map((state) => ({ state }));
-  } else if (Array.isArray(document.steps) || (isObject(document.changeSummary) && document.steps === undefined)) {
-    format = "preview";
-    const steps: unknown[] = Array.isArray(document.steps) ? document.steps : [];
-    entries = steps.map((step) => (isObject(step) ? { state: step.newState, urn: step.urn } : { state: undefined }));
-  } else {
-    throw new AuditInputError(neither);
-  }
-  const seen = new Set<string>();
-  const resources: StackResource[] = [];
-  let skipped = 0;
-  for (const entry of entries) {
-    const resource = toResource(entry.state, entry.urn);
-    if (resource === "ignored") continue;
-    if (resource === undefined) {
-      skipped++;
-      continue;
+    const document = readJson(file, "state file");
+    const neither = `${file}: neither \`pulumi stack export\` output (deployment.resources) nor \`pulumi preview --json\` output (steps)`;
+    if (!isObject(document)) throw new AuditInputError(neither);
+    let format: LoadedState["format"];
+    let entries: Array<{ state: unknown; urn?: unknown }>;
+    if (isObject(document.deployment)) {
+        const list = document.deployment.resources ?? [];
+        if (!Array.isArray(list)) throw new AuditInputError(`${file}: deployment.resources is not a list`);
+        format = "stack export";
+        // Entries marked `delete` are old copies waiting to be deleted after a replacement.
+        entries = list.filter((entry) => !(isObject(entry) && entry.delete === true)).map((state) => ({ state }));
+    } else if (Array.isArray(document.steps) || (isObject(document.changeSummary) && document.steps === undefined)) {
+        format = "preview";
+        const steps: unknown[] = Array.isArray(document.steps) ? document.steps : [];
+        entries = steps.map((step) =>
+            isObject(step) ? { state: step.newState, urn: step.urn } : { state: undefined },
+        );
+    } else {
+        throw new AuditInputError(neither);
     }
-    if (seen.has(resource.urn)) continue; // a replacement shows the same URN twice
-    seen.add(resource.urn);
-    resources.push(resource);
-  }
-  return { format, resources, skipped };
+    const seen = new Set<string>();
+    const resources: StackResource[] = [];
+    let skipped = 0;
+    for (const entry of entries) {
+        const resource = toResource(entry.state, entry.urn);
+        if (resource === "ignored") continue;
+        if (resource === undefined) {
+            skipped++;
+            continue;
+        }
+        if (seen.has(resource.urn)) continue; // a replacement shows the same URN twice
+        seen.add(resource.urn);
+        resources.push(resource);
+    }
+    return { format, resources, skipped };
 }
 
 export async function runAudit(argv: string[], io: AuditIo): Promise<number> {
-  try {
-    const args = parseAuditArgs(argv);
-    if (args.help) {
-      io.stdout.write(`${USAGE}\n`);
-      return 0;
-    }
-    const state = loadState(args.state);
-    const packConfig = args.policyConfig === undefined ? undefined : readJson(args.policyConfig, "policy config");
-    let violations;
     try {
-      violations = evaluatePolicies(state.resources, packConfig);
+        const args = parseAuditArgs(argv);
+        if (args.help) {
+            io.stdout.write(`${USAGE}\n`);
+            return 0;
+        }
+        const state = loadState(args.state);
+        const packConfig = args.policyConfig === undefined ? undefined : readJson(args.policyConfig, "policy config");
+        let violations;
+        try {
+            violations = evaluatePolicies(state.resources, packConfig);
+        } catch (error) {
+            if (error instanceof PolicyConfigError) throw new AuditInputError(`${args.policyConfig}: ${error.message}`);
+            throw error;
+        }
+        io.stderr.write(
+            `Audited ${state.resources.length} resources from ${args.state} (${state.format})` +
+                `${state.skipped > 0 ? `; skipped ${state.skipped} entries without a readable resource (no state, URN or type)` : ""}.\n`,
+        );
+        if (args.json) {
+            io.stdout.write(`${JSON.stringify({ resources: state.resources.length, violations })}\n`);
+        } else {
+            io.stdout.write(`${formatReport(violations, state.resources.length)}\n`);
+        }
+        return violations.some((violation) => violation.enforcementLevel === "mandatory") ? 1 : 0;
     } catch (error) {
-      if (error instanceof PolicyConfigError) throw new AuditInputError(`${args.policyConfig}: ${error.message}`);
-      throw error;
+        if (error instanceof AuditInputError) {
+            io.stderr.write(`nativemesh audit: ${error.message}\n`);
+            return 2;
+        }
+        throw error;
     }
-    io.stderr.write(
-      `Audited ${state.resources.length} resources from ${args.state} (${state.format})` +
-        `${state.skipped > 0 ? `; skipped ${state.skipped} entries without a readable resource (no state, URN or type)` : ""}.\n`,
-    );
-    if (args.json) {
-      io.stdout.write(`${JSON.stringify({ resources: state.resources.length, violations })}\n`);
-    } else {
-      io.stdout.write(`${formatReport(violations, state.resources.length)}\n`);
-    }
-    return violations.some((violation) => violation.enforcementLevel === "mandatory") ? 1 : 0;
-  } catch (error) {
-    if (error instanceof AuditInputError) {
-      io.stderr.write(`nativemesh audit: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
-  }
 }

@@ -86,7 +86,9 @@ const OFFLINE_INVOKE_RESULTS: Record<string, Record<string, unknown>> = {
 
 /** The program: the compiled twin next to the CLI bundle (dist/program.js, see cli/build.js), else index.ts
  *  itself (under tsx: tests and development). */
-const PROGRAM = [path.join(__dirname, "program.js"), path.resolve(__dirname, "..", "index.ts")].find((file) => fs.existsSync(file))!;
+const PROGRAM = [path.join(__dirname, "program.js"), path.resolve(__dirname, "..", "index.ts")].find((file) =>
+    fs.existsSync(file),
+)!;
 
 /**
  * Runs index.ts for a stack with the given config (`{"nativemesh:cloud": "gke", ...}`, values as in the

@@ -6,7 +6,8 @@
 /* eslint-disable @typescript-eslint/no-require-imports */
 import type { Io } from "./preview";
 
-const USAGE = "usage: nativemesh preview [--stack NAME | --config FILE] [--json] [--out DIR] | nativemesh audit --state FILE [--json] [--policy-config FILE]";
+const USAGE =
+    "usage: nativemesh preview [--stack NAME | --config FILE] [--json] [--out DIR] | nativemesh audit --state FILE [--json] [--policy-config FILE]";
 
 async function run(argv: string[], io: Io): Promise<number> {
     const [command, ...rest] = argv;
@@ -23,10 +24,7 @@ async function run(argv: string[], io: Io): Promise<number> {
 }
 
 function isUsageError(err: unknown): err is Error {
-    return (
-        err instanceof Error &&
-        ["UsageError", "ConfigError", "PolicyConfigError", "RunError"].includes(err.name)
-    );
+    return err instanceof Error && ["UsageError", "ConfigError", "PolicyConfigError", "RunError"].includes(err.name);
 }
 
 run(process.argv.slice(2), process)
@@ -39,7 +37,9 @@ run(process.argv.slice(2), process)
             process.exitCode = 2;
             return;
         }
-        process.stderr.write(`nativemesh: internal error: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}\n`);
+        process.stderr.write(
+            `nativemesh: internal error: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}\n`,
+        );
         if (process.env.NATIVEMESH_DEBUG) process.stderr.write(`${(err as Error).stack ?? ""}\n`);
         process.exitCode = 1;
     });

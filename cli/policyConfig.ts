@@ -12,7 +12,9 @@ export function readPolicyConfig(file: string): Record<string, unknown> {
         text = fs.readFileSync(file, "utf8");
     } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
-        throw new UsageError(`${file}: cannot read the policy config (${code === "ENOENT" ? "no such file" : code ?? "error"})`);
+        throw new UsageError(
+            `${file}: cannot read the policy config (${code === "ENOENT" ? "no such file" : (code ?? "error")})`,
+        );
     }
     let value: unknown;
     try {
@@ -21,7 +23,9 @@ export function readPolicyConfig(file: string): Record<string, unknown> {
         throw new UsageError(`${file}: the policy config is not JSON (${(err as Error).message})`);
     }
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
-        throw new UsageError(`${file}: the policy config must be a JSON object like {"all": "mandatory", "<policy>": {...}}`);
+        throw new UsageError(
+            `${file}: the policy config must be a JSON object like {"all": "mandatory", "<policy>": {...}}`,
+        );
     }
     return value as Record<string, unknown>;
 }

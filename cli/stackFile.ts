@@ -49,7 +49,9 @@ export function loadStackFile(opts: { stack?: string; config?: string }): StackF
         stack = opts.stack ?? "dev";
         file = path.relative(process.cwd(), path.join(STACKS_DIR, `Pulumi.${stack}.yaml`)) || ".";
         if (!fs.existsSync(path.join(STACKS_DIR, `Pulumi.${stack}.yaml`))) {
-            throw new UsageError(`unknown stack '${stack}': stacks/ has ${shippedStacks().join(", ")}; or pass --config FILE`);
+            throw new UsageError(
+                `unknown stack '${stack}': stacks/ has ${shippedStacks().join(", ")}; or pass --config FILE`,
+            );
         }
     }
     const config = readConfigMap(file);
@@ -67,7 +69,9 @@ function readConfigMap(file: string): Record<string, unknown> {
         text = fs.readFileSync(file, "utf8");
     } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
-        throw new UsageError(`${file}: cannot read the file (${code === "ENOENT" ? "no such file" : code ?? "error"})`);
+        throw new UsageError(
+            `${file}: cannot read the file (${code === "ENOENT" ? "no such file" : (code ?? "error")})`,
+        );
     }
     let doc: unknown;
     try {

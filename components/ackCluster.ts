@@ -130,7 +130,9 @@ function refuseInvalidArgs(args: AckClusterArgs): void {
         throw new Error("AckCluster nodePools: empty; at least one node pool is needed to run workloads");
     }
     if ((vpc.create !== undefined) === (vpc.vpcId !== undefined || vpc.vswitchIds !== undefined)) {
-        throw new Error("AckCluster vpc: give either vpcId and vswitchIds (existing VPC) or create (new VPC), exactly one");
+        throw new Error(
+            "AckCluster vpc: give either vpcId and vswitchIds (existing VPC) or create (new VPC), exactly one",
+        );
     }
     if (vpc.create === undefined && (vpc.vpcId === undefined || (vpc.vswitchIds ?? []).length === 0)) {
         throw new Error("AckCluster vpc: an existing VPC needs both vpcId and at least one vswitchIds entry");
@@ -148,7 +150,10 @@ function refuseInvalidArgs(args: AckClusterArgs): void {
         }
     }
     const minutes = args.credentialMinutes;
-    if (minutes !== undefined && !(Number.isInteger(minutes) && minutes >= CREDENTIAL_MINUTES.min && minutes <= CREDENTIAL_MINUTES.max)) {
+    if (
+        minutes !== undefined &&
+        !(Number.isInteger(minutes) && minutes >= CREDENTIAL_MINUTES.min && minutes <= CREDENTIAL_MINUTES.max)
+    ) {
         throw new Error(
             `AckCluster credentialMinutes: ${minutes} is outside ${CREDENTIAL_MINUTES.min}-${CREDENTIAL_MINUTES.max} (whole minutes)`,
         );
@@ -172,7 +177,11 @@ function createNetwork(parent: AckCluster, name: string, args: AckClusterArgs): 
         };
     }
     const opts = { parent, provider: parent.alicloudProvider };
-    const vpc = new alicloud.vpc.Network(`${name}-vpc`, { vpcName: args.clusterName, cidrBlock: create.cidrBlock }, opts);
+    const vpc = new alicloud.vpc.Network(
+        `${name}-vpc`,
+        { vpcName: args.clusterName, cidrBlock: create.cidrBlock },
+        opts,
+    );
     const vswitch = (kind: string, spec: AckVswitchArgs, i: number) =>
         new alicloud.vpc.Switch(
             `${name}-${kind}-${i}`,

@@ -33,7 +33,13 @@ const ECS_INSTANCE_TYPE = /^ecs\.[a-z0-9-]+\.[a-z0-9-]+$/;
 const DISK_CATEGORY = /^cloud(_[a-z]+)*$/;
 
 /** ACK managed cluster specifications (@pulumi/alicloud 3.108 cs/managedKubernetes.d.ts, `clusterSpec`). */
-export const ACK_CLUSTER_SPECS = ["ack.standard", "ack.pro.small", "ack.pro.xlarge", "ack.pro.2xlarge", "ack.pro.4xlarge"] as const;
+export const ACK_CLUSTER_SPECS = [
+    "ack.standard",
+    "ack.pro.small",
+    "ack.pro.xlarge",
+    "ack.pro.2xlarge",
+    "ack.pro.4xlarge",
+] as const;
 
 /** ASM instance specifications and editions (terraform-provider-alicloud `resource_alicloud_service_mesh_service_mesh.go`
  *  validation: cluster_spec standard|enterprise|ultimate, edition Default|Pro). */
@@ -122,7 +128,11 @@ const vpcSchema = z
                 message: "is required (an existing VPC with vswitchIds), unless the VPC is created with vpc.create",
             });
         } else if (vpc.create === undefined && vpc.vswitchIds === undefined) {
-            ctx.addIssue({ code: "custom", path: ["vswitchIds"], message: "is required with vpcId: the vSwitches of the cluster" });
+            ctx.addIssue({
+                code: "custom",
+                path: ["vswitchIds"],
+                message: "is required with vpcId: the vSwitches of the cluster",
+            });
         }
     });
 
@@ -189,7 +199,9 @@ export const ackConfigSchema = z
         clusterName: text("the ACK cluster name").min(1, { message: "must not be empty" }),
         /** Pinned, so the cluster never moves below the native-sidecar floor on its own. */
         kubernetesVersion: z
-            .string({ error: 'must be a quoted string such as "1.30.1-aliyun.1" (YAML reads an unquoted 1.30 as the number 1.3)' })
+            .string({
+                error: 'must be a quoted string such as "1.30.1-aliyun.1" (YAML reads an unquoted 1.30 as the number 1.3)',
+            })
             .regex(ACK_VERSION, {
                 message: 'must be a pinned ACK version MAJOR.MINOR.PATCH[-aliyun.N], e.g. "1.30.1-aliyun.1"',
             }),
@@ -228,13 +240,18 @@ export const ackConfigSchema = z
             ctx.addIssue({
                 code: "custom",
                 path: ["podVswitchIds"],
-                message: "is required unless podCidr is set: pods need Terway vSwitches (podVswitchIds) or a Flannel podCidr",
+                message:
+                    "is required unless podCidr is set: pods need Terway vSwitches (podVswitchIds) or a Flannel podCidr",
             });
         }
         const seen = new Set<string>();
         ack.nodePools.forEach((pool, i) => {
             if (seen.has(pool.name)) {
-                ctx.addIssue({ code: "custom", path: ["nodePools", i, "name"], message: `'${pool.name}' is used by two node pools` });
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["nodePools", i, "name"],
+                    message: `'${pool.name}' is used by two node pools`,
+                });
             }
             seen.add(pool.name);
         });

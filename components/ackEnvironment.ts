@@ -44,7 +44,11 @@ export function buildAlibabaMesh(
     spec: EnvironmentSpec,
     cluster: ClusterHandle,
 ): MeshHandle {
-    const alibaba = spec.mesh.alibaba ?? { clusterSpec: "enterprise" as const, apiServerPublicEip: false, crAggregationEnabled: false };
+    const alibaba = spec.mesh.alibaba ?? {
+        clusterSpec: "enterprise" as const,
+        apiServerPublicEip: false,
+        crAggregationEnabled: false,
+    };
     if (cluster.clusterId === undefined || cluster.network === undefined) {
         throw new Error("alibaba-asm needs the ACK cluster nativemesh creates (nativemesh:cloud ack)");
     }
@@ -56,7 +60,9 @@ export function buildAlibabaMesh(
             edition: "edition" in alibaba ? alibaba.edition : undefined,
             name: ("name" in alibaba ? alibaba.name : undefined) ?? spec.ack?.clusterName,
             vpcId: cluster.network.vpcId,
-            vswitchId: ("vswitchId" in alibaba ? alibaba.vswitchId : undefined) ?? cluster.network.vswitchIds.apply((ids) => ids[0]),
+            vswitchId:
+                ("vswitchId" in alibaba ? alibaba.vswitchId : undefined) ??
+                cluster.network.vswitchIds.apply((ids) => ids[0]),
             clusterIds: [cluster.clusterId],
             apiServerPublicEip: alibaba.apiServerPublicEip,
             crAggregationEnabled: alibaba.crAggregationEnabled,

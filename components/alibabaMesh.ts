@@ -11,7 +11,11 @@ export const ASM_INJECTION_LABEL = "istio-injection";
 
 /** The mesh-wide ASM switch: the cluster-scoped `ASMMeshConfig` named `default` (FACTS.md "Alibaba Cloud"; ASM
  *  ignores any other name, Alibaba "ASMMeshConfig CRD reference"). */
-export const ASM_MESH_CONFIG = { apiVersion: "istio.alibabacloud.com/v1beta1", kind: "ASMMeshConfig", name: "default" } as const;
+export const ASM_MESH_CONFIG = {
+    apiVersion: "istio.alibabacloud.com/v1beta1",
+    kind: "ASMMeshConfig",
+    name: "default",
+} as const;
 
 export interface AlibabaMeshArgs {
     /** ASM version exactly as `alicloud.servicemesh.getVersions` lists it, e.g. `v1.22.2.35-ge64ec8af-aliyun`
@@ -113,12 +117,16 @@ function refuseInvalidArgs(args: AlibabaMeshArgs): void {
     }
     if (args.revision !== undefined) {
         if (!isDns1123Label(args.revision)) {
-            throw new Error(`AlibabaMesh revision: "${args.revision}" is not a DNS-1123 label such as stable, canary or 1-23-6`);
+            throw new Error(
+                `AlibabaMesh revision: "${args.revision}" is not a DNS-1123 label such as stable, canary or 1-23-6`,
+            );
         }
         // Revision-based (canary) upgrades need an Enterprise or Ultimate instance (Alibaba "Use canary mode to
         // enhance upgrade stability", prerequisites).
         if (args.clusterSpec === "standard") {
-            throw new Error(`AlibabaMesh revision: "${args.revision}" needs clusterSpec enterprise or ultimate; standard instances have no revisions`);
+            throw new Error(
+                `AlibabaMesh revision: "${args.revision}" needs clusterSpec enterprise or ultimate; standard instances have no revisions`,
+            );
         }
     }
 }
@@ -141,7 +149,11 @@ function createServiceMesh(parent: AlibabaMesh, name: string, args: AlibabaMeshA
     );
 }
 
-function createMeshConfig(parent: AlibabaMesh, name: string, nativeSidecars: boolean): k8s.apiextensions.CustomResource {
+function createMeshConfig(
+    parent: AlibabaMesh,
+    name: string,
+    nativeSidecars: boolean,
+): k8s.apiextensions.CustomResource {
     return new k8s.apiextensions.CustomResource(
         `${name}-meshconfig`,
         {

@@ -61,8 +61,15 @@ export function asmcliInstallScript(o: AsmcliScriptOptions): string {
     const q = shellQuote;
     const where =
         o.target.kind === "gke"
-            ? [`--project_id ${q(o.target.project)}`, `--cluster_name ${q(o.target.clusterName)}`, `--cluster_location ${q(o.target.location)}`]
-            : [`--kubeconfig ${q(o.target.kubeconfig)}`, ...(o.target.context ? [`--context ${q(o.target.context)}`] : [])];
+            ? [
+                  `--project_id ${q(o.target.project)}`,
+                  `--cluster_name ${q(o.target.clusterName)}`,
+                  `--cluster_location ${q(o.target.location)}`,
+              ]
+            : [
+                  `--kubeconfig ${q(o.target.kubeconfig)}`,
+                  ...(o.target.context ? [`--context ${q(o.target.context)}`] : []),
+              ];
     const flags = [
         ...where,
         ...(o.fleetId ? [`--fleet_id ${q(o.fleetId)}`] : []),

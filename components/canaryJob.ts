@@ -87,7 +87,11 @@ export function canaryJobManifest(o: CanaryJobOptions): Record<string, unknown> 
                         {
                             name: "exit",
                             image: o.image,
-                            command: ["sh", "-c", "echo 'nativemesh canary: done; the pod completes only if istio-proxy is a native sidecar'"],
+                            command: [
+                                "sh",
+                                "-c",
+                                "echo 'nativemesh canary: done; the pod completes only if istio-proxy is a native sidecar'",
+                            ],
                             securityContext: restricted,
                             resources,
                         },

@@ -54,29 +54,26 @@ const gkeNodePoolSchema = z
         path: ["minNodes"],
     });
 
-const gkeConfigSchema = z
-    .strictObject({
-        project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, {
-            message: "must be a GCP project id (6-30 lowercase letters, digits, '-')",
-        }),
-        location: z.string().min(1, { message: "must be a GCP region or zone such as europe-west1" }),
-        clusterName: z.string().regex(/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/, {
-            message: "must be a GKE cluster name (lowercase, starts with a letter, at most 40 characters)",
-        }),
-        kubernetesVersion: parseableVersion("Kubernetes version"),
-        releaseChannel: z.enum(["RAPID", "REGULAR", "STABLE", "EXTENDED", "UNSPECIFIED"]).default("REGULAR"),
-        nodePools: z.array(gkeNodePoolSchema).min(1, { message: "needs at least one node pool" }),
-        workloadIdentity: z.boolean().default(true),
-        privateNodes: z.boolean().default(false),
-        /** Control-plane range for private nodes; a /28 (GKE's requirement for private clusters). */
-        masterIpv4CidrBlock: cidr.default("172.16.0.0/28"),
-        authorizedNetworks: z
-            .array(z.strictObject({ cidrBlock: cidr, displayName: z.string().optional() }))
-            .default([]),
-        network: z.string().optional(),
-        subnetwork: z.string().optional(),
-        deletionProtection: z.boolean().default(false),
-    });
+const gkeConfigSchema = z.strictObject({
+    project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, {
+        message: "must be a GCP project id (6-30 lowercase letters, digits, '-')",
+    }),
+    location: z.string().min(1, { message: "must be a GCP region or zone such as europe-west1" }),
+    clusterName: z.string().regex(/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/, {
+        message: "must be a GKE cluster name (lowercase, starts with a letter, at most 40 characters)",
+    }),
+    kubernetesVersion: parseableVersion("Kubernetes version"),
+    releaseChannel: z.enum(["RAPID", "REGULAR", "STABLE", "EXTENDED", "UNSPECIFIED"]).default("REGULAR"),
+    nodePools: z.array(gkeNodePoolSchema).min(1, { message: "needs at least one node pool" }),
+    workloadIdentity: z.boolean().default(true),
+    privateNodes: z.boolean().default(false),
+    /** Control-plane range for private nodes; a /28 (GKE's requirement for private clusters). */
+    masterIpv4CidrBlock: cidr.default("172.16.0.0/28"),
+    authorizedNetworks: z.array(z.strictObject({ cidrBlock: cidr, displayName: z.string().optional() })).default([]),
+    network: z.string().optional(),
+    subnetwork: z.string().optional(),
+    deletionProtection: z.boolean().default(false),
+});
 
 const existingClusterSchema = z.strictObject({
     /** A kubeconfig file path or its contents, as the Kubernetes provider's `kubeconfig` accepts. */
@@ -209,7 +206,11 @@ function checkCrossFieldRules(cfg: ParsedConfig, ctx: z.RefinementCtx): void {
             });
         }
         if (cfg.cloud === "ack") {
-            ctx.addIssue({ code: "custom", path: ["mesh", "method"], message: "asmcli installs on GKE only; use helm or alibaba-asm on ack" });
+            ctx.addIssue({
+                code: "custom",
+                path: ["mesh", "method"],
+                message: "asmcli installs on GKE only; use helm or alibaba-asm on ack",
+            });
         }
         // With --kubeconfig asmcli cannot find the cluster's project, so it needs the fleet's (asmcli --help).
         if (cfg.cloud === "existing" && mesh.asmcli.fleetId === undefined) {
@@ -224,23 +225,40 @@ function checkCrossFieldRules(cfg: ParsedConfig, ctx: z.RefinementCtx): void {
         ctx.addIssue({ code: "custom", path: ["mesh", "method"], message: "alibaba-asm needs cloud: ack" });
     }
     if (mesh.method === "managed" && cfg.cloud !== "gke") {
-        ctx.addIssue({ code: "custom", path: ["mesh", "method"], message: "managed (Cloud Service Mesh) exists on GKE only" });
+        ctx.addIssue({
+            code: "custom",
+            path: ["mesh", "method"],
+            message: "managed (Cloud Service Mesh) exists on GKE only",
+        });
     }
-    if (mesh.method === "alibaba-asm" && mesh.revision !== undefined && (mesh.alibaba?.clusterSpec ?? "enterprise") === "standard") {
+    if (
+        mesh.method === "alibaba-asm" &&
+        mesh.revision !== undefined &&
+        (mesh.alibaba?.clusterSpec ?? "enterprise") === "standard"
+    ) {
         ctx.addIssue({
             code: "custom",
             path: ["mesh", "revision"],
-            message: "needs an ASM instance with revisions: mesh.alibaba.clusterSpec enterprise or ultimate (standard has none)",
+            message:
+                "needs an ASM instance with revisions: mesh.alibaba.clusterSpec enterprise or ultimate (standard has none)",
         });
     }
     if (mesh.alibaba !== undefined && mesh.method !== "alibaba-asm") {
         ctx.addIssue({ code: "custom", path: ["mesh", "alibaba"], message: "is only allowed with method alibaba-asm" });
     }
     if (mesh.revisionTags.length > 0 && (mesh.method === "alibaba-asm" || mesh.method === "managed")) {
-        ctx.addIssue({ code: "custom", path: ["mesh", "revisionTags"], message: "are made by nativemesh only with method helm or asmcli" });
+        ctx.addIssue({
+            code: "custom",
+            path: ["mesh", "revisionTags"],
+            message: "are made by nativemesh only with method helm or asmcli",
+        });
     }
     if (mesh.defaultRevision && mesh.method !== "helm") {
-        ctx.addIssue({ code: "custom", path: ["mesh", "defaultRevision"], message: "is a Helm base-chart value: only with method helm" });
+        ctx.addIssue({
+            code: "custom",
+            path: ["mesh", "defaultRevision"],
+            message: "is a Helm base-chart value: only with method helm",
+        });
     }
     const tags = new Set(mesh.revisionTags);
     const checkTag = (tag: string | undefined, path: (string | number)[]) => {
@@ -369,7 +387,11 @@ export function validateConfig(raw: unknown): EnvironmentSpec {
         throw new ConfigError(`${configKey(["mesh", "version"])}: ${(err as Error).message}`);
     }
     if (cfg.formance !== undefined) {
-        checkFormanceValues(cfg.formance, injectionLabelsFor(cfg.formance.namespaceRevisionTag ?? revision), cfg.namespaces);
+        checkFormanceValues(
+            cfg.formance,
+            injectionLabelsFor(cfg.formance.namespaceRevisionTag ?? revision),
+            cfg.namespaces,
+        );
     }
     return { ...cfg, revision };
 }

@@ -28,7 +28,9 @@ export function settingsSpec(setting: FormanceSetting): { key: string; value: st
     } else if (isMapSettingKey(setting.key)) {
         value = encodeKeyValueMap(setting.key, setting.value);
     } else {
-        throw new Error(`Formance setting ${setting.name}: key ${setting.key} does not take a map; give a string value`);
+        throw new Error(
+            `Formance setting ${setting.name}: key ${setting.key} does not take a map; give a string value`,
+        );
     }
     return { key: setting.key, value, stacks: [...setting.stacks] };
 }
@@ -69,7 +71,11 @@ export function formanceSettingsFor(
         add(["formance", "serviceAnnotations", service], `services.${service}.annotations`, annotations);
     }
     for (const [deployment, annotations] of Object.entries(formance.deploymentAnnotations)) {
-        add(["formance", "deploymentAnnotations", deployment], `deployments.${deployment}.spec.template.annotations`, annotations);
+        add(
+            ["formance", "deploymentAnnotations", deployment],
+            `deployments.${deployment}.spec.template.annotations`,
+            annotations,
+        );
     }
     for (const [ownerKind, annotations] of Object.entries(formance.jobAnnotations)) {
         add(["formance", "jobAnnotations", ownerKind], `jobs.${ownerKind}.spec.template.annotations`, annotations);

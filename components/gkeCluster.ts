@@ -112,7 +112,9 @@ function createCluster(parent: GkeCluster, name: string, args: GkeClusterArgs): 
             privateClusterConfig: pulumi
                 .all([privateNodes, args.masterIpv4CidrBlock])
                 .apply(([on, range]) =>
-                    on ? { enablePrivateNodes: true, enablePrivateEndpoint: false, masterIpv4CidrBlock: range } : undefined,
+                    on
+                        ? { enablePrivateNodes: true, enablePrivateEndpoint: false, masterIpv4CidrBlock: range }
+                        : undefined,
                 ),
             masterAuthorizedNetworksConfig: authorized.apply((nets) =>
                 nets.length > 0
@@ -164,9 +166,7 @@ function createNodePool(
 export function gkeKubeconfig(cluster: gcp.container.Cluster): pulumi.Output<string> {
     return pulumi
         .all([cluster.name, cluster.endpoint, cluster.masterAuth])
-        .apply(([name, endpoint, auth]) =>
-            renderKubeconfig(name, endpoint, auth.clusterCaCertificate ?? ""),
-        );
+        .apply(([name, endpoint, auth]) => renderKubeconfig(name, endpoint, auth.clusterCaCertificate ?? ""));
 }
 
 /** Pure rendering of the kubeconfig, testable without Pulumi. */

@@ -44,11 +44,7 @@ export class IstioControlPlane extends pulumi.ComponentResource {
         this.revisionTags = [...args.revisionTags];
         const childOpts = { parent: this, provider: args.provider };
         // The control plane's namespace carries no injection label: istiod itself is never injected.
-        this.namespace = new k8s.core.v1.Namespace(
-            `${name}-ns`,
-            { metadata: { name: args.namespace } },
-            childOpts,
-        );
+        this.namespace = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: args.namespace } }, childOpts);
         this.base = new k8s.helm.v3.Release(
             `${name}-base`,
             {

@@ -169,8 +169,17 @@ function buildMesh(parent: MeshEnvironment, name: string, spec: EnvironmentSpec,
                     options: mesh.asmcli.options,
                     target:
                         spec.gke !== undefined
-                            ? { kind: "gke", project: spec.gke.project, clusterName: spec.gke.clusterName, location: spec.gke.location }
-                            : { kind: "kubeconfig", kubeconfig: spec.existing?.kubeconfig ?? "", context: spec.existing?.context },
+                            ? {
+                                  kind: "gke",
+                                  project: spec.gke.project,
+                                  clusterName: spec.gke.clusterName,
+                                  location: spec.gke.location,
+                              }
+                            : {
+                                  kind: "kubeconfig",
+                                  kubeconfig: spec.existing?.kubeconfig ?? "",
+                                  context: spec.existing?.context,
+                              },
                     dependsOn: cluster.ready,
                 },
                 { parent },
@@ -206,7 +215,9 @@ function buildManagedMesh(
         {
             membershipId: spec.gke?.clusterName ?? name,
             project,
-            endpoint: { gkeCluster: { resourceLink: pulumi.interpolate`//container.googleapis.com/${cluster.clusterId ?? ""}` } },
+            endpoint: {
+                gkeCluster: { resourceLink: pulumi.interpolate`//container.googleapis.com/${cluster.clusterId ?? ""}` },
+            },
         },
         { parent, dependsOn: cluster.ready },
     );

@@ -9,106 +9,119 @@ export type { StackResource } from "./rule";
 export { PolicyConfigError } from "./rule";
 
 export interface Violation {
-  policy: string;
-  enforcementLevel: "advisory" | "mandatory";
-  urn: string;
-  message: string;
+    policy: string;
+    enforcementLevel: "advisory" | "mandatory";
+    urn: string;
+    message: string;
 }
 
 type Level = "advisory" | "mandatory" | "remediate" | "disabled";
 const LEVELS: Level[] = ["advisory", "mandatory", "remediate", "disabled"];
 
 interface PolicySettings {
-  level: Level;
-  config: unknown;
+    level: Level;
+    config: unknown;
 }
 
 function levelOf(value: unknown, where: string): Level {
-  if (typeof value === "string" && (LEVELS as string[]).includes(value)) return value as Level;
-  throw new PolicyConfigError(`${where}: enforcementLevel ${JSON.stringify(value)} is not one of ${LEVELS.join(", ")}`);
+    if (typeof value === "string" && (LEVELS as string[]).includes(value)) return value as Level;
+    throw new PolicyConfigError(
+        `${where}: enforcementLevel ${JSON.stringify(value)} is not one of ${LEVELS.join(", ")}`,
+    );
 }
 
 /** Reads `{"all": <level> | {enforcementLevel}, "<policy>": <level> | {enforcementLevel?, ...config}}`.
  *  A policy's own level wins over "all", which wins over the policy's default (as the Pulumi engine does). */
 function settingsFromPackConfig(packConfig: unknown, rules: AnyRule[]): Map<string, PolicySettings> {
-  if (packConfig !== undefined && packConfig !== null && !isPlainObject(packConfig)) {
-    throw new PolicyConfigError(`policy config: expected a JSON object such as {"all": "advisory"}, got ${JSON.stringify(packConfig)}`);
-  }
-  const given = (packConfig ?? {}) as Record<string, unknown>;
-  const names = new Set(rules.map((rule) => rule.name));
-  for (const key of Object.keys(given)) {
-    if (key !== "all" && !names.has(key)) {
-      throw new PolicyConfigError(`policy config: unknown policy "${key}"; known: all, ${[...names].join(", ")}`);
+    if (packConfig !== undefined && packConfig !== null && !isPlainObject(packConfig)) {
+        throw new PolicyConfigError(
+            `policy config: expected a JSON object such as {"all": "advisory"}, got ${JSON.stringify(packConfig)}`,
+        );
     }
-  }
-  let allLevel: Level | undefined;
-  const all = given.all;
-  if (typeof all === "string") allLevel = levelOf(all, 'policy "all"');
-  else if (isPlainObject(all)) {
-    const extra = Object.keys(all).filter((key) => key !== "enforcementLevel");
-    if (extra.length > 0) throw new PolicyConfigError(`policy "all": only enforcementLevel can be set, not "${extra[0]}"`);
-    if (all.enforcementLevel !== undefined) allLevel = levelOf(all.enforcementLevel, 'policy "all"');
-  } else if (all !== undefined) {
-    throw new PolicyConfigError(`policy "all": expected an enforcement level or {"enforcementLevel": ...}, got ${JSON.stringify(all)}`);
-  }
-  const settings = new Map<string, PolicySettings>();
-  for (const rule of rules) {
-    const own = given[rule.name];
-    let level: Level = allLevel ?? rule.enforcementLevel;
-    let config: Record<string, unknown> | undefined;
-    if (typeof own === "string") level = levelOf(own, `policy "${rule.name}"`);
-    else if (isPlainObject(own)) {
-      if (own.enforcementLevel !== undefined) level = levelOf(own.enforcementLevel, `policy "${rule.name}"`);
-      config = own;
-    } else if (own !== undefined) {
-      throw new PolicyConfigError(`policy "${rule.name}": expected an enforcement level or an object, got ${JSON.stringify(own)}`);
+    const given = (packConfig ?? {}) as Record<string, unknown>;
+    const names = new Set(rules.map((rule) => rule.name));
+    for (const key of Object.keys(given)) {
+        if (key !== "all" && !names.has(key)) {
+            throw new PolicyConfigError(`policy config: unknown policy "${key}"; known: all, ${[...names].join(", ")}`);
+        }
     }
-    settings.set(rule.name, { level, config: resolveConfig(rule, config) });
-  }
-  return settings;
+    let allLevel: Level | undefined;
+    const all = given.all;
+    if (typeof all === "string") allLevel = levelOf(all, 'policy "all"');
+    else if (isPlainObject(all)) {
+        const extra = Object.keys(all).filter((key) => key !== "enforcementLevel");
+        if (extra.length > 0)
+            throw new PolicyConfigError(`policy "all": only enforcementLevel can be set, not "${extra[0]}"`);
+        if (all.enforcementLevel !== undefined) allLevel = levelOf(all.enforcementLevel, 'policy "all"');
+    } else if (all !== undefined) {
+        throw new PolicyConfigError(
+            `policy "all": expected an enforcement level or {"enforcementLevel": ...}, got ${JSON.stringify(all)}`,
+        );
+    }
+    const settings = new Map<string, PolicySettings>();
+    for (const rule of rules) {
+        const own = given[rule.name];
+        let level: Level = allLevel ?? rule.enforcementLevel;
+        let config: Record<string, unknown> | undefined;
+        if (typeof own === "string") level = levelOf(own, `policy "${rule.name}"`);
+        else if (isPlainObject(own)) {
+            if (own.enforcementLevel !== undefined) level = levelOf(own.enforcementLevel, `policy "${rule.name}"`);
+            config = own;
+        } else if (own !== undefined) {
+            throw new PolicyConfigError(
+                `policy "${rule.name}": expected an enforcement level or an object, got ${JSON.stringify(own)}`,
+            );
+        }
+        settings.set(rule.name, { level, config: resolveConfig(rule, config) });
+    }
+    return settings;
 }
 
-function runRule(rule: AnyRule, resources: StackResource[], config: unknown): Array<Finding & { resource: StackResource }> {
-  if (rule.kind === "stack") return rule.check(resources, config);
-  const found: Array<Finding & { resource: StackResource }> = [];
-  for (const resource of resources) {
-    if (!rule.appliesTo(resource.type)) continue;
-    for (const finding of rule.check(resource.type, resource.props, config)) found.push({ ...finding, resource });
-  }
-  return found;
+function runRule(
+    rule: AnyRule,
+    resources: StackResource[],
+    config: unknown,
+): Array<Finding & { resource: StackResource }> {
+    if (rule.kind === "stack") return rule.check(resources, config);
+    const found: Array<Finding & { resource: StackResource }> = [];
+    for (const resource of resources) {
+        if (!rule.appliesTo(resource.type)) continue;
+        for (const finding of rule.check(resource.type, resource.props, config)) found.push({ ...finding, resource });
+    }
+    return found;
 }
 
 /** Evaluates every enabled policy. Never throws on resource content: a rule that fails is reported as an
  *  advisory violation. Throws PolicyConfigError for a bad `packConfig`. */
 export function evaluatePolicies(resources: StackResource[], packConfig?: unknown): Violation[] {
-  const settings = settingsFromPackConfig(packConfig, RULES);
-  const safe = resources.map((resource) => (isPlainObject(resource.props) ? resource : { ...resource, props: {} }));
-  const violations: Violation[] = [];
-  for (const rule of RULES) {
-    const { level, config } = settings.get(rule.name)!;
-    if (level === "disabled") continue;
-    // CrossGuard reports a remediate-level violation as mandatory (pulumi/pulumi#15618).
-    const enforced: Violation["enforcementLevel"] = level === "advisory" ? "advisory" : "mandatory";
-    let findings: Array<Finding & { resource: StackResource }>;
-    try {
-      findings = runRule(rule, safe, config);
-    } catch (error) {
-      violations.push({
-        policy: rule.name,
-        enforcementLevel: "advisory",
-        urn: "",
-        message: `could not evaluate ${rule.name}: ${error instanceof Error ? error.message : String(error)}`,
-      });
-      continue;
+    const settings = settingsFromPackConfig(packConfig, RULES);
+    const safe = resources.map((resource) => (isPlainObject(resource.props) ? resource : { ...resource, props: {} }));
+    const violations: Violation[] = [];
+    for (const rule of RULES) {
+        const { level, config } = settings.get(rule.name)!;
+        if (level === "disabled") continue;
+        // CrossGuard reports a remediate-level violation as mandatory (pulumi/pulumi#15618).
+        const enforced: Violation["enforcementLevel"] = level === "advisory" ? "advisory" : "mandatory";
+        let findings: Array<Finding & { resource: StackResource }>;
+        try {
+            findings = runRule(rule, safe, config);
+        } catch (error) {
+            violations.push({
+                policy: rule.name,
+                enforcementLevel: "advisory",
+                urn: "",
+                message: `could not evaluate ${rule.name}: ${error instanceof Error ? error.message : String(error)}`,
+            });
+            continue;
+        }
+        for (const finding of findings) {
+            violations.push({
+                policy: rule.name,
+                enforcementLevel: finding.cannotTell ? "advisory" : enforced,
+                urn: finding.resource.urn,
+                message: `${describe(finding.resource)}: ${finding.message}`,
+            });
+        }
     }
-    for (const finding of findings) {
-      violations.push({
-        policy: rule.name,
-        enforcementLevel: finding.cannotTell ? "advisory" : enforced,
-        urn: finding.resource.urn,
-        message: `${describe(finding.resource)}: ${finding.message}`,
-      });
-    }
-  }
-  return violations;
+    return violations;
 }

@@ -5,6 +5,6 @@ import { PolicyPack } from "@pulumi/policy";
 import { POLICIES } from "./rules";
 
 new PolicyPack("nativemesh", {
-  description: "Refuses stacks that cannot give Istio native sidecars on GKE and Alibaba ACK.",
-  policies: POLICIES,
+    description: "Refuses stacks that cannot give Istio native sidecars on GKE and Alibaba ACK.",
+    policies: POLICIES,
 });

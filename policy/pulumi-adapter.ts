@@ -2,21 +2,21 @@
 // without the Pulumi SDK (the audit CLI imports the rule modules, which import this).
 
 import type {
-  PolicyResource,
-  ReportViolation,
-  ResourceValidationArgs,
-  ResourceValidationPolicy,
-  StackValidationArgs,
-  StackValidationPolicy,
+    PolicyResource,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
 } from "@pulumi/policy";
 import {
-  configSchemaOf,
-  describe,
-  resolveConfig,
-  type Finding,
-  type ResourceRule,
-  type StackResource,
-  type StackRule,
+    configSchemaOf,
+    describe,
+    resolveConfig,
+    type Finding,
+    type ResourceRule,
+    type StackResource,
+    type StackRule,
 } from "./rule";
 
 // @pulumi/policy wraps props in a proxy that throws on the first unknown value it meets, which would turn a
@@ -26,61 +26,73 @@ import {
 const PROXY_TARGET = "__getSpecialProxyTarget";
 
 function plainProps(props: unknown): Record<string, unknown> {
-  if (typeof props !== "object" || props === null) return {};
-  const target = (props as Record<string, unknown>)[PROXY_TARGET];
-  return (typeof target === "object" && target !== null ? target : props) as Record<string, unknown>;
+    if (typeof props !== "object" || props === null) return {};
+    const target = (props as Record<string, unknown>)[PROXY_TARGET];
+    return (typeof target === "object" && target !== null ? target : props) as Record<string, unknown>;
 }
 
 /** Reports a finding. "Cannot tell" goes out as advisory through reportViolation's object form (@pulumi/policy
  *  >= 1.21 server.js makeReportViolationFun; pulumi/pulumi-policy#424), whatever the policy's level. */
-function report(reportViolation: ReportViolation, policyName: string, finding: Finding, message: string, urn?: string): void {
-  if (finding.cannotTell) {
-    const advisory = { name: policyName, message, urn, enforcementLevel: "advisory" };
-    (reportViolation as unknown as (info: typeof advisory) => void)(advisory);
-  } else {
-    reportViolation(message, urn);
-  }
+function report(
+    reportViolation: ReportViolation,
+    policyName: string,
+    finding: Finding,
+    message: string,
+    urn?: string,
+): void {
+    if (finding.cannotTell) {
+        const advisory = { name: policyName, message, urn, enforcementLevel: "advisory" };
+        (reportViolation as unknown as (info: typeof advisory) => void)(advisory);
+    } else {
+        reportViolation(message, urn);
+    }
 }
 
 function configOf<C>(rule: ResourceRule<C> | StackRule<C>, args: { getConfig<T extends object>(): T }): C {
-  return resolveConfig(rule, args.getConfig<Record<string, unknown>>());
+    return resolveConfig(rule, args.getConfig<Record<string, unknown>>());
 }
 
 export function resourcePolicy<C>(rule: ResourceRule<C>): ResourceValidationPolicy {
-  return {
-    name: rule.name,
-    description: rule.description,
-    enforcementLevel: rule.enforcementLevel,
-    configSchema: configSchemaOf(rule) as ResourceValidationPolicy["configSchema"],
-    remediationSteps: rule.remediationSteps,
-    validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
-      if (!rule.appliesTo(args.type)) {
-        args.notApplicable(`${rule.name} does not read ${args.type} resources`);
-      }
-      const config = configOf(rule, args);
-      for (const finding of rule.check(args.type, plainProps(args.props), config)) {
-        report(reportViolation, rule.name, finding, `${describe(args)}: ${finding.message}`);
-      }
-    },
-  };
+    return {
+        name: rule.name,
+        description: rule.description,
+        enforcementLevel: rule.enforcementLevel,
+        configSchema: configSchemaOf(rule) as ResourceValidationPolicy["configSchema"],
+        remediationSteps: rule.remediationSteps,
+        validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
+            if (!rule.appliesTo(args.type)) {
+                args.notApplicable(`${rule.name} does not read ${args.type} resources`);
+            }
+            const config = configOf(rule, args);
+            for (const finding of rule.check(args.type, plainProps(args.props), config)) {
+                report(reportViolation, rule.name, finding, `${describe(args)}: ${finding.message}`);
+            }
+        },
+    };
 }
 
 function toStackResource(resource: PolicyResource): StackResource {
-  return { urn: resource.urn, type: resource.type, name: resource.name, props: plainProps(resource.props) };
+    return { urn: resource.urn, type: resource.type, name: resource.name, props: plainProps(resource.props) };
 }
 
 export function stackPolicy<C>(rule: StackRule<C>): StackValidationPolicy {
-  return {
-    name: rule.name,
-    description: rule.description,
-    enforcementLevel: rule.enforcementLevel,
-    configSchema: configSchemaOf(rule) as StackValidationPolicy["configSchema"],
-    remediationSteps: rule.remediationSteps,
-    validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
-      const config = configOf(rule, args);
-      for (const finding of rule.check(args.resources.map(toStackResource), config)) {
-        report(reportViolation, rule.name, finding, `${describe(finding.resource)}: ${finding.message}`, finding.resource.urn);
-      }
-    },
-  };
+    return {
+        name: rule.name,
+        description: rule.description,
+        enforcementLevel: rule.enforcementLevel,
+        configSchema: configSchemaOf(rule) as StackValidationPolicy["configSchema"],
+        remediationSteps: rule.remediationSteps,
+        validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
+            const config = configOf(rule, args);
+            for (const finding of rule.check(args.resources.map(toStackResource), config)) {
+                report(
+                    reportViolation,
+                    rule.name,
+                    finding,
+                    `${describe(finding.resource)}: ${finding.message}`,
+                    finding.resource.urn,
+                );
+            }
+        },
+    };
 }

@@ -9,13 +9,13 @@ export type CannotTell = typeof CANNOT_TELL;
 // Pulumi's unknown sentinels (@pulumi/policy proxy.js, @pulumi/pulumi runtime/rpc): a value that is not known
 // until the resource is created. The string one is the one `pulumi preview --json` writes.
 const UNKNOWN_SENTINELS = new Set([
-  "04da6b54-80e4-46f7-96ec-b56ff0331ba9", // string
-  "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7", // boolean
-  "3eeb2bf0-c639-47a8-9e75-3b44932eb421", // number
-  "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2", // array
-  "030794c1-ac77-496b-92df-f27374a8bd58", // asset
-  "e48ece36-62e2-4504-bad9-02848725956a", // archive
-  "dd056dcd-154b-4c76-9bd3-c8f88648b5ff", // object
+    "04da6b54-80e4-46f7-96ec-b56ff0331ba9", // string
+    "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7", // boolean
+    "3eeb2bf0-c639-47a8-9e75-3b44932eb421", // number
+    "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2", // array
+    "030794c1-ac77-496b-92df-f27374a8bd58", // asset
+    "e48ece36-62e2-4504-bad9-02848725956a", // archive
+    "dd056dcd-154b-4c76-9bd3-c8f88648b5ff", // object
 ]);
 
 // A secret in `pulumi stack export` and on the wire: {"4dabf18193072939515e22adb298388d":
@@ -24,85 +24,85 @@ const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 export function isUnknown(value: unknown): boolean {
-  return typeof value === "string" && UNKNOWN_SENTINELS.has(value);
+    return typeof value === "string" && UNKNOWN_SENTINELS.has(value);
 }
 
 export function isSecret(value: unknown): boolean {
-  return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
+    return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
 }
 
 /** Unknown or secret: present, but its content cannot be read. */
 export function isOpaque(value: unknown): boolean {
-  return isUnknown(value) || isSecret(value);
+    return isUnknown(value) || isSecret(value);
 }
 
 export type Plain = Record<string, unknown>;
 
 export function isPlainObject(value: unknown): value is Plain {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && !isSecret(value);
+    return typeof value === "object" && value !== null && !Array.isArray(value) && !isSecret(value);
 }
 
 /** The value at `path` (object keys or array indexes), undefined when a step is missing, CANNOT_TELL when a step
  *  is opaque or of a type that cannot hold the next step. */
 export function at(root: unknown, ...path: Array<string | number>): unknown {
-  let current: unknown = root;
-  for (const step of path) {
-    if (current === undefined || current === null) return undefined;
-    if (isOpaque(current)) return CANNOT_TELL;
-    if (typeof step === "number") {
-      if (!Array.isArray(current)) return CANNOT_TELL;
-      current = current[step];
-    } else {
-      if (!isPlainObject(current)) return CANNOT_TELL;
-      current = Object.prototype.hasOwnProperty.call(current, step) ? current[step] : undefined;
+    let current: unknown = root;
+    for (const step of path) {
+        if (current === undefined || current === null) return undefined;
+        if (isOpaque(current)) return CANNOT_TELL;
+        if (typeof step === "number") {
+            if (!Array.isArray(current)) return CANNOT_TELL;
+            current = current[step];
+        } else {
+            if (!isPlainObject(current)) return CANNOT_TELL;
+            current = Object.prototype.hasOwnProperty.call(current, step) ? current[step] : undefined;
+        }
     }
-  }
-  if (current === null) return undefined;
-  return isOpaque(current) ? CANNOT_TELL : current;
+    if (current === null) return undefined;
+    return isOpaque(current) ? CANNOT_TELL : current;
 }
 
 /** A string, undefined when absent, CANNOT_TELL for anything else. */
 export function readString(value: unknown): string | undefined | CannotTell {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === "string" && !isUnknown(value)) return value;
-  return CANNOT_TELL;
+    if (value === undefined || value === null) return undefined;
+    if (typeof value === "string" && !isUnknown(value)) return value;
+    return CANNOT_TELL;
 }
 
 /** An object, undefined when absent, CANNOT_TELL for anything else. */
 export function readObject(value: unknown): Plain | undefined | CannotTell {
-  if (value === undefined || value === null) return undefined;
-  return isPlainObject(value) ? value : CANNOT_TELL;
+    if (value === undefined || value === null) return undefined;
+    return isPlainObject(value) ? value : CANNOT_TELL;
 }
 
 /** An array, undefined when absent, CANNOT_TELL for anything else. */
 export function readArray(value: unknown): unknown[] | undefined | CannotTell {
-  if (value === undefined || value === null) return undefined;
-  return Array.isArray(value) ? value : CANNOT_TELL;
+    if (value === undefined || value === null) return undefined;
+    return Array.isArray(value) ? value : CANNOT_TELL;
 }
 
 /** A string map such as labels or annotations: each entry a string or CANNOT_TELL. */
 export type StringMap = Map<string, string | CannotTell>;
 
 export function readStringMap(value: unknown): StringMap | undefined | CannotTell {
-  const object = readObject(value);
-  if (object === undefined || object === CANNOT_TELL) return object;
-  const map: StringMap = new Map();
-  for (const [key, entry] of Object.entries(object)) {
-    const text = readString(entry);
-    if (text !== undefined) map.set(key, text);
-  }
-  return map;
+    const object = readObject(value);
+    if (object === undefined || object === CANNOT_TELL) return object;
+    const map: StringMap = new Map();
+    for (const [key, entry] of Object.entries(object)) {
+        const text = readString(entry);
+        if (text !== undefined) map.set(key, text);
+    }
+    return map;
 }
 
 /** For messages: a short, safe rendering of any value. */
 export function show(value: unknown): string {
-  if (value === CANNOT_TELL) return "(cannot tell)";
-  if (typeof value === "string") return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
-  try {
-    const text = JSON.stringify(value);
-    if (text === undefined) return String(value);
-    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-  } catch {
-    return String(value);
-  }
+    if (value === CANNOT_TELL) return "(cannot tell)";
+    if (typeof value === "string") return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+    try {
+        const text = JSON.stringify(value);
+        if (text === undefined) return String(value);
+        return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+    } catch {
+        return String(value);
+    }
 }

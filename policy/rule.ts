@@ -4,55 +4,55 @@
 import { parseVersion } from "../components/versions";
 
 export interface StackResource {
-  urn: string;
-  type: string;
-  name: string;
-  props: Record<string, unknown>;
+    urn: string;
+    type: string;
+    name: string;
+    props: Record<string, unknown>;
 }
 
 /** One problem a rule found. `cannotTell` findings are always reported as advisory. */
 export interface Finding {
-  message: string;
-  cannotTell?: boolean;
+    message: string;
+    cannotTell?: boolean;
 }
 
 export interface StackFinding extends Finding {
-  resource: StackResource;
+    resource: StackResource;
 }
 
 export type RuleLevel = "advisory" | "mandatory";
 
 /** A config property: JSON schema for `configSchema`, plus how to check a value offline. */
 export interface ConfigProperty {
-  type: "string" | "integer" | "array";
-  description: string;
-  default: string | number | string[];
-  /** The value must be a version string such as "1.29" (checked offline; a pattern for Pulumi). */
-  version?: boolean;
-  minimum?: number;
+    type: "string" | "integer" | "array";
+    description: string;
+    default: string | number | string[];
+    /** The value must be a version string such as "1.29" (checked offline; a pattern for Pulumi). */
+    version?: boolean;
+    minimum?: number;
 }
 
 export type ConfigSpec<C> = { [K in keyof C]: ConfigProperty & { default: C[K] } };
 
 interface RuleBase<C> {
-  name: string;
-  description: string;
-  enforcementLevel: RuleLevel;
-  config: ConfigSpec<C>;
-  /** Fix hint shown by `pulumi preview` and in docs. */
-  remediationSteps: string;
+    name: string;
+    description: string;
+    enforcementLevel: RuleLevel;
+    config: ConfigSpec<C>;
+    /** Fix hint shown by `pulumi preview` and in docs. */
+    remediationSteps: string;
 }
 
 export interface ResourceRule<C> extends RuleBase<C> {
-  kind: "resource";
-  /** Resource types this rule reads; others are "not applicable" for CrossGuard. */
-  appliesTo(type: string): boolean;
-  check(type: string, props: Record<string, unknown>, config: C): Finding[];
+    kind: "resource";
+    /** Resource types this rule reads; others are "not applicable" for CrossGuard. */
+    appliesTo(type: string): boolean;
+    check(type: string, props: Record<string, unknown>, config: C): Finding[];
 }
 
 export interface StackRule<C> extends RuleBase<C> {
-  kind: "stack";
-  check(resources: StackResource[], config: C): StackFinding[];
+    kind: "stack";
+    check(resources: StackResource[], config: C): StackFinding[];
 }
 
 // Rules are stored together, so their config types are erased here.
@@ -61,73 +61,79 @@ export type AnyRule = ResourceRule<any> | StackRule<any>;
 
 /** A bad `--policy-config` / `--policy-pack-config`: one line naming the policy and key. */
 export class PolicyConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "PolicyConfigError";
-  }
+    constructor(message: string) {
+        super(message);
+        this.name = "PolicyConfigError";
+    }
 }
 
 const VERSION_PATTERN = "^v?[0-9]+\\.[0-9]+(\\.[0-9]+)?$";
 
 /** The rule's `configSchema` for CrossGuard (JSON schema with defaults). */
 export function configSchemaOf(rule: AnyRule): { properties: Record<string, Record<string, unknown>> } {
-  const properties: Record<string, Record<string, unknown>> = {};
-  for (const [key, spec] of Object.entries(rule.config as Record<string, ConfigProperty>)) {
-    const schema: Record<string, unknown> = { type: spec.type, description: spec.description, default: spec.default };
-    if (spec.version) schema.pattern = VERSION_PATTERN;
-    if (spec.type === "array") schema.items = { type: "string" };
-    if (spec.minimum !== undefined) schema.minimum = spec.minimum;
-    properties[key] = schema;
-  }
-  return { properties };
+    const properties: Record<string, Record<string, unknown>> = {};
+    for (const [key, spec] of Object.entries(rule.config as Record<string, ConfigProperty>)) {
+        const schema: Record<string, unknown> = {
+            type: spec.type,
+            description: spec.description,
+            default: spec.default,
+        };
+        if (spec.version) schema.pattern = VERSION_PATTERN;
+        if (spec.type === "array") schema.items = { type: "string" };
+        if (spec.minimum !== undefined) schema.minimum = spec.minimum;
+        properties[key] = schema;
+    }
+    return { properties };
 }
 
 /** The rule's defaults overlaid with `given` (keys other than enforcementLevel), each checked against its
  *  spec. Throws PolicyConfigError for an unknown key or a bad value. */
 export function resolveConfig<C>(rule: RuleBase<C>, given: Record<string, unknown> | undefined): C {
-  const specs = rule.config as Record<string, ConfigProperty>;
-  const config: Record<string, unknown> = {};
-  for (const [key, spec] of Object.entries(specs)) config[key] = spec.default;
-  for (const [key, value] of Object.entries(given ?? {})) {
-    if (key === "enforcementLevel") continue;
-    const spec = specs[key];
-    if (!spec) {
-      const known = Object.keys(specs);
-      throw new PolicyConfigError(
-        `policy "${rule.name}": unknown config key "${key}"; allowed: ${known.length ? known.join(", ") : "none"}`,
-      );
+    const specs = rule.config as Record<string, ConfigProperty>;
+    const config: Record<string, unknown> = {};
+    for (const [key, spec] of Object.entries(specs)) config[key] = spec.default;
+    for (const [key, value] of Object.entries(given ?? {})) {
+        if (key === "enforcementLevel") continue;
+        const spec = specs[key];
+        if (!spec) {
+            const known = Object.keys(specs);
+            throw new PolicyConfigError(
+                `policy "${rule.name}": unknown config key "${key}"; allowed: ${known.length ? known.join(", ") : "none"}`,
+            );
+        }
+        config[key] = checkValue(rule.name, key, spec, value);
     }
-    config[key] = checkValue(rule.name, key, spec, value);
-  }
-  return config as C;
+    return config as C;
 }
 
 function checkValue(policy: string, key: string, spec: ConfigProperty, value: unknown): unknown {
-  const bad = (expected: string): never => {
-    throw new PolicyConfigError(`policy "${policy}": config "${key}" is ${JSON.stringify(value)}; expected ${expected}`);
-  };
-  switch (spec.type) {
-    case "string":
-      if (typeof value !== "string") bad("a string");
-      if (spec.version && !new RegExp(VERSION_PATTERN).test(value as string)) bad('a version such as "1.29"');
-      if (spec.version && parseVersion(value) === undefined) bad('a version such as "1.29"');
-      return value;
-    case "integer":
-      if (typeof value !== "number" || !Number.isInteger(value)) bad("an integer");
-      if (spec.minimum !== undefined && (value as number) < spec.minimum) bad(`an integer >= ${spec.minimum}`);
-      return value;
-    case "array":
-      if (!Array.isArray(value) || !value.every((entry) => typeof entry === "string")) bad("a list of strings");
-      return value;
-  }
+    const bad = (expected: string): never => {
+        throw new PolicyConfigError(
+            `policy "${policy}": config "${key}" is ${JSON.stringify(value)}; expected ${expected}`,
+        );
+    };
+    switch (spec.type) {
+        case "string":
+            if (typeof value !== "string") bad("a string");
+            if (spec.version && !new RegExp(VERSION_PATTERN).test(value as string)) bad('a version such as "1.29"');
+            if (spec.version && parseVersion(value) === undefined) bad('a version such as "1.29"');
+            return value;
+        case "integer":
+            if (typeof value !== "number" || !Number.isInteger(value)) bad("an integer");
+            if (spec.minimum !== undefined && (value as number) < spec.minimum) bad(`an integer >= ${spec.minimum}`);
+            return value;
+        case "array":
+            if (!Array.isArray(value) || !value.every((entry) => typeof entry === "string")) bad("a list of strings");
+            return value;
+    }
 }
 
 /** "what is wrong. why (the fact behind it). Fix: what to do." as one line. */
 export function say(what: string, why: string, fix: string): string {
-  return `${what}. ${why}. Fix: ${fix}.`;
+    return `${what}. ${why}. Fix: ${fix}.`;
 }
 
 /** How a resource is named in messages: `name (type)`. */
 export function describe(resource: { name: string; type: string }): string {
-  return `${resource.name} (${resource.type})`;
+    return `${resource.name} (${resource.type})`;
 }

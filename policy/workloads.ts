@@ -6,82 +6,83 @@ import { at, CANNOT_TELL, readString, readStringMap, type CannotTell, type Strin
 export const NAMESPACE = "kubernetes:core/v1:Namespace";
 
 // kubernetes:<group>/<version>:<Kind>; any API version, since old clusters still serve e.g. batch/v1beta1.
-const WORKLOAD = /^kubernetes:(core|apps|batch|extensions)\/[^:]+:(Pod|Deployment|StatefulSet|DaemonSet|ReplicaSet|Job|CronJob)$/;
+const WORKLOAD =
+    /^kubernetes:(core|apps|batch|extensions)\/[^:]+:(Pod|Deployment|StatefulSet|DaemonSet|ReplicaSet|Job|CronJob)$/;
 
 export interface PodTemplate {
-  kind: string;
-  /** Path of the template's metadata/spec parent in props, for messages ("" for a Pod). */
-  path: string[];
-  isJob: boolean;
-  annotations: StringMap | undefined | CannotTell;
-  labels: StringMap | undefined | CannotTell;
-  spec: unknown;
+    kind: string;
+    /** Path of the template's metadata/spec parent in props, for messages ("" for a Pod). */
+    path: string[];
+    isJob: boolean;
+    annotations: StringMap | undefined | CannotTell;
+    labels: StringMap | undefined | CannotTell;
+    spec: unknown;
 }
 
 /** The pod template of a Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job or CronJob. */
 export function podTemplateOf(type: string, props: unknown): PodTemplate | undefined {
-  const match = WORKLOAD.exec(type);
-  if (!match) return undefined;
-  const kind = match[2];
-  const path =
-    kind === "Pod" ? [] : kind === "CronJob" ? ["spec", "jobTemplate", "spec", "template"] : ["spec", "template"];
-  return {
-    kind,
-    path,
-    isJob: kind === "Job" || kind === "CronJob",
-    annotations: readStringMap(at(props, ...path, "metadata", "annotations")),
-    labels: readStringMap(at(props, ...path, "metadata", "labels")),
-    spec: at(props, ...path, "spec"),
-  };
+    const match = WORKLOAD.exec(type);
+    if (!match) return undefined;
+    const kind = match[2];
+    const path =
+        kind === "Pod" ? [] : kind === "CronJob" ? ["spec", "jobTemplate", "spec", "template"] : ["spec", "template"];
+    return {
+        kind,
+        path,
+        isJob: kind === "Job" || kind === "CronJob",
+        annotations: readStringMap(at(props, ...path, "metadata", "annotations")),
+        labels: readStringMap(at(props, ...path, "metadata", "labels")),
+        spec: at(props, ...path, "spec"),
+    };
 }
 
 export function templatePath(template: PodTemplate, ...rest: string[]): string {
-  return [...template.path, ...rest].join(".");
+    return [...template.path, ...rest].join(".");
 }
 
 /** The labels of a Namespace resource. */
 export function namespaceLabels(type: string, props: unknown): StringMap | undefined | CannotTell {
-  return type === NAMESPACE ? readStringMap(at(props, "metadata", "labels")) : undefined;
+    return type === NAMESPACE ? readStringMap(at(props, "metadata", "labels")) : undefined;
 }
 
 // Formance operator Settings (FACTS.md "Formance operator Settings"): any served version of the CRD.
 const SETTINGS = /^kubernetes:formance\.com\/[^:]+:Settings$/;
 
 export function isSettings(type: string): boolean {
-  return SETTINGS.test(type);
+    return SETTINGS.test(type);
 }
 
 export interface SettingMap {
-  key: string;
-  /** The parsed map, or CANNOT_TELL when the value is unreadable or rejected by the operator's parser. */
-  entries: StringMap | CannotTell;
+    key: string;
+    /** The parsed map, or CANNOT_TELL when the value is unreadable or rejected by the operator's parser. */
+    entries: StringMap | CannotTell;
 }
 
 /** A Settings resource whose key is one of the map keys, with its value read as the operator reads it. */
 export function settingMapOf(type: string, props: unknown): SettingMap | undefined {
-  if (!isSettings(type)) return undefined;
-  const key = readString(at(props, "spec", "key"));
-  if (typeof key !== "string" || !isMapSettingKey(key)) return undefined;
-  const value = readString(at(props, "spec", "value"));
-  if (typeof value !== "string") return { key, entries: CANNOT_TELL };
-  const parsed = parseKeyValueList(value);
-  return { key, entries: parsed.ok ? new Map(parsed.entries) : CANNOT_TELL };
+    if (!isSettings(type)) return undefined;
+    const key = readString(at(props, "spec", "key"));
+    if (typeof key !== "string" || !isMapSettingKey(key)) return undefined;
+    const value = readString(at(props, "spec", "value"));
+    if (typeof value !== "string") return { key, entries: CANNOT_TELL };
+    const parsed = parseKeyValueList(value);
+    return { key, entries: parsed.ok ? new Map(parsed.entries) : CANNOT_TELL };
 }
 
 /** `namespace.labels` Settings: the labels the operator puts on the namespaces it creates. */
 export function settingNamespaceLabels(type: string, props: unknown): SettingMap | undefined {
-  const setting = settingMapOf(type, props);
-  return setting && setting.key === "namespace.labels" ? setting : undefined;
+    const setting = settingMapOf(type, props);
+    return setting && setting.key === "namespace.labels" ? setting : undefined;
 }
 
 /** `deployments.<n>.spec.template.annotations` / `jobs.<k>.spec.template.annotations` Settings. */
 export function settingTemplateAnnotations(
-  type: string,
-  props: unknown,
+    type: string,
+    props: unknown,
 ): (SettingMap & { isJob: boolean }) | undefined {
-  const setting = settingMapOf(type, props);
-  if (!setting) return undefined;
-  const segments = splitSettingKey(setting.key);
-  if (segments.length !== 5 || segments[2] !== "spec") return undefined;
-  return { ...setting, isJob: segments[0] === "jobs" };
+    const setting = settingMapOf(type, props);
+    if (!setting) return undefined;
+    const segments = splitSettingKey(setting.key);
+    if (segments.length !== 5 || segments[2] !== "spec") return undefined;
+    return { ...setting, isJob: segments[0] === "jobs" };
 }

@@ -34,9 +34,17 @@ const mocks: pulumi.runtime.Mocks = {
     newResource(args) {
         // Ids name the type too, so a test cannot pass by matching a same-named resource of another type.
         const id = `${args.type.split(":").pop()}-${args.name}`;
-        registrations.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs, provider: args.provider, id });
+        registrations.push({
+            type: args.type,
+            name: args.name,
+            custom: args.custom ?? true,
+            inputs: args.inputs,
+            provider: args.provider,
+            id,
+        });
         // ServiceMesh outputs its control plane's kubeconfig; everything else echoes its inputs.
-        const extra = args.type === "alicloud:servicemesh/serviceMesh:ServiceMesh" ? { kubeconfig: ASM_KUBECONFIG } : {};
+        const extra =
+            args.type === "alicloud:servicemesh/serviceMesh:ServiceMesh" ? { kubeconfig: ASM_KUBECONFIG } : {};
         return { id, state: { ...args.inputs, ...extra } };
     },
     call(args) {
@@ -59,7 +67,9 @@ const byName = (name: string): Registration => {
 /** Secret inputs reach the mocks wrapped in Pulumi's secret envelope; unwrap them. */
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const plain = (value: unknown): unknown =>
-    typeof value === "object" && value !== null && SECRET_SIG in value ? (value as Record<string, unknown>).value : value;
+    typeof value === "object" && value !== null && SECRET_SIG in value
+        ? (value as Record<string, unknown>).value
+        : value;
 
 const ofType = (type: string, prefix: string): Registration[] =>
     registrations.filter((r) => r.type === type && r.name.startsWith(prefix));
@@ -78,7 +88,12 @@ const ackSection: AckConfig = {
     vpc: { vpcId: "vpc-bp1abc2def3", vswitchIds: ["vsw-bp1node1", "vsw-bp1node2"] },
     podVswitchIds: ["vsw-bp1pod1"],
     nodePools: [
-        { name: "general", instanceTypes: ["ecs.g7.xlarge"], desiredSize: 2, systemDisk: { category: "cloud_essd", sizeGb: 120 } },
+        {
+            name: "general",
+            instanceTypes: ["ecs.g7.xlarge"],
+            desiredSize: 2,
+            systemDisk: { category: "cloud_essd", sizeGb: 120 },
+        },
         { name: "burst", instanceTypes: ["ecs.c7.2xlarge", "ecs.c6.2xlarge"], autoscaling: { minSize: 0, maxSize: 4 } },
     ],
     publicApiServer: true,
@@ -162,8 +177,13 @@ describe("ACK components under Pulumi mocks", function () {
         });
 
         it("reads the kubeconfig through the cluster credential invoke and keeps it secret", async function () {
-            const credential = invokes.filter((i) => i.token === "alicloud:cs/getClusterCredential:getClusterCredential");
-            assert.ok(credential.some((i) => i.inputs.clusterId === byName("prod").id), JSON.stringify(credential));
+            const credential = invokes.filter(
+                (i) => i.token === "alicloud:cs/getClusterCredential:getClusterCredential",
+            );
+            assert.ok(
+                credential.some((i) => i.inputs.clusterId === byName("prod").id),
+                JSON.stringify(credential),
+            );
             assert.strictEqual(await settled(ack.kubeconfig), ACK_KUBECONFIG);
             assert.strictEqual(await pulumi.isSecret(ack.kubeconfig), true);
         });
@@ -224,12 +244,28 @@ describe("ACK components under Pulumi mocks", function () {
             ["Terway and Flannel together", { podCidr: "172.20.0.0/16" }, /pod network/],
             ["no pod network", { podVswitchIds: undefined }, /pod network/],
             ["an existing VPC without vSwitches", { vpc: { vpcId: "vpc-bp1abc2def3", vswitchIds: [] } }, /vpc/],
-            ["a pool with both sizes", { nodePools: [{ name: "x", instanceTypes: ["ecs.g7.xlarge"], desiredSize: 1, autoscaling: { minSize: 1, maxSize: 2 } }] }, /nodePools x/],
+            [
+                "a pool with both sizes",
+                {
+                    nodePools: [
+                        {
+                            name: "x",
+                            instanceTypes: ["ecs.g7.xlarge"],
+                            desiredSize: 1,
+                            autoscaling: { minSize: 1, maxSize: 2 },
+                        },
+                    ],
+                },
+                /nodePools x/,
+            ],
             ["a credential lifetime outside 15-4320 minutes", { credentialMinutes: 5 }, /credentialMinutes: 5/],
         ];
         for (const [what, change, message] of refusals) {
             it(what, function () {
-                assert.throws(() => new ackModule.AckCluster(`refused-${what.length}`, { ...ackSection, ...change }), message);
+                assert.throws(
+                    () => new ackModule.AckCluster(`refused-${what.length}`, { ...ackSection, ...change }),
+                    message,
+                );
             });
         }
     });
@@ -322,7 +358,11 @@ describe("ACK components under Pulumi mocks", function () {
         });
 
         it("selects its revision with istio.io/rev and uses a given control plane kubeconfig", async function () {
-            const mesh = new meshModule.AlibabaMesh("revised", { ...meshArgs, revision: "stable", controlPlaneKubeconfig: "given-kubeconfig" });
+            const mesh = new meshModule.AlibabaMesh("revised", {
+                ...meshArgs,
+                revision: "stable",
+                controlPlaneKubeconfig: "given-kubeconfig",
+            });
             await settled(mesh.controlPlaneProvider.urn);
             assert.deepStrictEqual(mesh.injectionLabels(), { "istio.io/rev": "stable" });
             assert.deepStrictEqual(mesh.injectionLabels("canary"), { "istio.io/rev": "canary" });
@@ -332,13 +372,20 @@ describe("ACK components under Pulumi mocks", function () {
         const refusals: Array<[string, Partial<AlibabaMeshModule.AlibabaMeshArgs>, RegExp]> = [
             ["a version that does not parse", { version: "latest" }, /version: "latest" is not a version/],
             ["a mesh without clusters", { clusterIds: [] }, /clusterIds: empty/],
-            ["a revision on a standard instance", { clusterSpec: "standard", revision: "canary" }, /enterprise or ultimate/],
+            [
+                "a revision on a standard instance",
+                { clusterSpec: "standard", revision: "canary" },
+                /enterprise or ultimate/,
+            ],
             ["a revision that is not a DNS label", { revision: "1.23.6" }, /DNS-1123/],
             ["an edition that contradicts the spec", { clusterSpec: "standard", edition: "Pro" }, /edition: Pro/],
         ];
         for (const [what, change, message] of refusals) {
             it(`refuses ${what}`, function () {
-                assert.throws(() => new meshModule.AlibabaMesh(`refused-mesh-${what.length}`, { ...meshArgs, ...change }), message);
+                assert.throws(
+                    () => new meshModule.AlibabaMesh(`refused-mesh-${what.length}`, { ...meshArgs, ...change }),
+                    message,
+                );
             });
         }
     });

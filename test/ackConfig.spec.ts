@@ -23,7 +23,10 @@ const pool = (changes: Record<string, unknown>) => withKeys({ nodePools: [{ ...b
 
 const goodSections: Array<[string, unknown]> = [
     ["the base section", base],
-    ["a version below 1.30 (the policy pack judges it, not the schema)", withKeys({ kubernetesVersion: "1.28.9-aliyun.1" })],
+    [
+        "a version below 1.30 (the policy pack judges it, not the schema)",
+        withKeys({ kubernetesVersion: "1.28.9-aliyun.1" }),
+    ],
     ["a version without ACK's build suffix", withKeys({ kubernetesVersion: "1.33.1" })],
     [
         "a created VPC with Terway pod vSwitches",
@@ -39,44 +42,138 @@ const goodSections: Array<[string, unknown]> = [
         }),
     ],
     ["Flannel instead of Terway", withKeys({ podVswitchIds: undefined, podCidr: "172.20.0.0/16" })],
-    ["an autoscaled pool with a system disk", pool({ desiredSize: undefined, autoscaling: { minSize: 1, maxSize: 5 }, systemDisk: { category: "cloud_essd", sizeGb: 120 } })],
-    ["production deletion protection and a service range", withKeys({ deletionProtection: true, serviceCidr: "192.168.0.0/16" })],
+    [
+        "an autoscaled pool with a system disk",
+        pool({
+            desiredSize: undefined,
+            autoscaling: { minSize: 1, maxSize: 5 },
+            systemDisk: { category: "cloud_essd", sizeGb: 120 },
+        }),
+    ],
+    [
+        "production deletion protection and a service range",
+        withKeys({ deletionProtection: true, serviceCidr: "192.168.0.0/16" }),
+    ],
 ];
 
 // [case, section, expected path, expected message fragment]
 const badSections: Array<[string, unknown, PropertyKey[], string]> = [
     ["missing region", withKeys({ region: undefined }), ["region"], "must be a string"],
     ["a region that is not a region id", withKeys({ region: "Hangzhou" }), ["region"], "region id such as cn-hangzhou"],
-    ["malformed vSwitch id", withKeys({ vpc: { vpcId: "vpc-bp1abc2def3", vswitchIds: ["vsw-bp1node1", "switch-2"] } }), ["vpc", "vswitchIds", 1], "'vsw-'"],
-    ["malformed VPC id", withKeys({ vpc: { vpcId: "bp1abc2def3", vswitchIds: ["vsw-bp1node1"] } }), ["vpc", "vpcId"], "'vpc-'"],
+    [
+        "malformed vSwitch id",
+        withKeys({ vpc: { vpcId: "vpc-bp1abc2def3", vswitchIds: ["vsw-bp1node1", "switch-2"] } }),
+        ["vpc", "vswitchIds", 1],
+        "'vsw-'",
+    ],
+    [
+        "malformed VPC id",
+        withKeys({ vpc: { vpcId: "bp1abc2def3", vswitchIds: ["vsw-bp1node1"] } }),
+        ["vpc", "vpcId"],
+        "'vpc-'",
+    ],
     ["malformed pod vSwitch id", withKeys({ podVswitchIds: ["VSW-UPPER"] }), ["podVswitchIds", 0], "'vsw-'"],
     ["version given as a YAML number", withKeys({ kubernetesVersion: 1.3 }), ["kubernetesVersion"], "quoted string"],
-    ["version that does not parse", withKeys({ kubernetesVersion: "latest" }), ["kubernetesVersion"], "MAJOR.MINOR.PATCH"],
+    [
+        "version that does not parse",
+        withKeys({ kubernetesVersion: "latest" }),
+        ["kubernetesVersion"],
+        "MAJOR.MINOR.PATCH",
+    ],
     ["unknown key", withKeys({ colour: "red" }), [], "colour"],
     ["unknown key in a node pool", pool({ machineType: "ecs.g7.xlarge" }), ["nodePools", 0], "machineType"],
     ["unknown cluster spec", withKeys({ clusterSpec: "ack.huge" }), ["clusterSpec"], "ack.pro.small"],
-    ["deletionProtection as a string", withKeys({ deletionProtection: "yes" }), ["deletionProtection"], "true or false"],
+    [
+        "deletionProtection as a string",
+        withKeys({ deletionProtection: "yes" }),
+        ["deletionProtection"],
+        "true or false",
+    ],
     ["no VPC at all", withKeys({ vpc: {} }), ["vpc", "vpcId"], "is required"],
-    ["VPC id without vSwitches", withKeys({ vpc: { vpcId: "vpc-bp1abc2def3" } }), ["vpc", "vswitchIds"], "is required with vpcId"],
+    [
+        "VPC id without vSwitches",
+        withKeys({ vpc: { vpcId: "vpc-bp1abc2def3" } }),
+        ["vpc", "vswitchIds"],
+        "is required with vpcId",
+    ],
     [
         "existing and created VPC together",
-        withKeys({ vpc: { vpcId: "vpc-bp1abc2def3", vswitchIds: ["vsw-a1"], create: { cidrBlock: "10.0.0.0/8", vswitches: [{ zoneId: "cn-hangzhou-i", cidrBlock: "10.1.0.0/16" }] } } }),
+        withKeys({
+            vpc: {
+                vpcId: "vpc-bp1abc2def3",
+                vswitchIds: ["vsw-a1"],
+                create: { cidrBlock: "10.0.0.0/8", vswitches: [{ zoneId: "cn-hangzhou-i", cidrBlock: "10.1.0.0/16" }] },
+            },
+        }),
         ["vpc", "create"],
         "not both",
     ],
-    ["created VPC with a bad CIDR", withKeys({ vpc: { create: { cidrBlock: "10.0.0.0/33", vswitches: [{ zoneId: "cn-hangzhou-i", cidrBlock: "10.1.0.0/16" }] } }, podVswitchIds: undefined, podCidr: "172.20.0.0/16" }), ["vpc", "create", "cidrBlock"], "IPv4 CIDR"],
-    ["podVswitchIds with a created VPC", withKeys({ vpc: { create: { cidrBlock: "10.0.0.0/8", vswitches: [{ zoneId: "cn-hangzhou-i", cidrBlock: "10.1.0.0/16" }] } } }), ["podVswitchIds"], "vpc.create.podVswitches"],
+    [
+        "created VPC with a bad CIDR",
+        withKeys({
+            vpc: {
+                create: {
+                    cidrBlock: "10.0.0.0/33",
+                    vswitches: [{ zoneId: "cn-hangzhou-i", cidrBlock: "10.1.0.0/16" }],
+                },
+            },
+            podVswitchIds: undefined,
+            podCidr: "172.20.0.0/16",
+        }),
+        ["vpc", "create", "cidrBlock"],
+        "IPv4 CIDR",
+    ],
+    [
+        "podVswitchIds with a created VPC",
+        withKeys({
+            vpc: {
+                create: { cidrBlock: "10.0.0.0/8", vswitches: [{ zoneId: "cn-hangzhou-i", cidrBlock: "10.1.0.0/16" }] },
+            },
+        }),
+        ["podVswitchIds"],
+        "vpc.create.podVswitches",
+    ],
     ["Terway and Flannel together", withKeys({ podCidr: "172.20.0.0/16" }), ["podCidr"], "choose one"],
     ["no pod network", withKeys({ podVswitchIds: undefined }), ["podVswitchIds"], "Flannel podCidr"],
     ["no node pools", withKeys({ nodePools: [] }), ["nodePools"], "at least one node pool"],
-    ["a pool with both sizes", pool({ autoscaling: { minSize: 1, maxSize: 3 } }), ["nodePools", 0, "desiredSize"], "exactly one"],
+    [
+        "a pool with both sizes",
+        pool({ autoscaling: { minSize: 1, maxSize: 3 } }),
+        ["nodePools", 0, "desiredSize"],
+        "exactly one",
+    ],
     ["a pool with no size", pool({ desiredSize: undefined }), ["nodePools", 0, "desiredSize"], "exactly one"],
-    ["autoscaling max not above min", pool({ desiredSize: undefined, autoscaling: { minSize: 3, maxSize: 3 } }), ["nodePools", 0, "autoscaling", "maxSize"], "greater than minSize"],
-    ["autoscaling beyond the scaling group's 1000", pool({ desiredSize: undefined, autoscaling: { minSize: 0, maxSize: 1001 } }), ["nodePools", 0, "autoscaling", "maxSize"], "1-1000"],
-    ["an instance type that is not ECS", pool({ instanceTypes: ["n2-standard-4"] }), ["nodePools", 0, "instanceTypes", 0], "ecs.g7.xlarge"],
+    [
+        "autoscaling max not above min",
+        pool({ desiredSize: undefined, autoscaling: { minSize: 3, maxSize: 3 } }),
+        ["nodePools", 0, "autoscaling", "maxSize"],
+        "greater than minSize",
+    ],
+    [
+        "autoscaling beyond the scaling group's 1000",
+        pool({ desiredSize: undefined, autoscaling: { minSize: 0, maxSize: 1001 } }),
+        ["nodePools", 0, "autoscaling", "maxSize"],
+        "1-1000",
+    ],
+    [
+        "an instance type that is not ECS",
+        pool({ instanceTypes: ["n2-standard-4"] }),
+        ["nodePools", 0, "instanceTypes", 0],
+        "ecs.g7.xlarge",
+    ],
     ["a pool name that is not a DNS label", pool({ name: "General Pool" }), ["nodePools", 0, "name"], "DNS-1123"],
-    ["two pools with one name", withKeys({ nodePools: [base.nodePools[0], base.nodePools[0]] }), ["nodePools", 1, "name"], "two node pools"],
-    ["a system disk beyond 2048 GiB", pool({ systemDisk: { category: "cloud_essd", sizeGb: 4096 } }), ["nodePools", 0, "systemDisk", "sizeGb"], "1-2048"],
+    [
+        "two pools with one name",
+        withKeys({ nodePools: [base.nodePools[0], base.nodePools[0]] }),
+        ["nodePools", 1, "name"],
+        "two node pools",
+    ],
+    [
+        "a system disk beyond 2048 GiB",
+        pool({ systemDisk: { category: "cloud_essd", sizeGb: 4096 } }),
+        ["nodePools", 0, "systemDisk", "sizeGb"],
+        "1-2048",
+    ],
 ];
 
 describe("ackConfigSchema", () => {
@@ -115,7 +212,12 @@ describe("alibabaMeshConfigSchema", () => {
     });
 
     const bad: Array<[string, unknown, PropertyKey[], string]> = [
-        ["an edition that contradicts the spec", { clusterSpec: "standard", edition: "Pro" }, ["edition"], "standard uses Default"],
+        [
+            "an edition that contradicts the spec",
+            { clusterSpec: "standard", edition: "Pro" },
+            ["edition"],
+            "standard uses Default",
+        ],
         ["an unknown spec", { clusterSpec: "premium" }, ["clusterSpec"], "enterprise"],
         ["a malformed vSwitch id", { vswitchId: "vsw_1" }, ["vswitchId"], "'vsw-'"],
         ["an unknown key", { enableNativeSidecar: true }, [], "enableNativeSidecar"],

@@ -18,7 +18,15 @@ const gkeArgs: GkeClusterArgs = {
     releaseChannel: "REGULAR",
     nodePools: [
         { name: "general", machineType: "e2-standard-4", minNodes: 1, maxNodes: 3, diskSizeGb: 100, spot: false },
-        { name: "old", machineType: "e2-standard-2", minNodes: 0, maxNodes: 2, diskSizeGb: 50, spot: true, version: "1.32.1-gke.1" },
+        {
+            name: "old",
+            machineType: "e2-standard-2",
+            minNodes: 0,
+            maxNodes: 2,
+            diskSizeGb: 50,
+            spot: true,
+            version: "1.32.1-gke.1",
+        },
     ],
     workloadIdentity: true,
     privateNodes: false,
@@ -59,10 +67,13 @@ describe("GkeCluster", () => {
     it("creates one node pool per entry, pinned to the cluster version unless the pool says otherwise", async () => {
         const res = await record(() => new GkeCluster("c", gkeArgs));
         const pools = ofType(res, "gcp:container/nodePool:NodePool").map((r) => r.inputs);
-        assert.deepEqual(pools.map((p) => [p.name, p.version]), [
-            ["general", "1.33.5-gke.1308000"],
-            ["old", "1.32.1-gke.1"],
-        ]);
+        assert.deepEqual(
+            pools.map((p) => [p.name, p.version]),
+            [
+                ["general", "1.33.5-gke.1308000"],
+                ["old", "1.32.1-gke.1"],
+            ],
+        );
         assert.deepEqual(pools[0].autoscaling, { minNodeCount: 1, maxNodeCount: 3 });
         assert.equal(pools[0].cluster, "mesh-dev");
         assert.deepEqual(at(pools[0], "nodeConfig.workloadMetadataConfig"), { mode: "GKE_METADATA" });
@@ -87,7 +98,9 @@ describe("GkeCluster", () => {
             enablePrivateEndpoint: false,
             masterIpv4CidrBlock: "172.16.0.0/28",
         });
-        assert.deepEqual(cluster.masterAuthorizedNetworksConfig, { cidrBlocks: [{ cidrBlock: "10.0.0.0/8", displayName: "vpn" }] });
+        assert.deepEqual(cluster.masterAuthorizedNetworksConfig, {
+            cidrBlocks: [{ cidrBlock: "10.0.0.0/8", displayName: "vpn" }],
+        });
         const pool = ofType(res, "gcp:container/nodePool:NodePool")[0].inputs;
         assert.deepEqual(pool.management, { autoRepair: true, autoUpgrade: false });
         oneOfType(res, "pulumi:providers:kubernetes");
@@ -98,7 +111,10 @@ describe("IstioControlPlane", () => {
     it("installs base then istiod from Istio's chart repository at the version, revisioned, native sidecars on", async () => {
         const res = await record(() => new IstioControlPlane("istio", istioArgs()));
         const releases = ofType(res, "kubernetes:helm.sh/v3:Release").map((r) => r.inputs);
-        assert.deepEqual(releases.map((r) => r.chart), ["base", "istiod"]);
+        assert.deepEqual(
+            releases.map((r) => r.chart),
+            ["base", "istiod"],
+        );
         for (const r of releases) {
             assert.equal(r.version, "1.28.1");
             assert.deepEqual(r.repositoryOpts, { repo: "https://istio-release.storage.googleapis.com/charts" });
@@ -129,7 +145,10 @@ describe("IstioControlPlane", () => {
                 new IstioControlPlane(
                     "istio",
                     istioArgs({
-                        istiodValues: { revision: "other", pilot: { autoscaleMin: 2, env: { ENABLE_NATIVE_SIDECARS: "false", X: "1" } } },
+                        istiodValues: {
+                            revision: "other",
+                            pilot: { autoscaleMin: 2, env: { ENABLE_NATIVE_SIDECARS: "false", X: "1" } },
+                        },
                     }),
                 ),
         );
@@ -139,7 +158,9 @@ describe("IstioControlPlane", () => {
             revisionTags: ["prod-stable"],
             pilot: { autoscaleMin: 2, env: { ENABLE_NATIVE_SIDECARS: "true", X: "1" } },
         });
-        const old = await record(() => new IstioControlPlane("old", istioArgs({ version: "1.18.2", revision: "1-18-2", revisionTags: [] })));
+        const old = await record(
+            () => new IstioControlPlane("old", istioArgs({ version: "1.18.2", revision: "1-18-2", revisionTags: [] })),
+        );
         assert.deepEqual(ofType(old, "kubernetes:helm.sh/v3:Release")[1].inputs.values, { revision: "1-18-2" });
     });
 });
@@ -186,7 +207,8 @@ describe("AsmInstall", () => {
 
     it("re-runs when the overlay or the version changes (triggers)", async () => {
         const triggers = async (over: object) =>
-            oneOfType(await record(() => new AsmInstall("asm", { ...asmArgs, ...over })), "command:local:Command").inputs.triggers;
+            oneOfType(await record(() => new AsmInstall("asm", { ...asmArgs, ...over })), "command:local:Command")
+                .inputs.triggers;
         const base = await triggers({});
         assert.notDeepEqual(await triggers({ nativeSidecars: false }), base);
         assert.notDeepEqual(await triggers({ version: "1.19.10-asm.27", revision: "asm-11910-27" }), base);
@@ -232,8 +254,18 @@ describe("FormanceSettings", () => {
             () =>
                 new FormanceSettings("f", {
                     settings: [
-                        { name: "ns-labels", key: "namespace.labels", value: { "istio.io/rev": "1-28-1" }, stacks: ["*"] },
-                        { name: "gw", key: "services.gateway.annotations", value: { a: "x,y", b: "1" }, stacks: ["s1"] },
+                        {
+                            name: "ns-labels",
+                            key: "namespace.labels",
+                            value: { "istio.io/rev": "1-28-1" },
+                            stacks: ["*"],
+                        },
+                        {
+                            name: "gw",
+                            key: "services.gateway.annotations",
+                            value: { a: "x,y", b: "1" },
+                            stacks: ["s1"],
+                        },
                     ],
                     provider: provider(),
                 }),
@@ -305,6 +337,10 @@ describe("SidecarCanary", () => {
             assert.ok(at(c, "resources.limits.cpu") && at(c, "resources.limits.memory"), "limits on every container");
         }
         const annotations = (at(job, "spec.template.metadata.annotations") ?? {}) as Record<string, string>;
-        assert.equal(annotations["sidecar.istio.io/nativeSidecar"], undefined, "the canary must prove the mesh-wide switch");
+        assert.equal(
+            annotations["sidecar.istio.io/nativeSidecar"],
+            undefined,
+            "the canary must prove the mesh-wide switch",
+        );
     });
 });

@@ -82,10 +82,22 @@ describe("config: valid configurations", () => {
 describe("config: invalid configurations stop with one line naming the key", () => {
     const cases: Array<[string, unknown, RegExp]> = [
         ["unknown top-level key", edit((c) => (c.meshh = {})), /^nativemesh:meshh: unknown key$/],
-        ["unknown nested key", edit((c) => ((c.gke as Record<string, unknown>).zone = "b")), /^nativemesh:gke\.zone: unknown key$/],
+        [
+            "unknown nested key",
+            edit((c) => ((c.gke as Record<string, unknown>).zone = "b")),
+            /^nativemesh:gke\.zone: unknown key$/,
+        ],
         ["missing cloud", edit((c) => delete (c as Partial<Config>).cloud), /^nativemesh:cloud: is required$/],
-        ["unknown cloud", edit((c) => (c.cloud = "aws")), /^nativemesh:cloud: must be one of "gke", "ack", "existing" \(got "aws"\)$/],
-        ["missing gke section", edit((c) => delete (c as Partial<Config>).gke), /^nativemesh:gke: is required when cloud is gke$/],
+        [
+            "unknown cloud",
+            edit((c) => (c.cloud = "aws")),
+            /^nativemesh:cloud: must be one of "gke", "ack", "existing" \(got "aws"\)$/,
+        ],
+        [
+            "missing gke section",
+            edit((c) => delete (c as Partial<Config>).gke),
+            /^nativemesh:gke: is required when cloud is gke$/,
+        ],
         [
             "wrong type",
             edit((c) => ((c.gke.nodePools[0] as Record<string, unknown>).maxNodes = "three")),
@@ -106,7 +118,11 @@ describe("config: invalid configurations stop with one line naming the key", () 
             edit((c) => (c.mesh = { method: "asmcli", version: "1.28.1", revisionTags: [] })),
             /^nativemesh:mesh\.version: for asmcli must be an ASM release/,
         ],
-        ["unknown install method", edit((c) => (c.mesh.method = "istioctl")), /^nativemesh:mesh\.method: must be one of "helm", "asmcli", "alibaba-asm", "managed"/],
+        [
+            "unknown install method",
+            edit((c) => (c.mesh.method = "istioctl")),
+            /^nativemesh:mesh\.method: must be one of "helm", "asmcli", "alibaba-asm", "managed"/,
+        ],
         [
             "a revision with a dot",
             edit((c) => (c.mesh = { ...c.mesh, revision: "1.28.1" } as Config["mesh"])),
@@ -137,7 +153,9 @@ describe("config: invalid configurations stop with one line naming the key", () 
             edit(
                 (c) =>
                     (c.formance = {
-                        serviceAnnotations: { gateway: { "cloud.google.com/neg": '{"ingress":true,"exposed_ports":{"8080":{}}}' } },
+                        serviceAnnotations: {
+                            gateway: { "cloud.google.com/neg": '{"ingress":true,"exposed_ports":{"8080":{}}}' },
+                        },
                     }),
             ),
             /^nativemesh:formance\.serviceAnnotations\.gateway: Formance setting "services\.gateway\.annotations": value of "cloud\.google\.com\/neg"/,

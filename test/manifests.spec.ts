@@ -21,7 +21,8 @@ describe("manifests of every shipped stack validate against the upstream schemas
                 if (!r.custom) continue;
                 if (r.type === "kubernetes:helm.sh/v3:Release") {
                     if (r.inputs.chart !== "istiod") continue;
-                    for (const p of validateIstiodValues(r.inputs.values)) problems.push(`${r.name} values ${p.path}: ${p.message}`);
+                    for (const p of validateIstiodValues(r.inputs.values))
+                        problems.push(`${r.name} values ${p.path}: ${p.message}`);
                 } else if (r.type.startsWith("kubernetes:")) {
                     objects++;
                     for (const p of validateManifest(r.inputs)) problems.push(`${r.name} ${p.path}: ${p.message}`);

@@ -44,8 +44,14 @@ function cli(args: string[]): { status: number | null; stdout: string; stderr: s
 
 const ofType = (plan: PreviewJson, type: string) => plan.resources.filter((r) => r.type === type);
 const get = (value: unknown, dotted: string): unknown =>
-    dotted.split(".").reduce<unknown>((cur, k) => (cur !== null && typeof cur === "object" ? (cur as Record<string, unknown>)[k] : undefined), value);
-const revOf = (ns: { inputs: Record<string, unknown> }) => get(ns.inputs, "metadata.labels") as Record<string, string> | undefined;
+    dotted
+        .split(".")
+        .reduce<unknown>(
+            (cur, k) => (cur !== null && typeof cur === "object" ? (cur as Record<string, unknown>)[k] : undefined),
+            value,
+        );
+const revOf = (ns: { inputs: Record<string, unknown> }) =>
+    get(ns.inputs, "metadata.labels") as Record<string, string> | undefined;
 
 describe("preview: every shipped stack", () => {
     for (const stack of shippedStackNames()) {
@@ -54,7 +60,10 @@ describe("preview: every shipped stack", () => {
             assert.equal(plan.stack, stack);
             assert.ok(plan.resources.length > 5);
             for (const r of plan.resources) assert.ok(r.urn.startsWith(`urn:pulumi:${stack}::nativemesh::`), r.urn);
-            assert.deepEqual(plan.violations.filter((v) => v.enforcementLevel === "mandatory"), []);
+            assert.deepEqual(
+                plan.violations.filter((v) => v.enforcementLevel === "mandatory"),
+                [],
+            );
         });
     }
 });
@@ -75,7 +84,7 @@ describe("preview: dev (GKE, Istio by Helm)", () => {
         assert.equal(pools[0].parent, cluster.parent, "the pool belongs to the same GkeCluster component");
     });
 
-    it("installs base and istiod by Helm with ENABLE_NATIVE_SIDECARS \"true\"", () => {
+    it('installs base and istiod by Helm with ENABLE_NATIVE_SIDECARS "true"', () => {
         const releases = ofType(plan, "kubernetes:helm.sh/v3:Release");
         assert.deepEqual(releases.map((r) => r.inputs.chart).sort(), ["base", "istiod"]);
         const istiod = releases.find((r) => r.inputs.chart === "istiod")!;
@@ -84,19 +93,31 @@ describe("preview: dev (GKE, Istio by Helm)", () => {
 
     it("labels namespaces with the installed revision or one of its tags, never istio-injection", () => {
         const istiod = ofType(plan, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "istiod")!;
-        const allowed = new Set([get(istiod.inputs, "values.revision"), ...((get(istiod.inputs, "values.revisionTags") as string[]) ?? [])]);
-        const meshed = ofType(plan, "kubernetes:core/v1:Namespace").filter((ns) => revOf(ns)?.["istio.io/rev"] !== undefined);
+        const allowed = new Set([
+            get(istiod.inputs, "values.revision"),
+            ...((get(istiod.inputs, "values.revisionTags") as string[]) ?? []),
+        ]);
+        const meshed = ofType(plan, "kubernetes:core/v1:Namespace").filter(
+            (ns) => revOf(ns)?.["istio.io/rev"] !== undefined,
+        );
         assert.ok(meshed.length >= 3, "payments, ledger and the canary's namespace");
         for (const ns of ofType(plan, "kubernetes:core/v1:Namespace")) {
             const labels = revOf(ns) ?? {};
             assert.equal(labels["istio-injection"], undefined, String(get(ns.inputs, "metadata.name")));
-            if (labels["istio.io/rev"] !== undefined) assert.ok(allowed.has(labels["istio.io/rev"]), labels["istio.io/rev"]);
+            if (labels["istio.io/rev"] !== undefined)
+                assert.ok(allowed.has(labels["istio.io/rev"]), labels["istio.io/rev"]);
         }
     });
 
     it("applies Formance Settings and the canary Job", () => {
         const settings = ofType(plan, "kubernetes:formance.com/v1beta1:Settings");
-        assert.ok(settings.some((s) => get(s.inputs, "spec.key") === "namespace.labels" && get(s.inputs, "spec.value") === "istio.io/rev=1-28-1"));
+        assert.ok(
+            settings.some(
+                (s) =>
+                    get(s.inputs, "spec.key") === "namespace.labels" &&
+                    get(s.inputs, "spec.value") === "istio.io/rev=1-28-1",
+            ),
+        );
         const jobs = ofType(plan, "kubernetes:batch/v1:Job");
         assert.equal(jobs.length, 1);
         assert.equal(get(jobs[0].inputs, "metadata.namespace"), "nativemesh-canary");
@@ -112,7 +133,13 @@ describe("preview: gke-asm (self-managed ASM by asmcli)", () => {
         assert.match(script, /--custom_overlay "\$overlay"/);
         const revision = /--revision_name (\S+)/.exec(script)?.[1];
         assert.equal(revision, "asm-11910-26");
-        assert.equal(get(parse(String(get(cmd.inputs, "environment.NATIVEMESH_OVERLAY"))), "spec.values.pilot.env.ENABLE_NATIVE_SIDECARS"), "true");
+        assert.equal(
+            get(
+                parse(String(get(cmd.inputs, "environment.NATIVEMESH_OVERLAY"))),
+                "spec.values.pilot.env.ENABLE_NATIVE_SIDECARS",
+            ),
+            "true",
+        );
         const written = [
             ...ofType(plan, "kubernetes:core/v1:Namespace").map((ns) => revOf(ns)?.["istio.io/rev"]),
             ...ofType(plan, "kubernetes:formance.com/v1beta1:Settings")
@@ -141,15 +168,20 @@ describe("preview: ACK stacks", () => {
         assert.equal(get(meshConfig.inputs, "spec.enableNativeSidecar"), true);
     });
 
-    it("ack-istio: the ACK cluster, base and istiod with ENABLE_NATIVE_SIDECARS \"true\", namespaces on the revision or a tag", async () => {
+    it('ack-istio: the ACK cluster, base and istiod with ENABLE_NATIVE_SIDECARS "true", namespaces on the revision or a tag', async () => {
         const plan = await previewJson("ack-istio");
         assert.equal(ofType(plan, "alicloud:cs/managedKubernetes:ManagedKubernetes").length, 1);
         const releases = ofType(plan, "kubernetes:helm.sh/v3:Release");
         const istiod = releases.find((r) => r.inputs.chart === "istiod")!;
         assert.ok(releases.some((r) => r.inputs.chart === "base"));
         assert.equal(get(istiod.inputs, "values.pilot.env.ENABLE_NATIVE_SIDECARS"), "true");
-        const allowed = new Set([get(istiod.inputs, "values.revision"), ...((get(istiod.inputs, "values.revisionTags") as string[]) ?? [])]);
-        const revs = ofType(plan, "kubernetes:core/v1:Namespace").map((ns) => revOf(ns)?.["istio.io/rev"]).filter(Boolean);
+        const allowed = new Set([
+            get(istiod.inputs, "values.revision"),
+            ...((get(istiod.inputs, "values.revisionTags") as string[]) ?? []),
+        ]);
+        const revs = ofType(plan, "kubernetes:core/v1:Namespace")
+            .map((ns) => revOf(ns)?.["istio.io/rev"])
+            .filter(Boolean);
         assert.ok(revs.length >= 2);
         for (const rev of revs) assert.ok(allowed.has(rev), String(rev));
     });
@@ -164,7 +196,10 @@ describe("preview: an existing cluster", () => {
         const [provider] = ofType(plan, "pulumi:providers:kubernetes");
         assert.equal(provider.inputs.context, "staging");
         assert.equal(provider.inputs.kubeconfig, "~/.kube/config");
-        assert.equal(plan.resources.filter((r) => r.type.startsWith("gcp:") || r.type.startsWith("alicloud:")).length, 0);
+        assert.equal(
+            plan.resources.filter((r) => r.type.startsWith("gcp:") || r.type.startsWith("alicloud:")).length,
+            0,
+        );
         const istiod = ofType(plan, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "istiod")!;
         // 1.27 defaults to "auto", which stays off below kubelet 1.33: nativemesh writes "true".
         assert.equal(get(istiod.inputs, "values.pilot.env.ENABLE_NATIVE_SIDECARS"), "true");
@@ -178,8 +213,13 @@ describe("preview: a stack the pack refuses", () => {
         assert.equal(code, 1);
         const plan = JSON.parse(stdout) as PreviewJson;
         assert.equal(plan.stack, "managed");
-        const mandatory = new Set(plan.violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => v.policy));
-        assert.deepEqual([...mandatory].sort(), ["kubernetes-version-supports-native-sidecars", "no-managed-control-plane"]);
+        const mandatory = new Set(
+            plan.violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => v.policy),
+        );
+        assert.deepEqual([...mandatory].sort(), [
+            "kubernetes-version-supports-native-sidecars",
+            "no-managed-control-plane",
+        ]);
         const text = await preview(["--config", file]);
         assert.equal(text.code, 1);
         assert.match(text.stdout, /no-managed-control-plane/);
@@ -224,8 +264,16 @@ describe("preview: bad input exits 2 with one line and no stack trace", () => {
     };
     const cases: Array<[string, string[], RegExp]> = [
         ["an unknown stack", ["--stack", "nope"], /unknown stack 'nope': stacks\/ has .*dev/],
-        ["a missing file", ["--config", path.join(tmp, "absent.yaml")], /absent\.yaml: cannot read the file \(no such file\)/],
-        ["a file that is not YAML", ["--config", write("bad.yaml", "config: [unclosed\n")], /bad\.yaml: not valid YAML/],
+        [
+            "a missing file",
+            ["--config", path.join(tmp, "absent.yaml")],
+            /absent\.yaml: cannot read the file \(no such file\)/,
+        ],
+        [
+            "a file that is not YAML",
+            ["--config", write("bad.yaml", "config: [unclosed\n")],
+            /bad\.yaml: not valid YAML/,
+        ],
         [
             "an unknown key",
             ["--config", write("Pulumi.unknown.yaml", "config:\n  nativemesh:cloud: gke\n  nativemesh:clud: gke\n")],
@@ -237,7 +285,9 @@ describe("preview: bad input exits 2 with one line and no stack trace", () => {
                 "--config",
                 write(
                     "Pulumi.version.yaml",
-                    fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.dev.yaml"), "utf8").replace('version: "1.28.1"', 'version: "latest"'),
+                    fs
+                        .readFileSync(path.join(ROOT, "stacks", "Pulumi.dev.yaml"), "utf8")
+                        .replace('version: "1.28.1"', 'version: "latest"'),
                 ),
             ],
             /Pulumi\.version\.yaml: nativemesh:mesh\.version: must be a version/,

@@ -23,7 +23,8 @@ describe("nativeSidecarEnv: the ENABLE_NATIVE_SIDECARS value for a version", () 
         ["latest", true, undefined],
     ];
     for (const [version, enabled, expected] of table) {
-        it(`${version}, ${enabled ? "on" : "off"} → ${String(expected)}`, () => assert.equal(nativeSidecarEnv(version, enabled), expected));
+        it(`${version}, ${enabled ? "on" : "off"} → ${String(expected)}`, () =>
+            assert.equal(nativeSidecarEnv(version, enabled), expected));
     }
 });
 
@@ -50,7 +51,7 @@ describe("injectionLabelsFor", () => {
 });
 
 describe("asmcli overlay and script", () => {
-    it("renders the corrected overlay: IstioOperator, spec.values.pilot.env, the string \"true\"", () => {
+    it('renders the corrected overlay: IstioOperator, spec.values.pilot.env, the string "true"', () => {
         assert.deepEqual(parse(renderAsmOverlay("1.19.10-asm.26", true)), {
             apiVersion: "install.istio.io/v1alpha1",
             kind: "IstioOperator",
@@ -76,7 +77,11 @@ describe("asmcli overlay and script", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nativemesh-asmcli-"));
         const asmcli = path.join(dir, "asmcli");
         // A stand-in asmcli: reports $FAKE_RELEASE and records each install with its arguments.
-        fs.writeFileSync(asmcli, `#!/bin/sh\ncase "$1" in --version) echo "$FAKE_RELEASE+config1";; install) echo "$@" >> "${dir}/installs";; esac\n`, { mode: 0o755 });
+        fs.writeFileSync(
+            asmcli,
+            `#!/bin/sh\ncase "$1" in --version) echo "$FAKE_RELEASE+config1";; install) echo "$@" >> "${dir}/installs";; esac\n`,
+            { mode: 0o755 },
+        );
         const script = asmcliInstallScript({
             asmcli,
             version: "1.19.10-asm.26",
@@ -89,22 +94,38 @@ describe("asmcli overlay and script", () => {
             target: { kind: "gke", project: "p", clusterName: "c", location: "l" },
         });
         const run = (release: string) =>
-            spawnSync("sh", ["-c", script], { encoding: "utf8", env: { ...process.env, FAKE_RELEASE: release, NATIVEMESH_OVERLAY: "kind: IstioOperator" } });
+            spawnSync("sh", ["-c", script], {
+                encoding: "utf8",
+                env: { ...process.env, FAKE_RELEASE: release, NATIVEMESH_OVERLAY: "kind: IstioOperator" },
+            });
         const wrong = run("1.20.0-asm.1");
         assert.notEqual(wrong.status, 0);
         assert.match(wrong.stderr, /not 1\.19\.10-asm\.26/);
         assert.equal(fs.existsSync(path.join(dir, "installs")), false, "nothing installed");
         const right = run("1.19.10-asm.26");
         assert.equal(right.status, 0, right.stderr);
-        assert.match(fs.readFileSync(path.join(dir, "installs"), "utf8"), /--custom_overlay \S+nativemesh-overlay\.yaml .*--revision_name asm-11910-26/);
-        assert.equal(fs.readFileSync(path.join(dir, "out", "nativemesh-overlay.yaml"), "utf8"), "kind: IstioOperator\n");
+        assert.match(
+            fs.readFileSync(path.join(dir, "installs"), "utf8"),
+            /--custom_overlay \S+nativemesh-overlay\.yaml .*--revision_name asm-11910-26/,
+        );
+        assert.equal(
+            fs.readFileSync(path.join(dir, "out", "nativemesh-overlay.yaml"), "utf8"),
+            "kind: IstioOperator\n",
+        );
     });
 });
 
 describe("canaryJobManifest", () => {
     it("prints the failure message when the init container cannot reach the URL", () => {
-        const job = canaryJobManifest({ name: "c", namespace: "n", image: "i", probeUrl: "http://x", timeoutSeconds: 60 });
-        const init = (job.spec as { template: { spec: { initContainers: Array<{ command: string[] }> } } }).template.spec.initContainers[0];
+        const job = canaryJobManifest({
+            name: "c",
+            namespace: "n",
+            image: "i",
+            probeUrl: "http://x",
+            timeoutSeconds: 60,
+        });
+        const init = (job.spec as { template: { spec: { initContainers: Array<{ command: string[] }> } } }).template
+            .spec.initContainers[0];
         const script = init.command[2];
         // Run the probe with a curl that always fails and a sleep that returns at once.
         const run = spawnSync("sh", ["-c", `curl() { return 7; }; sleep() { :; }; ${script}`], {
@@ -113,7 +134,10 @@ describe("canaryJobManifest", () => {
         });
         assert.equal(run.status, 1);
         assert.equal(run.stderr.trim(), CANARY_FAILURE);
-        const ok = spawnSync("sh", ["-c", `curl() { return 0; }; ${script}`], { encoding: "utf8", env: { PATH: process.env.PATH, PROBE_URL: "http://x" } });
+        const ok = spawnSync("sh", ["-c", `curl() { return 0; }; ${script}`], {
+            encoding: "utf8",
+            env: { PATH: process.env.PATH, PROBE_URL: "http://x" },
+        });
         assert.equal(ok.status, 0);
     });
 });
@@ -150,16 +174,27 @@ describe("formanceSettingsFor", () => {
 
     const names: Array<[string, string | undefined, string]> = [
         ["namespace.labels", undefined, "nativemesh-namespace-labels"],
-        ["deployments.*.spec.template.annotations", "batch", "nativemesh-deployments-all-spec-template-annotations-batch"],
+        [
+            "deployments.*.spec.template.annotations",
+            "batch",
+            "nativemesh-deployments-all-spec-template-annotations-batch",
+        ],
         ["services.My_Gateway.annotations", undefined, "nativemesh-services-my-gateway-annotations"],
     ];
     for (const [key, suffix, expected] of names) {
-        it(`names the Settings object of ${key}${suffix ? ` (${suffix})` : ""} ${expected}`, () => assert.equal(settingObjectName(key, suffix), expected));
+        it(`names the Settings object of ${key}${suffix ? ` (${suffix})` : ""} ${expected}`, () =>
+            assert.equal(settingObjectName(key, suffix), expected));
     }
 });
 
 describe("plan output", () => {
-    const r = (urn: string, type: string, name: string, parent?: string, inputs: Record<string, unknown> = {}): PlannedResource => ({
+    const r = (
+        urn: string,
+        type: string,
+        name: string,
+        parent?: string,
+        inputs: Record<string, unknown> = {},
+    ): PlannedResource => ({
         urn,
         type,
         name,
@@ -170,8 +205,17 @@ describe("plan output", () => {
     const plan = [
         r("s", "pulumi:pulumi:Stack", "p-dev"),
         r("e", "nativemesh:index:MeshEnvironment", "env", "s"),
-        r("ns", "kubernetes:core/v1:Namespace", "a", "e", { apiVersion: "v1", kind: "Namespace", metadata: { name: "a" } }),
-        r("rel", "kubernetes:helm.sh/v3:Release", "istiod", "e", { name: "istiod-1-28-1", chart: "istiod", version: "1.28.1", values: { revision: "1-28-1" } }),
+        r("ns", "kubernetes:core/v1:Namespace", "a", "e", {
+            apiVersion: "v1",
+            kind: "Namespace",
+            metadata: { name: "a" },
+        }),
+        r("rel", "kubernetes:helm.sh/v3:Release", "istiod", "e", {
+            name: "istiod-1-28-1",
+            chart: "istiod",
+            version: "1.28.1",
+            values: { revision: "1-28-1" },
+        }),
     ];
 
     it("draws the tree with pulumi's prefixes, children under their parent", () => {
@@ -186,7 +230,11 @@ describe("plan output", () => {
     it("writes a file per Kubernetes object and the values of each Helm release", () => {
         const files = planFiles(plan);
         assert.deepEqual([...files.keys()].sort(), ["helm/istiod-1-28-1-values.yaml", "k8s/namespace-a.yaml"]);
-        assert.deepEqual(parse(files.get("k8s/namespace-a.yaml")!), { apiVersion: "v1", kind: "Namespace", metadata: { name: "a" } });
+        assert.deepEqual(parse(files.get("k8s/namespace-a.yaml")!), {
+            apiVersion: "v1",
+            kind: "Namespace",
+            metadata: { name: "a" },
+        });
         assert.deepEqual(parse(files.get("helm/istiod-1-28-1-values.yaml")!), { revision: "1-28-1" });
     });
 });

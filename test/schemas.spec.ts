@@ -58,7 +58,9 @@ const deployment = {
         strategy: { rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 } },
         template: {
             metadata: { labels: { app: "ledger" } },
-            spec: { containers: [{ name: "ledger", image: "ledger:v2", ports: [{ containerPort: 8080, name: "http" }] }] },
+            spec: {
+                containers: [{ name: "ledger", image: "ledger:v2", ports: [{ containerPort: 8080, name: "http" }] }],
+            },
         },
     },
 };
@@ -67,7 +69,13 @@ const service = {
     apiVersion: "v1",
     kind: "Service",
     metadata: { name: "ledger", namespace: "ledger" },
-    spec: { selector: { app: "ledger" }, ports: [{ name: "http", port: 80, targetPort: "http" }, { port: 81, targetPort: 8081 }] },
+    spec: {
+        selector: { app: "ledger" },
+        ports: [
+            { name: "http", port: 80, targetPort: "http" },
+            { port: 81, targetPort: 8081 },
+        ],
+    },
 };
 
 const settings = {
@@ -117,24 +125,38 @@ describe("shared schemas: strict validation of rendered objects and istiod value
 
     const valid: { name: string; problems: () => ReturnType<typeof validateManifest> }[] = [
         { name: "a Namespace with an istio.io/rev label", problems: () => validateManifest(namespace) },
-        { name: "a Job with a native sidecar, security context, resources, deadline and TTL", problems: () => validateManifest(job) },
+        {
+            name: "a Job with a native sidecar, security context, resources, deadline and TTL",
+            problems: () => validateManifest(job),
+        },
         { name: "a Deployment with int-or-string rolling update bounds", problems: () => validateManifest(deployment) },
         { name: "a Service with named and numbered targetPorts", problems: () => validateManifest(service) },
         { name: "a cluster-scoped Formance Settings", problems: () => validateManifest(settings) },
-        { name: "the ASMMeshConfig `default` with enableNativeSidecar and other fields", problems: () => validateManifest(asmMeshConfig) },
-        { name: "an asmcli IstioOperator overlay with a string env value", problems: () => validateManifest(istioOperator) },
-        { name: "istiod values with revision, pilot.env and revisionTags", problems: () => validateIstiodValues(istiodValues) },
+        {
+            name: "the ASMMeshConfig `default` with enableNativeSidecar and other fields",
+            problems: () => validateManifest(asmMeshConfig),
+        },
+        {
+            name: "an asmcli IstioOperator overlay with a string env value",
+            problems: () => validateManifest(istioOperator),
+        },
+        {
+            name: "istiod values with revision, pilot.env and revisionTags",
+            problems: () => validateIstiodValues(istiodValues),
+        },
         {
             name: "istiod values in the flattened (≥ 1.24) layout: top-level env",
             problems: () => validateIstiodValues({ revision: "1-28-1", env: { ENABLE_NATIVE_SIDECARS: "true" } }),
         },
         {
             name: "a Job whose backoffLimit is unknown during preview",
-            problems: () => validateManifest(variant(job, (j) => ((j.spec as Record<string, unknown>).backoffLimit = UNKNOWN))),
+            problems: () =>
+                validateManifest(variant(job, (j) => ((j.spec as Record<string, unknown>).backoffLimit = UNKNOWN))),
         },
         {
             name: "a Settings whose value is a secret",
-            problems: () => validateManifest(variant(settings, (s) => ((s.spec as Record<string, unknown>).value = SECRET))),
+            problems: () =>
+                validateManifest(variant(settings, (s) => ((s.spec as Record<string, unknown>).value = SECRET))),
         },
     ];
     for (const { name, problems } of valid) {
@@ -146,43 +168,67 @@ describe("shared schemas: strict validation of rendered objects and istiod value
     const invalid: Bad[] = [
         {
             name: "a misspelt container field",
-            problems: () => validateManifest(variant(job, (j) => Object.assign(j.spec.template.spec.containers[0], { imagePullPolcy: "Always" }))),
+            problems: () =>
+                validateManifest(
+                    variant(job, (j) =>
+                        Object.assign(j.spec.template.spec.containers[0], { imagePullPolcy: "Always" }),
+                    ),
+                ),
             path: "spec.template.spec.containers[0].imagePullPolcy",
             message: /unknown field.*imagePullPolicy/,
         },
         {
             name: "an unknown field in a Deployment's pod template",
-            problems: () => validateManifest(variant(deployment, (d) => Object.assign(d.spec.template.spec, { nativeSidecars: true }))),
+            problems: () =>
+                validateManifest(
+                    variant(deployment, (d) => Object.assign(d.spec.template.spec, { nativeSidecars: true })),
+                ),
             path: "spec.template.spec.nativeSidecars",
             message: /unknown field/,
         },
         {
             name: "a Namespace carrying metadata.namespace",
-            problems: () => validateManifest(variant(namespace, (n) => Object.assign(n.metadata, { namespace: "default" }))),
+            problems: () =>
+                validateManifest(variant(namespace, (n) => Object.assign(n.metadata, { namespace: "default" }))),
             path: "metadata.namespace",
             message: /Namespace is cluster-scoped/,
         },
         {
             name: "a Job with backoffLimit as a string",
-            problems: () => validateManifest(variant(job, (j) => ((j.spec as Record<string, unknown>).backoffLimit = "3"))),
+            problems: () =>
+                validateManifest(variant(job, (j) => ((j.spec as Record<string, unknown>).backoffLimit = "3"))),
             path: "spec.backoffLimit",
             message: /must be integer; got "3"/,
         },
         {
             name: "a label value that is not a string",
-            problems: () => validateManifest(variant(namespace, (n) => ((n.metadata.labels as Record<string, unknown>)["istio.io/rev"] = 128))),
+            problems: () =>
+                validateManifest(
+                    variant(namespace, (n) => ((n.metadata.labels as Record<string, unknown>)["istio.io/rev"] = 128)),
+                ),
             path: 'metadata.labels["istio.io/rev"]',
             message: /must be string; got 128/,
         },
         {
             name: "a Service targetPort that is neither integer nor string",
-            problems: () => validateManifest(variant(service, (s) => ((s.spec.ports[0] as Record<string, unknown>).targetPort = true))),
+            problems: () =>
+                validateManifest(
+                    variant(service, (s) => ((s.spec.ports[0] as Record<string, unknown>).targetPort = true)),
+                ),
             path: "spec.ports[0].targetPort",
             message: /must be integer or string/,
         },
         {
             name: "a resource quantity that is a boolean",
-            problems: () => validateManifest(variant(job, (j) => ((j.spec.template.spec.initContainers[0].resources.limits as Record<string, unknown>).cpu = true))),
+            problems: () =>
+                validateManifest(
+                    variant(
+                        job,
+                        (j) =>
+                            ((j.spec.template.spec.initContainers[0].resources.limits as Record<string, unknown>).cpu =
+                                true),
+                    ),
+                ),
             path: "spec.template.spec.initContainers[0].resources.limits.cpu",
             message: /must be string or number/,
         },
@@ -194,7 +240,8 @@ describe("shared schemas: strict validation of rendered objects and istiod value
         },
         {
             name: "a Settings with metadata.namespace",
-            problems: () => validateManifest(variant(settings, (s) => Object.assign(s.metadata, { namespace: "formance" }))),
+            problems: () =>
+                validateManifest(variant(settings, (s) => Object.assign(s.metadata, { namespace: "formance" }))),
             path: "metadata.namespace",
             message: /Settings is cluster-scoped/,
         },
@@ -218,25 +265,43 @@ describe("shared schemas: strict validation of rendered objects and istiod value
         },
         {
             name: "an ASMMeshConfig whose enableNativeSidecar is a string",
-            problems: () => validateManifest(variant(asmMeshConfig, (a) => ((a.spec as Record<string, unknown>).enableNativeSidecar = "true"))),
+            problems: () =>
+                validateManifest(
+                    variant(asmMeshConfig, (a) => ((a.spec as Record<string, unknown>).enableNativeSidecar = "true")),
+                ),
             path: "spec.enableNativeSidecar",
             message: /must be boolean/,
         },
         {
             name: "an ASMMeshConfig with metadata.namespace",
-            problems: () => validateManifest(variant(asmMeshConfig, (a) => Object.assign(a.metadata, { namespace: "istio-system" }))),
+            problems: () =>
+                validateManifest(
+                    variant(asmMeshConfig, (a) => Object.assign(a.metadata, { namespace: "istio-system" })),
+                ),
             path: "metadata.namespace",
             message: /ASMMeshConfig is cluster-scoped/,
         },
         {
             name: "an IstioOperator overlay with a boolean env value",
-            problems: () => validateManifest(variant(istioOperator, (o) => ((o.spec.values.pilot.env as Record<string, unknown>).ENABLE_NATIVE_SIDECARS = true))),
+            problems: () =>
+                validateManifest(
+                    variant(
+                        istioOperator,
+                        (o) => ((o.spec.values.pilot.env as Record<string, unknown>).ENABLE_NATIVE_SIDECARS = true),
+                    ),
+                ),
             path: "spec.values.pilot.env.ENABLE_NATIVE_SIDECARS",
             message: /must be string; got true/,
         },
         {
             name: "istiod values with ENABLE_NATIVE_SIDECARS as a boolean",
-            problems: () => validateIstiodValues(variant(istiodValues, (v) => ((v.pilot.env as Record<string, unknown>).ENABLE_NATIVE_SIDECARS = true))),
+            problems: () =>
+                validateIstiodValues(
+                    variant(
+                        istiodValues,
+                        (v) => ((v.pilot.env as Record<string, unknown>).ENABLE_NATIVE_SIDECARS = true),
+                    ),
+                ),
             path: "pilot.env.ENABLE_NATIVE_SIDECARS",
             message: /must be string; got true/,
         },
@@ -254,7 +319,8 @@ describe("shared schemas: strict validation of rendered objects and istiod value
         },
         {
             name: "an object of a kind with no schema",
-            problems: () => validateManifest({ apiVersion: "networking.istio.io/v1", kind: "Gateway", metadata: { name: "g" } }),
+            problems: () =>
+                validateManifest({ apiVersion: "networking.istio.io/v1", kind: "Gateway", metadata: { name: "g" } }),
             path: "",
             message: /^no schema for networking.istio.io\/v1\/Gateway$/,
         },
@@ -263,7 +329,11 @@ describe("shared schemas: strict validation of rendered objects and istiod value
         it(`rejects ${name} at ${path === "" ? "the object" : path}`, function () {
             const found = problems();
             // Exactly one problem: the validator reports the fault, not noise around it.
-            assert.deepStrictEqual(found.map((p) => p.path), [path], JSON.stringify(found));
+            assert.deepStrictEqual(
+                found.map((p) => p.path),
+                [path],
+                JSON.stringify(found),
+            );
             assert.match(found[0].message, message);
         });
     }

@@ -13,16 +13,16 @@ import * as noManagedControlPlane from "./no-managed-control-plane";
 import * as revisionReferences from "./revision-references-control-plane";
 
 const MODULES = [
-  noManagedControlPlane,
-  kubernetesVersion,
-  istioVersion,
-  nativeSidecarsEnabled,
-  namespaceInjectionLabels,
-  nativeSidecarAnnotation,
-  jobsTerminate,
-  noLegacyWorkarounds,
-  formanceSettingsValid,
-  revisionReferences,
+    noManagedControlPlane,
+    kubernetesVersion,
+    istioVersion,
+    nativeSidecarsEnabled,
+    namespaceInjectionLabels,
+    nativeSidecarAnnotation,
+    jobsTerminate,
+    noLegacyWorkarounds,
+    formanceSettingsValid,
+    revisionReferences,
 ];
 
 export const RULES: AnyRule[] = MODULES.map((module) => module.rule);

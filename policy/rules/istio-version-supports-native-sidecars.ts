@@ -8,61 +8,92 @@ import { at, CANNOT_TELL, readString, show } from "../read";
 import { say, type Finding, type ResourceRule } from "../rule";
 
 export interface IstioVersionConfig {
-  istioMinVersion: string;
-  asmMinVersion: string;
+    istioMinVersion: string;
+    asmMinVersion: string;
 }
 
 function belowFloor(field: string, text: string, floor: string, product: string, fact: string, fix: string): Finding[] {
-  const atLeast = isAtLeast(text, floor);
-  if (atLeast === false) {
-    return [{ message: say(`${product} ${field} ${show(text)} is below ${floor}`, fact, fix) }];
-  }
-  if (atLeast === undefined) {
-    return [{ cannotTell: true, message: `cannot tell whether ${product} ${field} ${show(text)} is at least ${floor}: not a version` }];
-  }
-  return [];
+    const atLeast = isAtLeast(text, floor);
+    if (atLeast === false) {
+        return [{ message: say(`${product} ${field} ${show(text)} is below ${floor}`, fact, fix) }];
+    }
+    if (atLeast === undefined) {
+        return [
+            {
+                cannotTell: true,
+                message: `cannot tell whether ${product} ${field} ${show(text)} is at least ${floor}: not a version`,
+            },
+        ];
+    }
+    return [];
 }
 
 /** The pure check. An unpinned version is not a violation; an unreadable one is "cannot tell". */
 export function checkIstioVersion(type: string, props: Record<string, unknown>, config: IstioVersionConfig): Finding[] {
-  const findings: Finding[] = [];
-  const istioFact = `Native sidecar injection first shipped in Istio 1.19.0 (FACTS.md "Istio: how injection decides")`;
-  const istioFix = `use istiod ${config.istioMinVersion} or later (1.28+ recommended)`;
-  for (const plane of controlPlanesOf(type, props)) {
-    const version = plane.version;
-    if (!version) continue;
-    if (version.text === CANNOT_TELL) {
-      findings.push({ cannotTell: true, message: `cannot tell the istiod version: ${version.field} is secret, unknown or not a string` });
-      continue;
+    const findings: Finding[] = [];
+    const istioFact = `Native sidecar injection first shipped in Istio 1.19.0 (FACTS.md "Istio: how injection decides")`;
+    const istioFix = `use istiod ${config.istioMinVersion} or later (1.28+ recommended)`;
+    for (const plane of controlPlanesOf(type, props)) {
+        const version = plane.version;
+        if (!version) continue;
+        if (version.text === CANNOT_TELL) {
+            findings.push({
+                cannotTell: true,
+                message: `cannot tell the istiod version: ${version.field} is secret, unknown or not a string`,
+            });
+            continue;
+        }
+        findings.push(
+            ...belowFloor(version.field, version.text, config.istioMinVersion, "istiod", istioFact, istioFix),
+        );
     }
-    findings.push(...belowFloor(version.field, version.text, config.istioMinVersion, "istiod", istioFact, istioFix));
-  }
-  if (type === ALIBABA_SERVICE_MESH) {
-    const version = readString(at(props, "version"));
-    if (version === CANNOT_TELL) {
-      findings.push({ cannotTell: true, message: "cannot tell the ASM version: version is secret, unknown or not a string" });
-    } else if (version !== undefined) {
-      findings.push(...belowFloor("version", version, config.asmMinVersion, "Alibaba Service Mesh", `Alibaba ASM runs native sidecars from ${config.asmMinVersion} (FACTS.md "Alibaba Cloud", seed 003)`, `upgrade the mesh to ASM ${config.asmMinVersion} or later`));
+    if (type === ALIBABA_SERVICE_MESH) {
+        const version = readString(at(props, "version"));
+        if (version === CANNOT_TELL) {
+            findings.push({
+                cannotTell: true,
+                message: "cannot tell the ASM version: version is secret, unknown or not a string",
+            });
+        } else if (version !== undefined) {
+            findings.push(
+                ...belowFloor(
+                    "version",
+                    version,
+                    config.asmMinVersion,
+                    "Alibaba Service Mesh",
+                    `Alibaba ASM runs native sidecars from ${config.asmMinVersion} (FACTS.md "Alibaba Cloud", seed 003)`,
+                    `upgrade the mesh to ASM ${config.asmMinVersion} or later`,
+                ),
+            );
+        }
     }
-  }
-  return findings;
+    return findings;
 }
 
 export const rule: ResourceRule<IstioVersionConfig> = {
-  kind: "resource",
-  name: "istio-version-supports-native-sidecars",
-  description: "Refuses Istio control planes older than the first release that injects native sidecars.",
-  enforcementLevel: "mandatory",
-  remediationSteps: "Install istiod 1.19 or later (1.28+ recommended) and Alibaba ASM 1.22 or later.",
-  config: {
-    // FACTS.md "Istio: how injection decides": support first shipped in 1.19.0.
-    istioMinVersion: { type: "string", version: true, default: "1.19", description: "Lowest istiod version." },
-    // FACTS.md "Alibaba Cloud": native mode is the default from ASM 1.22 (seed 003).
-    asmMinVersion: { type: "string", version: true, default: "1.22", description: "Lowest Alibaba Service Mesh version." },
-  },
-  appliesTo: (type) =>
-    HELM_TYPES.has(type) || type === ISTIO_OPERATOR || type === SAIL_ISTIO || type === ALIBABA_SERVICE_MESH || type === COMMAND_TYPE,
-  check: checkIstioVersion,
+    kind: "resource",
+    name: "istio-version-supports-native-sidecars",
+    description: "Refuses Istio control planes older than the first release that injects native sidecars.",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Install istiod 1.19 or later (1.28+ recommended) and Alibaba ASM 1.22 or later.",
+    config: {
+        // FACTS.md "Istio: how injection decides": support first shipped in 1.19.0.
+        istioMinVersion: { type: "string", version: true, default: "1.19", description: "Lowest istiod version." },
+        // FACTS.md "Alibaba Cloud": native mode is the default from ASM 1.22 (seed 003).
+        asmMinVersion: {
+            type: "string",
+            version: true,
+            default: "1.22",
+            description: "Lowest Alibaba Service Mesh version.",
+        },
+    },
+    appliesTo: (type) =>
+        HELM_TYPES.has(type) ||
+        type === ISTIO_OPERATOR ||
+        type === SAIL_ISTIO ||
+        type === ALIBABA_SERVICE_MESH ||
+        type === COMMAND_TYPE,
+    check: checkIstioVersion,
 };
 
 export const policy = resourcePolicy(rule);

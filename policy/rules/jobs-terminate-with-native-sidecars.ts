@@ -13,46 +13,58 @@ const INJECT = "sidecar.istio.io/inject";
 export type JobsTerminateConfig = Record<string, never>;
 
 function findings(where: string, annotations: StringMap, labels: StringMap | undefined): Finding[] {
-  const native = annotations.get(NATIVE_SIDECAR_ANNOTATION);
-  if (native === CANNOT_TELL) {
-    return [{ cannotTell: true, message: `cannot tell whether ${where} opts out of native sidecars: ${NATIVE_SIDECAR_ANNOTATION} is secret, unknown or not a string` }];
-  }
-  if (native !== "false") return [];
-  // Injection off (annotation or label) means no sidecar at all, so nothing keeps the pod alive.
-  if (annotations.get(INJECT) === "false" || labels?.get(INJECT) === "false") return [];
-  return [{
-    message: say(
-      `${where} sets ${NATIVE_SIDECAR_ANNOTATION}: "false" on a Job`,
-      "With a regular sidecar the Job's pod never completes: istio-proxy keeps running after the job's container exits (FACTS.md \"Kubernetes: native sidecars\")",
-      `remove the annotation (or set it to "true"), or turn injection off with ${INJECT}: "false"`,
-    ),
-  }];
+    const native = annotations.get(NATIVE_SIDECAR_ANNOTATION);
+    if (native === CANNOT_TELL) {
+        return [
+            {
+                cannotTell: true,
+                message: `cannot tell whether ${where} opts out of native sidecars: ${NATIVE_SIDECAR_ANNOTATION} is secret, unknown or not a string`,
+            },
+        ];
+    }
+    if (native !== "false") return [];
+    // Injection off (annotation or label) means no sidecar at all, so nothing keeps the pod alive.
+    if (annotations.get(INJECT) === "false" || labels?.get(INJECT) === "false") return [];
+    return [
+        {
+            message: say(
+                `${where} sets ${NATIVE_SIDECAR_ANNOTATION}: "false" on a Job`,
+                "With a regular sidecar the Job's pod never completes: istio-proxy keeps running after the job's container exits (FACTS.md \"Kubernetes: native sidecars\")",
+                `remove the annotation (or set it to "true"), or turn injection off with ${INJECT}: "false"`,
+            ),
+        },
+    ];
 }
 
 /** The pure check. */
 export function checkJobsTerminate(type: string, props: Record<string, unknown>): Finding[] {
-  const template = podTemplateOf(type, props);
-  if (template) {
-    if (!template.isJob || !(template.annotations instanceof Map)) return [];
-    const labels = template.labels instanceof Map ? template.labels : undefined;
-    return findings(`the pod template (${templatePath(template, "metadata", "annotations")})`, template.annotations, labels);
-  }
-  const setting = settingTemplateAnnotations(type, props);
-  if (setting?.isJob && setting.entries instanceof Map) {
-    return findings(`the Formance ${setting.key} Setting`, setting.entries, undefined);
-  }
-  return [];
+    const template = podTemplateOf(type, props);
+    if (template) {
+        if (!template.isJob || !(template.annotations instanceof Map)) return [];
+        const labels = template.labels instanceof Map ? template.labels : undefined;
+        return findings(
+            `the pod template (${templatePath(template, "metadata", "annotations")})`,
+            template.annotations,
+            labels,
+        );
+    }
+    const setting = settingTemplateAnnotations(type, props);
+    if (setting?.isJob && setting.entries instanceof Map) {
+        return findings(`the Formance ${setting.key} Setting`, setting.entries, undefined);
+    }
+    return [];
 }
 
 export const rule: ResourceRule<JobsTerminateConfig> = {
-  kind: "resource",
-  name: "jobs-terminate-with-native-sidecars",
-  description: "Refuses Jobs and CronJobs that opt out of native sidecars while keeping injection, so their pods never complete.",
-  enforcementLevel: "mandatory",
-  remediationSteps: `Let Jobs use native sidecars, or disable injection for them with ${INJECT}: "false".`,
-  config: {},
-  appliesTo: (type) => podTemplateOf(type, {})?.isJob === true || isSettings(type),
-  check: (type, props) => checkJobsTerminate(type, props),
+    kind: "resource",
+    name: "jobs-terminate-with-native-sidecars",
+    description:
+        "Refuses Jobs and CronJobs that opt out of native sidecars while keeping injection, so their pods never complete.",
+    enforcementLevel: "mandatory",
+    remediationSteps: `Let Jobs use native sidecars, or disable injection for them with ${INJECT}: "false".`,
+    config: {},
+    appliesTo: (type) => podTemplateOf(type, {})?.isJob === true || isSettings(type),
+    check: (type, props) => checkJobsTerminate(type, props),
 };
 
 export const policy = resourcePolicy(rule);

@@ -1,61 +1,84 @@
 // kubernetes-version-supports-native-sidecars: native sidecars need nodes on GKE >= 1.29 and ACK >= 1.30.
 
 import { isAtLeast } from "../../components/versions";
-import { ACK_DEDICATED_CLUSTER, ACK_MANAGED_CLUSTER, GKE_CLUSTER, GKE_NODE_POOL, isGkeAlias, pinnedVersions } from "../clusters";
+import {
+    ACK_DEDICATED_CLUSTER,
+    ACK_MANAGED_CLUSTER,
+    GKE_CLUSTER,
+    GKE_NODE_POOL,
+    isGkeAlias,
+    pinnedVersions,
+} from "../clusters";
 import { resourcePolicy } from "../pulumi-adapter";
 import { CANNOT_TELL, show } from "../read";
 import { say, type Finding, type ResourceRule } from "../rule";
 
 export interface KubernetesVersionConfig {
-  gkeMinVersion: string;
-  ackMinVersion: string;
+    gkeMinVersion: string;
+    ackMinVersion: string;
 }
 
 const TYPES = new Set([GKE_CLUSTER, GKE_NODE_POOL, ACK_MANAGED_CLUSTER, ACK_DEDICATED_CLUSTER]);
 
 /** The pure check. No version set is not a violation: the provider's default is not a pin. */
-export function checkKubernetesVersion(type: string, props: Record<string, unknown>, config: KubernetesVersionConfig): Finding[] {
-  const findings: Finding[] = [];
-  for (const pin of pinnedVersions(type, props)) {
-    const floor = pin.platform === "gke" ? config.gkeMinVersion : config.ackMinVersion;
-    const platform = pin.platform === "gke" ? "GKE" : "ACK";
-    if (pin.text === CANNOT_TELL) {
-      findings.push({ cannotTell: true, message: `cannot tell whether ${pin.field} is at least ${floor}: it is secret, unknown or not a string` });
-      continue;
+export function checkKubernetesVersion(
+    type: string,
+    props: Record<string, unknown>,
+    config: KubernetesVersionConfig,
+): Finding[] {
+    const findings: Finding[] = [];
+    for (const pin of pinnedVersions(type, props)) {
+        const floor = pin.platform === "gke" ? config.gkeMinVersion : config.ackMinVersion;
+        const platform = pin.platform === "gke" ? "GKE" : "ACK";
+        if (pin.text === CANNOT_TELL) {
+            findings.push({
+                cannotTell: true,
+                message: `cannot tell whether ${pin.field} is at least ${floor}: it is secret, unknown or not a string`,
+            });
+            continue;
+        }
+        if (pin.platform === "gke" && isGkeAlias(pin.text) === "latest") continue;
+        const atLeast = isAtLeast(pin.text, floor);
+        if (atLeast === undefined) {
+            findings.push({
+                cannotTell: true,
+                message: `cannot tell whether ${pin.field} ${show(pin.text)} is at least ${floor}: not a version`,
+            });
+        } else if (!atLeast) {
+            findings.push({
+                message: say(
+                    `${pin.field} ${show(pin.text)} is below ${floor}`,
+                    pin.platform === "gke"
+                        ? `Native sidecars need GKE nodes on ${floor} or later (FACTS.md: SidecarContainers is on by default from 1.29; GKE release notes)`
+                        : `Native sidecar mode needs ACK clusters on ${floor} or later (FACTS.md, Alibaba "Deploy mesh proxy in native sidecar mode")`,
+                    `pin ${pin.field} to ${floor} or later on ${platform}`,
+                ),
+            });
+        }
     }
-    if (pin.platform === "gke" && isGkeAlias(pin.text) === "latest") continue;
-    const atLeast = isAtLeast(pin.text, floor);
-    if (atLeast === undefined) {
-      findings.push({ cannotTell: true, message: `cannot tell whether ${pin.field} ${show(pin.text)} is at least ${floor}: not a version` });
-    } else if (!atLeast) {
-      findings.push({
-        message: say(
-          `${pin.field} ${show(pin.text)} is below ${floor}`,
-          pin.platform === "gke"
-            ? `Native sidecars need GKE nodes on ${floor} or later (FACTS.md: SidecarContainers is on by default from 1.29; GKE release notes)`
-            : `Native sidecar mode needs ACK clusters on ${floor} or later (FACTS.md, Alibaba "Deploy mesh proxy in native sidecar mode")`,
-          `pin ${pin.field} to ${floor} or later on ${platform}`,
-        ),
-      });
-    }
-  }
-  return findings;
+    return findings;
 }
 
 export const rule: ResourceRule<KubernetesVersionConfig> = {
-  kind: "resource",
-  name: "kubernetes-version-supports-native-sidecars",
-  description: "Refuses GKE and ACK clusters and node pools pinned below the Kubernetes version that runs native sidecars.",
-  enforcementLevel: "mandatory",
-  remediationSteps: "Pin GKE clusters and node pools to 1.29 or later and ACK clusters to 1.30 or later.",
-  config: {
-    // FACTS.md "Kubernetes: native sidecars": GKE needs nodes on 1.29 or later.
-    gkeMinVersion: { type: "string", version: true, default: "1.29", description: "Lowest GKE version (cluster and node pools)." },
-    // FACTS.md "Kubernetes: native sidecars": ACK/ACS clusters on 1.30 or later (seed 003).
-    ackMinVersion: { type: "string", version: true, default: "1.30", description: "Lowest ACK cluster version." },
-  },
-  appliesTo: (type) => TYPES.has(type),
-  check: checkKubernetesVersion,
+    kind: "resource",
+    name: "kubernetes-version-supports-native-sidecars",
+    description:
+        "Refuses GKE and ACK clusters and node pools pinned below the Kubernetes version that runs native sidecars.",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Pin GKE clusters and node pools to 1.29 or later and ACK clusters to 1.30 or later.",
+    config: {
+        // FACTS.md "Kubernetes: native sidecars": GKE needs nodes on 1.29 or later.
+        gkeMinVersion: {
+            type: "string",
+            version: true,
+            default: "1.29",
+            description: "Lowest GKE version (cluster and node pools).",
+        },
+        // FACTS.md "Kubernetes: native sidecars": ACK/ACS clusters on 1.30 or later (seed 003).
+        ackMinVersion: { type: "string", version: true, default: "1.30", description: "Lowest ACK cluster version." },
+    },
+    appliesTo: (type) => TYPES.has(type),
+    check: checkKubernetesVersion,
 };
 
 export const policy = resourcePolicy(rule);

@@ -11,48 +11,50 @@ import { isSettings, namespaceLabels, NAMESPACE, settingNamespaceLabels } from "
 export type NamespaceInjectionLabelsConfig = Record<string, never>;
 
 function labelFindings(where: string, labels: StringMap): Finding[] {
-  const findings: Finding[] = [];
-  const injection = labels.get("istio-injection");
-  const revision = labels.get("istio.io/rev");
-  if (injection !== undefined && revision !== undefined) {
-    findings.push({
-      message: say(
-        `${where} carries both istio-injection=${show(injection)} and istio.io/rev=${show(revision)}`,
-        "The revision webhooks require istio-injection to be absent, so the namespace gets the default revision or no injection at all (FACTS.md)",
-        "remove the istio-injection label and keep istio.io/rev",
-      ),
-    });
-  }
-  if (typeof revision === "string" && !isDns1123Label(revision)) {
-    findings.push({
-      message: say(
-        `${where} istio.io/rev=${show(revision)} is not a DNS-1123 label`,
-        "Revision names are DNS-1123 labels (lower-case letters, digits, '-', at most 63) and may not contain '.' (FACTS.md)",
-        `use the revision name, e.g. "1-28-1" for 1.28.1`,
-      ),
-    });
-  }
-  return findings;
+    const findings: Finding[] = [];
+    const injection = labels.get("istio-injection");
+    const revision = labels.get("istio.io/rev");
+    if (injection !== undefined && revision !== undefined) {
+        findings.push({
+            message: say(
+                `${where} carries both istio-injection=${show(injection)} and istio.io/rev=${show(revision)}`,
+                "The revision webhooks require istio-injection to be absent, so the namespace gets the default revision or no injection at all (FACTS.md)",
+                "remove the istio-injection label and keep istio.io/rev",
+            ),
+        });
+    }
+    if (typeof revision === "string" && !isDns1123Label(revision)) {
+        findings.push({
+            message: say(
+                `${where} istio.io/rev=${show(revision)} is not a DNS-1123 label`,
+                "Revision names are DNS-1123 labels (lower-case letters, digits, '-', at most 63) and may not contain '.' (FACTS.md)",
+                `use the revision name, e.g. "1-28-1" for 1.28.1`,
+            ),
+        });
+    }
+    return findings;
 }
 
 /** The pure check. */
 export function checkNamespaceInjectionLabels(type: string, props: Record<string, unknown>): Finding[] {
-  const labels = namespaceLabels(type, props);
-  if (labels instanceof Map) return labelFindings("the namespace", labels);
-  const setting = settingNamespaceLabels(type, props);
-  if (setting && setting.entries !== CANNOT_TELL) return labelFindings("the Formance namespace.labels Setting", setting.entries);
-  return [];
+    const labels = namespaceLabels(type, props);
+    if (labels instanceof Map) return labelFindings("the namespace", labels);
+    const setting = settingNamespaceLabels(type, props);
+    if (setting && setting.entries !== CANNOT_TELL)
+        return labelFindings("the Formance namespace.labels Setting", setting.entries);
+    return [];
 }
 
 export const rule: ResourceRule<NamespaceInjectionLabelsConfig> = {
-  kind: "resource",
-  name: "namespace-injection-labels",
-  description: "Refuses namespace labels that Istio reads differently than intended (istio-injection beside istio.io/rev, invalid revision names).",
-  enforcementLevel: "mandatory",
-  remediationSteps: "Label namespaces with istio.io/rev=<revision or tag> only, never together with istio-injection.",
-  config: {},
-  appliesTo: (type) => type === NAMESPACE || isSettings(type),
-  check: (type, props) => checkNamespaceInjectionLabels(type, props),
+    kind: "resource",
+    name: "namespace-injection-labels",
+    description:
+        "Refuses namespace labels that Istio reads differently than intended (istio-injection beside istio.io/rev, invalid revision names).",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Label namespaces with istio.io/rev=<revision or tag> only, never together with istio-injection.",
+    config: {},
+    appliesTo: (type) => type === NAMESPACE || isSettings(type),
+    check: (type, props) => checkNamespaceInjectionLabels(type, props),
 };
 
 export const policy = resourcePolicy(rule);

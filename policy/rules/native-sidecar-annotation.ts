@@ -12,110 +12,157 @@ import { podTemplateOf, settingTemplateAnnotations, templatePath } from "../work
 export const NATIVE_SIDECAR_ANNOTATION = "sidecar.istio.io/nativeSidecar";
 
 export interface NativeSidecarAnnotationConfig {
-  annotationMinIstioVersion: string;
+    annotationMinIstioVersion: string;
 }
 
 /** True for a key that looks meant as sidecar.istio.io/nativeSidecar but is not it, e.g.
  *  sidecar.istio.io/native-sidecar, sidecar.istio.io/native-side, proxy.istio.io/nativeSidecar, nativeSidecar. */
 export function isMisspelledNativeSidecarKey(key: string): boolean {
-  if (key === NATIVE_SIDECAR_ANNOTATION) return false;
-  const slash = key.lastIndexOf("/");
-  const prefix = key.slice(0, slash + 1).toLowerCase();
-  const name = key.slice(slash + 1).toLowerCase().replace(/[^a-z0-9]/g, "");
-  return name.startsWith("nativeside") && (prefix === "" || prefix.endsWith("istio.io/"));
+    if (key === NATIVE_SIDECAR_ANNOTATION) return false;
+    const slash = key.lastIndexOf("/");
+    const prefix = key.slice(0, slash + 1).toLowerCase();
+    const name = key
+        .slice(slash + 1)
+        .toLowerCase()
+        .replace(/[^a-z0-9]/g, "");
+    return name.startsWith("nativeside") && (prefix === "" || prefix.endsWith("istio.io/"));
 }
 
 /** The istiod versions the stack installs. */
 export interface IstiodContext {
-  versions: Array<{ who: string; text: string }>;
-  /** Control planes whose version is not pinned or not readable. */
-  unreadable: number;
+    versions: Array<{ who: string; text: string }>;
+    /** Control planes whose version is not pinned or not readable. */
+    unreadable: number;
 }
 
 export function istiodContext(resources: StackResource[]): IstiodContext {
-  const context: IstiodContext = { versions: [], unreadable: 0 };
-  for (const resource of resources) {
-    for (const plane of controlPlanesOf(resource.type, resource.props)) {
-      const text = plane.version?.text;
-      if (typeof text === "string" && parseVersion(text)) context.versions.push({ who: describe(resource), text });
-      else context.unreadable++;
+    const context: IstiodContext = { versions: [], unreadable: 0 };
+    for (const resource of resources) {
+        for (const plane of controlPlanesOf(resource.type, resource.props)) {
+            const text = plane.version?.text;
+            if (typeof text === "string" && parseVersion(text))
+                context.versions.push({ who: describe(resource), text });
+            else context.unreadable++;
+        }
     }
-  }
-  return context;
+    return context;
 }
 
 function versionFindings(config: NativeSidecarAnnotationConfig, istiod: IstiodContext): Finding[] {
-  const floor = config.annotationMinIstioVersion;
-  const below = istiod.versions
-    .filter((entry) => isAtLeast(entry.text, floor) === false)
-    .map((entry) => `${entry.who} ${entry.text}`);
-  if (below.length === 0) return [];
-  const why = `Istio reads it from ${floor} (istio/istio 78f4c95, #53490; not in 1.23.6, FACTS.md "Traps"); older istiod ignores it`;
-  if (below.length === istiod.versions.length && istiod.unreadable === 0) {
-    return [{ message: say(`uses ${NATIVE_SIDECAR_ANNOTATION} but the stack's istiod is older than ${floor}: ${below.join("; ")}`, why, `upgrade istiod to ${floor} or later, or set ENABLE_NATIVE_SIDECARS mesh-wide instead`) }];
-  }
-  return [{ cannotTell: true, message: `uses ${NATIVE_SIDECAR_ANNOTATION}; pods served by ${below.join("; ")} ignore it (${why})` }];
+    const floor = config.annotationMinIstioVersion;
+    const below = istiod.versions
+        .filter((entry) => isAtLeast(entry.text, floor) === false)
+        .map((entry) => `${entry.who} ${entry.text}`);
+    if (below.length === 0) return [];
+    const why = `Istio reads it from ${floor} (istio/istio 78f4c95, #53490; not in 1.23.6, FACTS.md "Traps"); older istiod ignores it`;
+    if (below.length === istiod.versions.length && istiod.unreadable === 0) {
+        return [
+            {
+                message: say(
+                    `uses ${NATIVE_SIDECAR_ANNOTATION} but the stack's istiod is older than ${floor}: ${below.join("; ")}`,
+                    why,
+                    `upgrade istiod to ${floor} or later, or set ENABLE_NATIVE_SIDECARS mesh-wide instead`,
+                ),
+            },
+        ];
+    }
+    return [
+        {
+            cannotTell: true,
+            message: `uses ${NATIVE_SIDECAR_ANNOTATION}; pods served by ${below.join("; ")} ignore it (${why})`,
+        },
+    ];
 }
 
-function annotationFindings(where: string, annotations: StringMap, config: NativeSidecarAnnotationConfig, istiod: IstiodContext): Finding[] {
-  const findings: Finding[] = [];
-  for (const key of annotations.keys()) {
-    if (isMisspelledNativeSidecarKey(key)) {
-      findings.push({
-        message: say(
-          `${where} has annotation ${show(key)}, which Istio ignores`,
-          `The only key Istio reads is ${NATIVE_SIDECAR_ANNOTATION} (camelCase); seed 000 and Istio's 1.27 notes misspell it (FACTS.md "Traps")`,
-          `rename it to ${NATIVE_SIDECAR_ANNOTATION}`,
-        ),
-      });
+function annotationFindings(
+    where: string,
+    annotations: StringMap,
+    config: NativeSidecarAnnotationConfig,
+    istiod: IstiodContext,
+): Finding[] {
+    const findings: Finding[] = [];
+    for (const key of annotations.keys()) {
+        if (isMisspelledNativeSidecarKey(key)) {
+            findings.push({
+                message: say(
+                    `${where} has annotation ${show(key)}, which Istio ignores`,
+                    `The only key Istio reads is ${NATIVE_SIDECAR_ANNOTATION} (camelCase); seed 000 and Istio's 1.27 notes misspell it (FACTS.md "Traps")`,
+                    `rename it to ${NATIVE_SIDECAR_ANNOTATION}`,
+                ),
+            });
+        }
     }
-  }
-  const value: string | CannotTell | undefined = annotations.get(NATIVE_SIDECAR_ANNOTATION);
-  if (value === undefined) return findings;
-  if (value === CANNOT_TELL) {
-    findings.push({ cannotTell: true, message: `cannot tell the value of ${NATIVE_SIDECAR_ANNOTATION} in ${where}: secret, unknown or not a string` });
-  } else if (value !== "true" && value !== "false") {
-    findings.push({ message: say(`${where} sets ${NATIVE_SIDECAR_ANNOTATION} to ${show(value)}`, `Istio accepts only "true" or "false" (FACTS.md)`, `write "true" or "false"`) });
-  }
-  findings.push(...versionFindings(config, istiod).map((finding) => ({ ...finding, message: `${where} ${finding.message}` })));
-  return findings;
+    const value: string | CannotTell | undefined = annotations.get(NATIVE_SIDECAR_ANNOTATION);
+    if (value === undefined) return findings;
+    if (value === CANNOT_TELL) {
+        findings.push({
+            cannotTell: true,
+            message: `cannot tell the value of ${NATIVE_SIDECAR_ANNOTATION} in ${where}: secret, unknown or not a string`,
+        });
+    } else if (value !== "true" && value !== "false") {
+        findings.push({
+            message: say(
+                `${where} sets ${NATIVE_SIDECAR_ANNOTATION} to ${show(value)}`,
+                `Istio accepts only "true" or "false" (FACTS.md)`,
+                `write "true" or "false"`,
+            ),
+        });
+    }
+    findings.push(
+        ...versionFindings(config, istiod).map((finding) => ({ ...finding, message: `${where} ${finding.message}` })),
+    );
+    return findings;
 }
 
 /** The pure per-resource check, given the stack's istiod versions. */
 export function checkNativeSidecarAnnotation(
-  type: string,
-  props: Record<string, unknown>,
-  config: NativeSidecarAnnotationConfig,
-  istiod: IstiodContext,
+    type: string,
+    props: Record<string, unknown>,
+    config: NativeSidecarAnnotationConfig,
+    istiod: IstiodContext,
 ): Finding[] {
-  const template = podTemplateOf(type, props);
-  if (template) {
-    if (!(template.annotations instanceof Map)) return [];
-    return annotationFindings(`the pod template (${templatePath(template, "metadata", "annotations")})`, template.annotations, config, istiod);
-  }
-  const setting = settingTemplateAnnotations(type, props);
-  if (setting && setting.entries instanceof Map) {
-    return annotationFindings(`the Formance ${setting.key} Setting`, setting.entries, config, istiod);
-  }
-  return [];
+    const template = podTemplateOf(type, props);
+    if (template) {
+        if (!(template.annotations instanceof Map)) return [];
+        return annotationFindings(
+            `the pod template (${templatePath(template, "metadata", "annotations")})`,
+            template.annotations,
+            config,
+            istiod,
+        );
+    }
+    const setting = settingTemplateAnnotations(type, props);
+    if (setting && setting.entries instanceof Map) {
+        return annotationFindings(`the Formance ${setting.key} Setting`, setting.entries, config, istiod);
+    }
+    return [];
 }
 
 export const rule: StackRule<NativeSidecarAnnotationConfig> = {
-  kind: "stack",
-  name: "native-sidecar-annotation",
-  description: "Refuses pod annotations meant to pick native sidecars that Istio ignores (misspelled key, bad value, istiod too old).",
-  enforcementLevel: "mandatory",
-  remediationSteps: `Use exactly ${NATIVE_SIDECAR_ANNOTATION}: "true" | "false", with istiod 1.24.0 or later.`,
-  config: {
-    // FACTS.md "Istio: how injection decides": the annotation first shipped in Istio 1.24.0.
-    annotationMinIstioVersion: { type: "string", version: true, default: "1.24.0", description: "First istiod version that reads the annotation." },
-  },
-  check: (resources, config): StackFinding[] => {
-    const istiod = istiodContext(resources);
-    return resources.flatMap((resource) =>
-      checkNativeSidecarAnnotation(resource.type, resource.props, config, istiod).map((finding) => ({ ...finding, resource })),
-    );
-  },
+    kind: "stack",
+    name: "native-sidecar-annotation",
+    description:
+        "Refuses pod annotations meant to pick native sidecars that Istio ignores (misspelled key, bad value, istiod too old).",
+    enforcementLevel: "mandatory",
+    remediationSteps: `Use exactly ${NATIVE_SIDECAR_ANNOTATION}: "true" | "false", with istiod 1.24.0 or later.`,
+    config: {
+        // FACTS.md "Istio: how injection decides": the annotation first shipped in Istio 1.24.0.
+        annotationMinIstioVersion: {
+            type: "string",
+            version: true,
+            default: "1.24.0",
+            description: "First istiod version that reads the annotation.",
+        },
+    },
+    check: (resources, config): StackFinding[] => {
+        const istiod = istiodContext(resources);
+        return resources.flatMap((resource) =>
+            checkNativeSidecarAnnotation(resource.type, resource.props, config, istiod).map((finding) => ({
+                ...finding,
+                resource,
+            })),
+        );
+    },
 };
 
 export const policy = stackPolicy(rule);

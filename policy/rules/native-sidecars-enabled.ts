@@ -4,148 +4,232 @@
 
 import { isAtLeast, parseVersion, type Version } from "../../components/versions";
 import { isGkeAlias, pinnedVersions } from "../clusters";
-import { ASM_MESH_CONFIG, controlPlanesOf, NATIVE_SIDECARS_ENV, type ControlPlane, type EnvSetting } from "../control-planes";
+import {
+    ASM_MESH_CONFIG,
+    controlPlanesOf,
+    NATIVE_SIDECARS_ENV,
+    type ControlPlane,
+    type EnvSetting,
+} from "../control-planes";
 import { stackPolicy } from "../pulumi-adapter";
 import { at, CANNOT_TELL, show } from "../read";
 import { describe, say, type Finding, type StackFinding, type StackResource, type StackRule } from "../rule";
 
 export interface NativeSidecarsEnabledConfig {
-  autoMinIstioVersion: string;
-  autoMinKubeletMinor: number;
+    autoMinIstioVersion: string;
+    autoMinKubeletMinor: number;
 }
 
 /** What the stack's clusters and node pools tell about auto mode. */
 export interface ClusterContext {
-  /** Pins below kubelet 1.<autoMinKubeletMinor>, as "name field=version". */
-  below: string[];
-  /** Pins that cannot be read (secret, unknown, not a version). */
-  unreadable: number;
-  /** Readable pins at or above the auto threshold. */
-  atOrAbove: number;
+    /** Pins below kubelet 1.<autoMinKubeletMinor>, as "name field=version". */
+    below: string[];
+    /** Pins that cannot be read (secret, unknown, not a version). */
+    unreadable: number;
+    /** Readable pins at or above the auto threshold. */
+    atOrAbove: number;
 }
 
 function belowKubelet(version: Version, minor: number): boolean {
-  return version.major < 1 || (version.major === 1 && version.minor < minor);
+    return version.major < 1 || (version.major === 1 && version.minor < minor);
 }
 
 export function clusterContext(resources: StackResource[], config: NativeSidecarsEnabledConfig): ClusterContext {
-  const context: ClusterContext = { below: [], unreadable: 0, atOrAbove: 0 };
-  for (const resource of resources) {
-    for (const pin of pinnedVersions(resource.type, resource.props)) {
-      if (pin.text !== CANNOT_TELL && isGkeAlias(pin.text) === "latest") {
-        context.atOrAbove++;
-        continue;
-      }
-      const version = pin.text === CANNOT_TELL ? undefined : parseVersion(pin.text);
-      if (!version) context.unreadable++;
-      else if (belowKubelet(version, config.autoMinKubeletMinor)) {
-        context.below.push(`${describe(resource)} ${pin.field}=${String(pin.text)}`);
-      } else context.atOrAbove++;
+    const context: ClusterContext = { below: [], unreadable: 0, atOrAbove: 0 };
+    for (const resource of resources) {
+        for (const pin of pinnedVersions(resource.type, resource.props)) {
+            if (pin.text !== CANNOT_TELL && isGkeAlias(pin.text) === "latest") {
+                context.atOrAbove++;
+                continue;
+            }
+            const version = pin.text === CANNOT_TELL ? undefined : parseVersion(pin.text);
+            if (!version) context.unreadable++;
+            else if (belowKubelet(version, config.autoMinKubeletMinor)) {
+                context.below.push(`${describe(resource)} ${pin.field}=${String(pin.text)}`);
+            } else context.atOrAbove++;
+        }
     }
-  }
-  return context;
+    return context;
 }
 
 const FIX = `set ${NATIVE_SIDECARS_ENV}: "true" (a string) in istiod's env (Helm values pilot.env, IstioOperator spec.values.pilot.env)`;
 
 /** "auto" (explicit or default on >= 1.27) is on only when every node runs kubelet minor >= the threshold. */
 function autoModeFindings(how: string, config: NativeSidecarsEnabledConfig, clusters: ClusterContext): Finding[] {
-  const threshold = `1.${config.autoMinKubeletMinor}`;
-  if (clusters.below.length > 0) {
-    return [{
-      message: say(
-        `${how}, and the stack pins Kubernetes below ${threshold}: ${clusters.below.join("; ")}`,
-        `"auto" turns native sidecars on only for nodes with kubelet minor >= ${config.autoMinKubeletMinor}, so these nodes get regular sidecars (FACTS.md; istio webhook.go DetectNativeSidecar)`,
-        FIX,
-      ),
-    }];
-  }
-  if (clusters.unreadable > 0 || clusters.atOrAbove === 0) {
-    return [{
-      cannotTell: true,
-      message: `${how}: "auto" gives native sidecars only on nodes with kubelet >= ${threshold}, and the stack's cluster versions ${clusters.atOrAbove === 0 && clusters.unreadable === 0 ? "are not pinned" : "cannot all be read"}; set ${NATIVE_SIDECARS_ENV}: "true" to be sure`,
-    }];
-  }
-  return [];
+    const threshold = `1.${config.autoMinKubeletMinor}`;
+    if (clusters.below.length > 0) {
+        return [
+            {
+                message: say(
+                    `${how}, and the stack pins Kubernetes below ${threshold}: ${clusters.below.join("; ")}`,
+                    `"auto" turns native sidecars on only for nodes with kubelet minor >= ${config.autoMinKubeletMinor}, so these nodes get regular sidecars (FACTS.md; istio webhook.go DetectNativeSidecar)`,
+                    FIX,
+                ),
+            },
+        ];
+    }
+    if (clusters.unreadable > 0 || clusters.atOrAbove === 0) {
+        return [
+            {
+                cannotTell: true,
+                message: `${how}: "auto" gives native sidecars only on nodes with kubelet >= ${threshold}, and the stack's cluster versions ${clusters.atOrAbove === 0 && clusters.unreadable === 0 ? "are not pinned" : "cannot all be read"}; set ${NATIVE_SIDECARS_ENV}: "true" to be sure`,
+            },
+        ];
+    }
+    return [];
 }
 
-function settingFindings(setting: EnvSetting, version: Version | undefined, config: NativeSidecarsEnabledConfig, clusters: ClusterContext): Finding[] {
-  const { field, value } = setting;
-  if (value === true || value === "true") return [];
-  if (value === CANNOT_TELL) {
-    return [{ cannotTell: true, message: `cannot tell whether native sidecars are on: ${field} is secret, unknown or not readable` }];
-  }
-  if (value === "auto") {
+function settingFindings(
+    setting: EnvSetting,
+    version: Version | undefined,
+    config: NativeSidecarsEnabledConfig,
+    clusters: ClusterContext,
+): Finding[] {
+    const { field, value } = setting;
+    if (value === true || value === "true") return [];
+    if (value === CANNOT_TELL) {
+        return [
+            {
+                cannotTell: true,
+                message: `cannot tell whether native sidecars are on: ${field} is secret, unknown or not readable`,
+            },
+        ];
+    }
+    if (value === "auto") {
+        if (!version) {
+            return [
+                {
+                    cannotTell: true,
+                    message: `cannot tell whether ${field}="auto" is valid: the istiod version is not pinned or not readable ("auto" exists from ${config.autoMinIstioVersion}); ${FIX}`,
+                },
+            ];
+        }
+        if (!isAtLeast(`${version.major}.${version.minor}.${version.patch}`, config.autoMinIstioVersion)) {
+            return [
+                {
+                    message: say(
+                        `${field} is "auto" on istiod ${version.major}.${version.minor}`,
+                        `Before ${config.autoMinIstioVersion} the variable is a boolean and "auto" leaves it off (FACTS.md)`,
+                        FIX,
+                    ),
+                },
+            ];
+        }
+        return autoModeFindings(`${field} is "auto"`, config, clusters);
+    }
+    return [
+        {
+            message: say(
+                `${field} is ${show(value)}`,
+                `Only true/"true" turns native sidecars on ("auto" from ${config.autoMinIstioVersion}); any other value counts as off (FACTS.md)`,
+                FIX,
+            ),
+        },
+    ];
+}
+
+function controlPlaneFindings(
+    plane: ControlPlane,
+    config: NativeSidecarsEnabledConfig,
+    clusters: ClusterContext,
+): Finding[] {
+    if (plane.env.kind === "cannot-tell") {
+        // asmcli's overlay is a file outside the resource: nothing to read, nothing to report.
+        if (plane.kind === "asmcli") return [];
+        return [{ cannotTell: true, message: `cannot tell whether native sidecars are on: ${plane.env.why}` }];
+    }
+    const versionText = plane.version?.text;
+    const version = typeof versionText === "string" ? parseVersion(versionText) : undefined;
+    if (plane.env.settings.length > 0) {
+        return plane.env.settings.flatMap((setting) => settingFindings(setting, version, config, clusters));
+    }
     if (!version) {
-      return [{ cannotTell: true, message: `cannot tell whether ${field}="auto" is valid: the istiod version is not pinned or not readable ("auto" exists from ${config.autoMinIstioVersion}); ${FIX}` }];
+        return [
+            {
+                cannotTell: true,
+                message: `cannot tell whether native sidecars are on: ${NATIVE_SIDECARS_ENV} is unset and the istiod version is ${plane.version ? "not readable" : "not pinned"}, so its default is unknown; ${FIX}`,
+            },
+        ];
     }
-    if (!isAtLeast(`${version.major}.${version.minor}.${version.patch}`, config.autoMinIstioVersion)) {
-      return [{ message: say(`${field} is "auto" on istiod ${version.major}.${version.minor}`, `Before ${config.autoMinIstioVersion} the variable is a boolean and "auto" leaves it off (FACTS.md)`, FIX) }];
+    const shown = `${version.major}.${version.minor}.${version.patch}`;
+    if (!isAtLeast(shown, config.autoMinIstioVersion)) {
+        return [
+            {
+                message: say(
+                    `${NATIVE_SIDECARS_ENV} is unset on istiod ${shown}`,
+                    `On Istio 1.19-1.26 it defaults to false (FACTS.md "Istio: how injection decides")`,
+                    FIX,
+                ),
+            },
+        ];
     }
-    return autoModeFindings(`${field} is "auto"`, config, clusters);
-  }
-  return [{ message: say(`${field} is ${show(value)}`, `Only true/"true" turns native sidecars on ("auto" from ${config.autoMinIstioVersion}); any other value counts as off (FACTS.md)`, FIX) }];
-}
-
-function controlPlaneFindings(plane: ControlPlane, config: NativeSidecarsEnabledConfig, clusters: ClusterContext): Finding[] {
-  if (plane.env.kind === "cannot-tell") {
-    // asmcli's overlay is a file outside the resource: nothing to read, nothing to report.
-    if (plane.kind === "asmcli") return [];
-    return [{ cannotTell: true, message: `cannot tell whether native sidecars are on: ${plane.env.why}` }];
-  }
-  const versionText = plane.version?.text;
-  const version = typeof versionText === "string" ? parseVersion(versionText) : undefined;
-  if (plane.env.settings.length > 0) {
-    return plane.env.settings.flatMap((setting) => settingFindings(setting, version, config, clusters));
-  }
-  if (!version) {
-    return [{ cannotTell: true, message: `cannot tell whether native sidecars are on: ${NATIVE_SIDECARS_ENV} is unset and the istiod version is ${plane.version ? "not readable" : "not pinned"}, so its default is unknown; ${FIX}` }];
-  }
-  const shown = `${version.major}.${version.minor}.${version.patch}`;
-  if (!isAtLeast(shown, config.autoMinIstioVersion)) {
-    return [{ message: say(`${NATIVE_SIDECARS_ENV} is unset on istiod ${shown}`, `On Istio 1.19-1.26 it defaults to false (FACTS.md "Istio: how injection decides")`, FIX) }];
-  }
-  return autoModeFindings(`${NATIVE_SIDECARS_ENV} is unset on istiod ${shown} (default "auto")`, config, clusters);
+    return autoModeFindings(`${NATIVE_SIDECARS_ENV} is unset on istiod ${shown} (default "auto")`, config, clusters);
 }
 
 /** The pure per-resource check, given what the stack's clusters say. */
 export function checkNativeSidecarsEnabled(
-  type: string,
-  props: Record<string, unknown>,
-  config: NativeSidecarsEnabledConfig,
-  clusters: ClusterContext,
+    type: string,
+    props: Record<string, unknown>,
+    config: NativeSidecarsEnabledConfig,
+    clusters: ClusterContext,
 ): Finding[] {
-  if (type === ASM_MESH_CONFIG) {
-    const enabled = at(props, "spec", "enableNativeSidecar");
-    if (enabled === false || enabled === "false") {
-      return [{ message: say("spec.enableNativeSidecar is false", "ASMMeshConfig is Alibaba ASM's mesh-wide native sidecar switch (FACTS.md \"Alibaba Cloud\")", "set spec.enableNativeSidecar: true or drop the field (on by default from ASM 1.22)") }];
+    if (type === ASM_MESH_CONFIG) {
+        const enabled = at(props, "spec", "enableNativeSidecar");
+        if (enabled === false || enabled === "false") {
+            return [
+                {
+                    message: say(
+                        "spec.enableNativeSidecar is false",
+                        'ASMMeshConfig is Alibaba ASM\'s mesh-wide native sidecar switch (FACTS.md "Alibaba Cloud")',
+                        "set spec.enableNativeSidecar: true or drop the field (on by default from ASM 1.22)",
+                    ),
+                },
+            ];
+        }
+        if (enabled === CANNOT_TELL) {
+            return [
+                {
+                    cannotTell: true,
+                    message: "cannot tell whether spec.enableNativeSidecar is on: it is secret or unknown",
+                },
+            ];
+        }
+        return [];
     }
-    if (enabled === CANNOT_TELL) {
-      return [{ cannotTell: true, message: "cannot tell whether spec.enableNativeSidecar is on: it is secret or unknown" }];
-    }
-    return [];
-  }
-  return controlPlanesOf(type, props).flatMap((plane) => controlPlaneFindings(plane, config, clusters));
+    return controlPlanesOf(type, props).flatMap((plane) => controlPlaneFindings(plane, config, clusters));
 }
 
 export const rule: StackRule<NativeSidecarsEnabledConfig> = {
-  kind: "stack",
-  name: "native-sidecars-enabled",
-  description: "Requires istiod (and Alibaba ASM) to be told to inject native sidecars.",
-  enforcementLevel: "mandatory",
-  remediationSteps: `Set ${NATIVE_SIDECARS_ENV}: "true" in istiod's env; keep ASMMeshConfig spec.enableNativeSidecar true.`,
-  config: {
-    // FACTS.md "Istio: how injection decides": from 1.27 the variable is a string defaulting to "auto".
-    autoMinIstioVersion: { type: "string", version: true, default: "1.27", description: "First istiod version whose default is \"auto\"." },
-    // FACTS.md: auto needs kubelet minor >= 33 (istio webhook.go DetectNativeSidecar, minVersion := 33).
-    autoMinKubeletMinor: { type: "integer", minimum: 0, default: 33, description: "Kubelet minor version from which \"auto\" turns native sidecars on." },
-  },
-  check: (resources, config): StackFinding[] => {
-    const clusters = clusterContext(resources, config);
-    return resources.flatMap((resource) =>
-      checkNativeSidecarsEnabled(resource.type, resource.props, config, clusters).map((finding) => ({ ...finding, resource })),
-    );
-  },
+    kind: "stack",
+    name: "native-sidecars-enabled",
+    description: "Requires istiod (and Alibaba ASM) to be told to inject native sidecars.",
+    enforcementLevel: "mandatory",
+    remediationSteps: `Set ${NATIVE_SIDECARS_ENV}: "true" in istiod's env; keep ASMMeshConfig spec.enableNativeSidecar true.`,
+    config: {
+        // FACTS.md "Istio: how injection decides": from 1.27 the variable is a string defaulting to "auto".
+        autoMinIstioVersion: {
+            type: "string",
+            version: true,
+            default: "1.27",
+            description: 'First istiod version whose default is "auto".',
+        },
+        // FACTS.md: auto needs kubelet minor >= 33 (istio webhook.go DetectNativeSidecar, minVersion := 33).
+        autoMinKubeletMinor: {
+            type: "integer",
+            minimum: 0,
+            default: 33,
+            description: 'Kubelet minor version from which "auto" turns native sidecars on.',
+        },
+    },
+    check: (resources, config): StackFinding[] => {
+        const clusters = clusterContext(resources, config);
+        return resources.flatMap((resource) =>
+            checkNativeSidecarsEnabled(resource.type, resource.props, config, clusters).map((finding) => ({
+                ...finding,
+                resource,
+            })),
+        );
+    },
 };
 
 export const policy = stackPolicy(rule);

@@ -11,88 +11,134 @@ export const FEATURE_MEMBERSHIP = "gcp:gkehub/featureMembership:FeatureMembershi
 export const FEATURE = "gcp:gkehub/feature:Feature";
 
 export interface NoManagedControlPlaneConfig {
-  managedRevisions: string[];
+    managedRevisions: string[];
 }
 
 const WHY = "A managed control plane runs Google's istiod, whose ENABLE_NATIVE_SIDECARS the user cannot set";
-const FIX_FLEET = "install a self-managed control plane (istiod Helm chart or asmcli without --managed) and set mesh.management to MANAGEMENT_MANUAL or drop the mesh block";
+const FIX_FLEET =
+    "install a self-managed control plane (istiod Helm chart or asmcli without --managed) and set mesh.management to MANAGEMENT_MANUAL or drop the mesh block";
 
 function fleetFindings(type: string, props: Record<string, unknown>): Finding[] {
-  if (type === FEATURE_MEMBERSHIP) {
-    const findings: Finding[] = [];
-    const management = readString(at(props, "mesh", "management"));
-    const controlPlane = readString(at(props, "mesh", "controlPlane"));
-    if (management === "MANAGEMENT_AUTOMATIC") {
-      findings.push({ message: say("mesh.management is MANAGEMENT_AUTOMATIC (managed Cloud Service Mesh)", WHY, FIX_FLEET) });
+    if (type === FEATURE_MEMBERSHIP) {
+        const findings: Finding[] = [];
+        const management = readString(at(props, "mesh", "management"));
+        const controlPlane = readString(at(props, "mesh", "controlPlane"));
+        if (management === "MANAGEMENT_AUTOMATIC") {
+            findings.push({
+                message: say("mesh.management is MANAGEMENT_AUTOMATIC (managed Cloud Service Mesh)", WHY, FIX_FLEET),
+            });
+        }
+        if (controlPlane === "AUTOMATIC") {
+            findings.push({
+                message: say(
+                    "mesh.controlPlane is AUTOMATIC (deprecated form of a managed control plane)",
+                    WHY,
+                    FIX_FLEET,
+                ),
+            });
+        }
+        if (management === CANNOT_TELL || controlPlane === CANNOT_TELL) {
+            findings.push({
+                cannotTell: true,
+                message:
+                    "cannot tell whether the mesh is managed: mesh.management/controlPlane is secret, unknown or not a string",
+            });
+        }
+        return findings;
     }
-    if (controlPlane === "AUTOMATIC") {
-      findings.push({ message: say("mesh.controlPlane is AUTOMATIC (deprecated form of a managed control plane)", WHY, FIX_FLEET) });
+    if (type === FEATURE) {
+        const name = readString(at(props, "name"));
+        const management = readString(at(props, "fleetDefaultMemberConfig", "mesh", "management"));
+        if (name !== "servicemesh" && name !== CANNOT_TELL) return [];
+        if (management === "MANAGEMENT_AUTOMATIC") {
+            return [
+                {
+                    message: say(
+                        "the servicemesh fleet feature defaults every member to MANAGEMENT_AUTOMATIC",
+                        WHY,
+                        "remove fleetDefaultMemberConfig.mesh or set it to MANAGEMENT_MANUAL, and install a self-managed control plane",
+                    ),
+                },
+            ];
+        }
+        if (management === CANNOT_TELL) {
+            return [
+                {
+                    cannotTell: true,
+                    message:
+                        "cannot tell whether fleetDefaultMemberConfig.mesh.management is MANAGEMENT_AUTOMATIC: it is secret, unknown or not a string",
+                },
+            ];
+        }
     }
-    if (management === CANNOT_TELL || controlPlane === CANNOT_TELL) {
-      findings.push({ cannotTell: true, message: "cannot tell whether the mesh is managed: mesh.management/controlPlane is secret, unknown or not a string" });
-    }
-    return findings;
-  }
-  if (type === FEATURE) {
-    const name = readString(at(props, "name"));
-    const management = readString(at(props, "fleetDefaultMemberConfig", "mesh", "management"));
-    if (name !== "servicemesh" && name !== CANNOT_TELL) return [];
-    if (management === "MANAGEMENT_AUTOMATIC") {
-      return [{ message: say("the servicemesh fleet feature defaults every member to MANAGEMENT_AUTOMATIC", WHY, "remove fleetDefaultMemberConfig.mesh or set it to MANAGEMENT_MANUAL, and install a self-managed control plane") }];
-    }
-    if (management === CANNOT_TELL) {
-      return [{ cannotTell: true, message: "cannot tell whether fleetDefaultMemberConfig.mesh.management is MANAGEMENT_AUTOMATIC: it is secret, unknown or not a string" }];
-    }
-  }
-  return [];
+    return [];
 }
 
 function revisionFindings(where: string, revision: unknown, config: NoManagedControlPlaneConfig): Finding[] {
-  if (typeof revision !== "string" || !config.managedRevisions.includes(revision)) return [];
-  return [{
-    message: say(
-      `${where} istio.io/rev=${revision} selects a Google-managed control plane`,
-      `${WHY}; ${config.managedRevisions.join(", ")} are managed revisions (FACTS.md)`,
-      "label the namespace with the revision (or revision tag) of a self-managed istiod",
-    ),
-  }];
+    if (typeof revision !== "string" || !config.managedRevisions.includes(revision)) return [];
+    return [
+        {
+            message: say(
+                `${where} istio.io/rev=${revision} selects a Google-managed control plane`,
+                `${WHY}; ${config.managedRevisions.join(", ")} are managed revisions (FACTS.md)`,
+                "label the namespace with the revision (or revision tag) of a self-managed istiod",
+            ),
+        },
+    ];
 }
 
 /** The pure check. */
-export function checkNoManagedControlPlane(type: string, props: Record<string, unknown>, config: NoManagedControlPlaneConfig): Finding[] {
-  const findings = fleetFindings(type, props);
-  const labels = namespaceLabels(type, props);
-  if (labels instanceof Map) findings.push(...revisionFindings("the namespace label", labels.get("istio.io/rev"), config));
-  const setting = settingNamespaceLabels(type, props);
-  if (setting && setting.entries instanceof Map) {
-    findings.push(...revisionFindings("the Formance namespace.labels Setting", setting.entries.get("istio.io/rev"), config));
-  }
-  for (const install of asmcliInstalls(type, props)) {
-    if (hasFlag(install, MANAGED_FLAG)) {
-      findings.push({
-        message: say("runs `asmcli install --managed` (managed Cloud Service Mesh; the flag is deprecated since Aug 2024)", WHY, "drop --managed and pass --custom_overlay with an IstioOperator that sets spec.values.pilot.env.ENABLE_NATIVE_SIDECARS: \"true\""),
-      });
+export function checkNoManagedControlPlane(
+    type: string,
+    props: Record<string, unknown>,
+    config: NoManagedControlPlaneConfig,
+): Finding[] {
+    const findings = fleetFindings(type, props);
+    const labels = namespaceLabels(type, props);
+    if (labels instanceof Map)
+        findings.push(...revisionFindings("the namespace label", labels.get("istio.io/rev"), config));
+    const setting = settingNamespaceLabels(type, props);
+    if (setting && setting.entries instanceof Map) {
+        findings.push(
+            ...revisionFindings("the Formance namespace.labels Setting", setting.entries.get("istio.io/rev"), config),
+        );
     }
-  }
-  return findings;
+    for (const install of asmcliInstalls(type, props)) {
+        if (hasFlag(install, MANAGED_FLAG)) {
+            findings.push({
+                message: say(
+                    "runs `asmcli install --managed` (managed Cloud Service Mesh; the flag is deprecated since Aug 2024)",
+                    WHY,
+                    'drop --managed and pass --custom_overlay with an IstioOperator that sets spec.values.pilot.env.ENABLE_NATIVE_SIDECARS: "true"',
+                ),
+            });
+        }
+    }
+    return findings;
 }
 
 export const rule: ResourceRule<NoManagedControlPlaneConfig> = {
-  kind: "resource",
-  name: "no-managed-control-plane",
-  description: "Refuses Google-managed Istio control planes, which cannot be told to inject native sidecars.",
-  enforcementLevel: "mandatory",
-  remediationSteps: "Install istiod yourself (Helm or asmcli without --managed) and point namespaces at its revision.",
-  config: {
-    managedRevisions: {
-      type: "array",
-      // FACTS.md "Istio: how injection decides": managed GKE revisions.
-      default: ["asm-managed", "asm-managed-rapid", "asm-managed-stable"],
-      description: "istio.io/rev values that select a Google-managed control plane.",
+    kind: "resource",
+    name: "no-managed-control-plane",
+    description: "Refuses Google-managed Istio control planes, which cannot be told to inject native sidecars.",
+    enforcementLevel: "mandatory",
+    remediationSteps:
+        "Install istiod yourself (Helm or asmcli without --managed) and point namespaces at its revision.",
+    config: {
+        managedRevisions: {
+            type: "array",
+            // FACTS.md "Istio: how injection decides": managed GKE revisions.
+            default: ["asm-managed", "asm-managed-rapid", "asm-managed-stable"],
+            description: "istio.io/rev values that select a Google-managed control plane.",
+        },
     },
-  },
-  appliesTo: (type) => type === FEATURE_MEMBERSHIP || type === FEATURE || type === NAMESPACE || type === COMMAND_TYPE || isSettings(type),
-  check: checkNoManagedControlPlane,
+    appliesTo: (type) =>
+        type === FEATURE_MEMBERSHIP ||
+        type === FEATURE ||
+        type === NAMESPACE ||
+        type === COMMAND_TYPE ||
+        isSettings(type),
+    check: checkNoManagedControlPlane,
 };
 
 export const policy = resourcePolicy(rule);

@@ -12,71 +12,88 @@ import { namespaceLabels, settingNamespaceLabels } from "../workloads";
 export type RevisionReferencesConfig = Record<string, never>;
 
 export interface InstalledRevisions {
-  /** Revision names and tags, with the resource that declares each, for messages. */
-  names: Map<string, string>;
-  /** Some control plane's revision or tag cannot be read, so the set may be incomplete. */
-  incomplete: boolean;
-  /** Some control plane is installed with a revision (the rule only applies then). */
-  anyRevision: boolean;
+    /** Revision names and tags, with the resource that declares each, for messages. */
+    names: Map<string, string>;
+    /** Some control plane's revision or tag cannot be read, so the set may be incomplete. */
+    incomplete: boolean;
+    /** Some control plane is installed with a revision (the rule only applies then). */
+    anyRevision: boolean;
 }
 
 export function installedRevisions(resources: StackResource[]): InstalledRevisions {
-  const installed: InstalledRevisions = { names: new Map(), incomplete: false, anyRevision: false };
-  for (const resource of resources) {
-    for (const plane of controlPlanesOf(resource.type, resource.props)) {
-      if (plane.kind === "sail") continue; // not one of the installs this rule names (issue 4)
-      if (plane.revision === CANNOT_TELL) installed.incomplete = true;
-      else if (plane.revision === undefined) installed.names.set("default", describe(resource));
-      else {
-        installed.anyRevision = true;
-        installed.names.set(plane.revision, describe(resource));
-      }
-      for (const tag of plane.tags) {
-        if (tag === CANNOT_TELL) installed.incomplete = true;
-        else installed.names.set(tag, `${describe(resource)} (tag)`);
-      }
-      if (plane.revision === CANNOT_TELL && plane.kind === "asmcli") installed.anyRevision = true;
+    const installed: InstalledRevisions = { names: new Map(), incomplete: false, anyRevision: false };
+    for (const resource of resources) {
+        for (const plane of controlPlanesOf(resource.type, resource.props)) {
+            if (plane.kind === "sail") continue; // not one of the installs this rule names (issue 4)
+            if (plane.revision === CANNOT_TELL) installed.incomplete = true;
+            else if (plane.revision === undefined) installed.names.set("default", describe(resource));
+            else {
+                installed.anyRevision = true;
+                installed.names.set(plane.revision, describe(resource));
+            }
+            for (const tag of plane.tags) {
+                if (tag === CANNOT_TELL) installed.incomplete = true;
+                else installed.names.set(tag, `${describe(resource)} (tag)`);
+            }
+            if (plane.revision === CANNOT_TELL && plane.kind === "asmcli") installed.anyRevision = true;
+        }
     }
-  }
-  return installed;
+    return installed;
 }
 
 /** The pure per-resource check, given the revisions the stack installs. */
-export function checkRevisionReference(type: string, props: Record<string, unknown>, installed: InstalledRevisions): Finding[] {
-  const labels = namespaceLabels(type, props);
-  const setting = labels === undefined ? settingNamespaceLabels(type, props) : undefined;
-  const where = labels !== undefined ? "the namespace" : "the Formance namespace.labels Setting";
-  const map = labels instanceof Map ? labels : setting && setting.entries instanceof Map ? setting.entries : undefined;
-  const revision = map?.get("istio.io/rev");
-  if (typeof revision !== "string" || installed.names.has(revision)) return [];
-  const known = [...installed.names.keys()].join(", ") || "none";
-  const what = `${where} selects istio.io/rev=${show(revision)}, which no control plane in this stack serves (revisions and tags: ${known})`;
-  if (installed.incomplete) {
-    return [{ cannotTell: true, message: `${what}; some revision names in the stack cannot be read, so it may still match` }];
-  }
-  return [{
-    message: say(
-      what,
-      "A namespace whose istio.io/rev matches no installed revision or tag gets no sidecar, or one from a control plane this stack does not configure for native sidecars",
-      `label it with one of: ${known}`,
-    ),
-  }];
+export function checkRevisionReference(
+    type: string,
+    props: Record<string, unknown>,
+    installed: InstalledRevisions,
+): Finding[] {
+    const labels = namespaceLabels(type, props);
+    const setting = labels === undefined ? settingNamespaceLabels(type, props) : undefined;
+    const where = labels !== undefined ? "the namespace" : "the Formance namespace.labels Setting";
+    const map =
+        labels instanceof Map ? labels : setting && setting.entries instanceof Map ? setting.entries : undefined;
+    const revision = map?.get("istio.io/rev");
+    if (typeof revision !== "string" || installed.names.has(revision)) return [];
+    const known = [...installed.names.keys()].join(", ") || "none";
+    const what = `${where} selects istio.io/rev=${show(revision)}, which no control plane in this stack serves (revisions and tags: ${known})`;
+    if (installed.incomplete) {
+        return [
+            {
+                cannotTell: true,
+                message: `${what}; some revision names in the stack cannot be read, so it may still match`,
+            },
+        ];
+    }
+    return [
+        {
+            message: say(
+                what,
+                "A namespace whose istio.io/rev matches no installed revision or tag gets no sidecar, or one from a control plane this stack does not configure for native sidecars",
+                `label it with one of: ${known}`,
+            ),
+        },
+    ];
 }
 
 export const rule: StackRule<RevisionReferencesConfig> = {
-  kind: "stack",
-  name: "revision-references-control-plane",
-  description: "Requires every istio.io/rev label the stack writes to name a revision or tag of a control plane the stack installs.",
-  enforcementLevel: "mandatory",
-  remediationSteps: "Label namespaces with the istiod revision (e.g. 1-28-1, asm-11910-26) or one of its revision tags.",
-  config: {},
-  check: (resources): StackFinding[] => {
-    const installed = installedRevisions(resources);
-    if (!installed.anyRevision) return [];
-    return resources.flatMap((resource) =>
-      checkRevisionReference(resource.type, resource.props, installed).map((finding) => ({ ...finding, resource })),
-    );
-  },
+    kind: "stack",
+    name: "revision-references-control-plane",
+    description:
+        "Requires every istio.io/rev label the stack writes to name a revision or tag of a control plane the stack installs.",
+    enforcementLevel: "mandatory",
+    remediationSteps:
+        "Label namespaces with the istiod revision (e.g. 1-28-1, asm-11910-26) or one of its revision tags.",
+    config: {},
+    check: (resources): StackFinding[] => {
+        const installed = installedRevisions(resources);
+        if (!installed.anyRevision) return [];
+        return resources.flatMap((resource) =>
+            checkRevisionReference(resource.type, resource.props, installed).map((finding) => ({
+                ...finding,
+                resource,
+            })),
+        );
+    },
 };
 
 export const policy = stackPolicy(rule);

@@ -5,14 +5,14 @@
 import type { TestResource } from "./args";
 
 export interface Expected {
-  level: "mandatory" | "advisory";
-  match: RegExp;
+    level: "mandatory" | "advisory";
+    match: RegExp;
 }
 
 export interface PolicyCase {
-  name: string;
-  resources: TestResource[];
-  expect: Expected[];
+    name: string;
+    resources: TestResource[];
+    expect: Expected[];
 }
 
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -22,214 +22,926 @@ const mandatory = (match: RegExp): Expected => ({ level: "mandatory", match });
 const advisory = (match: RegExp): Expected => ({ level: "advisory", match });
 
 // Builders for the resources our components and other stacks produce.
-const featureMembership = (mesh: unknown): TestResource => ({ type: "gcp:gkehub/featureMembership:FeatureMembership", name: "membership", props: { feature: "servicemesh", location: "global", mesh } });
-const feature = (name: string, fleetDefaultMemberConfig?: unknown): TestResource => ({ type: "gcp:gkehub/feature:Feature", name: "mesh-feature", props: { name, location: "global", fleetDefaultMemberConfig } });
-const namespace = (labels: unknown): TestResource => ({ type: "kubernetes:core/v1:Namespace", name: "apps", props: { metadata: { name: "apps", labels } } });
-const setting = (key: unknown, value: unknown, stacks: unknown = ["*"]): TestResource => ({ type: "kubernetes:formance.com/v1beta1:Settings", name: "setting", props: { apiVersion: "formance.com/v1beta1", kind: "Settings", metadata: { name: "setting" }, spec: { key, value, stacks } } });
-const command = (create: unknown, environment?: Record<string, unknown>): TestResource => ({ type: "command:local:Command", name: "asmcli", props: { create, environment } });
-const overlay = (value: string) => `apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nspec:\n  values:\n    pilot:\n      env:\n        ENABLE_NATIVE_SIDECARS: ${value}\n`;
-const ASMCLI_WITH_OVERLAY = 'printf "%s" "$OVERLAY" > o.yaml && ./asmcli install --revision_name asm-11910-26 --custom_overlay o.yaml --enable_all';
-const gkeCluster = (props: Record<string, unknown>): TestResource => ({ type: "gcp:container/cluster:Cluster", name: "gke", props: { location: "europe-west1", ...props } });
-const gkePool = (version: unknown): TestResource => ({ type: "gcp:container/nodePool:NodePool", name: "pool", props: { cluster: "gke", version } });
-const ackCluster = (version: unknown, type = "alicloud:cs/managedKubernetes:ManagedKubernetes"): TestResource => ({ type, name: "ack", props: { clusterSpec: "ack.pro.small", version } });
-const helm = (props: Record<string, unknown>, type = "kubernetes:helm.sh/v3:Release"): TestResource => ({ type, name: "istiod", props: { chart: "istiod", repositoryOpts: { repo: "https://istio-release.storage.googleapis.com/charts" }, ...props } });
+const featureMembership = (mesh: unknown): TestResource => ({
+    type: "gcp:gkehub/featureMembership:FeatureMembership",
+    name: "membership",
+    props: { feature: "servicemesh", location: "global", mesh },
+});
+const feature = (name: string, fleetDefaultMemberConfig?: unknown): TestResource => ({
+    type: "gcp:gkehub/feature:Feature",
+    name: "mesh-feature",
+    props: { name, location: "global", fleetDefaultMemberConfig },
+});
+const namespace = (labels: unknown): TestResource => ({
+    type: "kubernetes:core/v1:Namespace",
+    name: "apps",
+    props: { metadata: { name: "apps", labels } },
+});
+const setting = (key: unknown, value: unknown, stacks: unknown = ["*"]): TestResource => ({
+    type: "kubernetes:formance.com/v1beta1:Settings",
+    name: "setting",
+    props: {
+        apiVersion: "formance.com/v1beta1",
+        kind: "Settings",
+        metadata: { name: "setting" },
+        spec: { key, value, stacks },
+    },
+});
+const command = (create: unknown, environment?: Record<string, unknown>): TestResource => ({
+    type: "command:local:Command",
+    name: "asmcli",
+    props: { create, environment },
+});
+const overlay = (value: string) =>
+    `apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nspec:\n  values:\n    pilot:\n      env:\n        ENABLE_NATIVE_SIDECARS: ${value}\n`;
+const ASMCLI_WITH_OVERLAY =
+    'printf "%s" "$OVERLAY" > o.yaml && ./asmcli install --revision_name asm-11910-26 --custom_overlay o.yaml --enable_all';
+const gkeCluster = (props: Record<string, unknown>): TestResource => ({
+    type: "gcp:container/cluster:Cluster",
+    name: "gke",
+    props: { location: "europe-west1", ...props },
+});
+const gkePool = (version: unknown): TestResource => ({
+    type: "gcp:container/nodePool:NodePool",
+    name: "pool",
+    props: { cluster: "gke", version },
+});
+const ackCluster = (version: unknown, type = "alicloud:cs/managedKubernetes:ManagedKubernetes"): TestResource => ({
+    type,
+    name: "ack",
+    props: { clusterSpec: "ack.pro.small", version },
+});
+const helm = (props: Record<string, unknown>, type = "kubernetes:helm.sh/v3:Release"): TestResource => ({
+    type,
+    name: "istiod",
+    props: {
+        chart: "istiod",
+        repositoryOpts: { repo: "https://istio-release.storage.googleapis.com/charts" },
+        ...props,
+    },
+});
 const istiod = (version: unknown, values: Record<string, unknown> = {}): TestResource => helm({ version, values });
-const istioOperator = (spec: Record<string, unknown>): TestResource => ({ type: "kubernetes:install.istio.io/v1alpha1:IstioOperator", name: "iop", props: { apiVersion: "install.istio.io/v1alpha1", kind: "IstioOperator", spec } });
-const sail = (spec: Record<string, unknown>): TestResource => ({ type: "kubernetes:sailoperator.io/v1:Istio", name: "default", props: { metadata: { name: "default" }, spec } });
-const serviceMesh = (version: unknown): TestResource => ({ type: "alicloud:servicemesh/serviceMesh:ServiceMesh", name: "asm", props: { serviceMeshName: "mesh", edition: "Pro", version } });
-const meshConfig = (spec: unknown): TestResource => ({ type: "kubernetes:istio.alibabacloud.com/v1beta1:ASMMeshConfig", name: "default", props: { metadata: { name: "default" }, spec } });
+const istioOperator = (spec: Record<string, unknown>): TestResource => ({
+    type: "kubernetes:install.istio.io/v1alpha1:IstioOperator",
+    name: "iop",
+    props: { apiVersion: "install.istio.io/v1alpha1", kind: "IstioOperator", spec },
+});
+const sail = (spec: Record<string, unknown>): TestResource => ({
+    type: "kubernetes:sailoperator.io/v1:Istio",
+    name: "default",
+    props: { metadata: { name: "default" }, spec },
+});
+const serviceMesh = (version: unknown): TestResource => ({
+    type: "alicloud:servicemesh/serviceMesh:ServiceMesh",
+    name: "asm",
+    props: { serviceMeshName: "mesh", edition: "Pro", version },
+});
+const meshConfig = (spec: unknown): TestResource => ({
+    type: "kubernetes:istio.alibabacloud.com/v1beta1:ASMMeshConfig",
+    name: "default",
+    props: { metadata: { name: "default" }, spec },
+});
 const pilotEnv = (value: unknown) => ({ pilot: { env: { ENABLE_NATIVE_SIDECARS: value } } });
 
 type Kind = "Pod" | "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "Job" | "CronJob";
-const GROUP: Record<Kind, string> = { Pod: "core/v1", Deployment: "apps/v1", StatefulSet: "apps/v1", DaemonSet: "apps/v1", ReplicaSet: "apps/v1", Job: "batch/v1", CronJob: "batch/v1" };
+const GROUP: Record<Kind, string> = {
+    Pod: "core/v1",
+    Deployment: "apps/v1",
+    StatefulSet: "apps/v1",
+    DaemonSet: "apps/v1",
+    ReplicaSet: "apps/v1",
+    Job: "batch/v1",
+    CronJob: "batch/v1",
+};
 /** A workload whose pod template has these annotations, labels and pod spec. */
-function workload(kind: Kind, annotations: unknown, extra: { labels?: unknown; spec?: Record<string, unknown> } = {}): TestResource {
-  const template = { metadata: { annotations, labels: extra.labels }, spec: { containers: [{ name: "app", image: "busybox" }], ...extra.spec } };
-  const props =
-    kind === "Pod" ? template : kind === "CronJob" ? { spec: { schedule: "* * * * *", jobTemplate: { spec: { template } } } } : { spec: { template } };
-  return { type: `kubernetes:${GROUP[kind]}:${kind}`, name: kind.toLowerCase(), props };
+function workload(
+    kind: Kind,
+    annotations: unknown,
+    extra: { labels?: unknown; spec?: Record<string, unknown> } = {},
+): TestResource {
+    const template = {
+        metadata: { annotations, labels: extra.labels },
+        spec: { containers: [{ name: "app", image: "busybox" }], ...extra.spec },
+    };
+    const props =
+        kind === "Pod"
+            ? template
+            : kind === "CronJob"
+              ? { spec: { schedule: "* * * * *", jobTemplate: { spec: { template } } } }
+              : { spec: { template } };
+    return { type: `kubernetes:${GROUP[kind]}:${kind}`, name: kind.toLowerCase(), props };
 }
 
 const NATIVE = "sidecar.istio.io/nativeSidecar";
 const ISTIOD_128 = istiod("1.28.1", { revision: "1-28-1", ...pilotEnv("true") });
 
 export const CASES: Record<string, PolicyCase[]> = {
-  "no-managed-control-plane": [
-    { name: "FeatureMembership mesh.management MANAGEMENT_AUTOMATIC", resources: [featureMembership({ management: "MANAGEMENT_AUTOMATIC" })], expect: [mandatory(/MANAGEMENT_AUTOMATIC/)] },
-    { name: "FeatureMembership deprecated mesh.controlPlane AUTOMATIC", resources: [featureMembership({ controlPlane: "AUTOMATIC" })], expect: [mandatory(/controlPlane is AUTOMATIC/)] },
-    { name: "FeatureMembership MANAGEMENT_MANUAL (counterpart)", resources: [featureMembership({ management: "MANAGEMENT_MANUAL" })], expect: [] },
-    { name: "FeatureMembership controlPlane MANUAL (counterpart)", resources: [featureMembership({ controlPlane: "MANUAL" })], expect: [] },
-    { name: "FeatureMembership management unknown during preview", resources: [featureMembership({ management: UNKNOWN })], expect: [advisory(/cannot tell/)] },
-    { name: "servicemesh Feature defaulting members to MANAGEMENT_AUTOMATIC", resources: [feature("servicemesh", { mesh: { management: "MANAGEMENT_AUTOMATIC" } })], expect: [mandatory(/fleet feature defaults/)] },
-    { name: "servicemesh Feature without fleet default (counterpart)", resources: [feature("servicemesh")], expect: [] },
-    { name: "servicemesh Feature defaulting to MANAGEMENT_MANUAL (counterpart)", resources: [feature("servicemesh", { mesh: { management: "MANAGEMENT_MANUAL" } })], expect: [] },
-    { name: "namespace labelled asm-managed", resources: [namespace({ "istio.io/rev": "asm-managed" })], expect: [mandatory(/asm-managed selects a Google-managed/)] },
-    { name: "namespace labelled asm-managed-rapid", resources: [namespace({ "istio.io/rev": "asm-managed-rapid" })], expect: [mandatory(/asm-managed-rapid/)] },
-    { name: "namespace labelled asm-managed-stable", resources: [namespace({ "istio.io/rev": "asm-managed-stable" })], expect: [mandatory(/asm-managed-stable/)] },
-    { name: "namespace labelled with a self-managed revision (counterpart)", resources: [namespace({ "istio.io/rev": "asm-11910-26" })], expect: [] },
-    { name: "namespace.labels Setting with a managed revision", resources: [setting("namespace.labels", "istio.io/rev=asm-managed-stable")], expect: [mandatory(/Formance namespace.labels Setting istio.io\/rev=asm-managed-stable/)] },
-    { name: "namespace.labels Setting with a self-managed revision (counterpart)", resources: [setting("namespace.labels", "istio.io/rev=1-28-1")], expect: [] },
-    { name: "asmcli install --managed", resources: [command("./asmcli install --project_id p --cluster_name c --cluster_location l --managed --enable_all")], expect: [mandatory(/--managed/)] },
-    { name: "asmcli install over several lines with --managed", resources: [command("curl -sSLo asmcli https://example/asmcli && chmod +x asmcli && \\\n  ./asmcli install \\\n  --managed \\\n  --enable_all")], expect: [mandatory(/--managed/)] },
-    { name: "asmcli install without --managed (counterpart)", resources: [command("asmcli install --project_id p --revision_name asm-11910-26 --custom_overlay /tmp/overlay.yaml")], expect: [] },
-    { name: "a Command that only mentions --managed (counterpart)", resources: [command("echo asmcli is not run here --managed")], expect: [] },
-  ],
+    "no-managed-control-plane": [
+        {
+            name: "FeatureMembership mesh.management MANAGEMENT_AUTOMATIC",
+            resources: [featureMembership({ management: "MANAGEMENT_AUTOMATIC" })],
+            expect: [mandatory(/MANAGEMENT_AUTOMATIC/)],
+        },
+        {
+            name: "FeatureMembership deprecated mesh.controlPlane AUTOMATIC",
+            resources: [featureMembership({ controlPlane: "AUTOMATIC" })],
+            expect: [mandatory(/controlPlane is AUTOMATIC/)],
+        },
+        {
+            name: "FeatureMembership MANAGEMENT_MANUAL (counterpart)",
+            resources: [featureMembership({ management: "MANAGEMENT_MANUAL" })],
+            expect: [],
+        },
+        {
+            name: "FeatureMembership controlPlane MANUAL (counterpart)",
+            resources: [featureMembership({ controlPlane: "MANUAL" })],
+            expect: [],
+        },
+        {
+            name: "FeatureMembership management unknown during preview",
+            resources: [featureMembership({ management: UNKNOWN })],
+            expect: [advisory(/cannot tell/)],
+        },
+        {
+            name: "servicemesh Feature defaulting members to MANAGEMENT_AUTOMATIC",
+            resources: [feature("servicemesh", { mesh: { management: "MANAGEMENT_AUTOMATIC" } })],
+            expect: [mandatory(/fleet feature defaults/)],
+        },
+        {
+            name: "servicemesh Feature without fleet default (counterpart)",
+            resources: [feature("servicemesh")],
+            expect: [],
+        },
+        {
+            name: "servicemesh Feature defaulting to MANAGEMENT_MANUAL (counterpart)",
+            resources: [feature("servicemesh", { mesh: { management: "MANAGEMENT_MANUAL" } })],
+            expect: [],
+        },
+        {
+            name: "namespace labelled asm-managed",
+            resources: [namespace({ "istio.io/rev": "asm-managed" })],
+            expect: [mandatory(/asm-managed selects a Google-managed/)],
+        },
+        {
+            name: "namespace labelled asm-managed-rapid",
+            resources: [namespace({ "istio.io/rev": "asm-managed-rapid" })],
+            expect: [mandatory(/asm-managed-rapid/)],
+        },
+        {
+            name: "namespace labelled asm-managed-stable",
+            resources: [namespace({ "istio.io/rev": "asm-managed-stable" })],
+            expect: [mandatory(/asm-managed-stable/)],
+        },
+        {
+            name: "namespace labelled with a self-managed revision (counterpart)",
+            resources: [namespace({ "istio.io/rev": "asm-11910-26" })],
+            expect: [],
+        },
+        {
+            name: "namespace.labels Setting with a managed revision",
+            resources: [setting("namespace.labels", "istio.io/rev=asm-managed-stable")],
+            expect: [mandatory(/Formance namespace.labels Setting istio.io\/rev=asm-managed-stable/)],
+        },
+        {
+            name: "namespace.labels Setting with a self-managed revision (counterpart)",
+            resources: [setting("namespace.labels", "istio.io/rev=1-28-1")],
+            expect: [],
+        },
+        {
+            name: "asmcli install --managed",
+            resources: [
+                command("./asmcli install --project_id p --cluster_name c --cluster_location l --managed --enable_all"),
+            ],
+            expect: [mandatory(/--managed/)],
+        },
+        {
+            name: "asmcli install over several lines with --managed",
+            resources: [
+                command(
+                    "curl -sSLo asmcli https://example/asmcli && chmod +x asmcli && \\\n  ./asmcli install \\\n  --managed \\\n  --enable_all",
+                ),
+            ],
+            expect: [mandatory(/--managed/)],
+        },
+        {
+            name: "asmcli install without --managed (counterpart)",
+            resources: [
+                command(
+                    "asmcli install --project_id p --revision_name asm-11910-26 --custom_overlay /tmp/overlay.yaml",
+                ),
+            ],
+            expect: [],
+        },
+        {
+            name: "a Command that only mentions --managed (counterpart)",
+            resources: [command("echo asmcli is not run here --managed")],
+            expect: [],
+        },
+    ],
 
-  "kubernetes-version-supports-native-sidecars": [
-    { name: "GKE cluster minMasterVersion below 1.29", resources: [gkeCluster({ minMasterVersion: "1.28.15-gke.1020000" })], expect: [mandatory(/minMasterVersion "1.28.15-gke.1020000" is below 1.29/)] },
-    { name: "GKE cluster nodeVersion below 1.29", resources: [gkeCluster({ nodeVersion: "1.28" })], expect: [mandatory(/nodeVersion "1.28" is below 1.29/)] },
-    { name: "GKE cluster on 1.29 (counterpart)", resources: [gkeCluster({ minMasterVersion: "1.29", nodeVersion: "1.29.1-gke.1589018" })], expect: [] },
-    { name: "GKE cluster on 1.33.5-gke.1308000 (counterpart)", resources: [gkeCluster({ minMasterVersion: "1.33.5-gke.1308000" })], expect: [] },
-    { name: "GKE cluster without a version (not a violation)", resources: [gkeCluster({})], expect: [] },
-    { name: "GKE cluster on latest", resources: [gkeCluster({ minMasterVersion: "latest" })], expect: [] },
-    { name: "GKE cluster inline node pool below 1.29", resources: [gkeCluster({ nodePools: [{ name: "p", version: "1.27.16-gke.1" }] })], expect: [mandatory(/nodePools\[0\].version/)] },
-    { name: "GKE node pool below 1.29", resources: [gkePool("1.28.3-gke.1")], expect: [mandatory(/version "1.28.3-gke.1" is below 1.29/)] },
-    { name: "GKE node pool on 1.30 (counterpart)", resources: [gkePool("1.30.5-gke.1")], expect: [] },
-    { name: "ACK managed cluster below 1.30", resources: [ackCluster("1.28.9-aliyun.1")], expect: [mandatory(/below 1.30/)] },
-    { name: "ACK managed cluster on 1.29 (GKE's floor is not ACK's)", resources: [ackCluster("1.29.3-aliyun.1")], expect: [mandatory(/below 1.30/)] },
-    { name: "ACK managed cluster on 1.30.1-aliyun.1 (counterpart)", resources: [ackCluster("1.30.1-aliyun.1")], expect: [] },
-    { name: "ACK dedicated cluster below 1.30", resources: [ackCluster("1.26.3-aliyun.1", "alicloud:cs/kubernetes:Kubernetes")], expect: [mandatory(/below 1.30/)] },
-    { name: "ACK dedicated cluster on 1.31 (counterpart)", resources: [ackCluster("1.31.1-aliyun.1", "alicloud:cs/kubernetes:Kubernetes")], expect: [] },
-    { name: "ACK cluster without a version (not a violation)", resources: [ackCluster(undefined)], expect: [] },
-    { name: "version unknown during preview", resources: [gkePool(UNKNOWN)], expect: [advisory(/cannot tell/)] },
-    { name: "version secret", resources: [ackCluster(SECRET)], expect: [advisory(/cannot tell/)] },
-    { name: "version written as a number", resources: [gkePool(1.3)], expect: [advisory(/cannot tell/)] },
-  ],
+    "kubernetes-version-supports-native-sidecars": [
+        {
+            name: "GKE cluster minMasterVersion below 1.29",
+            resources: [gkeCluster({ minMasterVersion: "1.28.15-gke.1020000" })],
+            expect: [mandatory(/minMasterVersion "1.28.15-gke.1020000" is below 1.29/)],
+        },
+        {
+            name: "GKE cluster nodeVersion below 1.29",
+            resources: [gkeCluster({ nodeVersion: "1.28" })],
+            expect: [mandatory(/nodeVersion "1.28" is below 1.29/)],
+        },
+        {
+            name: "GKE cluster on 1.29 (counterpart)",
+            resources: [gkeCluster({ minMasterVersion: "1.29", nodeVersion: "1.29.1-gke.1589018" })],
+            expect: [],
+        },
+        {
+            name: "GKE cluster on 1.33.5-gke.1308000 (counterpart)",
+            resources: [gkeCluster({ minMasterVersion: "1.33.5-gke.1308000" })],
+            expect: [],
+        },
+        { name: "GKE cluster without a version (not a violation)", resources: [gkeCluster({})], expect: [] },
+        { name: "GKE cluster on latest", resources: [gkeCluster({ minMasterVersion: "latest" })], expect: [] },
+        {
+            name: "GKE cluster inline node pool below 1.29",
+            resources: [gkeCluster({ nodePools: [{ name: "p", version: "1.27.16-gke.1" }] })],
+            expect: [mandatory(/nodePools\[0\].version/)],
+        },
+        {
+            name: "GKE node pool below 1.29",
+            resources: [gkePool("1.28.3-gke.1")],
+            expect: [mandatory(/version "1.28.3-gke.1" is below 1.29/)],
+        },
+        { name: "GKE node pool on 1.30 (counterpart)", resources: [gkePool("1.30.5-gke.1")], expect: [] },
+        {
+            name: "ACK managed cluster below 1.30",
+            resources: [ackCluster("1.28.9-aliyun.1")],
+            expect: [mandatory(/below 1.30/)],
+        },
+        {
+            name: "ACK managed cluster on 1.29 (GKE's floor is not ACK's)",
+            resources: [ackCluster("1.29.3-aliyun.1")],
+            expect: [mandatory(/below 1.30/)],
+        },
+        {
+            name: "ACK managed cluster on 1.30.1-aliyun.1 (counterpart)",
+            resources: [ackCluster("1.30.1-aliyun.1")],
+            expect: [],
+        },
+        {
+            name: "ACK dedicated cluster below 1.30",
+            resources: [ackCluster("1.26.3-aliyun.1", "alicloud:cs/kubernetes:Kubernetes")],
+            expect: [mandatory(/below 1.30/)],
+        },
+        {
+            name: "ACK dedicated cluster on 1.31 (counterpart)",
+            resources: [ackCluster("1.31.1-aliyun.1", "alicloud:cs/kubernetes:Kubernetes")],
+            expect: [],
+        },
+        { name: "ACK cluster without a version (not a violation)", resources: [ackCluster(undefined)], expect: [] },
+        { name: "version unknown during preview", resources: [gkePool(UNKNOWN)], expect: [advisory(/cannot tell/)] },
+        { name: "version secret", resources: [ackCluster(SECRET)], expect: [advisory(/cannot tell/)] },
+        { name: "version written as a number", resources: [gkePool(1.3)], expect: [advisory(/cannot tell/)] },
+    ],
 
-  "istio-version-supports-native-sidecars": [
-    { name: "istiod Helm release below 1.19", resources: [istiod("1.18.3")], expect: [mandatory(/istiod version "1.18.3" is below 1.19/)] },
-    { name: "istiod Helm release on 1.19.0 (counterpart)", resources: [istiod("1.19.0")], expect: [] },
-    { name: "istiod helm.v3.Chart istio/istiod below 1.19", resources: [helm({ chart: "istio/istiod", version: "1.17.2" }, "kubernetes:helm.sh/v3:Chart")], expect: [mandatory(/below 1.19/)] },
-    { name: "istiod helm.v4.Chart from an OCI path below 1.19", resources: [helm({ chart: "oci://registry.example/charts/istiod", version: "1.18.0" }, "kubernetes:helm.sh/v4:Chart")], expect: [mandatory(/below 1.19/)] },
-    { name: "the base chart below 1.19 is not istiod", resources: [helm({ chart: "base", version: "1.18.0" })], expect: [] },
-    { name: "istiod image tag below 1.19 on a newer chart", resources: [istiod("1.28.1", { global: { tag: "1.18.7" } })], expect: [mandatory(/values.global.tag "1.18.7"/)] },
-    { name: "istiod without a pinned version (not a violation)", resources: [istiod(undefined)], expect: [] },
-    { name: "istiod version unknown during preview", resources: [istiod(UNKNOWN)], expect: [advisory(/cannot tell/)] },
-    { name: "istiod version a semver range", resources: [istiod("^1.18")], expect: [advisory(/not a version/)] },
-    { name: "IstioOperator spec.tag below 1.19", resources: [istioOperator({ tag: "1.18.2" })], expect: [mandatory(/spec.tag "1.18.2"/)] },
-    { name: "IstioOperator asmcli-style revision asm-11810-3 (1.18.10)", resources: [istioOperator({ revision: "asm-11810-3" })], expect: [mandatory(/spec.revision "asm-11810-3"/)] },
-    { name: "IstioOperator revision asm-11910-26 (1.19.10, counterpart)", resources: [istioOperator({ revision: "asm-11910-26" })], expect: [] },
-    { name: "IstioOperator with a named revision and no tag", resources: [istioOperator({ revision: "canary" })], expect: [] },
-    { name: "Alibaba ServiceMesh below 1.22", resources: [serviceMesh("v1.21.6.30-g1d0a3a0b-aliyun")], expect: [mandatory(/Alibaba Service Mesh version "v1.21.6.30-g1d0a3a0b-aliyun" is below 1.22/)] },
-    { name: "Alibaba ServiceMesh v1.22.2.35-ge64ec8af-aliyun (counterpart)", resources: [serviceMesh("v1.22.2.35-ge64ec8af-aliyun")], expect: [] },
-    { name: "Alibaba ServiceMesh version secret", resources: [serviceMesh(SECRET)], expect: [advisory(/cannot tell/)] },
-  ],
+    "istio-version-supports-native-sidecars": [
+        {
+            name: "istiod Helm release below 1.19",
+            resources: [istiod("1.18.3")],
+            expect: [mandatory(/istiod version "1.18.3" is below 1.19/)],
+        },
+        { name: "istiod Helm release on 1.19.0 (counterpart)", resources: [istiod("1.19.0")], expect: [] },
+        {
+            name: "istiod helm.v3.Chart istio/istiod below 1.19",
+            resources: [helm({ chart: "istio/istiod", version: "1.17.2" }, "kubernetes:helm.sh/v3:Chart")],
+            expect: [mandatory(/below 1.19/)],
+        },
+        {
+            name: "istiod helm.v4.Chart from an OCI path below 1.19",
+            resources: [
+                helm(
+                    { chart: "oci://registry.example/charts/istiod", version: "1.18.0" },
+                    "kubernetes:helm.sh/v4:Chart",
+                ),
+            ],
+            expect: [mandatory(/below 1.19/)],
+        },
+        {
+            name: "the base chart below 1.19 is not istiod",
+            resources: [helm({ chart: "base", version: "1.18.0" })],
+            expect: [],
+        },
+        {
+            name: "istiod image tag below 1.19 on a newer chart",
+            resources: [istiod("1.28.1", { global: { tag: "1.18.7" } })],
+            expect: [mandatory(/values.global.tag "1.18.7"/)],
+        },
+        { name: "istiod without a pinned version (not a violation)", resources: [istiod(undefined)], expect: [] },
+        {
+            name: "istiod version unknown during preview",
+            resources: [istiod(UNKNOWN)],
+            expect: [advisory(/cannot tell/)],
+        },
+        { name: "istiod version a semver range", resources: [istiod("^1.18")], expect: [advisory(/not a version/)] },
+        {
+            name: "IstioOperator spec.tag below 1.19",
+            resources: [istioOperator({ tag: "1.18.2" })],
+            expect: [mandatory(/spec.tag "1.18.2"/)],
+        },
+        {
+            name: "IstioOperator asmcli-style revision asm-11810-3 (1.18.10)",
+            resources: [istioOperator({ revision: "asm-11810-3" })],
+            expect: [mandatory(/spec.revision "asm-11810-3"/)],
+        },
+        {
+            name: "IstioOperator revision asm-11910-26 (1.19.10, counterpart)",
+            resources: [istioOperator({ revision: "asm-11910-26" })],
+            expect: [],
+        },
+        {
+            name: "IstioOperator with a named revision and no tag",
+            resources: [istioOperator({ revision: "canary" })],
+            expect: [],
+        },
+        {
+            name: "Alibaba ServiceMesh below 1.22",
+            resources: [serviceMesh("v1.21.6.30-g1d0a3a0b-aliyun")],
+            expect: [mandatory(/Alibaba Service Mesh version "v1.21.6.30-g1d0a3a0b-aliyun" is below 1.22/)],
+        },
+        {
+            name: "Alibaba ServiceMesh v1.22.2.35-ge64ec8af-aliyun (counterpart)",
+            resources: [serviceMesh("v1.22.2.35-ge64ec8af-aliyun")],
+            expect: [],
+        },
+        {
+            name: "Alibaba ServiceMesh version secret",
+            resources: [serviceMesh(SECRET)],
+            expect: [advisory(/cannot tell/)],
+        },
+    ],
 
-  "native-sidecars-enabled": [
-    { name: 'istiod with pilot.env "true"', resources: [ISTIOD_128], expect: [] },
-    { name: "istiod with env true (boolean)", resources: [istiod("1.28.1", { env: { ENABLE_NATIVE_SIDECARS: true } })], expect: [] },
-    { name: 'istiod with pilot.env "false"', resources: [istiod("1.28.1", pilotEnv("false"))], expect: [mandatory(/pilot.env.ENABLE_NATIVE_SIDECARS is "false"/)] },
-    { name: "istiod with env false (boolean)", resources: [istiod("1.22.0", { env: { ENABLE_NATIVE_SIDECARS: false } })], expect: [mandatory(/is false/)] },
-    { name: 'istiod with an odd value "1"', resources: [istiod("1.28.1", pilotEnv("1"))], expect: [mandatory(/is "1"/)] },
-    { name: 'istiod 1.26 with "auto" (not valid before 1.27)', resources: [istiod("1.26.2", pilotEnv("auto"))], expect: [mandatory(/"auto" on istiod 1.26/)] },
-    { name: 'istiod 1.28 with "auto" and every node on 1.33', resources: [istiod("1.28.1", pilotEnv("auto")), gkeCluster({ minMasterVersion: "1.33.5-gke.1308000" })], expect: [] },
-    { name: 'istiod 1.28 with "auto" and a node pool pinned on 1.31', resources: [istiod("1.28.1", pilotEnv("auto")), gkePool("1.31.4-gke.1")], expect: [mandatory(/pins Kubernetes below 1.33: pool/)] },
-    { name: "istiod 1.22 with the variable unset (default off)", resources: [istiod("1.22.0")], expect: [mandatory(/unset on istiod 1.22.0.*defaults to false/)] },
-    { name: "istiod 1.27 unset while an ACK cluster is on 1.30", resources: [istiod("1.27.0"), ackCluster("1.30.1-aliyun.1")], expect: [mandatory(/default "auto".*below 1.33/)] },
-    { name: "istiod 1.28 unset, cluster on 1.34 (counterpart)", resources: [istiod("1.28.1"), gkeCluster({ minMasterVersion: "1.34.0-gke.1" })], expect: [] },
-    { name: "istiod 1.28 unset and no cluster version in the stack", resources: [istiod("1.28.1")], expect: [advisory(/not pinned/)] },
-    { name: "istiod unset and version not pinned", resources: [istiod(undefined)], expect: [advisory(/default is unknown/)] },
-    { name: "istiod values secret", resources: [istiod("1.28.1", { pilot: { env: SECRET } })], expect: [advisory(/cannot tell/)] },
-    { name: "istiod env unknown during preview", resources: [istiod("1.28.1", pilotEnv(UNKNOWN))], expect: [advisory(/cannot tell/)] },
-    { name: 'IstioOperator spec.values.pilot.env "false"', resources: [istioOperator({ tag: "1.22.1", values: pilotEnv("false") })], expect: [mandatory(/spec.values.pilot.env.ENABLE_NATIVE_SIDECARS is "false"/)] },
-    { name: 'IstioOperator k8s.env list "true" (counterpart)', resources: [istioOperator({ revision: "asm-11910-26", components: { pilot: { k8s: { env: [{ name: "ENABLE_NATIVE_SIDECARS", value: "true" }] } } } })], expect: [] },
-    { name: 'IstioOperator k8s.env list "false"', resources: [istioOperator({ revision: "asm-11910-26", components: { pilot: { k8s: { env: [{ name: "ENABLE_NATIVE_SIDECARS", value: "false" }] } } } })], expect: [mandatory(/k8s.env\[0\].value is "false"/)] },
-    { name: "IstioOperator on 1.19 with nothing set", resources: [istioOperator({ revision: "asm-11910-26" })], expect: [mandatory(/unset on istiod 1.19.10/)] },
-    { name: 'Sail Istio spec.values.pilot.env "false"', resources: [sail({ version: "v1.28.1", values: pilotEnv("false") })], expect: [mandatory(/is "false"/)] },
-    { name: 'Sail Istio spec.values.pilot.env "true" (counterpart)', resources: [sail({ version: "v1.28.1", values: pilotEnv("true") })], expect: [] },
-    { name: "ASMMeshConfig enableNativeSidecar false", resources: [meshConfig({ enableNativeSidecar: false })], expect: [mandatory(/enableNativeSidecar is false/)] },
-    { name: "ASMMeshConfig enableNativeSidecar true (counterpart)", resources: [meshConfig({ enableNativeSidecar: true })], expect: [] },
-    { name: "asmcli 1.19 install without any overlay", resources: [command("asmcli install --project_id p --revision_name asm-11910-26 --enable_all")], expect: [mandatory(/unset on istiod 1.19.10/)] },
-    { name: "asmcli install with an overlay file (content not in the resource)", resources: [command("asmcli install --revision_name asm-11910-26 --co /tmp/native.yaml")], expect: [] },
-    { name: 'asmcli overlay passed in the environment with "true" (counterpart)', resources: [command(ASMCLI_WITH_OVERLAY, { OVERLAY: overlay('"true"') })], expect: [] },
-    { name: 'asmcli overlay passed in the environment with "false"', resources: [command(ASMCLI_WITH_OVERLAY, { OVERLAY: overlay('"false"') })], expect: [mandatory(/environment.OVERLAY overlay spec.values.pilot.env.ENABLE_NATIVE_SIDECARS is "false"/)] },
-    { name: "asmcli overlay in the environment without the variable", resources: [command(ASMCLI_WITH_OVERLAY, { OVERLAY: "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nspec: {}\n" })], expect: [mandatory(/unset on istiod 1.19.10/)] },
-  ],
+    "native-sidecars-enabled": [
+        { name: 'istiod with pilot.env "true"', resources: [ISTIOD_128], expect: [] },
+        {
+            name: "istiod with env true (boolean)",
+            resources: [istiod("1.28.1", { env: { ENABLE_NATIVE_SIDECARS: true } })],
+            expect: [],
+        },
+        {
+            name: 'istiod with pilot.env "false"',
+            resources: [istiod("1.28.1", pilotEnv("false"))],
+            expect: [mandatory(/pilot.env.ENABLE_NATIVE_SIDECARS is "false"/)],
+        },
+        {
+            name: "istiod with env false (boolean)",
+            resources: [istiod("1.22.0", { env: { ENABLE_NATIVE_SIDECARS: false } })],
+            expect: [mandatory(/is false/)],
+        },
+        {
+            name: 'istiod with an odd value "1"',
+            resources: [istiod("1.28.1", pilotEnv("1"))],
+            expect: [mandatory(/is "1"/)],
+        },
+        {
+            name: 'istiod 1.26 with "auto" (not valid before 1.27)',
+            resources: [istiod("1.26.2", pilotEnv("auto"))],
+            expect: [mandatory(/"auto" on istiod 1.26/)],
+        },
+        {
+            name: 'istiod 1.28 with "auto" and every node on 1.33',
+            resources: [istiod("1.28.1", pilotEnv("auto")), gkeCluster({ minMasterVersion: "1.33.5-gke.1308000" })],
+            expect: [],
+        },
+        {
+            name: 'istiod 1.28 with "auto" and a node pool pinned on 1.31',
+            resources: [istiod("1.28.1", pilotEnv("auto")), gkePool("1.31.4-gke.1")],
+            expect: [mandatory(/pins Kubernetes below 1.33: pool/)],
+        },
+        {
+            name: "istiod 1.22 with the variable unset (default off)",
+            resources: [istiod("1.22.0")],
+            expect: [mandatory(/unset on istiod 1.22.0.*defaults to false/)],
+        },
+        {
+            name: "istiod 1.27 unset while an ACK cluster is on 1.30",
+            resources: [istiod("1.27.0"), ackCluster("1.30.1-aliyun.1")],
+            expect: [mandatory(/default "auto".*below 1.33/)],
+        },
+        {
+            name: "istiod 1.28 unset, cluster on 1.34 (counterpart)",
+            resources: [istiod("1.28.1"), gkeCluster({ minMasterVersion: "1.34.0-gke.1" })],
+            expect: [],
+        },
+        {
+            name: "istiod 1.28 unset and no cluster version in the stack",
+            resources: [istiod("1.28.1")],
+            expect: [advisory(/not pinned/)],
+        },
+        {
+            name: "istiod unset and version not pinned",
+            resources: [istiod(undefined)],
+            expect: [advisory(/default is unknown/)],
+        },
+        {
+            name: "istiod values secret",
+            resources: [istiod("1.28.1", { pilot: { env: SECRET } })],
+            expect: [advisory(/cannot tell/)],
+        },
+        {
+            name: "istiod env unknown during preview",
+            resources: [istiod("1.28.1", pilotEnv(UNKNOWN))],
+            expect: [advisory(/cannot tell/)],
+        },
+        {
+            name: 'IstioOperator spec.values.pilot.env "false"',
+            resources: [istioOperator({ tag: "1.22.1", values: pilotEnv("false") })],
+            expect: [mandatory(/spec.values.pilot.env.ENABLE_NATIVE_SIDECARS is "false"/)],
+        },
+        {
+            name: 'IstioOperator k8s.env list "true" (counterpart)',
+            resources: [
+                istioOperator({
+                    revision: "asm-11910-26",
+                    components: { pilot: { k8s: { env: [{ name: "ENABLE_NATIVE_SIDECARS", value: "true" }] } } },
+                }),
+            ],
+            expect: [],
+        },
+        {
+            name: 'IstioOperator k8s.env list "false"',
+            resources: [
+                istioOperator({
+                    revision: "asm-11910-26",
+                    components: { pilot: { k8s: { env: [{ name: "ENABLE_NATIVE_SIDECARS", value: "false" }] } } },
+                }),
+            ],
+            expect: [mandatory(/k8s.env\[0\].value is "false"/)],
+        },
+        {
+            name: "IstioOperator on 1.19 with nothing set",
+            resources: [istioOperator({ revision: "asm-11910-26" })],
+            expect: [mandatory(/unset on istiod 1.19.10/)],
+        },
+        {
+            name: 'Sail Istio spec.values.pilot.env "false"',
+            resources: [sail({ version: "v1.28.1", values: pilotEnv("false") })],
+            expect: [mandatory(/is "false"/)],
+        },
+        {
+            name: 'Sail Istio spec.values.pilot.env "true" (counterpart)',
+            resources: [sail({ version: "v1.28.1", values: pilotEnv("true") })],
+            expect: [],
+        },
+        {
+            name: "ASMMeshConfig enableNativeSidecar false",
+            resources: [meshConfig({ enableNativeSidecar: false })],
+            expect: [mandatory(/enableNativeSidecar is false/)],
+        },
+        {
+            name: "ASMMeshConfig enableNativeSidecar true (counterpart)",
+            resources: [meshConfig({ enableNativeSidecar: true })],
+            expect: [],
+        },
+        {
+            name: "asmcli 1.19 install without any overlay",
+            resources: [command("asmcli install --project_id p --revision_name asm-11910-26 --enable_all")],
+            expect: [mandatory(/unset on istiod 1.19.10/)],
+        },
+        {
+            name: "asmcli install with an overlay file (content not in the resource)",
+            resources: [command("asmcli install --revision_name asm-11910-26 --co /tmp/native.yaml")],
+            expect: [],
+        },
+        {
+            name: 'asmcli overlay passed in the environment with "true" (counterpart)',
+            resources: [command(ASMCLI_WITH_OVERLAY, { OVERLAY: overlay('"true"') })],
+            expect: [],
+        },
+        {
+            name: 'asmcli overlay passed in the environment with "false"',
+            resources: [command(ASMCLI_WITH_OVERLAY, { OVERLAY: overlay('"false"') })],
+            expect: [mandatory(/environment.OVERLAY overlay spec.values.pilot.env.ENABLE_NATIVE_SIDECARS is "false"/)],
+        },
+        {
+            name: "asmcli overlay in the environment without the variable",
+            resources: [
+                command(ASMCLI_WITH_OVERLAY, {
+                    OVERLAY: "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nspec: {}\n",
+                }),
+            ],
+            expect: [mandatory(/unset on istiod 1.19.10/)],
+        },
+    ],
 
-  "namespace-injection-labels": [
-    { name: "namespace with istio-injection and istio.io/rev", resources: [namespace({ "istio-injection": "enabled", "istio.io/rev": "1-28-1" })], expect: [mandatory(/both istio-injection="enabled" and istio.io\/rev="1-28-1"/)] },
-    { name: "namespace with istio.io/rev only (counterpart)", resources: [namespace({ "istio.io/rev": "1-28-1" })], expect: [] },
-    { name: "namespace with istio-injection only (counterpart)", resources: [namespace({ "istio-injection": "enabled" })], expect: [] },
-    { name: "istio.io/rev with a dot", resources: [namespace({ "istio.io/rev": "1.28.1" })], expect: [mandatory(/not a DNS-1123 label/)] },
-    { name: "istio.io/rev in capitals", resources: [namespace({ "istio.io/rev": "Prod" })], expect: [mandatory(/not a DNS-1123 label/)] },
-    { name: "namespace.labels Setting with both labels", resources: [setting("namespace.labels", "istio-injection=enabled,istio.io/rev=1-28-1")], expect: [mandatory(/Formance namespace.labels Setting carries both/)] },
-    { name: "namespace.labels Setting with a dotted revision", resources: [setting("namespace.labels", "istio.io/rev=1.28.1")], expect: [mandatory(/not a DNS-1123 label/)] },
-    { name: "namespace.labels Setting with a revision only (counterpart)", resources: [setting("namespace.labels", "istio.io/rev=1-28-1,team=ledger")], expect: [] },
-    { name: "namespace labels unknown during preview", resources: [namespace(UNKNOWN)], expect: [] },
-  ],
+    "namespace-injection-labels": [
+        {
+            name: "namespace with istio-injection and istio.io/rev",
+            resources: [namespace({ "istio-injection": "enabled", "istio.io/rev": "1-28-1" })],
+            expect: [mandatory(/both istio-injection="enabled" and istio.io\/rev="1-28-1"/)],
+        },
+        {
+            name: "namespace with istio.io/rev only (counterpart)",
+            resources: [namespace({ "istio.io/rev": "1-28-1" })],
+            expect: [],
+        },
+        {
+            name: "namespace with istio-injection only (counterpart)",
+            resources: [namespace({ "istio-injection": "enabled" })],
+            expect: [],
+        },
+        {
+            name: "istio.io/rev with a dot",
+            resources: [namespace({ "istio.io/rev": "1.28.1" })],
+            expect: [mandatory(/not a DNS-1123 label/)],
+        },
+        {
+            name: "istio.io/rev in capitals",
+            resources: [namespace({ "istio.io/rev": "Prod" })],
+            expect: [mandatory(/not a DNS-1123 label/)],
+        },
+        {
+            name: "namespace.labels Setting with both labels",
+            resources: [setting("namespace.labels", "istio-injection=enabled,istio.io/rev=1-28-1")],
+            expect: [mandatory(/Formance namespace.labels Setting carries both/)],
+        },
+        {
+            name: "namespace.labels Setting with a dotted revision",
+            resources: [setting("namespace.labels", "istio.io/rev=1.28.1")],
+            expect: [mandatory(/not a DNS-1123 label/)],
+        },
+        {
+            name: "namespace.labels Setting with a revision only (counterpart)",
+            resources: [setting("namespace.labels", "istio.io/rev=1-28-1,team=ledger")],
+            expect: [],
+        },
+        { name: "namespace labels unknown during preview", resources: [namespace(UNKNOWN)], expect: [] },
+    ],
 
-  "native-sidecar-annotation": [
-    { name: "Deployment with sidecar.istio.io/native-sidecar (seed 000)", resources: [workload("Deployment", { "sidecar.istio.io/native-sidecar": "true" }), ISTIOD_128], expect: [mandatory(/"sidecar.istio.io\/native-sidecar", which Istio ignores/)] },
-    { name: "Pod with sidecar.istio.io/native-side (Istio 1.27 notes)", resources: [workload("Pod", { "sidecar.istio.io/native-side": "true" }), ISTIOD_128], expect: [mandatory(/native-side", which Istio ignores/)] },
-    { name: "StatefulSet with another spelling", resources: [workload("StatefulSet", { "sidecar.istio.io/NativeSidecar": "true" }), ISTIOD_128], expect: [mandatory(/which Istio ignores/)] },
-    { name: "DaemonSet with the key under another prefix", resources: [workload("DaemonSet", { "proxy.istio.io/nativeSidecar": "true" }), ISTIOD_128], expect: [mandatory(/which Istio ignores/)] },
-    { name: "ReplicaSet with native_sidecar", resources: [workload("ReplicaSet", { "sidecar.istio.io/native_sidecar": "false" }), ISTIOD_128], expect: [mandatory(/which Istio ignores/)] },
-    { name: "Job with the right key (counterpart)", resources: [workload("Job", { [NATIVE]: "true" }), ISTIOD_128], expect: [] },
-    { name: "CronJob jobTemplate with a misspelled key", resources: [workload("CronJob", { "sidecar.istio.io/native-sidecar": "true" }), ISTIOD_128], expect: [mandatory(/spec.jobTemplate.spec.template.metadata.annotations/)] },
-    { name: 'value "yes"', resources: [workload("Deployment", { [NATIVE]: "yes" }), ISTIOD_128], expect: [mandatory(/to "yes"/)] },
-    { name: 'value "True"', resources: [workload("Deployment", { [NATIVE]: "True" }), ISTIOD_128], expect: [mandatory(/to "True"/)] },
-    { name: 'value "false" (counterpart)', resources: [workload("Deployment", { [NATIVE]: "false" }), ISTIOD_128], expect: [] },
-    { name: "value unknown during preview", resources: [workload("Deployment", { [NATIVE]: UNKNOWN }), ISTIOD_128], expect: [advisory(/cannot tell/)] },
-    { name: "right annotation with istiod 1.23.6 (too old)", resources: [workload("Deployment", { [NATIVE]: "true" }), istiod("1.23.6", pilotEnv("true"))], expect: [mandatory(/older than 1.24.0/)] },
-    { name: "right annotation with istiod 1.24.0 (counterpart)", resources: [workload("Deployment", { [NATIVE]: "true" }), istiod("1.24.0", pilotEnv("true"))], expect: [] },
-    { name: "right annotation while a canary runs 1.23 beside 1.28", resources: [workload("Deployment", { [NATIVE]: "true" }), istiod("1.23.6"), ISTIOD_128], expect: [advisory(/ignore it/)] },
-    { name: "right annotation in a stack without istiod", resources: [workload("Deployment", { [NATIVE]: "true" })], expect: [] },
-    { name: "Formance deployments template Setting with a misspelled key", resources: [setting("deployments.ledger.spec.template.annotations", "sidecar.istio.io/native-sidecar=true"), ISTIOD_128], expect: [mandatory(/Formance deployments.ledger.spec.template.annotations Setting has annotation/)] },
-    { name: "Formance jobs template Setting with the right key (counterpart)", resources: [setting("jobs.Ledger.spec.template.annotations", `${NATIVE}=true`), ISTIOD_128], expect: [] },
-  ],
+    "native-sidecar-annotation": [
+        {
+            name: "Deployment with sidecar.istio.io/native-sidecar (seed 000)",
+            resources: [workload("Deployment", { "sidecar.istio.io/native-sidecar": "true" }), ISTIOD_128],
+            expect: [mandatory(/"sidecar.istio.io\/native-sidecar", which Istio ignores/)],
+        },
+        {
+            name: "Pod with sidecar.istio.io/native-side (Istio 1.27 notes)",
+            resources: [workload("Pod", { "sidecar.istio.io/native-side": "true" }), ISTIOD_128],
+            expect: [mandatory(/native-side", which Istio ignores/)],
+        },
+        {
+            name: "StatefulSet with another spelling",
+            resources: [workload("StatefulSet", { "sidecar.istio.io/NativeSidecar": "true" }), ISTIOD_128],
+            expect: [mandatory(/which Istio ignores/)],
+        },
+        {
+            name: "DaemonSet with the key under another prefix",
+            resources: [workload("DaemonSet", { "proxy.istio.io/nativeSidecar": "true" }), ISTIOD_128],
+            expect: [mandatory(/which Istio ignores/)],
+        },
+        {
+            name: "ReplicaSet with native_sidecar",
+            resources: [workload("ReplicaSet", { "sidecar.istio.io/native_sidecar": "false" }), ISTIOD_128],
+            expect: [mandatory(/which Istio ignores/)],
+        },
+        {
+            name: "Job with the right key (counterpart)",
+            resources: [workload("Job", { [NATIVE]: "true" }), ISTIOD_128],
+            expect: [],
+        },
+        {
+            name: "CronJob jobTemplate with a misspelled key",
+            resources: [workload("CronJob", { "sidecar.istio.io/native-sidecar": "true" }), ISTIOD_128],
+            expect: [mandatory(/spec.jobTemplate.spec.template.metadata.annotations/)],
+        },
+        {
+            name: 'value "yes"',
+            resources: [workload("Deployment", { [NATIVE]: "yes" }), ISTIOD_128],
+            expect: [mandatory(/to "yes"/)],
+        },
+        {
+            name: 'value "True"',
+            resources: [workload("Deployment", { [NATIVE]: "True" }), ISTIOD_128],
+            expect: [mandatory(/to "True"/)],
+        },
+        {
+            name: 'value "false" (counterpart)',
+            resources: [workload("Deployment", { [NATIVE]: "false" }), ISTIOD_128],
+            expect: [],
+        },
+        {
+            name: "value unknown during preview",
+            resources: [workload("Deployment", { [NATIVE]: UNKNOWN }), ISTIOD_128],
+            expect: [advisory(/cannot tell/)],
+        },
+        {
+            name: "right annotation with istiod 1.23.6 (too old)",
+            resources: [workload("Deployment", { [NATIVE]: "true" }), istiod("1.23.6", pilotEnv("true"))],
+            expect: [mandatory(/older than 1.24.0/)],
+        },
+        {
+            name: "right annotation with istiod 1.24.0 (counterpart)",
+            resources: [workload("Deployment", { [NATIVE]: "true" }), istiod("1.24.0", pilotEnv("true"))],
+            expect: [],
+        },
+        {
+            name: "right annotation while a canary runs 1.23 beside 1.28",
+            resources: [workload("Deployment", { [NATIVE]: "true" }), istiod("1.23.6"), ISTIOD_128],
+            expect: [advisory(/ignore it/)],
+        },
+        {
+            name: "right annotation in a stack without istiod",
+            resources: [workload("Deployment", { [NATIVE]: "true" })],
+            expect: [],
+        },
+        {
+            name: "Formance deployments template Setting with a misspelled key",
+            resources: [
+                setting("deployments.ledger.spec.template.annotations", "sidecar.istio.io/native-sidecar=true"),
+                ISTIOD_128,
+            ],
+            expect: [mandatory(/Formance deployments.ledger.spec.template.annotations Setting has annotation/)],
+        },
+        {
+            name: "Formance jobs template Setting with the right key (counterpart)",
+            resources: [setting("jobs.Ledger.spec.template.annotations", `${NATIVE}=true`), ISTIOD_128],
+            expect: [],
+        },
+    ],
 
-  "jobs-terminate-with-native-sidecars": [
-    { name: 'Job with nativeSidecar "false"', resources: [workload("Job", { [NATIVE]: "false" })], expect: [mandatory(/sets sidecar.istio.io\/nativeSidecar: "false" on a Job/)] },
-    { name: 'CronJob with nativeSidecar "false"', resources: [workload("CronJob", { [NATIVE]: "false" })], expect: [mandatory(/on a Job/)] },
-    { name: 'Job with nativeSidecar "false" and inject "false" (counterpart)', resources: [workload("Job", { [NATIVE]: "false", "sidecar.istio.io/inject": "false" })], expect: [] },
-    { name: 'Job with nativeSidecar "false" and the inject label "false" (counterpart)', resources: [workload("Job", { [NATIVE]: "false" }, { labels: { "sidecar.istio.io/inject": "false" } })], expect: [] },
-    { name: 'Job with nativeSidecar "true" (counterpart)', resources: [workload("Job", { [NATIVE]: "true" })], expect: [] },
-    { name: 'Deployment with nativeSidecar "false" is not a Job', resources: [workload("Deployment", { [NATIVE]: "false" })], expect: [] },
-    { name: 'jobs.* template Setting with nativeSidecar=false', resources: [setting("jobs.Ledger.spec.template.annotations", `${NATIVE}=false`)], expect: [mandatory(/Formance jobs.Ledger.spec.template.annotations Setting/)] },
-    { name: "jobs.* template Setting with injection off (counterpart)", resources: [setting("jobs.Ledger.spec.template.annotations", `${NATIVE}=false,sidecar.istio.io/inject=false`)], expect: [] },
-    { name: "Job annotation secret", resources: [workload("Job", { [NATIVE]: SECRET })], expect: [advisory(/cannot tell/)] },
-  ],
+    "jobs-terminate-with-native-sidecars": [
+        {
+            name: 'Job with nativeSidecar "false"',
+            resources: [workload("Job", { [NATIVE]: "false" })],
+            expect: [mandatory(/sets sidecar.istio.io\/nativeSidecar: "false" on a Job/)],
+        },
+        {
+            name: 'CronJob with nativeSidecar "false"',
+            resources: [workload("CronJob", { [NATIVE]: "false" })],
+            expect: [mandatory(/on a Job/)],
+        },
+        {
+            name: 'Job with nativeSidecar "false" and inject "false" (counterpart)',
+            resources: [workload("Job", { [NATIVE]: "false", "sidecar.istio.io/inject": "false" })],
+            expect: [],
+        },
+        {
+            name: 'Job with nativeSidecar "false" and the inject label "false" (counterpart)',
+            resources: [workload("Job", { [NATIVE]: "false" }, { labels: { "sidecar.istio.io/inject": "false" } })],
+            expect: [],
+        },
+        {
+            name: 'Job with nativeSidecar "true" (counterpart)',
+            resources: [workload("Job", { [NATIVE]: "true" })],
+            expect: [],
+        },
+        {
+            name: 'Deployment with nativeSidecar "false" is not a Job',
+            resources: [workload("Deployment", { [NATIVE]: "false" })],
+            expect: [],
+        },
+        {
+            name: "jobs.* template Setting with nativeSidecar=false",
+            resources: [setting("jobs.Ledger.spec.template.annotations", `${NATIVE}=false`)],
+            expect: [mandatory(/Formance jobs.Ledger.spec.template.annotations Setting/)],
+        },
+        {
+            name: "jobs.* template Setting with injection off (counterpart)",
+            resources: [
+                setting("jobs.Ledger.spec.template.annotations", `${NATIVE}=false,sidecar.istio.io/inject=false`),
+            ],
+            expect: [],
+        },
+        {
+            name: "Job annotation secret",
+            resources: [workload("Job", { [NATIVE]: SECRET })],
+            expect: [advisory(/cannot tell/)],
+        },
+    ],
 
-  "no-legacy-sidecar-workarounds": [
-    { name: "Job container calling /quitquitquit", resources: [workload("Job", {}, { spec: { containers: [{ name: "migrate", image: "m", command: ["sh", "-c"], args: ["run && curl -fsI -X POST http://localhost:15020/quitquitquit"] }] } })], expect: [advisory(/container migrate calls \/quitquitquit/)] },
-    { name: "holdApplicationUntilProxyStarts in proxy.istio.io/config", resources: [workload("Deployment", { "proxy.istio.io/config": "holdApplicationUntilProxyStarts: true" })], expect: [advisory(/holdApplicationUntilProxyStarts in proxy.istio.io\/config/)] },
-    { name: "holdApplicationUntilProxyStarts in istiod values", resources: [istiod("1.28.1", { meshConfig: { defaultConfig: { holdApplicationUntilProxyStarts: true } } })], expect: [advisory(/istiod config sets holdApplicationUntilProxyStarts/)] },
-    { name: "holdApplicationUntilProxyStarts in an IstioOperator", resources: [istioOperator({ values: { global: { proxy: { holdApplicationUntilProxyStarts: true } } } })], expect: [advisory(/holdApplicationUntilProxyStarts/)] },
-    { name: "excludeOutboundPorts annotation", resources: [workload("Pod", { "traffic.sidecar.istio.io/excludeOutboundPorts": "5432" })], expect: [advisory(/excludeOutboundPorts/)] },
-    { name: "excludeOutboundIPRanges annotation", resources: [workload("StatefulSet", { "traffic.sidecar.istio.io/excludeOutboundIPRanges": "10.0.0.0/8" })], expect: [advisory(/excludeOutboundIPRanges/)] },
-    { name: "init container running as UID 1337", resources: [workload("Deployment", {}, { spec: { initContainers: [{ name: "wait", image: "w", securityContext: { runAsUser: 1337 } }] } })], expect: [advisory(/init container wait runs as UID 1337/)] },
-    { name: "init container inheriting UID 1337 from the pod", resources: [workload("Deployment", {}, { spec: { securityContext: { runAsUser: 1337 }, initContainers: [{ name: "wait", image: "w" }] } })], expect: [advisory(/UID 1337/)] },
-    { name: "Formance annotations Setting with excludeOutboundPorts", resources: [setting("deployments.ledger.spec.template.annotations", "traffic.sidecar.istio.io/excludeOutboundPorts=5432")], expect: [advisory(/excludeOutboundPorts/)] },
-    { name: "a clean Deployment (counterpart)", resources: [workload("Deployment", { [NATIVE]: "true" }, { spec: { initContainers: [{ name: "init", image: "i", securityContext: { runAsUser: 1000 } }] } })], expect: [] },
-    { name: "istiod values without the setting (counterpart)", resources: [ISTIOD_128], expect: [] },
-  ],
+    "no-legacy-sidecar-workarounds": [
+        {
+            name: "Job container calling /quitquitquit",
+            resources: [
+                workload(
+                    "Job",
+                    {},
+                    {
+                        spec: {
+                            containers: [
+                                {
+                                    name: "migrate",
+                                    image: "m",
+                                    command: ["sh", "-c"],
+                                    args: ["run && curl -fsI -X POST http://localhost:15020/quitquitquit"],
+                                },
+                            ],
+                        },
+                    },
+                ),
+            ],
+            expect: [advisory(/container migrate calls \/quitquitquit/)],
+        },
+        {
+            name: "holdApplicationUntilProxyStarts in proxy.istio.io/config",
+            resources: [workload("Deployment", { "proxy.istio.io/config": "holdApplicationUntilProxyStarts: true" })],
+            expect: [advisory(/holdApplicationUntilProxyStarts in proxy.istio.io\/config/)],
+        },
+        {
+            name: "holdApplicationUntilProxyStarts in istiod values",
+            resources: [istiod("1.28.1", { meshConfig: { defaultConfig: { holdApplicationUntilProxyStarts: true } } })],
+            expect: [advisory(/istiod config sets holdApplicationUntilProxyStarts/)],
+        },
+        {
+            name: "holdApplicationUntilProxyStarts in an IstioOperator",
+            resources: [istioOperator({ values: { global: { proxy: { holdApplicationUntilProxyStarts: true } } } })],
+            expect: [advisory(/holdApplicationUntilProxyStarts/)],
+        },
+        {
+            name: "excludeOutboundPorts annotation",
+            resources: [workload("Pod", { "traffic.sidecar.istio.io/excludeOutboundPorts": "5432" })],
+            expect: [advisory(/excludeOutboundPorts/)],
+        },
+        {
+            name: "excludeOutboundIPRanges annotation",
+            resources: [workload("StatefulSet", { "traffic.sidecar.istio.io/excludeOutboundIPRanges": "10.0.0.0/8" })],
+            expect: [advisory(/excludeOutboundIPRanges/)],
+        },
+        {
+            name: "init container running as UID 1337",
+            resources: [
+                workload(
+                    "Deployment",
+                    {},
+                    { spec: { initContainers: [{ name: "wait", image: "w", securityContext: { runAsUser: 1337 } }] } },
+                ),
+            ],
+            expect: [advisory(/init container wait runs as UID 1337/)],
+        },
+        {
+            name: "init container inheriting UID 1337 from the pod",
+            resources: [
+                workload(
+                    "Deployment",
+                    {},
+                    { spec: { securityContext: { runAsUser: 1337 }, initContainers: [{ name: "wait", image: "w" }] } },
+                ),
+            ],
+            expect: [advisory(/UID 1337/)],
+        },
+        {
+            name: "Formance annotations Setting with excludeOutboundPorts",
+            resources: [
+                setting(
+                    "deployments.ledger.spec.template.annotations",
+                    "traffic.sidecar.istio.io/excludeOutboundPorts=5432",
+                ),
+            ],
+            expect: [advisory(/excludeOutboundPorts/)],
+        },
+        {
+            name: "a clean Deployment (counterpart)",
+            resources: [
+                workload(
+                    "Deployment",
+                    { [NATIVE]: "true" },
+                    { spec: { initContainers: [{ name: "init", image: "i", securityContext: { runAsUser: 1000 } }] } },
+                ),
+            ],
+            expect: [],
+        },
+        { name: "istiod values without the setting (counterpart)", resources: [ISTIOD_128], expect: [] },
+    ],
 
-  "formance-settings-valid": [
-    { name: "a valid map Setting (counterpart)", resources: [setting("services.ledger.annotations", 'cloud.google.com/neg={"ingress":true}')], expect: [] },
-    { name: "a valid plain Setting (counterpart)", resources: [setting("postgres.ledger.uri", "postgresql://db:5432/ledger?sslmode=disable")], expect: [] },
-    { name: "key missing", resources: [setting(undefined, "x")], expect: [mandatory(/spec.key is missing/)] },
-    { name: "value not a string", resources: [setting("namespace.labels", 42)], expect: [mandatory(/spec.value is 42, not a string/)] },
-    { name: "value secret", resources: [setting("namespace.labels", SECRET)], expect: [advisory(/cannot tell/)] },
-    { name: "stacks missing", resources: [{ type: "kubernetes:formance.com/v1beta1:Settings", name: "setting", props: { spec: { key: "namespace.labels", value: "a=b" } } }], expect: [mandatory(/spec.stacks is missing/)] },
-    { name: "stacks empty", resources: [setting("namespace.labels", "a=b", [])], expect: [mandatory(/spec.stacks is \[\]/)] },
-    { name: "stacks a string", resources: [setting("namespace.labels", "a=b", "stack0")], expect: [mandatory(/spec.stacks is "stack0"/)] },
-    { name: "stacks holding a number", resources: [setting("namespace.labels", "a=b", ["stack0", 1])], expect: [mandatory(/spec.stacks is/)] },
-    { name: "the seed's NEG annotation (parser rejects it)", resources: [setting("services.ledger.annotations", 'cloud.google.com/neg={"ingress":true,"exposed_ports":{"8080":{}}}')], expect: [mandatory(/rejected: quotes are not allowed in keys/)] },
-    { name: "a map value the parser changes (a=b=c)", resources: [setting("namespace.annotations", "a=b=c")], expect: [mandatory(/read as \{a="bc"\}, not as written \{a="b=c"\}/)] },
-    { name: "a map value with a duplicate key", resources: [setting("gateway.ingress.labels", "a=1,a=2")], expect: [mandatory(/read as/)] },
-    { name: "a quoted map value with a comma (counterpart)", resources: [setting("gateway.ingress.annotations", 'a="x,y",b=z')], expect: [] },
-  ],
+    "formance-settings-valid": [
+        {
+            name: "a valid map Setting (counterpart)",
+            resources: [setting("services.ledger.annotations", 'cloud.google.com/neg={"ingress":true}')],
+            expect: [],
+        },
+        {
+            name: "a valid plain Setting (counterpart)",
+            resources: [setting("postgres.ledger.uri", "postgresql://db:5432/ledger?sslmode=disable")],
+            expect: [],
+        },
+        { name: "key missing", resources: [setting(undefined, "x")], expect: [mandatory(/spec.key is missing/)] },
+        {
+            name: "value not a string",
+            resources: [setting("namespace.labels", 42)],
+            expect: [mandatory(/spec.value is 42, not a string/)],
+        },
+        { name: "value secret", resources: [setting("namespace.labels", SECRET)], expect: [advisory(/cannot tell/)] },
+        {
+            name: "stacks missing",
+            resources: [
+                {
+                    type: "kubernetes:formance.com/v1beta1:Settings",
+                    name: "setting",
+                    props: { spec: { key: "namespace.labels", value: "a=b" } },
+                },
+            ],
+            expect: [mandatory(/spec.stacks is missing/)],
+        },
+        {
+            name: "stacks empty",
+            resources: [setting("namespace.labels", "a=b", [])],
+            expect: [mandatory(/spec.stacks is \[\]/)],
+        },
+        {
+            name: "stacks a string",
+            resources: [setting("namespace.labels", "a=b", "stack0")],
+            expect: [mandatory(/spec.stacks is "stack0"/)],
+        },
+        {
+            name: "stacks holding a number",
+            resources: [setting("namespace.labels", "a=b", ["stack0", 1])],
+            expect: [mandatory(/spec.stacks is/)],
+        },
+        {
+            name: "the seed's NEG annotation (parser rejects it)",
+            resources: [
+                setting(
+                    "services.ledger.annotations",
+                    'cloud.google.com/neg={"ingress":true,"exposed_ports":{"8080":{}}}',
+                ),
+            ],
+            expect: [mandatory(/rejected: quotes are not allowed in keys/)],
+        },
+        {
+            name: "a map value the parser changes (a=b=c)",
+            resources: [setting("namespace.annotations", "a=b=c")],
+            expect: [mandatory(/read as \{a="bc"\}, not as written \{a="b=c"\}/)],
+        },
+        {
+            name: "a map value with a duplicate key",
+            resources: [setting("gateway.ingress.labels", "a=1,a=2")],
+            expect: [mandatory(/read as/)],
+        },
+        {
+            name: "a quoted map value with a comma (counterpart)",
+            resources: [setting("gateway.ingress.annotations", 'a="x,y",b=z')],
+            expect: [],
+        },
+    ],
 
-  "revision-references-control-plane": [
-    { name: "namespace on the istiod revision (counterpart)", resources: [namespace({ "istio.io/rev": "1-28-1" }), ISTIOD_128], expect: [] },
-    { name: "namespace on a revision tag (counterpart)", resources: [namespace({ "istio.io/rev": "prod-stable" }), istiod("1.28.1", { revision: "1-28-1", revisionTags: ["prod-stable"] })], expect: [] },
-    { name: "namespace on a revision the stack does not install", resources: [namespace({ "istio.io/rev": "1-27-0" }), ISTIOD_128], expect: [mandatory(/istio.io\/rev="1-27-0", which no control plane in this stack serves \(revisions and tags: 1-28-1\)/)] },
-    { name: "IstioOperator revision matched (counterpart)", resources: [namespace({ "istio.io/rev": "asm-11910-26" }), istioOperator({ revision: "asm-11910-26" })], expect: [] },
-    { name: "IstioOperator revision not matched", resources: [namespace({ "istio.io/rev": "asm-11910-9" }), istioOperator({ revision: "asm-11910-26" })], expect: [mandatory(/asm-11910-9/)] },
-    { name: "namespace.labels Setting not matching asmcli --revision_name", resources: [setting("namespace.labels", "istio.io/rev=asm-11910-9"), command("asmcli install --revision_name asm-11910-26 --co o.yaml")], expect: [mandatory(/Formance namespace.labels Setting selects/)] },
-    { name: "namespace.labels Setting matching asmcli --revision_name (counterpart)", resources: [setting("namespace.labels", "istio.io/rev=asm-11910-26"), command("asmcli install --revision_name=asm-11910-26 --co o.yaml")], expect: [] },
-    { name: "no control plane in the stack", resources: [namespace({ "istio.io/rev": "whatever" })], expect: [] },
-    { name: "only a default-revision istiod", resources: [namespace({ "istio.io/rev": "whatever" }), istiod("1.28.1", pilotEnv("true"))], expect: [] },
-    { name: "a revision that cannot be read", resources: [namespace({ "istio.io/rev": "other" }), ISTIOD_128, istiod("1.28.1", { revision: UNKNOWN })], expect: [advisory(/may still match/)] },
-  ],
+    "revision-references-control-plane": [
+        {
+            name: "namespace on the istiod revision (counterpart)",
+            resources: [namespace({ "istio.io/rev": "1-28-1" }), ISTIOD_128],
+            expect: [],
+        },
+        {
+            name: "namespace on a revision tag (counterpart)",
+            resources: [
+                namespace({ "istio.io/rev": "prod-stable" }),
+                istiod("1.28.1", { revision: "1-28-1", revisionTags: ["prod-stable"] }),
+            ],
+            expect: [],
+        },
+        {
+            name: "namespace on a revision the stack does not install",
+            resources: [namespace({ "istio.io/rev": "1-27-0" }), ISTIOD_128],
+            expect: [
+                mandatory(
+                    /istio.io\/rev="1-27-0", which no control plane in this stack serves \(revisions and tags: 1-28-1\)/,
+                ),
+            ],
+        },
+        {
+            name: "IstioOperator revision matched (counterpart)",
+            resources: [namespace({ "istio.io/rev": "asm-11910-26" }), istioOperator({ revision: "asm-11910-26" })],
+            expect: [],
+        },
+        {
+            name: "IstioOperator revision not matched",
+            resources: [namespace({ "istio.io/rev": "asm-11910-9" }), istioOperator({ revision: "asm-11910-26" })],
+            expect: [mandatory(/asm-11910-9/)],
+        },
+        {
+            name: "namespace.labels Setting not matching asmcli --revision_name",
+            resources: [
+                setting("namespace.labels", "istio.io/rev=asm-11910-9"),
+                command("asmcli install --revision_name asm-11910-26 --co o.yaml"),
+            ],
+            expect: [mandatory(/Formance namespace.labels Setting selects/)],
+        },
+        {
+            name: "namespace.labels Setting matching asmcli --revision_name (counterpart)",
+            resources: [
+                setting("namespace.labels", "istio.io/rev=asm-11910-26"),
+                command("asmcli install --revision_name=asm-11910-26 --co o.yaml"),
+            ],
+            expect: [],
+        },
+        { name: "no control plane in the stack", resources: [namespace({ "istio.io/rev": "whatever" })], expect: [] },
+        {
+            name: "only a default-revision istiod",
+            resources: [namespace({ "istio.io/rev": "whatever" }), istiod("1.28.1", pilotEnv("true"))],
+            expect: [],
+        },
+        {
+            name: "a revision that cannot be read",
+            resources: [namespace({ "istio.io/rev": "other" }), ISTIOD_128, istiod("1.28.1", { revision: UNKNOWN })],
+            expect: [advisory(/may still match/)],
+        },
+    ],
 };

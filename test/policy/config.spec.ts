@@ -8,107 +8,151 @@ import { POLICIES, RULES } from "../../policy/rules";
 import { runResourcePolicy } from "./args";
 
 const oldPool: StackResource = {
-  urn: "urn:pulumi:test::nativemesh::gcp:container/nodePool:NodePool::pool",
-  type: "gcp:container/nodePool:NodePool",
-  name: "pool",
-  props: { version: "1.28.3-gke.1" },
+    urn: "urn:pulumi:test::nativemesh::gcp:container/nodePool:NodePool::pool",
+    type: "gcp:container/nodePool:NodePool",
+    name: "pool",
+    props: { version: "1.28.3-gke.1" },
 };
-const unknownPool: StackResource = { ...oldPool, urn: `${oldPool.urn}2`, name: "pool2", props: { version: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" } };
+const unknownPool: StackResource = {
+    ...oldPool,
+    urn: `${oldPool.urn}2`,
+    name: "pool2",
+    props: { version: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" },
+};
 const quitter: StackResource = {
-  urn: "urn:pulumi:test::nativemesh::kubernetes:batch/v1:Job::job",
-  type: "kubernetes:batch/v1:Job",
-  name: "job",
-  props: { spec: { template: { spec: { containers: [{ name: "c", args: ["curl -X POST localhost:15020/quitquitquit"] }] } } } },
+    urn: "urn:pulumi:test::nativemesh::kubernetes:batch/v1:Job::job",
+    type: "kubernetes:batch/v1:Job",
+    name: "job",
+    props: {
+        spec: {
+            template: { spec: { containers: [{ name: "c", args: ["curl -X POST localhost:15020/quitquitquit"] }] } },
+        },
+    },
 };
 
 const levels = (packConfig?: unknown) =>
-  evaluatePolicies([oldPool, unknownPool, quitter], packConfig).map((violation) => `${violation.policy}:${violation.enforcementLevel}`).sort();
+    evaluatePolicies([oldPool, unknownPool, quitter], packConfig)
+        .map((violation) => `${violation.policy}:${violation.enforcementLevel}`)
+        .sort();
 
 describe("policy config", () => {
-  describe("thresholds are configSchema properties with the documented defaults", () => {
-    // FACTS.md: GKE 1.29, ACK 1.30, Istio 1.19, ASM 1.22, annotation 1.24.0, auto 1.27, kubelet minor 33.
-    const defaults: Array<[string, string, unknown]> = [
-      ["kubernetes-version-supports-native-sidecars", "gkeMinVersion", "1.29"],
-      ["kubernetes-version-supports-native-sidecars", "ackMinVersion", "1.30"],
-      ["istio-version-supports-native-sidecars", "istioMinVersion", "1.19"],
-      ["istio-version-supports-native-sidecars", "asmMinVersion", "1.22"],
-      ["native-sidecar-annotation", "annotationMinIstioVersion", "1.24.0"],
-      ["native-sidecars-enabled", "autoMinIstioVersion", "1.27"],
-      ["native-sidecars-enabled", "autoMinKubeletMinor", 33],
-    ];
-    for (const [policyName, key, value] of defaults) {
-      it(`${policyName} ${key} defaults to ${JSON.stringify(value)}`, () => {
-        const policy = POLICIES.find((candidate) => candidate.name === policyName)!;
-        assert.equal(policy.configSchema?.properties[key]?.default, value);
-      });
-    }
-  });
-
-  it("every policy is mandatory except no-legacy-sidecar-workarounds (advisory)", () => {
-    for (const policy of POLICIES) {
-      assert.equal(policy.enforcementLevel, policy.name === "no-legacy-sidecar-workarounds" ? "advisory" : "mandatory", policy.name);
-    }
-    assert.equal(RULES.length, 10);
-  });
-
-  it("defaults: the old pool is mandatory, the unknown one advisory, the workaround advisory", () => {
-    assert.deepEqual(levels(), [
-      "kubernetes-version-supports-native-sidecars:advisory",
-      "kubernetes-version-supports-native-sidecars:mandatory",
-      "no-legacy-sidecar-workarounds:advisory",
-    ]);
-  });
-
-  it('"all": "advisory" makes every violation advisory', () => {
-    assert.ok(levels({ all: "advisory" }).every((entry) => entry.endsWith(":advisory")));
-    assert.ok(levels({ all: { enforcementLevel: "advisory" } }).every((entry) => entry.endsWith(":advisory")));
-  });
-
-  it('"all": "mandatory" raises the advisory policy, but "cannot tell" stays advisory', () => {
-    assert.deepEqual(levels({ all: "mandatory" }), [
-      "kubernetes-version-supports-native-sidecars:advisory",
-      "kubernetes-version-supports-native-sidecars:mandatory",
-      "no-legacy-sidecar-workarounds:mandatory",
-    ]);
-  });
-
-  it("a policy's own level wins over all; remediate counts as mandatory; disabled removes it", () => {
-    assert.deepEqual(levels({ all: "advisory", "no-legacy-sidecar-workarounds": "remediate" }), [
-      "kubernetes-version-supports-native-sidecars:advisory",
-      "kubernetes-version-supports-native-sidecars:advisory",
-      "no-legacy-sidecar-workarounds:mandatory",
-    ]);
-    assert.deepEqual(levels({ "kubernetes-version-supports-native-sidecars": { enforcementLevel: "disabled" } }), ["no-legacy-sidecar-workarounds:advisory"]);
-  });
-
-  it("a threshold from config changes the verdict, offline and in the pack", async () => {
-    const config = { "kubernetes-version-supports-native-sidecars": { gkeMinVersion: "1.27" } };
-    assert.deepEqual(
-      evaluatePolicies([oldPool], config).filter((violation) => violation.enforcementLevel === "mandatory"),
-      [],
-    );
-    const policy = POLICIES.find((candidate) => candidate.name === "kubernetes-version-supports-native-sidecars") as ResourceValidationPolicy;
-    assert.equal((await runResourcePolicy(policy, oldPool)).violations.length, 1);
-    assert.deepEqual((await runResourcePolicy(policy, oldPool, { gkeMinVersion: "1.27" })).violations, []);
-  });
-
-  const bad: Array<[string, unknown, RegExp]> = [
-    ["not an object", [], /expected a JSON object/],
-    ["an unknown policy", { "no-such-policy": "advisory" }, /unknown policy "no-such-policy"/],
-    ["a bad level", { "native-sidecars-enabled": "strict" }, /policy "native-sidecars-enabled": enforcementLevel "strict" is not one of/],
-    ["a bad level in all", { all: 3 }, /policy "all"/],
-    ["an unknown key", { "native-sidecars-enabled": { autoMin: "1.27" } }, /policy "native-sidecars-enabled": unknown config key "autoMin"/],
-    ["a version that is not one", { "istio-version-supports-native-sidecars": { istioMinVersion: "one.nineteen" } }, /config "istioMinVersion" is "one.nineteen"; expected a version/],
-    ["a number where a string is expected", { "kubernetes-version-supports-native-sidecars": { gkeMinVersion: 1.29 } }, /config "gkeMinVersion" is 1.29; expected a string/],
-    ["a string where an integer is expected", { "native-sidecars-enabled": { autoMinKubeletMinor: "33" } }, /config "autoMinKubeletMinor" is "33"; expected an integer/],
-    ["a list holding a number", { "no-managed-control-plane": { managedRevisions: ["asm-managed", 1] } }, /config "managedRevisions" .* expected a list of strings/],
-  ];
-  for (const [what, config, message] of bad) {
-    it(`refuses ${what} with one PolicyConfigError line`, () => {
-      assert.throws(
-        () => evaluatePolicies([oldPool], config),
-        (error: Error) => error instanceof PolicyConfigError && message.test(error.message) && !error.message.includes("\n"),
-      );
+    describe("thresholds are configSchema properties with the documented defaults", () => {
+        // FACTS.md: GKE 1.29, ACK 1.30, Istio 1.19, ASM 1.22, annotation 1.24.0, auto 1.27, kubelet minor 33.
+        const defaults: Array<[string, string, unknown]> = [
+            ["kubernetes-version-supports-native-sidecars", "gkeMinVersion", "1.29"],
+            ["kubernetes-version-supports-native-sidecars", "ackMinVersion", "1.30"],
+            ["istio-version-supports-native-sidecars", "istioMinVersion", "1.19"],
+            ["istio-version-supports-native-sidecars", "asmMinVersion", "1.22"],
+            ["native-sidecar-annotation", "annotationMinIstioVersion", "1.24.0"],
+            ["native-sidecars-enabled", "autoMinIstioVersion", "1.27"],
+            ["native-sidecars-enabled", "autoMinKubeletMinor", 33],
+        ];
+        for (const [policyName, key, value] of defaults) {
+            it(`${policyName} ${key} defaults to ${JSON.stringify(value)}`, () => {
+                const policy = POLICIES.find((candidate) => candidate.name === policyName)!;
+                assert.equal(policy.configSchema?.properties[key]?.default, value);
+            });
+        }
     });
-  }
+
+    it("every policy is mandatory except no-legacy-sidecar-workarounds (advisory)", () => {
+        for (const policy of POLICIES) {
+            assert.equal(
+                policy.enforcementLevel,
+                policy.name === "no-legacy-sidecar-workarounds" ? "advisory" : "mandatory",
+                policy.name,
+            );
+        }
+        assert.equal(RULES.length, 10);
+    });
+
+    it("defaults: the old pool is mandatory, the unknown one advisory, the workaround advisory", () => {
+        assert.deepEqual(levels(), [
+            "kubernetes-version-supports-native-sidecars:advisory",
+            "kubernetes-version-supports-native-sidecars:mandatory",
+            "no-legacy-sidecar-workarounds:advisory",
+        ]);
+    });
+
+    it('"all": "advisory" makes every violation advisory', () => {
+        assert.ok(levels({ all: "advisory" }).every((entry) => entry.endsWith(":advisory")));
+        assert.ok(levels({ all: { enforcementLevel: "advisory" } }).every((entry) => entry.endsWith(":advisory")));
+    });
+
+    it('"all": "mandatory" raises the advisory policy, but "cannot tell" stays advisory', () => {
+        assert.deepEqual(levels({ all: "mandatory" }), [
+            "kubernetes-version-supports-native-sidecars:advisory",
+            "kubernetes-version-supports-native-sidecars:mandatory",
+            "no-legacy-sidecar-workarounds:mandatory",
+        ]);
+    });
+
+    it("a policy's own level wins over all; remediate counts as mandatory; disabled removes it", () => {
+        assert.deepEqual(levels({ all: "advisory", "no-legacy-sidecar-workarounds": "remediate" }), [
+            "kubernetes-version-supports-native-sidecars:advisory",
+            "kubernetes-version-supports-native-sidecars:advisory",
+            "no-legacy-sidecar-workarounds:mandatory",
+        ]);
+        assert.deepEqual(levels({ "kubernetes-version-supports-native-sidecars": { enforcementLevel: "disabled" } }), [
+            "no-legacy-sidecar-workarounds:advisory",
+        ]);
+    });
+
+    it("a threshold from config changes the verdict, offline and in the pack", async () => {
+        const config = { "kubernetes-version-supports-native-sidecars": { gkeMinVersion: "1.27" } };
+        assert.deepEqual(
+            evaluatePolicies([oldPool], config).filter((violation) => violation.enforcementLevel === "mandatory"),
+            [],
+        );
+        const policy = POLICIES.find(
+            (candidate) => candidate.name === "kubernetes-version-supports-native-sidecars",
+        ) as ResourceValidationPolicy;
+        assert.equal((await runResourcePolicy(policy, oldPool)).violations.length, 1);
+        assert.deepEqual((await runResourcePolicy(policy, oldPool, { gkeMinVersion: "1.27" })).violations, []);
+    });
+
+    const bad: Array<[string, unknown, RegExp]> = [
+        ["not an object", [], /expected a JSON object/],
+        ["an unknown policy", { "no-such-policy": "advisory" }, /unknown policy "no-such-policy"/],
+        [
+            "a bad level",
+            { "native-sidecars-enabled": "strict" },
+            /policy "native-sidecars-enabled": enforcementLevel "strict" is not one of/,
+        ],
+        ["a bad level in all", { all: 3 }, /policy "all"/],
+        [
+            "an unknown key",
+            { "native-sidecars-enabled": { autoMin: "1.27" } },
+            /policy "native-sidecars-enabled": unknown config key "autoMin"/,
+        ],
+        [
+            "a version that is not one",
+            { "istio-version-supports-native-sidecars": { istioMinVersion: "one.nineteen" } },
+            /config "istioMinVersion" is "one.nineteen"; expected a version/,
+        ],
+        [
+            "a number where a string is expected",
+            { "kubernetes-version-supports-native-sidecars": { gkeMinVersion: 1.29 } },
+            /config "gkeMinVersion" is 1.29; expected a string/,
+        ],
+        [
+            "a string where an integer is expected",
+            { "native-sidecars-enabled": { autoMinKubeletMinor: "33" } },
+            /config "autoMinKubeletMinor" is "33"; expected an integer/,
+        ],
+        [
+            "a list holding a number",
+            { "no-managed-control-plane": { managedRevisions: ["asm-managed", 1] } },
+            /config "managedRevisions" .* expected a list of strings/,
+        ],
+    ];
+    for (const [what, config, message] of bad) {
+        it(`refuses ${what} with one PolicyConfigError line`, () => {
+            assert.throws(
+                () => evaluatePolicies([oldPool], config),
+                (error: Error) =>
+                    error instanceof PolicyConfigError && message.test(error.message) && !error.message.includes("\n"),
+            );
+        });
+    }
 });

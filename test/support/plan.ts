@@ -38,7 +38,6 @@ export function at(value: unknown, dotted: string): unknown {
     return cur;
 }
 
-
 const STACKS = path.resolve(__dirname, "..", "..", "stacks");
 const plans = new Map<string, Promise<Plan>>();
 

@@ -76,7 +76,14 @@ let ajvInstance: Ajv | undefined;
 function ajv(): Ajv {
     if (ajvInstance === undefined) {
         // strict: an OpenAPI keyword left unconverted fails compilation instead of being silently ignored.
-        ajvInstance = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false, allowUnionTypes: true, inlineRefs: false });
+        ajvInstance = new Ajv({
+            allErrors: true,
+            verbose: true,
+            strict: true,
+            strictTypes: false,
+            allowUnionTypes: true,
+            inlineRefs: false,
+        });
         addFormats(ajvInstance);
     }
     return ajvInstance;
@@ -109,10 +116,16 @@ function toStrict(node: unknown, refBase: string, crd: boolean): unknown {
     }
     if (crd && Array.isArray(out.required) && isRecord(node.properties)) {
         const properties = node.properties;
-        out.required = (out.required as string[]).filter((k) => !isRecord(properties[k]) || properties[k].default === undefined);
+        out.required = (out.required as string[]).filter(
+            (k) => !isRecord(properties[k]) || properties[k].default === undefined,
+        );
     }
     collapseTypeAlternatives(out);
-    if (out.properties !== undefined && !("additionalProperties" in out) && node["x-kubernetes-preserve-unknown-fields"] !== true) {
+    if (
+        out.properties !== undefined &&
+        !("additionalProperties" in out) &&
+        node["x-kubernetes-preserve-unknown-fields"] !== true
+    ) {
         out.additionalProperties = false;
     }
     return node.nullable === true ? nullable(out) : out;
@@ -152,7 +165,12 @@ interface OpenApiDoc {
 }
 interface Crd {
     kind: string;
-    spec: { group: string; scope: string; names: { kind: string }; versions: { name: string; schema?: { openAPIV3Schema: Schema } }[] };
+    spec: {
+        group: string;
+        scope: string;
+        names: { kind: string };
+        versions: { name: string; schema?: { openAPIV3Schema: Schema } }[];
+    };
 }
 
 interface KindCheck {
@@ -173,17 +191,21 @@ function k8sKinds(file: string, apiVersion: string): Map<string, { definition: s
     for (const [route, operations] of Object.entries(doc.paths)) {
         const post = operations.post;
         const gvk = post?.["x-kubernetes-group-version-kind"] as Gvk | undefined;
-        if (post?.["x-kubernetes-action"] !== "post" || gvk === undefined || gvkApiVersion(gvk) !== apiVersion) continue;
+        if (post?.["x-kubernetes-action"] !== "post" || gvk === undefined || gvkApiVersion(gvk) !== apiVersion)
+            continue;
         scopes.set(gvk.kind, !route.includes("{namespace}"));
     }
     kinds = new Map();
     for (const [definition, schema] of Object.entries(doc.components.schemas)) {
         for (const gvk of (schema["x-kubernetes-group-version-kind"] as Gvk[] | undefined) ?? []) {
             const clusterScoped = scopes.get(gvk.kind);
-            if (gvkApiVersion(gvk) === apiVersion && clusterScoped !== undefined) kinds.set(gvk.kind, { definition, clusterScoped });
+            if (gvkApiVersion(gvk) === apiVersion && clusterScoped !== undefined)
+                kinds.set(gvk.kind, { definition, clusterScoped });
         }
     }
-    const definitions = Object.fromEntries(Object.entries(doc.components.schemas).map(([k, v]) => [k, toStrict(v, file, false)]));
+    const definitions = Object.fromEntries(
+        Object.entries(doc.components.schemas).map(([k, v]) => [k, toStrict(v, file, false)]),
+    );
     ajv().addSchema({ $id: file, definitions });
     k8sKindsByFile.set(file, kinds);
     return kinds;
@@ -201,7 +223,11 @@ function yamlDocs(file: string): unknown[] {
 
 /** The CRD's schema for one served version, converted, with `metadata` as ObjectMeta (the API server
  *  validates it so, whatever the CRD says). Undefined when the file has no such kind/version. */
-function crdSchema(file: string, apiVersion: string, kind: string): { schema: Schema; clusterScoped: boolean } | undefined {
+function crdSchema(
+    file: string,
+    apiVersion: string,
+    kind: string,
+): { schema: Schema; clusterScoped: boolean } | undefined {
     const [group, version] = apiVersion.split("/");
     const crd = (yamlDocs(file) as Crd[]).find(
         (d) => d.kind === "CustomResourceDefinition" && d.spec.group === group && d.spec.names.kind === kind,
@@ -229,7 +255,8 @@ function ensureCoreDoc(): void {
  *  (`revisionTags`, `ownerName`, ...) are checked for the JSON type of their chart default. */
 function istiodValuesSchema(): Schema {
     const sail = crdSchema(FILES.sail, "sailoperator.io/v1", "Istio");
-    if (sail === undefined) throw new Error(`${FILES.sail}: no sailoperator.io/v1 Istio CRD; expected the Sail operator's istios CRD`);
+    if (sail === undefined)
+        throw new Error(`${FILES.sail}: no sailoperator.io/v1 Istio CRD; expected the Sail operator's istios CRD`);
     const values = (sail.schema.properties as Record<string, Schema>).spec.properties as Record<string, Schema>;
     const schema = structuredClone(values.values);
     const properties = schema.properties as Record<string, unknown>;
@@ -239,7 +266,8 @@ function istiodValuesSchema(): Schema {
         properties[key] ??= pilot[key] ?? typeOfDefault(chartDefault);
     }
     // FACTS.md "Istio: installing it": revisionTags is a list of revision-tag names (DNS-1123 labels).
-    if ((properties.revisionTags as Schema).items === undefined) properties.revisionTags = { type: "array", items: { type: "string" } };
+    if ((properties.revisionTags as Schema).items === undefined)
+        properties.revisionTags = { type: "array", items: { type: "string" } };
     return { $id: ISTIOD_VALUES, ...schema };
 }
 
@@ -264,8 +292,14 @@ function asmMeshConfigSchema(): Schema {
         properties: {
             apiVersion: { type: "string" },
             kind: { type: "string" },
-            metadata: { allOf: [{ $ref: OBJECT_META }, { required: ["name"], properties: { name: { const: "default" } } }] },
-            spec: { type: "object", required: ["enableNativeSidecar"], properties: { enableNativeSidecar: { type: "boolean" } } },
+            metadata: {
+                allOf: [{ $ref: OBJECT_META }, { required: ["name"], properties: { name: { const: "default" } } }],
+            },
+            spec: {
+                type: "object",
+                required: ["enableNativeSidecar"],
+                properties: { enableNativeSidecar: { type: "boolean" } },
+            },
             status: { type: "object" },
         },
     };
@@ -288,7 +322,10 @@ function buildKindCheck(apiVersion: string, kind: string): KindCheck | undefined
     if (k8sFile !== undefined) {
         const found = k8sKinds(k8sFile, apiVersion).get(kind);
         if (found === undefined) return undefined;
-        return { validate: ajv().compile({ $ref: `${k8sFile}#/definitions/${found.definition}` }), clusterScoped: found.clusterScoped };
+        return {
+            validate: ajv().compile({ $ref: `${k8sFile}#/definitions/${found.definition}` }),
+            clusterScoped: found.clusterScoped,
+        };
     }
     const crdFile = CRD_DOCS[apiVersion];
     const crd = crdFile === undefined ? undefined : crdSchema(crdFile, apiVersion, kind);
@@ -313,7 +350,10 @@ export function validateManifest(obj: unknown): SchemaProblem[] {
     const problems = runValidator(check.validate, obj);
     const namespace = isRecord(obj.metadata) ? obj.metadata.namespace : undefined;
     if (check.clusterScoped && namespace !== undefined) {
-        problems.push({ path: "metadata.namespace", message: `${obj.kind} is cluster-scoped: metadata.namespace must be absent; got ${show(namespace)}` });
+        problems.push({
+            path: "metadata.namespace",
+            message: `${obj.kind} is cluster-scoped: metadata.namespace must be absent; got ${show(namespace)}`,
+        });
     }
     return problems;
 }
@@ -329,7 +369,10 @@ function runValidator(validate: ValidateFunction, data: unknown): SchemaProblem[
     if (validate(data)) return [];
     const problems: SchemaProblem[] = [];
     for (const error of validate.errors ?? []) {
-        const segments = error.instancePath.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+        const segments = error.instancePath
+            .split("/")
+            .slice(1)
+            .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
         if (passesThroughUnreadable(data, segments)) continue;
         const problem = describe(error, segments);
         if (!problems.some((p) => p.path === problem.path && p.message === problem.message)) problems.push(problem);
@@ -355,14 +398,26 @@ function describe(error: ErrorObject, segments: string[]): SchemaProblem {
             const known = Object.keys((error.parentSchema?.properties as Schema | undefined) ?? {});
             // Up to 2 edits, fewer for short names so that "did you mean" stays a likely typo.
             const near = known.find((k) => editDistance(k, field) <= Math.min(2, Math.floor(field.length / 4)));
-            return { path: dotted([...segments, field]), message: `unknown field${near === undefined ? "" : ` (did you mean "${near}"?)`}` };
+            return {
+                path: dotted([...segments, field]),
+                message: `unknown field${near === undefined ? "" : ` (did you mean "${near}"?)`}`,
+            };
         }
         case "required":
-            return { path: dotted([...segments, String(params.missingProperty)]), message: "required field is missing" };
+            return {
+                path: dotted([...segments, String(params.missingProperty)]),
+                message: "required field is missing",
+            };
         case "type":
-            return { path: dotted(segments), message: `must be ${[params.type].flat().join(" or ")}; got ${show(error.data)}` };
+            return {
+                path: dotted(segments),
+                message: `must be ${[params.type].flat().join(" or ")}; got ${show(error.data)}`,
+            };
         case "enum":
-            return { path: dotted(segments), message: `must be one of ${(params.allowedValues as unknown[]).map(show).join(", ")}; got ${show(error.data)}` };
+            return {
+                path: dotted(segments),
+                message: `must be one of ${(params.allowedValues as unknown[]).map(show).join(", ")}; got ${show(error.data)}`,
+            };
         case "const":
             return { path: dotted(segments), message: `must be ${show(params.allowedValue)}; got ${show(error.data)}` };
         default:
@@ -391,7 +446,11 @@ function editDistance(a: string, b: string): number {
     for (let i = 1; i <= a.length; i++) {
         const current = [i];
         for (let j = 1; j <= b.length; j++) {
-            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+            current[j] = Math.min(
+                previous[j] + 1,
+                current[j - 1] + 1,
+                previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+            );
         }
         previous = current;
     }
