@@ -223,16 +223,14 @@ const shaped = fc
     });
 
 const resource = fc.record({ type: fc.constantFrom(...TYPES), props: fc.oneof(bag, shaped, shaped) });
-const stack = fc
-    .array(resource, { minLength: 1, maxLength: 6 })
-    .map((list) =>
-        list.map((entry, index): StackResource => ({
-            urn: `urn:pulumi:fuzz::p::${entry.type}::r${index}`,
-            type: entry.type,
-            name: `r${index}`,
-            props: entry.props,
-        })),
-    );
+const stack = fc.array(resource, { minLength: 1, maxLength: 6 }).map((list) =>
+    list.map((entry, index): StackResource => ({
+        urn: `urn:pulumi:fuzz::p::${entry.type}::r${index}`,
+        type: entry.type,
+        name: `r${index}`,
+        props: entry.props,
+    })),
+);
 
 describe("policies never throw on odd input (fuzz)", () => {
     it("pure checks of every rule", () => {
