@@ -75,7 +75,14 @@ export async function runPreview(argv: string[], io: Io): Promise<number> {
     if (opts.json) {
         const json = {
             stack,
-            resources: resources.map(({ urn, type, name, parent, inputs }) => ({ urn, type, name, parent, inputs })),
+            // Every entry has the same keys; the stack, at the root, has a null parent.
+            resources: resources.map(({ urn, type, name, parent, inputs }) => ({
+                urn,
+                type,
+                name,
+                parent: parent ?? null,
+                inputs,
+            })),
             violations,
         };
         io.stdout.write(JSON.stringify(json, null, 2) + "\n");

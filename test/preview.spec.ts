@@ -11,7 +11,13 @@ const ROOT = path.resolve(__dirname, "..");
 
 interface PreviewJson {
     stack: string;
-    resources: Array<{ urn: string; type: string; name: string; parent?: string; inputs: Record<string, unknown> }>;
+    resources: Array<{
+        urn: string;
+        type: string;
+        name: string;
+        parent: string | null;
+        inputs: Record<string, unknown>;
+    }>;
     violations: Array<{ policy: string; enforcementLevel: string; urn: string; message: string }>;
 }
 
@@ -59,7 +65,18 @@ describe("preview: every shipped stack", () => {
             const plan = await previewJson(stack);
             assert.equal(plan.stack, stack);
             assert.ok(plan.resources.length > 5);
-            for (const r of plan.resources) assert.ok(r.urn.startsWith(`urn:pulumi:${stack}::nativemesh::`), r.urn);
+            for (const r of plan.resources) {
+                assert.ok(r.urn.startsWith(`urn:pulumi:${stack}::nativemesh::`), r.urn);
+                assert.deepEqual(Object.keys(r), ["urn", "type", "name", "parent", "inputs"]);
+            }
+            const urns = new Set(plan.resources.map((r) => r.urn));
+            const roots = plan.resources.filter((r) => r.parent === null);
+            assert.deepEqual(
+                roots.map((r) => r.type),
+                ["pulumi:pulumi:Stack"],
+            );
+            for (const r of plan.resources)
+                if (r.parent !== null) assert.ok(urns.has(String(r.parent)), `${r.urn}: parent ${r.parent}`);
             assert.deepEqual(
                 plan.violations.filter((v) => v.enforcementLevel === "mandatory"),
                 [],
