@@ -5,6 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { planStack, recordProgram, type Plan, type PlannedResource } from "../../cli/engine";
+import { shippedStacks, STACKS_DIR } from "../../cli/stackFile";
 
 /** Invoke answers for component tests: a known project number, so the mesh_id label can be asserted. */
 export const TEST_INVOKES: Record<string, Record<string, unknown>> = {
@@ -38,23 +39,16 @@ export function at(value: unknown, dotted: string): unknown {
     return cur;
 }
 
-const STACKS = path.resolve(__dirname, "..", "..", "stacks");
 const plans = new Map<string, Promise<Plan>>();
 
 /** The stacks shipped under stacks/. */
-export function shippedStackNames(): string[] {
-    return fs
-        .readdirSync(STACKS)
-        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
-        .filter((s): s is string => s !== undefined)
-        .sort();
-}
+export const shippedStackNames = shippedStacks;
 
 /** The plan of a shipped stack, computed once per test run. */
 export function planShipped(stack: string): Promise<Plan> {
     let plan = plans.get(stack);
     if (plan === undefined) {
-        const config = parse(fs.readFileSync(path.join(STACKS, `Pulumi.${stack}.yaml`), "utf8")).config;
+        const config = parse(fs.readFileSync(path.join(STACKS_DIR, `Pulumi.${stack}.yaml`), "utf8")).config;
         plan = planStack(stack, config);
         plans.set(stack, plan);
     }
