@@ -1,7 +1,7 @@
 // The one offline engine: runs every rule of the pack over a list of resources, with the same config JSON that
 // `pulumi preview --policy-pack-config` takes. Used by `audit` and by the offline `preview`. No Pulumi SDK.
 
-import { isPlainObject } from "./read";
+import { isPlainObject, show } from "./read";
 import { describe, PolicyConfigError, resolveConfig, type AnyRule, type Finding, type StackResource } from "./rule";
 import { RULES } from "./rules";
 
@@ -110,7 +110,7 @@ export function evaluatePolicies(resources: StackResource[], packConfig?: unknow
                 policy: rule.name,
                 enforcementLevel: "advisory",
                 urn: "",
-                message: `could not evaluate ${rule.name}: ${error instanceof Error ? error.message : String(error)}`,
+                message: `could not evaluate ${rule.name}: ${error instanceof Error ? error.message : show(error)}`,
             });
             continue;
         }

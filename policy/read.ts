@@ -103,6 +103,7 @@ export function show(value: unknown): string {
         if (text === undefined) return String(value);
         return text.length > 80 ? `${text.slice(0, 77)}...` : text;
     } catch {
-        return String(value);
+        // Cyclic, or with a toString that is not a function: name the kind of value, never throw.
+        return Array.isArray(value) ? "(an array)" : `(a ${value === null ? "null" : typeof value})`;
     }
 }
