@@ -2,8 +2,9 @@
 // output of `pulumi stack export` or `pulumi preview --json`. Loads no Pulumi SDK, so it stays fast on big
 // stacks. Exit codes: 0 no mandatory violation, 1 a mandatory violation, 2 unusable input (one stderr line).
 
-import * as fs from "node:fs";
-import { evaluatePolicies, PolicyConfigError, type StackResource } from "../policy/evaluate";
+import type { StackResource } from "../policy/evaluate";
+import { evaluateWithConfig, loadPackConfig } from "./policyVerdict";
+import { readJsonFile, UsageError } from "./inputFiles";
 import { formatReport } from "./report";
 
 export interface AuditIo {
@@ -12,9 +13,6 @@ export interface AuditIo {
 }
 
 const USAGE = "usage: nativemesh audit --state FILE [--json] [--policy-config FILE]";
-
-/** Unusable input or arguments: one line on stderr, exit code 2. */
-class AuditInputError extends Error {}
 
 interface AuditArgs {
     state: string;
@@ -34,34 +32,17 @@ function parseAuditArgs(argv: string[]): AuditArgs {
         const value = (): string => {
             const next = inline ?? argv[++i];
             if (next === undefined || next === "" || (inline === undefined && next.startsWith("--")))
-                throw new AuditInputError(`${flag} needs a file; ${USAGE}`);
+                throw new UsageError(`${flag} needs a file; ${USAGE}`);
             return next;
         };
         if (flag === "--state") args.state = value();
         else if (flag === "--policy-config") args.policyConfig = value();
         else if (flag === "--json" && inline === undefined) args.json = true;
         else if (flag === "--help" || flag === "-h") args.help = true;
-        else throw new AuditInputError(`unknown argument '${arg}'; ${USAGE}`);
+        else throw new UsageError(`unknown argument '${arg}'; ${USAGE}`);
     }
-    if (!args.help && args.state === undefined) throw new AuditInputError(`--state is required; ${USAGE}`);
+    if (!args.help && args.state === undefined) throw new UsageError(`--state is required; ${USAGE}`);
     return args as AuditArgs;
-}
-
-function readJson(file: string, what: string): unknown {
-    let text: string;
-    try {
-        text = fs.readFileSync(file, "utf8");
-    } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (code ?? "cannot read");
-        throw new AuditInputError(`${file}: cannot read the ${what} (${why})`);
-    }
-    if (text.trim() === "") throw new AuditInputError(`${file}: the ${what} is empty`);
-    try {
-        return JSON.parse(text);
-    } catch (error) {
-        throw new AuditInputError(`${file}: the ${what} is not JSON (${(error as Error).message.split("\n")[0]})`);
-    }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -112,14 +93,14 @@ interface LoadedState {
 
 /** Reads `pulumi stack export` (`deployment.resources`) or `pulumi preview --json` (`steps[].newState`). */
 export function loadState(file: string): LoadedState {
-    const document = readJson(file, "state file");
+    const document = readJsonFile(file, "state file");
     const neither = `${file}: neither \`pulumi stack export\` output (deployment.resources) nor \`pulumi preview --json\` output (steps)`;
-    if (!isObject(document)) throw new AuditInputError(neither);
+    if (!isObject(document)) throw new UsageError(neither);
     let format: LoadedState["format"];
     let entries: Array<{ state: unknown; urn?: unknown }>;
     if (isObject(document.deployment)) {
         const list = document.deployment.resources ?? [];
-        if (!Array.isArray(list)) throw new AuditInputError(`${file}: deployment.resources is not a list`);
+        if (!Array.isArray(list)) throw new UsageError(`${file}: deployment.resources is not a list`);
         format = "stack export";
         // Entries marked `delete` are old copies waiting to be deleted after a replacement.
         entries = list.filter((entry) => !(isObject(entry) && entry.delete === true)).map((state) => ({ state }));
@@ -130,7 +111,7 @@ export function loadState(file: string): LoadedState {
             isObject(step) ? { state: step.newState, urn: step.urn } : { state: undefined },
         );
     } else {
-        throw new AuditInputError(neither);
+        throw new UsageError(neither);
     }
     const seen = new Set<string>();
     const resources: StackResource[] = [];
@@ -156,15 +137,9 @@ export async function runAudit(argv: string[], io: AuditIo): Promise<number> {
             io.stdout.write(`${USAGE}\n`);
             return 0;
         }
+        const pack = loadPackConfig(args.policyConfig);
         const state = loadState(args.state);
-        const packConfig = args.policyConfig === undefined ? undefined : readJson(args.policyConfig, "policy config");
-        let violations;
-        try {
-            violations = evaluatePolicies(state.resources, packConfig);
-        } catch (error) {
-            if (error instanceof PolicyConfigError) throw new AuditInputError(`${args.policyConfig}: ${error.message}`);
-            throw error;
-        }
+        const violations = evaluateWithConfig(state.resources, pack);
         io.stderr.write(
             `Audited ${state.resources.length} resources from ${args.state} (${state.format})` +
                 `${state.skipped > 0 ? `; skipped ${state.skipped} entries without a readable resource (no state, URN or type)` : ""}.\n`,
@@ -176,7 +151,7 @@ export async function runAudit(argv: string[], io: AuditIo): Promise<number> {
         }
         return violations.some((violation) => violation.enforcementLevel === "mandatory") ? 1 : 0;
     } catch (error) {
-        if (error instanceof AuditInputError) {
+        if (error instanceof UsageError) {
             io.stderr.write(`nativemesh audit: ${error.message}\n`);
             return 2;
         }

@@ -3,12 +3,12 @@
  * the plan of a stack, offline, and the policy pack's verdict on it.
  */
 import { parseArgs } from "node:util";
-import { evaluatePolicies, type StackResource, type Violation } from "../policy/evaluate";
+import type { StackResource, Violation } from "../policy/evaluate";
 import { planStack, type PlannedResource } from "./engine";
 import { formatTree, writePlanFiles } from "./planOutput";
 import { formatReport } from "./report";
 import { loadStackFile, UsageError } from "./stackFile";
-import { readPolicyConfig } from "./policyConfig";
+import { evaluateWithConfig, loadPackConfig } from "./policyVerdict";
 
 export interface Io {
     stdout: { write(text: string): unknown };
@@ -50,7 +50,7 @@ export async function runPreview(argv: string[], io: Io): Promise<number> {
     if (opts.stack !== undefined && opts.config !== undefined) {
         throw new UsageError("give --stack NAME or --config FILE, not both");
     }
-    const policyConfig = opts["policy-config"] === undefined ? undefined : readPolicyConfig(opts["policy-config"]);
+    const pack = loadPackConfig(opts["policy-config"]);
     const loaded = loadStackFile({ stack: opts.stack, config: opts.config });
     const stack = loaded.stack;
     io.stderr.write(`Previewing stack ${stack} (${loaded.file}) offline, under Pulumi's mocks: nothing is created.\n`);
@@ -67,7 +67,7 @@ export async function runPreview(argv: string[], io: Io): Promise<number> {
         console.log = log;
         Error.stackTraceLimit = stackTraceLimit;
     }
-    const violations: Violation[] = evaluatePolicies(policyResources(resources), policyConfig);
+    const violations: Violation[] = evaluateWithConfig(policyResources(resources), pack);
     if (opts.out !== undefined) {
         const written = writePlanFiles(opts.out, resources);
         io.stderr.write(`Wrote ${written.length} files under ${opts.out}\n`);

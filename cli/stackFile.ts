@@ -6,14 +6,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { ConfigError, EnvironmentSpec, namespaceConfig, validateConfig } from "../components/config";
+import { readTextFile, UsageError } from "./inputFiles";
 
-/** A problem with what the user asked for: printed as one line, exit code 2. */
-export class UsageError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = "UsageError";
-    }
-}
+export { UsageError };
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..");
 export const STACKS_DIR = path.join(PROJECT_ROOT, "stacks");
@@ -64,15 +59,7 @@ export function loadStackFile(opts: { stack?: string; config?: string }): StackF
 }
 
 function readConfigMap(file: string): Record<string, unknown> {
-    let text: string;
-    try {
-        text = fs.readFileSync(file, "utf8");
-    } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        throw new UsageError(
-            `${file}: cannot read the file (${code === "ENOENT" ? "no such file" : (code ?? "error")})`,
-        );
-    }
+    const text = readTextFile(file, "stack file");
     let doc: unknown;
     try {
         doc = parse(text);

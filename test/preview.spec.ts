@@ -284,7 +284,7 @@ describe("preview: bad input exits 2 with one line and no stack trace", () => {
         [
             "a missing file",
             ["--config", path.join(tmp, "absent.yaml")],
-            /absent\.yaml: cannot read the file \(no such file\)/,
+            /absent\.yaml: cannot read the stack file \(no such file\)/,
         ],
         [
             "a file that is not YAML",
@@ -310,6 +310,21 @@ describe("preview: bad input exits 2 with one line and no stack trace", () => {
             /Pulumi\.version\.yaml: nativemesh:mesh\.version: must be a version/,
         ],
         ["an unknown option", ["--stak", "dev"], /Unknown option '--stak'/],
+        [
+            "an empty stack file",
+            ["--config", write("Pulumi.empty.yaml", "\n")],
+            /Pulumi\.empty\.yaml: the stack file is empty/,
+        ],
+        [
+            "a policy config the pack refuses",
+            ["--policy-config", write("policy.json", '{"no-such-policy": "advisory"}')],
+            /policy\.json: .*no-such-policy/,
+        ],
+        [
+            "a policy config that is not an object",
+            ["--policy-config", write("array.json", "[1]")],
+            /array\.json: the policy config must be a JSON object/,
+        ],
         [
             "an ACK config without a region",
             ["--config", write("Pulumi.noregion.yaml", ackStack().replace(/^    region: .*\n/m, ""))],

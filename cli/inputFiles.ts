@@ -1,0 +1,51 @@
+/**
+ * Reading the files a user hands the CLI (stack files, state files, policy configs). Every failure is a
+ * UsageError: one line naming the file and the problem, exit code 2, no stack trace.
+ */
+import * as fs from "node:fs";
+
+/** A problem with what the user asked for: printed as one line, exit code 2. */
+export class UsageError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "UsageError";
+    }
+}
+
+/** The file's text; `what` names it in errors ("state file", "policy config"...). Empty is an error. */
+export function readTextFile(file: string, what: string): string {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (code ?? "cannot read");
+        throw new UsageError(`${file}: cannot read the ${what} (${why})`);
+    }
+    if (text.trim() === "") throw new UsageError(`${file}: the ${what} is empty`);
+    return text;
+}
+
+export function readJsonFile(file: string, what: string): unknown {
+    const text = readTextFile(file, what);
+    try {
+        return JSON.parse(text);
+    } catch (error) {
+        throw new UsageError(`${file}: the ${what} is not JSON (${(error as Error).message.split("\n")[0]})`);
+    }
+}
+
+/**
+ * A policy-pack config: the JSON `pulumi preview --policy-pack-config FILE` takes
+ * (`{"all": "advisory", "<policy>": {"enforcementLevel": "disabled", ...}}`). Its content is checked by the
+ * pack (evaluatePolicies, PolicyConfigError); here only that it is a JSON object.
+ */
+export function readPolicyConfig(file: string): Record<string, unknown> {
+    const value = readJsonFile(file, "policy config");
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+        throw new UsageError(
+            `${file}: the policy config must be a JSON object like {"all": "mandatory", "<policy>": {...}}`,
+        );
+    }
+    return value as Record<string, unknown>;
+}
