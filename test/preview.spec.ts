@@ -106,6 +106,8 @@ describe("preview: dev (GKE, Istio by Helm)", () => {
         assert.deepEqual(releases.map((r) => r.inputs.chart).sort(), ["base", "istiod"]);
         const istiod = releases.find((r) => r.inputs.chart === "istiod")!;
         assert.equal(get(istiod.inputs, "values.pilot.env.ENABLE_NATIVE_SIDECARS"), "true");
+        const base = releases.find((r) => r.inputs.chart === "base")!;
+        assert.equal(get(base.inputs, "values.defaultRevision"), get(istiod.inputs, "values.revision"));
     });
 
     it("labels namespaces with the installed revision or one of its tags, never istio-injection", () => {
