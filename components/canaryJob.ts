@@ -61,8 +61,8 @@ export function canaryJobManifest(o: CanaryJobOptions): Record<string, unknown> 
             ttlSecondsAfterFinished: 3600,
             template: {
                 metadata: {
-                    labels: { "app.kubernetes.io/name": "nativemesh-canary" },
-                    annotations: { "sidecar.istio.io/inject": "true" },
+                    // Injection asked for explicitly, by the pod label Istio reads (the annotation form is deprecated).
+                    labels: { "app.kubernetes.io/name": "nativemesh-canary", "sidecar.istio.io/inject": "true" },
                 },
                 spec: {
                     restartPolicy: "Never",

@@ -336,6 +336,7 @@ describe("SidecarCanary", () => {
         for (const c of [init, (pod.containers as Record<string, unknown>[])[0]]) {
             assert.ok(at(c, "resources.limits.cpu") && at(c, "resources.limits.memory"), "limits on every container");
         }
+        assert.equal(at(job, "spec.template.metadata.labels")?.["sidecar.istio.io/inject" as never], "true");
         const annotations = (at(job, "spec.template.metadata.annotations") ?? {}) as Record<string, string>;
         assert.equal(
             annotations["sidecar.istio.io/nativeSidecar"],
