@@ -2,10 +2,13 @@
  * Pure construction of the canary Job manifest: a Job that can only complete when istio-proxy runs as a
  * native sidecar.
  *
- * - Its init container must reach a URL through the mesh. With a native sidecar the proxy is the first init
- *   container and is ready before it (FACTS.md, "Kubernetes: native sidecars"). With a regular sidecar the
- *   proxy starts after all init containers, the traffic redirect is already in place, the request fails,
- *   the pod fails and, with backoffLimit 0, so does the Job.
+ * - Its init container first asks istio-proxy's readiness endpoint, 127.0.0.1:15021/healthz/ready (the pilot-agent
+ *   status port, which Istio's iptables rules leave alone: traffic to 127.0.0.1 is not redirected). With a native
+ *   sidecar the proxy is an earlier init container and is ready before this one starts (FACTS.md, "Kubernetes:
+ *   native sidecars"). With a regular sidecar the proxy starts only after all init containers; with no sidecar
+ *   at all it never starts: either way nothing answers, the pod fails and, with backoffLimit 0, so does the Job.
+ *   So a pod that was not injected cannot pass for one with native sidecars.
+ * - It then reaches a URL through the proxy, which proves init containers have network.
  * - Its main container exits at once. A regular sidecar would keep the pod running until the deadline.
  * It carries no `sidecar.istio.io/nativeSidecar` annotation on purpose: it proves the mesh-wide switch.
  */
@@ -20,9 +23,19 @@ export interface CanaryJobOptions {
 /** Unprivileged user of the canary (not 1337, Envoy's UID, whose traffic the mesh does not capture). */
 export const CANARY_UID = 65532;
 
-/** The message the canary prints (and Pulumi shows in the Job's failure) when native sidecars are off. */
+/** istio-proxy's readiness endpoint (pilot-agent status port 15021). */
+export const PROXY_READY_URL = "http://127.0.0.1:15021/healthz/ready";
+
+/** What the canary prints when no proxy ran before its init container: native sidecars are off. */
 export const CANARY_FAILURE =
-    "nativemesh canary: the init container could not reach the network through the mesh, so istio-proxy is not running as a native sidecar";
+    "nativemesh canary: no istio-proxy was ready on 127.0.0.1:15021 before this init container ran: the pod has no sidecar or a regular one, so native sidecars are not active";
+
+/** What the canary prints when the native sidecar runs but the probe URL cannot be reached through it. */
+export const CANARY_UNREACHABLE =
+    "nativemesh canary: istio-proxy runs as a native sidecar, but the probe URL could not be reached through it";
+
+/** Pulumi waits this much longer than the Job's own deadline, so the Job's failure (with its reason) comes first. */
+export const CANARY_WAIT_MARGIN_SECONDS = 60;
 
 const restricted = {
     allowPrivilegeEscalation: false,
@@ -37,13 +50,12 @@ const resources = {
 };
 
 export function canaryJobManifest(o: CanaryJobOptions): Record<string, unknown> {
+    // A few tries each: the proxy may take a moment even when native, and the probe URL may be slow to answer.
     const probe = [
-        `for i in 1 2 3 4 5; do`,
-        `  curl -fsS -k --max-time 5 -o /dev/null "$PROBE_URL" && { echo "nativemesh canary: reached $PROBE_URL through the mesh"; exit 0; }`,
-        `  sleep 2`,
-        `done`,
-        `echo "${CANARY_FAILURE}" >&2`,
-        `exit 1`,
+        `try() { for i in 1 2 3 4 5; do curl -fsS -k --max-time 5 -o /dev/null "$1" && return 0; sleep 2; done; return 1; }`,
+        `try "${PROXY_READY_URL}" || { echo "${CANARY_FAILURE}" >&2; exit 1; }`,
+        `try "$PROBE_URL" || { echo "${CANARY_UNREACHABLE} ($PROBE_URL)" >&2; exit 1; }`,
+        `echo "nativemesh canary: istio-proxy was ready before this init container and $PROBE_URL was reached through it"`,
     ].join("\n");
     return {
         apiVersion: "batch/v1",
@@ -53,7 +65,7 @@ export function canaryJobManifest(o: CanaryJobOptions): Record<string, unknown> 
             namespace: o.namespace,
             labels: { "app.kubernetes.io/name": "nativemesh-canary", "app.kubernetes.io/managed-by": "nativemesh" },
             // Pulumi waits for a Job to complete; this bounds the wait (FACTS.md, "Pulumi").
-            annotations: { "pulumi.com/timeoutSeconds": String(o.timeoutSeconds) },
+            annotations: { "pulumi.com/timeoutSeconds": String(o.timeoutSeconds + CANARY_WAIT_MARGIN_SECONDS) },
         },
         spec: {
             backoffLimit: 0,

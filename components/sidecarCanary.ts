@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { canaryJobManifest } from "./canaryJob";
+import { CANARY_WAIT_MARGIN_SECONDS, canaryJobManifest } from "./canaryJob";
 
 export interface SidecarCanaryArgs {
     /** Meshed namespace the Job runs in. */
@@ -47,7 +47,10 @@ export class SidecarCanary extends pulumi.ComponentResource {
                 parent: this,
                 provider: args.provider,
                 dependsOn: args.dependsOn,
-                customTimeouts: { create: `${args.timeoutSeconds}s`, update: `${args.timeoutSeconds}s` },
+                customTimeouts: {
+                    create: `${args.timeoutSeconds + CANARY_WAIT_MARGIN_SECONDS}s`,
+                    update: `${args.timeoutSeconds + CANARY_WAIT_MARGIN_SECONDS}s`,
+                },
                 // A Job's template is immutable: a changed canary is a new Job.
                 deleteBeforeReplace: true,
             },

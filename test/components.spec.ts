@@ -323,7 +323,7 @@ describe("SidecarCanary", () => {
         const job = oneOfType(res, "kubernetes:batch/v1:Job").inputs;
         assert.equal(at(job, "metadata.name"), "nativemesh-canary-1-28-1");
         assert.equal(at(job, "metadata.namespace"), "nativemesh-canary");
-        assert.equal(at(job, "metadata.annotations")?.["pulumi.com/timeoutSeconds" as never], "300");
+        assert.equal(at(job, "metadata.annotations")?.["pulumi.com/timeoutSeconds" as never], "360");
         assert.equal(at(job, "spec.activeDeadlineSeconds"), 300);
         assert.equal(at(job, "spec.backoffLimit"), 0);
         assert.ok(Number(at(job, "spec.ttlSecondsAfterFinished")) > 0);

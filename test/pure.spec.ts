@@ -5,7 +5,13 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { asmcliInstallScript, renderAsmOverlay, shellQuote } from "../components/asmOverlay";
-import { canaryJobManifest, CANARY_FAILURE } from "../components/canaryJob";
+import {
+    CANARY_FAILURE,
+    CANARY_UNREACHABLE,
+    CANARY_WAIT_MARGIN_SECONDS,
+    canaryJobManifest,
+    PROXY_READY_URL,
+} from "../components/canaryJob";
 import { validateConfig } from "../components/config";
 import { formanceSettingsFor, settingObjectName } from "../components/formanceSpec";
 import { deepMerge, istiodValues, nativeSidecarEnv } from "../components/istioValues";
@@ -115,30 +121,50 @@ describe("asmcli overlay and script", () => {
     });
 });
 
-describe("canaryJobManifest", () => {
-    it("prints the failure message when the init container cannot reach the URL", () => {
-        const job = canaryJobManifest({
-            name: "c",
-            namespace: "n",
-            image: "i",
-            probeUrl: "http://x",
-            timeoutSeconds: 60,
+describe("canaryJobManifest: the init container's probe", () => {
+    const job = canaryJobManifest({
+        name: "c",
+        namespace: "n",
+        image: "i",
+        probeUrl: "https://api/readyz",
+        timeoutSeconds: 60,
+    });
+    const init = (job.spec as { template: { spec: { initContainers: Array<{ command: string[] }> } } }).template.spec
+        .initContainers[0];
+    const script = init.command[2];
+    /** Runs the probe with a stand-in curl: `answers` lists the URLs that answer; sleep returns at once. */
+    const probe = (answers: string[]) =>
+        spawnSync(
+            "sh",
+            [
+                "-c",
+                `curl() { for url; do :; done; for a in ${answers.map((u) => `'${u}'`).join(" ")}; do [ "$a" = "$url" ] && return 0; done; return 7; }; sleep() { :; }; ${script}`,
+            ],
+            { encoding: "utf8", env: { PATH: process.env.PATH, PROBE_URL: "https://api/readyz" } },
+        );
+
+    const table: Array<[string, string[], number, string | undefined]> = [
+        ["native sidecar, network through it: completes", [PROXY_READY_URL, "https://api/readyz"], 0, undefined],
+        [
+            "no proxy before the init container (regular or no sidecar): fails",
+            ["https://api/readyz"],
+            1,
+            CANARY_FAILURE,
+        ],
+        ["native sidecar but the URL unreachable: fails, saying so", [PROXY_READY_URL], 1, CANARY_UNREACHABLE],
+    ];
+    for (const [name, answers, status, message] of table) {
+        it(name, () => {
+            const run = probe(answers);
+            assert.equal(run.status, status, run.stderr);
+            if (message !== undefined) assert.ok(run.stderr.startsWith(message), run.stderr);
         });
-        const init = (job.spec as { template: { spec: { initContainers: Array<{ command: string[] }> } } }).template
-            .spec.initContainers[0];
-        const script = init.command[2];
-        // Run the probe with a curl that always fails and a sleep that returns at once.
-        const run = spawnSync("sh", ["-c", `curl() { return 7; }; sleep() { :; }; ${script}`], {
-            encoding: "utf8",
-            env: { PATH: process.env.PATH, PROBE_URL: "http://x" },
-        });
-        assert.equal(run.status, 1);
-        assert.equal(run.stderr.trim(), CANARY_FAILURE);
-        const ok = spawnSync("sh", ["-c", `curl() { return 0; }; ${script}`], {
-            encoding: "utf8",
-            env: { PATH: process.env.PATH, PROBE_URL: "http://x" },
-        });
-        assert.equal(ok.status, 0);
+    }
+
+    it("lets Pulumi wait longer than the Job's own deadline, so the Job's failure is what is reported", () => {
+        const meta = job.metadata as { annotations: Record<string, string> };
+        assert.equal((job.spec as { activeDeadlineSeconds: number }).activeDeadlineSeconds, 60);
+        assert.equal(Number(meta.annotations["pulumi.com/timeoutSeconds"]), 60 + CANARY_WAIT_MARGIN_SECONDS);
     });
 });
 
