@@ -67,6 +67,8 @@ const gkeConfigSchema = z.strictObject({
     nodePools: z.array(gkeNodePoolSchema).min(1, { message: "needs at least one node pool" }),
     workloadIdentity: z.boolean().default(true),
     privateNodes: z.boolean().default(false),
+    /** Cloud NAT for the nodes (private nodes cannot pull images without it); defaults to privateNodes. */
+    cloudNat: z.boolean().optional(),
     /** Control-plane range for private nodes; a /28 (GKE's requirement for private clusters). */
     masterIpv4CidrBlock: cidr.default("172.16.0.0/28"),
     authorizedNetworks: z.array(z.strictObject({ cidrBlock: cidr, displayName: z.string().optional() })).default([]),

@@ -4,7 +4,7 @@ import { parse } from "yaml";
 import { AsmInstall } from "../components/asmInstall";
 import { FormanceSettings } from "../components/formanceSettings";
 import { FormanceValueError } from "../components/formance";
-import { GkeCluster, GkeClusterArgs } from "../components/gkeCluster";
+import { GkeCluster, GkeClusterArgs, regionOf } from "../components/gkeCluster";
 import { IstioControlPlane, IstioControlPlaneArgs } from "../components/istioControlPlane";
 import { MeshNamespace } from "../components/meshNamespace";
 import { SidecarCanary } from "../components/sidecarCanary";
@@ -104,7 +104,38 @@ describe("GkeCluster", () => {
         const pool = ofType(res, "gcp:container/nodePool:NodePool")[0].inputs;
         assert.deepEqual(pool.management, { autoRepair: true, autoUpgrade: false });
         oneOfType(res, "pulumi:providers:kubernetes");
+        // Istio's webhooks listen on 15017: a private control plane may not reach it without this rule.
+        const firewall = oneOfType(res, "gcp:compute/firewall:Firewall").inputs;
+        assert.deepEqual(firewall.sourceRanges, ["172.16.0.0/28"]);
+        assert.deepEqual(firewall.allows, [{ protocol: "tcp", ports: ["15017"] }]);
+        assert.deepEqual(firewall.targetTags, ["nativemesh-mesh-dev"]);
+        assert.deepEqual(at(pool, "nodeConfig.tags"), ["nativemesh-mesh-dev"]);
+        assert.equal(firewall.network, "default");
+        // Private nodes pull images through Cloud NAT, in the cluster's region.
+        assert.equal(oneOfType(res, "gcp:compute/router:Router").inputs.region, "europe-west1");
+        assert.equal(oneOfType(res, "gcp:compute/routerNat:RouterNat").inputs.region, "europe-west1");
     });
+
+    it("adds no firewall rule or NAT for public nodes, and NAT can be left to the user", async () => {
+        const pub = await record(() => new GkeCluster("c", gkeArgs));
+        assert.equal(ofType(pub, "gcp:compute/firewall:Firewall").length, 0);
+        assert.equal(ofType(pub, "gcp:compute/routerNat:RouterNat").length, 0);
+        const own = await record(
+            () => new GkeCluster("c", { ...gkeArgs, location: "europe-west1-b", privateNodes: true, cloudNat: false }),
+        );
+        assert.equal(ofType(own, "gcp:compute/firewall:Firewall").length, 1);
+        assert.equal(ofType(own, "gcp:compute/routerNat:RouterNat").length, 0);
+    });
+
+    const regions: Array<[string, string]> = [
+        ["europe-west1", "europe-west1"],
+        ["europe-west1-b", "europe-west1"],
+        ["us-central1-a", "us-central1"],
+        ["northamerica-northeast2-c", "northamerica-northeast2"],
+    ];
+    for (const [location, region] of regions) {
+        it(`finds the region of ${location}: ${region}`, () => assert.equal(regionOf(location), region));
+    }
 });
 
 describe("IstioControlPlane", () => {
