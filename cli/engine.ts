@@ -55,19 +55,33 @@ interface MonitorLike {
     newUrn(parent: string, type: string, name: string): string;
 }
 
-/** Makes a recorded value plain JSON: unknowns become the sentinel, secrets the exported wrapper. */
-export function plainValue(value: unknown): unknown {
+/**
+ * Makes a recorded value plain JSON: unknowns become the sentinel, secrets the exported wrapper (with its
+ * `plaintext` only when `revealSecrets`, for tests that must see what a secret holds).
+ */
+export function plainValue(value: unknown, revealSecrets = false): unknown {
+    const plain = (v: unknown) => plainValue(v, revealSecrets);
     if (pulumi.Output.isInstance(value)) return UNKNOWN;
     if (value === null || typeof value !== "object") return value;
     if ((value as { __pulumiUnknown?: boolean }).__pulumiUnknown === true) return UNKNOWN;
-    if (Array.isArray(value)) return value.map(plainValue);
+    if (Array.isArray(value)) return value.map(plain);
     const obj = value as Record<string, unknown>;
     if (obj[SECRET_SIG_KEY] === SECRET_SIG) {
-        return { [SECRET_SIG_KEY]: SECRET_SIG, ciphertext: "[secret]" };
+        return revealSecrets
+            ? { [SECRET_SIG_KEY]: SECRET_SIG, plaintext: plain(obj.value) }
+            : { [SECRET_SIG_KEY]: SECRET_SIG, ciphertext: "[secret]" };
     }
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(obj)) if (v !== undefined) out[k] = plainValue(v);
+    for (const [k, v] of Object.entries(obj)) if (v !== undefined) out[k] = plain(v);
     return out;
+}
+
+/** How a recording is made. */
+export interface RecordOptions {
+    /** Answers to invokes by token; by default what is unknown offline. */
+    invokes?: Record<string, Record<string, unknown>>;
+    /** Record secrets with their plaintext (tests only; the preview never does). */
+    revealSecrets?: boolean;
 }
 
 /** Pulumi config as the CLI hands it to a program: strings as they are, anything else as JSON. */
@@ -94,25 +108,34 @@ const PROGRAM = [path.join(__dirname, "program.js"), path.resolve(__dirname, "..
  * Runs index.ts for a stack with the given config (`{"nativemesh:cloud": "gke", ...}`, values as in the
  * stack file) and returns every resource it declared.
  */
-export async function planStack(stack: string, config: Record<string, unknown>): Promise<Plan> {
-    return recordProgram(stack, config, () => {
-        // The program reads its config when loaded: load it afresh for every plan.
-        delete require.cache[require.resolve(PROGRAM)];
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        return require(PROGRAM) as Record<string, unknown>;
-    });
+export async function planStack(
+    stack: string,
+    config: Record<string, unknown>,
+    options: RecordOptions = {},
+): Promise<Plan> {
+    return recordProgram(
+        stack,
+        config,
+        () => {
+            // The program reads its config when loaded: load it afresh for every plan.
+            delete require.cache[require.resolve(PROGRAM)];
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            return require(PROGRAM) as Record<string, unknown>;
+        },
+        options,
+    );
 }
 
 /**
  * Runs any program (a function declaring resources) under the mocks and records what it declares.
- * `invokes` answers invokes by token; by default they answer what is unknown offline.
  */
 export async function recordProgram(
     stack: string,
     config: Record<string, unknown>,
     program: () => unknown,
-    invokes: Record<string, Record<string, unknown>> = OFFLINE_INVOKE_RESULTS,
+    options: RecordOptions = {},
 ): Promise<Plan> {
+    const invokes = options.invokes ?? OFFLINE_INVOKE_RESULTS;
     const resources: PlannedResource[] = [];
     await pulumi.runtime.setMocks(
         {
@@ -141,7 +164,10 @@ export async function recordProgram(
             name: req.getName(),
             parent: parent || undefined,
             custom: req.getCustom(),
-            inputs: plainValue(rpc.deserializeProperties(req.getObject(), true)) as Record<string, unknown>,
+            inputs: plainValue(rpc.deserializeProperties(req.getObject(), true), options.revealSecrets) as Record<
+                string,
+                unknown
+            >,
         });
         return register(req, callback);
     };

@@ -74,5 +74,20 @@ function readConfigMap(file: string): Record<string, unknown> {
     if (config === null || typeof config !== "object" || Array.isArray(config)) {
         throw new UsageError(`${file}: 'config' must be a mapping of 'nativemesh:<key>' entries`);
     }
-    return config as Record<string, unknown>;
+    return withOfflineSecrets(config) as Record<string, unknown>;
+}
+
+/** What an encrypted stack-file value (`secure: v1:...`) becomes offline, where nothing can decrypt it. */
+export const OFFLINE_SECRET = "[secret]";
+
+/**
+ * Replaces every `{secure: "..."}` value, at the top or nested in structured config, by OFFLINE_SECRET: the
+ * preview validates and plans with a placeholder, as `pulumi preview` would show `[secret]`.
+ */
+export function withOfflineSecrets(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(withOfflineSecrets);
+    if (value === null || typeof value !== "object") return value;
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (entries.length === 1 && entries[0][0] === "secure" && typeof entries[0][1] === "string") return OFFLINE_SECRET;
+    return Object.fromEntries(entries.map(([k, v]) => [k, withOfflineSecrets(v)]));
 }

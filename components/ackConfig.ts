@@ -273,6 +273,9 @@ export const alibabaMeshConfigSchema = z
         apiServerPublicEip: z.boolean({ error: "must be true or false" }).default(false),
         /** Let the ACK cluster's own API serve the mesh's Istio resources ("data plane KubeAPI access"). */
         crAggregationEnabled: z.boolean({ error: "must be true or false" }).default(false),
+        /** Kubeconfig of the ASM control plane to use instead of the instance's own (VPC-internal) one, e.g. its
+         *  Internet kubeconfig with apiServerPublicEip; a credential: set it with `pulumi config set --secret`. */
+        controlPlaneKubeconfig: text("a kubeconfig").min(1, { message: "must not be empty" }).optional(),
     })
     .superRefine((asm, ctx) => {
         if (asm.edition !== undefined && asm.edition !== asmEditionFor(asm.clusterSpec)) {

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { AckCluster } from "./ackCluster";
-import type { AckConfig } from "./ackConfig";
+import { alibabaMeshConfigSchema, type AckConfig, type AlibabaMeshConfig } from "./ackConfig";
 import { AlibabaMesh } from "./alibabaMesh";
 import type { EnvironmentSpec } from "./config";
 import type { ClusterHandle, MeshHandle } from "./meshEnvironment";
@@ -44,11 +44,7 @@ export function buildAlibabaMesh(
     spec: EnvironmentSpec,
     cluster: ClusterHandle,
 ): MeshHandle {
-    const alibaba = spec.mesh.alibaba ?? {
-        clusterSpec: "enterprise" as const,
-        apiServerPublicEip: false,
-        crAggregationEnabled: false,
-    };
+    const alibaba: AlibabaMeshConfig = spec.mesh.alibaba ?? alibabaMeshConfigSchema.parse({});
     if (cluster.clusterId === undefined || cluster.network === undefined) {
         throw new Error("alibaba-asm needs the ACK cluster nativemesh creates (nativemesh:cloud ack)");
     }
@@ -57,15 +53,14 @@ export function buildAlibabaMesh(
         {
             version: spec.mesh.version,
             clusterSpec: alibaba.clusterSpec,
-            edition: "edition" in alibaba ? alibaba.edition : undefined,
-            name: ("name" in alibaba ? alibaba.name : undefined) ?? spec.ack?.clusterName,
+            edition: alibaba.edition,
+            name: alibaba.name ?? spec.ack?.clusterName,
             vpcId: cluster.network.vpcId,
-            vswitchId:
-                ("vswitchId" in alibaba ? alibaba.vswitchId : undefined) ??
-                cluster.network.vswitchIds.apply((ids) => ids[0]),
+            vswitchId: alibaba.vswitchId ?? cluster.network.vswitchIds.apply((ids) => ids[0]),
             clusterIds: [cluster.clusterId],
             apiServerPublicEip: alibaba.apiServerPublicEip,
             crAggregationEnabled: alibaba.crAggregationEnabled,
+            controlPlaneKubeconfig: alibaba.controlPlaneKubeconfig,
             nativeSidecars: spec.mesh.nativeSidecars,
             revision: spec.revision,
             alicloudProvider: cluster.ack?.alicloudProvider,

@@ -133,8 +133,17 @@ const formanceSchema = z.strictObject({
     serviceAnnotations: z.record(z.string(), stringMap).default({}),
     /** `deployments.<deployment>.spec.template.annotations`. */
     deploymentAnnotations: z.record(z.string(), stringMap).default({}),
-    /** `jobs.<owner-kind>.spec.template.annotations`. */
-    jobAnnotations: z.record(z.string(), stringMap).default({}),
+    /** `jobs.<owner-kind>.spec.template.annotations`; the operator looks the owner kind up in lower case
+     *  (formancehq/operator internal/resources/jobs/job.go, `strings.ToLower`), so only lower case can match. */
+    jobAnnotations: z
+        .record(
+            z.string().regex(/^([a-z0-9-]+|\*)$/, {
+                message:
+                    "must be the owner kind in lower case (e.g. ledger) or *: the operator lower-cases the kind it looks up",
+            }),
+            stringMap,
+        )
+        .default({}),
 });
 
 const canarySchema = z.strictObject({
@@ -288,13 +297,7 @@ function checkCrossFieldRules(cfg: ParsedConfig, ctx: z.RefinementCtx): void {
                 });
             }
         }
-        if (Object.keys(ns.podTemplateAnnotations).length > 0 && cfg.formance === undefined) {
-            ctx.addIssue({
-                code: "custom",
-                path: ["namespaces", i, "podTemplateAnnotations"],
-                message: "is applied through Formance Settings: add a nativemesh:formance section",
-            });
-        }
+        if (Object.keys(ns.podTemplateAnnotations).length > 0) checkPodTemplateDefaults(cfg, ns, i, ctx);
     });
     if (cfg.canary.enabled && seen.has(cfg.canary.namespace)) {
         ctx.addIssue({
@@ -305,6 +308,39 @@ function checkCrossFieldRules(cfg: ParsedConfig, ctx: z.RefinementCtx): void {
     }
     if (cfg.formance !== undefined) {
         checkTag(cfg.formance.namespaceRevisionTag, ["formance", "namespaceRevisionTag"]);
+    }
+}
+
+/**
+ * Per-namespace pod-template annotations become Settings scoped to that namespace's Formance stack. The operator
+ * takes the first matching Setting, those naming the stack before those for `*`, and never merges maps
+ * (formancehq/operator internal/resources/settings/helpers.go, sortSettingsByPriority): they would silently
+ * hide formance.deploymentAnnotations / jobAnnotations for that stack, so the two are not combined.
+ */
+function checkPodTemplateDefaults(cfg: ParsedConfig, ns: NamespaceConfig, i: number, ctx: z.RefinementCtx): void {
+    const path = ["namespaces", i, "podTemplateAnnotations"];
+    if (cfg.formance === undefined) {
+        ctx.addIssue({
+            code: "custom",
+            path,
+            message: "is applied through Formance Settings: add a nativemesh:formance section",
+        });
+        return;
+    }
+    const { stacks, deploymentAnnotations, jobAnnotations } = cfg.formance;
+    const reaches = stacks.includes("*") || stacks.includes(ns.name);
+    const global = [
+        ...Object.keys(deploymentAnnotations).map((d) => `deploymentAnnotations.${d}`),
+        ...Object.keys(jobAnnotations).map((j) => `jobAnnotations.${j}`),
+    ];
+    if (reaches && global.length > 0) {
+        ctx.addIssue({
+            code: "custom",
+            path,
+            message:
+                `would hide formance.${global[0]} for stack '${ns.name}' (the operator takes the Setting scoped to the ` +
+                `stack and does not merge maps): put these annotations in formance.deploymentAnnotations/jobAnnotations instead`,
+        });
     }
 }
 
@@ -356,6 +392,11 @@ function issueLine(raw: unknown, issue: z.core.$ZodIssue): string {
     if (issue.code === "unrecognized_keys") {
         const keys = issue.keys.map((k) => configKey([...issue.path, k]));
         return `${keys.join(", ")}: unknown key${keys.length > 1 ? "s" : ""}`;
+    }
+    if (issue.code === "invalid_key") {
+        // A map key the schema refuses: say why (the key's own issue) and quote the key.
+        const why = issue.issues[0]?.message ?? issue.message;
+        return `${configKey(issue.path)}: ${why} (got ${JSON.stringify(String(issue.path[issue.path.length - 1]))})`;
     }
     const value = valueAt(raw, issue.path);
     let message = issue.message;

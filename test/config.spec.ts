@@ -47,6 +47,14 @@ describe("config: valid configurations", () => {
             (s) => assert.equal(s.revision, "stable"),
         ],
         [
+            "per-namespace pod-template annotations beside global ones for stacks that do not include it",
+            edit((c) => {
+                c.formance = { stacks: ["prod"], jobAnnotations: { ledger: { a: "b" } } };
+                (c.namespaces[1] as Record<string, unknown>).podTemplateAnnotations = { x: "y" };
+            }),
+            (s) => assert.deepEqual(s.namespaces[1].podTemplateAnnotations, { x: "y" }),
+        ],
+        [
             "formance stacks default to *",
             edit((c) => (c.formance = {})),
             (s) => assert.deepEqual(s.formance?.stacks, ["*"]),
@@ -164,6 +172,19 @@ describe("config: invalid configurations stop with one line naming the key", () 
             "pod-template annotations without a Formance section",
             edit((c) => ((c.namespaces[1] as Record<string, unknown>).podTemplateAnnotations = { a: "b" })),
             /^nativemesh:namespaces\[1\]\.podTemplateAnnotations: is applied through Formance Settings/,
+        ],
+        [
+            "a Formance job owner kind not in lower case",
+            edit((c) => (c.formance = { jobAnnotations: { Ledger: { a: "b" } } })),
+            /^nativemesh:formance\.jobAnnotations\.Ledger: must be the owner kind in lower case/,
+        ],
+        [
+            "per-namespace pod-template annotations that would hide a global job Setting",
+            edit((c) => {
+                c.formance = { jobAnnotations: { ledger: { a: "b" } } };
+                (c.namespaces[1] as Record<string, unknown>).podTemplateAnnotations = { x: "y" };
+            }),
+            /^nativemesh:namespaces\[1\]\.podTemplateAnnotations: would hide formance\.jobAnnotations\.ledger for stack 'ledger'/,
         ],
         [
             "asmcli on an existing cluster without a fleet id",

@@ -4,7 +4,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
+import { planStack } from "../cli/engine";
 import { runPreview } from "../cli/preview";
+import { loadStackFile, OFFLINE_SECRET } from "../cli/stackFile";
 import { shippedStackNames } from "./support/plan";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -222,6 +224,30 @@ describe("preview: an existing cluster", () => {
         const istiod = ofType(plan, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "istiod")!;
         // 1.27 defaults to "auto", which stays off below kubelet 1.33: nativemesh writes "true".
         assert.equal(get(istiod.inputs, "values.pilot.env.ENABLE_NATIVE_SIDECARS"), "true");
+    });
+});
+
+describe("preview: ack-asm from outside the VPC", () => {
+    const file = path.join(ROOT, "test", "fixtures", "stacks", "Pulumi.ack-asm-public.yaml");
+
+    it("previews a stack file holding an encrypted value (a placeholder offline)", async () => {
+        const { code, stderr } = await preview(["--config", file, "--json"]);
+        assert.equal(code, 0, stderr);
+    });
+
+    it("applies ASMMeshConfig with the kubeconfig given, kept secret, not the instance's VPC-internal one", async () => {
+        const { config } = loadStackFile({ config: file });
+        const plan = await planStack("ack-asm-public", config, { revealSecrets: true });
+        const provider = plan.resources.find(
+            (r) => r.type === "pulumi:providers:kubernetes" && r.name.endsWith("-asm"),
+        );
+        assert.ok(provider, "a Kubernetes provider for the ASM control plane");
+        assert.deepEqual(provider.inputs.kubeconfig, {
+            "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+            plaintext: OFFLINE_SECRET,
+        });
+        const [mesh] = plan.resources.filter((r) => r.type === "alicloud:servicemesh/serviceMesh:ServiceMesh");
+        assert.equal(get(mesh.inputs, "loadBalancer.apiServerPublicEip"), true);
     });
 });
 

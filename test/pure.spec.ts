@@ -178,7 +178,7 @@ describe("formanceSettingsFor", () => {
             stacks: ["a", "b"],
             namespaceRevisionTag: "prod",
             serviceAnnotations: { gateway: { "cloud.google.com/neg": '{"ingress":true}' } },
-            jobAnnotations: { Ledger: { x: "y" } },
+            jobAnnotations: { ledger: { x: "y" } },
         },
     });
 
@@ -189,7 +189,7 @@ describe("formanceSettingsFor", () => {
             [
                 ["namespace.labels", ["a", "b"]],
                 ["services.gateway.annotations", ["a", "b"]],
-                ["jobs.Ledger.spec.template.annotations", ["a", "b"]],
+                ["jobs.ledger.spec.template.annotations", ["a", "b"]],
                 ["deployments.*.spec.template.annotations", ["batch"]],
                 ["jobs.*.spec.template.annotations", ["batch"]],
             ],

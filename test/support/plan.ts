@@ -14,7 +14,7 @@ export const TEST_INVOKES: Record<string, Record<string, unknown>> = {
 
 /** Runs `declare` under the mocks and returns every resource it declared. */
 export async function record(declare: () => unknown): Promise<PlannedResource[]> {
-    return (await recordProgram("test", {}, declare, TEST_INVOKES)).resources;
+    return (await recordProgram("test", {}, declare, { invokes: TEST_INVOKES, revealSecrets: true })).resources;
 }
 
 export function ofType(resources: PlannedResource[], type: string): PlannedResource[] {
