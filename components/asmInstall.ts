@@ -1,6 +1,6 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import { AsmTarget, asmcliInstallScript, renderAsmOverlay, sha256 } from "./asmOverlay";
+import { AsmTarget, asmcliInstallScript, isKubeconfigContents, renderAsmOverlay, sha256 } from "./asmOverlay";
 
 export interface AsmInstallArgs {
     /** ASM release, MAJOR.MINOR.POINT-asm.REV, e.g. `1.19.10-asm.26`. */
@@ -24,7 +24,7 @@ export interface AsmInstallArgs {
     /** Extra `--option` values. */
     options: string[];
     /** The cluster asmcli installs on. */
-    target: pulumi.Input<AsmTarget>;
+    target: AsmTarget;
     /** Resources the install waits for (the cluster and its node pools). */
     dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
@@ -45,25 +45,29 @@ export class AsmInstall extends pulumi.ComponentResource {
         this.overlay = renderAsmOverlay(args.version, args.nativeSidecars);
         this.revision = args.revision;
         this.revisionTags = [...args.revisionTags];
-        const script = pulumi.output(args.target).apply((target) =>
-            asmcliInstallScript({
-                asmcli: args.asmcli,
-                version: args.version,
-                revision: args.revision,
-                revisionTags: args.revisionTags,
-                ca: args.ca,
-                fleetId: args.fleetId,
-                outputDir: args.outputDir,
-                enableAll: args.enableAll,
-                options: args.options,
-                target,
-            }),
-        );
+        const script = asmcliInstallScript({
+            asmcli: args.asmcli,
+            version: args.version,
+            revision: args.revision,
+            revisionTags: args.revisionTags,
+            ca: args.ca,
+            fleetId: args.fleetId,
+            outputDir: args.outputDir,
+            enableAll: args.enableAll,
+            options: args.options,
+            target: args.target,
+        });
+        const { target } = args;
         this.install = new command.local.Command(
             `${name}-asmcli`,
             {
                 create: script,
                 environment: { NATIVEMESH_OVERLAY: this.overlay },
+                // A kubeconfig given by its contents goes in on stdin, as a secret.
+                stdin:
+                    target.kind === "kubeconfig" && isKubeconfigContents(target.kubeconfig)
+                        ? pulumi.secret(target.kubeconfig)
+                        : undefined,
                 // A changed overlay, release or revision replaces the command, which re-runs the install.
                 triggers: [sha256(this.overlay), args.version, args.revision],
             },

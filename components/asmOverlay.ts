@@ -46,6 +46,11 @@ export interface AsmcliScriptOptions {
     target: AsmTarget;
 }
 
+/** A kubeconfig given by its contents rather than by a path (asmcli's --kubeconfig takes a path). */
+export function isKubeconfigContents(kubeconfig: string): boolean {
+    return kubeconfig.includes("\n");
+}
+
 /** Single-quotes a word for POSIX sh. */
 export function shellQuote(word: string): string {
     return /^[A-Za-z0-9_./:=@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
@@ -55,7 +60,9 @@ export function shellQuote(word: string): string {
  * The install script run by the `command:local:Command`. The overlay arrives in $NATIVEMESH_OVERLAY and is
  * written to a file for `--custom_overlay`. The script refuses an asmcli of another release (asmcli installs
  * the release it was built for), never passes `--managed` (deprecated, and managed control planes cannot
- * set istiod's env), and sets revision tags with the istioctl asmcli leaves in its output directory.
+ * set istiod's env), and sets revision tags with the istioctl asmcli leaves in its output directory. A kubeconfig
+ * given by its contents arrives on standard input (a secret of its own, so the overlay stays readable) and is
+ * written to a file of the output directory that only the user can read.
  */
 export function asmcliInstallScript(o: AsmcliScriptOptions): string {
     const q = shellQuote;
@@ -67,7 +74,7 @@ export function asmcliInstallScript(o: AsmcliScriptOptions): string {
                   `--cluster_location ${q(o.target.location)}`,
               ]
             : [
-                  `--kubeconfig ${q(o.target.kubeconfig)}`,
+                  `--kubeconfig ${isKubeconfigContents(o.target.kubeconfig) ? '"$kubeconfig"' : q(o.target.kubeconfig)}`,
                   ...(o.target.context ? [`--context ${q(o.target.context)}`] : []),
               ];
     const flags = [
@@ -83,12 +90,21 @@ export function asmcliInstallScript(o: AsmcliScriptOptions): string {
     const lines = [
         "set -eu",
         `installed="$(${q(o.asmcli)} --version 2>/dev/null || true)"`,
-        `case "$installed" in ${q(o.version)}*) ;; *) echo "nativemesh: ${o.asmcli} is '$installed', not ${o.version}: use the asmcli of that release" >&2; exit 1;; esac`,
+        // asmcli prints RELEASE or RELEASE+configN: 1.19.10-asm.2 must not accept 1.19.10-asm.26.
+        `case "$installed" in ${q(o.version)}|${q(o.version)}+*) ;; *) echo "nativemesh: asmcli is '$installed', not ${o.version}: use the asmcli of that release" >&2; exit 1;; esac`,
         `mkdir -p ${q(o.outputDir)}`,
         `overlay=${q(o.outputDir)}/nativemesh-overlay.yaml`,
         `printf '%s\\n' "$NATIVEMESH_OVERLAY" > "$overlay"`,
         `${q(o.asmcli)} install \\\n  ${flags.join(" \\\n  ")}`,
     ];
+    if (o.target.kind === "kubeconfig" && isKubeconfigContents(o.target.kubeconfig)) {
+        lines.splice(
+            lines.indexOf(`mkdir -p ${q(o.outputDir)}`) + 1,
+            0,
+            `kubeconfig=${q(o.outputDir)}/nativemesh-kubeconfig`,
+            `(umask 077; cat > "$kubeconfig")`,
+        );
+    }
     for (const tag of o.revisionTags) {
         lines.push(`${q(o.outputDir)}/istio-*/bin/istioctl tag set ${q(tag)} --revision ${q(o.revision)} --overwrite`);
     }

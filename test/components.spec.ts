@@ -260,6 +260,21 @@ describe("AsmInstall", () => {
         assert.ok(script.includes("--context prod"));
         assert.ok(!script.includes("--project_id"));
         assert.match(script, /istioctl tag set prod --revision asm-11910-26 --overwrite/);
+        assert.equal(oneOfType(res, "command:local:Command").inputs.stdin, undefined, "a path needs no stdin");
+    });
+
+    it("hands a kubeconfig given by its contents over stdin, as a secret, never in the script", async () => {
+        const contents = "apiVersion: v1\nkind: Config\n";
+        const res = await record(
+            () => new AsmInstall("asm", { ...asmArgs, target: { kind: "kubeconfig", kubeconfig: contents } }),
+        );
+        const cmd = oneOfType(res, "command:local:Command").inputs;
+        assert.deepEqual(cmd.stdin, {
+            "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+            plaintext: contents,
+        });
+        assert.ok(!String(cmd.create).includes("kind: Config"));
+        assert.match(String(cmd.create), /--kubeconfig "\$kubeconfig"/);
     });
 });
 

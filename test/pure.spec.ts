@@ -104,11 +104,13 @@ describe("asmcli overlay and script", () => {
                 encoding: "utf8",
                 env: { ...process.env, FAKE_RELEASE: release, NATIVEMESH_OVERLAY: "kind: IstioOperator" },
             });
-        const wrong = run("1.20.0-asm.1");
-        assert.notEqual(wrong.status, 0);
-        assert.match(wrong.stderr, /not 1\.19\.10-asm\.26/);
+        for (const other of ["1.20.0-asm.1", "1.19.10-asm.261+config1", ""]) {
+            const wrong = run(other);
+            assert.notEqual(wrong.status, 0, other);
+            assert.match(wrong.stderr, /not 1\.19\.10-asm\.26/);
+        }
         assert.equal(fs.existsSync(path.join(dir, "installs")), false, "nothing installed");
-        const right = run("1.19.10-asm.26");
+        const right = run("1.19.10-asm.26+config1");
         assert.equal(right.status, 0, right.stderr);
         assert.match(
             fs.readFileSync(path.join(dir, "installs"), "utf8"),
@@ -117,6 +119,45 @@ describe("asmcli overlay and script", () => {
         assert.equal(
             fs.readFileSync(path.join(dir, "out", "nativemesh-overlay.yaml"), "utf8"),
             "kind: IstioOperator\n",
+        );
+    });
+});
+
+describe("asmcli script: a kubeconfig given by its contents", () => {
+    it("writes stdin to a file only the user can read and passes its path, never the contents, to asmcli", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nativemesh-asmcli-"));
+        const asmcli = path.join(dir, "asmcli");
+        fs.writeFileSync(
+            asmcli,
+            `#!/bin/sh\ncase "$1" in --version) echo 1.19.10-asm.26;; install) echo "$@" > "${dir}/args";; esac\n`,
+            { mode: 0o755 },
+        );
+        const contents = "apiVersion: v1\nkind: Config\nclusters: []\n";
+        const script = asmcliInstallScript({
+            asmcli,
+            version: "1.19.10-asm.26",
+            revision: "asm-11910-26",
+            revisionTags: [],
+            ca: "mesh_ca",
+            fleetId: "fleet-project",
+            outputDir: path.join(dir, "out"),
+            enableAll: true,
+            options: [],
+            target: { kind: "kubeconfig", kubeconfig: contents, context: "prod" },
+        });
+        assert.ok(!script.includes("kind: Config"), "the contents stay out of the script");
+        const run = spawnSync("sh", ["-c", script], {
+            encoding: "utf8",
+            input: contents,
+            env: { ...process.env, NATIVEMESH_OVERLAY: "kind: IstioOperator" },
+        });
+        assert.equal(run.status, 0, run.stderr);
+        const file = path.join(dir, "out", "nativemesh-kubeconfig");
+        assert.equal(fs.readFileSync(file, "utf8"), contents);
+        assert.equal(fs.statSync(file).mode & 0o077, 0, "not readable by group or others");
+        assert.match(
+            fs.readFileSync(path.join(dir, "args"), "utf8"),
+            new RegExp(`--kubeconfig ${file} --context prod`),
         );
     });
 });
