@@ -2,7 +2,8 @@
  * Compiles the CLI once, so that `preview` and `audit` start as plain Node: no TypeScript compiler at run time
  * (issue 5). Two bundles of our own code, every package left to node_modules:
  *   dist/nativemesh.js  cli/main.ts and what it reaches (audit reaches no Pulumi SDK: it is required lazily);
- *   dist/program.js     index.ts, the Pulumi program the offline engine runs under the mocks.
+ *   dist/program.js     index.ts, the Pulumi program the offline engine runs under the mocks;
+ *   dist/lib.js         components/index.ts, the library other stacks import.
  * Both sit one level below the project root, as cli/*.ts do, so `path.resolve(__dirname, "..")` is the root
  * in either form. `node cli/build.js` builds; `npm ci` runs it through the `prepare` script; cli/nativemesh.js
  * rebuilds first when a source is newer than the bundle, so an edit is never run stale.
@@ -17,6 +18,9 @@ const DIST = path.join(ROOT, "dist");
 const ENTRIES = [
     { source: path.join(ROOT, "cli", "main.ts"), out: path.join(DIST, "nativemesh.js") },
     { source: path.join(ROOT, "index.ts"), out: path.join(DIST, "program.js") },
+    // The library entry other stacks import (package.json "main"; its types are components/index.ts): Node
+    // cannot load .ts from node_modules, and Pulumi's ts-node leaves node_modules alone.
+    { source: path.join(ROOT, "components", "index.ts"), out: path.join(DIST, "lib.js") },
 ];
 const SOURCE_DIRS = ["cli", "components", "policy"].map((dir) => path.join(ROOT, dir));
 

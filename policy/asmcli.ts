@@ -1,6 +1,6 @@
-// Reading an asmcli invocation out of a `command:local:Command`'s `create` shell text.
+// Reading program invocations (asmcli, istioctl) out of a `command:local:Command`'s `create` shell text.
 
-import { at, readString } from "./read";
+import { at, CANNOT_TELL, readString, type CannotTell } from "./read";
 
 export const COMMAND_TYPE = "command:local:Command";
 
@@ -55,22 +55,23 @@ export function shellWords(text: string): string[] {
     return words;
 }
 
-export interface AsmcliInvocation {
-    /** The words after `asmcli` up to the end of that simple command (subcommand first). */
+export interface Invocation {
+    /** The words after the program up to the end of that simple command (subcommand first). */
     args: string[];
 }
+export type AsmcliInvocation = Invocation;
 
-function isAsmcliWord(word: string): boolean {
-    const base = word.slice(word.lastIndexOf("/") + 1);
-    return base === "asmcli" || base === "asmcli.sh";
+/** The program a word runs, path stripped: `/tmp/out/bin/istioctl` -> `istioctl`. */
+export function programName(word: string): string {
+    return word.slice(word.lastIndexOf("/") + 1);
 }
 
-/** Every asmcli invocation in a shell text (e.g. `./asmcli install --revision_name asm-11910-26 ...`). */
-export function findAsmcliInvocations(text: string): AsmcliInvocation[] {
+/** Every run of a program in a shell text, e.g. `./asmcli install --revision_name asm-11910-26 ...`. */
+export function findInvocations(text: string, isProgram: (name: string) => boolean): Invocation[] {
     const words = shellWords(text);
-    const found: AsmcliInvocation[] = [];
+    const found: Invocation[] = [];
     for (let i = 0; i < words.length; i++) {
-        if (!isAsmcliWord(words[i])) continue;
+        if (!isProgram(programName(words[i]))) continue;
         const args: string[] = [];
         for (let j = i + 1; j < words.length && !SEPARATORS.has(words[j]); j++) args.push(words[j]);
         found.push({ args });
@@ -78,9 +79,28 @@ export function findAsmcliInvocations(text: string): AsmcliInvocation[] {
     return found;
 }
 
+/** Every asmcli invocation in a shell text. */
+export function findAsmcliInvocations(text: string): AsmcliInvocation[] {
+    return findInvocations(text, (name) => name === "asmcli" || name === "asmcli.sh");
+}
+
+/** A word the shell may rewrite (parameter or command substitution): its value cannot be read from the text.
+ *  Revision names and tags are DNS labels, so a `$` or a backquote in one is always an expansion. */
+export function readLiteral(word: string): string | CannotTell {
+    return /[$`]/.test(word) ? CANNOT_TELL : word;
+}
+
+// asmcli matches its flags in a bash `case` under `shopt -s nocasematch`, so any letter case works
+// (anthos-service-mesh-packages asmcli/lib/parse.sh, parse_args). It only knows `--flag value`; `--flag=value`
+// is read here too, though asmcli itself stops on it with "Unknown option".
+function flagName(arg: string): string {
+    const equals = arg.indexOf("=");
+    return (equals < 0 ? arg : arg.slice(0, equals)).toLowerCase();
+}
+
 /** Whether the invocation carries a flag (any of its spellings), as `--flag`, `--flag value` or `--flag=value`. */
 export function hasFlag(invocation: AsmcliInvocation, spellings: string[]): boolean {
-    return invocation.args.some((arg) => spellings.some((flag) => arg === flag || arg.startsWith(`${flag}=`)));
+    return invocation.args.some((arg) => spellings.includes(flagName(arg)));
 }
 
 /** The values given to a flag (any of its spellings): `--flag value` or `--flag=value`. */
@@ -88,23 +108,31 @@ export function flagValues(invocation: AsmcliInvocation, spellings: string[]): s
     const values: string[] = [];
     const { args } = invocation;
     for (let i = 0; i < args.length; i++) {
-        for (const flag of spellings) {
-            if (args[i] === flag && i + 1 < args.length) values.push(args[i + 1]);
-            else if (args[i].startsWith(`${flag}=`)) values.push(args[i].slice(flag.length + 1));
-        }
+        if (!spellings.includes(flagName(args[i]))) continue;
+        const equals = args[i].indexOf("=");
+        if (equals >= 0) values.push(args[i].slice(equals + 1));
+        else if (i + 1 < args.length) values.push(args[++i]);
     }
     return values;
 }
 
-// asmcli flag spellings (Google "asmcli reference"; FACTS.md "Google: self-managed ASM").
+// asmcli flag spellings, lower case (asmcli/lib/parse.sh parse_args; FACTS.md "Google: self-managed ASM").
+// `--managed` has no other spelling.
 export const MANAGED_FLAG = ["--managed"];
-export const REVISION_FLAG = ["--revision_name", "-r"];
-export const OVERLAY_FLAG = ["--custom_overlay", "--co"];
+export const REVISION_FLAG = ["-r", "--revision_name", "--revision-name"];
+export const OVERLAY_FLAG = ["--co", "--custom_overlay", "--custom-overlay"];
 
-/** The asmcli `install` invocations a Command runs on create, or [] when it runs none or `create` is unreadable. */
+// `apply` is `install` without prompts: both run install_subcommand (asmcli/asmcli.sh main, also under
+// nocasematch).
+const INSTALL_SUBCOMMANDS = new Set(["install", "apply"]);
+
+/** The asmcli `install`/`apply` invocations a Command runs on create, or [] when it runs none or `create` is
+ *  unreadable. */
 export function asmcliInstalls(type: string, props: unknown): AsmcliInvocation[] {
     if (type !== COMMAND_TYPE) return [];
     const create = readString(at(props, "create"));
     if (typeof create !== "string" || !create.includes("asmcli")) return [];
-    return findAsmcliInvocations(create).filter((invocation) => invocation.args[0] === "install");
+    return findAsmcliInvocations(create).filter((invocation) =>
+        INSTALL_SUBCOMMANDS.has(invocation.args[0]?.toLowerCase() ?? ""),
+    );
 }

@@ -2,7 +2,7 @@
 // `Istio` resources and asmcli installs run by a Command. One reader, shared by every rule that needs istiod's
 // version, revision or ENABLE_NATIVE_SIDECARS.
 
-import { asmcliInstalls, flagValues, hasFlag, OVERLAY_FLAG, REVISION_FLAG } from "./asmcli";
+import { asmcliInstalls, flagValues, hasFlag, OVERLAY_FLAG, readLiteral, REVISION_FLAG } from "./asmcli";
 import { at, CANNOT_TELL, isPlainObject, readArray, readString, type CannotTell } from "./read";
 import { parseVersion } from "../components/versions";
 
@@ -48,7 +48,8 @@ export interface ControlPlane {
     version: FieldText | undefined;
     /** The revision it serves: a name, undefined for the default revision, CANNOT_TELL when unreadable. */
     revision: string | undefined | CannotTell;
-    /** Revision tags pointing at it (istiod chart `revisionTags`). */
+    /** Revision tags pointing at it (istiod chart `revisionTags`). Tags made by `istioctl tag set` in a Command
+     *  are read apart (istioctl.ts), since any Command may point them at any revision. */
     tags: Array<string | CannotTell>;
     env: EnvReading;
     /** Where mesh-wide settings live (Helm values, IstioOperator spec...), for searches such as
@@ -166,8 +167,10 @@ function overlaysInEnvironment(props: unknown): Array<[string, unknown]> {
 
 function asmcliControlPlanes(type: string, props: unknown): ControlPlane[] {
     return asmcliInstalls(type, props).map((install) => {
+        // The last --revision_name wins (parse.sh assigns REVISION_LABEL on each). Without one, asmcli computes
+        // the name from its release, which the resource does not say.
         const revisions = flagValues(install, REVISION_FLAG);
-        const revision = revisions.length > 0 ? revisions[revisions.length - 1] : CANNOT_TELL;
+        const revision = revisions.length > 0 ? readLiteral(revisions[revisions.length - 1]) : CANNOT_TELL;
         const version =
             typeof revision === "string" && parseVersion(revision)
                 ? { field: "--revision_name", text: revision }

@@ -1,7 +1,8 @@
 // formance-settings-valid: a Formance `Settings` the operator cannot use, or reads differently than written
 // (FACTS.md "Formance operator Settings"; CRD formance-operator-v3.9.2-settings.formance.com.yaml).
 
-import { isMapSettingKey, parseKeyValueList } from "../../components/formance";
+import { isMapSettingKey, parseKeyValueList, splitSettingKey } from "../../components/formance";
+import { readingChanges, walkKeyValueList } from "../formance-values";
 import { resourcePolicy } from "../pulumi-adapter";
 import { at, CANNOT_TELL, isOpaque, readString, show } from "../read";
 import { say, type Finding, type ResourceRule } from "../rule";
@@ -10,32 +11,9 @@ import { isSettings } from "../workloads";
 // This rule has no thresholds.
 export type FormanceSettingsConfig = Record<string, never>;
 
-/** The pairs a person means by `k=v,k2="v,2"`: split on commas outside quotes, key before the first "=", value
- *  after it with surrounding quotes removed. Compared with what the parser reads to spot silent changes. */
-export function intendedPairs(value: string): Array<[string, string]> {
-    const pairs: string[] = [];
-    let current = "";
-    let quoted = false;
-    for (const char of value) {
-        if (char === '"') quoted = !quoted;
-        if (char === "," && !quoted) {
-            pairs.push(current);
-            current = "";
-        } else current += char;
-    }
-    if (current.trim() !== "") pairs.push(current);
-    return pairs.map((pair) => {
-        const equals = pair.indexOf("=");
-        const key = (equals < 0 ? pair : pair.slice(0, equals)).trim();
-        let entry = equals < 0 ? "" : pair.slice(equals + 1).trim();
-        if (entry.length >= 2 && entry.startsWith('"') && entry.endsWith('"')) entry = entry.slice(1, -1);
-        return [key, entry];
-    });
-}
-
 const PARSER = "The operator's parser (formancehq/operator settings/helpers.go parseKeyValueList, FACTS.md)";
 const MAP_FIX =
-    'write plain k=v pairs, quote values holding ",", avoid "=" and \'"\' inside values, or set such annotations on the object through Pulumi';
+    'write k=v pairs with ASCII text, each key once and no "=" inside values; quote a value holding "," (it then cannot hold a `"`); or set such labels and annotations on the object through Pulumi';
 
 function mapFindings(key: string, value: string): Finding[] {
     const parsed = parseKeyValueList(value);
@@ -50,20 +28,36 @@ function mapFindings(key: string, value: string): Finding[] {
             },
         ];
     }
-    const intended = intendedPairs(value);
-    const read = parsed.entries;
-    const same =
-        intended.length === read.length &&
-        intended.every(([k, v], index) => read[index][0] === k && read[index][1] === v);
-    if (same) return [];
-    const shown = (pairs: Array<[string, string]>): string =>
-        pairs.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(", ");
+    const changes = readingChanges(walkKeyValueList(value) ?? []);
+    if (changes.length === 0) return [];
     return [
         {
             message: say(
-                `spec.value of map key ${key} is read as {${shown(read)}}, not as written {${shown(intended)}}`,
-                `${PARSER} drops "=" inside values, trims spaces, keeps only the last duplicate key and reads bytes, not characters`,
+                `spec.value of map key ${key} is not read as written: ${changes.join("; ")}`,
+                `${PARSER} drops "=" inside values, trims white space even inside quotes, keeps only the last of a repeated key and reads bytes, not characters`,
                 MAP_FIX,
+            ),
+        },
+    ];
+}
+
+// The operator looks job Settings up under the owner's kind LOWER-CASED: jobs.<strings.ToLower(kind)>.spec.template.
+// annotations, jobs.<kind>.containers.<name>..., jobs.<kind>.init-containers.<name>... (formancehq/operator
+// internal/resources/jobs/job.go withSettingAnnotations, withSettingEnvVars, withRunAs), and compares a Setting's
+// key segment by segment, exactly, "*" matching anything (internal/resources/settings/helpers.go matchSetting).
+// So a segment after "jobs." with an upper-case letter never matches any job.
+function jobsKeyFindings(key: string): Finding[] {
+    const segments = splitSettingKey(key);
+    if (segments[0] !== "jobs" || segments.length < 2 || segments[1] === segments[1].toLowerCase()) return [];
+    const lowered = [segments[0], segments[1].toLowerCase(), ...segments.slice(2)]
+        .map((segment) => (segment.includes(".") ? `"${segment}"` : segment))
+        .join(".");
+    return [
+        {
+            message: say(
+                `spec.key ${show(key)} names the job owner kind ${show(segments[1])} with upper-case letters, so it matches no job`,
+                "The operator looks job Settings up under the owner kind in lower case and compares key segments exactly (formancehq/operator jobs/job.go, settings/helpers.go matchSetting)",
+                `write the owner kind in lower case: ${lowered}`,
             ),
         },
     ];
@@ -112,6 +106,7 @@ export function checkFormanceSettings(type: string, props: Record<string, unknow
             ),
         });
     }
+    if (typeof key === "string") findings.push(...jobsKeyFindings(key));
     if (typeof key === "string" && typeof value === "string" && isMapSettingKey(key))
         findings.push(...mapFindings(key, value));
     return findings;

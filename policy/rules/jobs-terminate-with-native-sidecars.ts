@@ -2,7 +2,7 @@
 // app containers exit); a regular istio-proxy keeps it running forever (FACTS.md "Kubernetes: native sidecars").
 
 import { resourcePolicy } from "../pulumi-adapter";
-import { CANNOT_TELL, type StringMap } from "../read";
+import { CANNOT_TELL, type CannotTell, type StringMap } from "../read";
 import { say, type Finding, type ResourceRule } from "../rule";
 import { isSettings, podTemplateOf, settingTemplateAnnotations, templatePath } from "../workloads";
 import { NATIVE_SIDECAR_ANNOTATION } from "./native-sidecar-annotation";
@@ -12,7 +12,21 @@ const INJECT = "sidecar.istio.io/inject";
 // This rule has no thresholds.
 export type JobsTerminateConfig = Record<string, never>;
 
-function findings(where: string, annotations: StringMap, labels: StringMap | undefined): Finding[] {
+// Istio's injector reads the pod's sidecar.istio.io/inject LABEL when present (even empty) and the annotation only
+// without one; lower-cased, "y", "yes", "true" and "on" inject, "" leaves it to the namespace, and any other value
+// turns injection off (istio/istio pkg/kube/inject/inject.go injectRequired).
+const INJECT_ON = new Set(["y", "yes", "true", "on"]);
+
+/** Whether injection is off for the pod: true, false, or CANNOT_TELL. */
+function injectionOff(annotations: StringMap, labels: StringMap | undefined | CannotTell): boolean | CannotTell {
+    if (labels === CANNOT_TELL) return CANNOT_TELL;
+    const selector = labels?.has(INJECT) ? labels.get(INJECT) : annotations.get(INJECT);
+    if (selector === CANNOT_TELL) return CANNOT_TELL;
+    if (selector === undefined || selector === "") return false;
+    return !INJECT_ON.has(selector.toLowerCase());
+}
+
+function findings(where: string, annotations: StringMap, labels: StringMap | undefined | CannotTell): Finding[] {
     const native = annotations.get(NATIVE_SIDECAR_ANNOTATION);
     if (native === CANNOT_TELL) {
         return [
@@ -23,14 +37,23 @@ function findings(where: string, annotations: StringMap, labels: StringMap | und
         ];
     }
     if (native !== "false") return [];
-    // Injection off (annotation or label) means no sidecar at all, so nothing keeps the pod alive.
-    if (annotations.get(INJECT) === "false" || labels?.get(INJECT) === "false") return [];
+    // Injection off means no sidecar at all, so nothing keeps the pod alive.
+    const off = injectionOff(annotations, labels);
+    if (off === true) return [];
+    if (off === CANNOT_TELL) {
+        return [
+            {
+                cannotTell: true,
+                message: `cannot tell whether ${where} keeps injection: its ${INJECT} label is secret, unknown or not a string`,
+            },
+        ];
+    }
     return [
         {
             message: say(
                 `${where} sets ${NATIVE_SIDECAR_ANNOTATION}: "false" on a Job`,
                 "With a regular sidecar the Job's pod never completes: istio-proxy keeps running after the job's container exits (FACTS.md \"Kubernetes: native sidecars\")",
-                `remove the annotation (or set it to "true"), or turn injection off with ${INJECT}: "false"`,
+                `remove the annotation (or set it to "true"), or turn injection off with ${INJECT}: "false" as a pod label, or as an annotation when the pod has no such label (the label wins)`,
             ),
         },
     ];
@@ -41,11 +64,10 @@ export function checkJobsTerminate(type: string, props: Record<string, unknown>)
     const template = podTemplateOf(type, props);
     if (template) {
         if (!template.isJob || !(template.annotations instanceof Map)) return [];
-        const labels = template.labels instanceof Map ? template.labels : undefined;
         return findings(
             `the pod template (${templatePath(template, "metadata", "annotations")})`,
             template.annotations,
-            labels,
+            template.labels,
         );
     }
     const setting = settingTemplateAnnotations(type, props);

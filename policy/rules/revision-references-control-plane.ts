@@ -3,6 +3,7 @@
 // control plane the stack does not configure (FACTS.md "Istio: how injection decides", "Labels").
 
 import { controlPlanesOf } from "../control-planes";
+import { istioctlTags, type RevisionTag } from "../istioctl";
 import { stackPolicy } from "../pulumi-adapter";
 import { CANNOT_TELL, show } from "../read";
 import { describe, say, type Finding, type StackFinding, type StackResource, type StackRule } from "../rule";
@@ -22,13 +23,19 @@ export interface InstalledRevisions {
 
 export function installedRevisions(resources: StackResource[]): InstalledRevisions {
     const installed: InstalledRevisions = { names: new Map(), incomplete: false, anyRevision: false };
+    const tagSetters: Array<[RevisionTag, StackResource]> = [];
+    const revisions = new Set<string>();
     for (const resource of resources) {
+        for (const tag of istioctlTags(resource.type, resource.props)) tagSetters.push([tag, resource]);
         for (const plane of controlPlanesOf(resource.type, resource.props)) {
             if (plane.kind === "sail") continue; // not one of the installs this rule names (issue 4)
             if (plane.revision === CANNOT_TELL) installed.incomplete = true;
-            else if (plane.revision === undefined) installed.names.set("default", describe(resource));
-            else {
+            else if (plane.revision === undefined) {
+                installed.names.set("default", describe(resource));
+                revisions.add("default");
+            } else {
                 installed.anyRevision = true;
+                revisions.add(plane.revision);
                 installed.names.set(plane.revision, describe(resource));
             }
             for (const tag of plane.tags) {
@@ -37,6 +44,13 @@ export function installedRevisions(resources: StackResource[]): InstalledRevisio
             }
             if (plane.revision === CANNOT_TELL && plane.kind === "asmcli") installed.anyRevision = true;
         }
+    }
+    // `istioctl tag set TAG --revision REV` (e.g. our AsmInstall's script) makes TAG select REV's control plane:
+    // it counts when REV is a revision the stack installs (istioctl/pkg/tag/generate.go Generate looks REV up
+    // among revision webhooks, not tags, and fails without one).
+    for (const [{ tag, revision }, resource] of tagSetters) {
+        if (tag === CANNOT_TELL || revision === CANNOT_TELL) installed.incomplete = true;
+        else if (revisions.has(revision)) installed.names.set(tag, `${describe(resource)} (istioctl tag set)`);
     }
     return installed;
 }

@@ -2,6 +2,7 @@
 // checked; the others are the stack around it (clusters, istiod...) for stack policies. Every case named in
 // issue 4 has a firing row and a silent counterpart.
 
+import { asmcliInstallScript } from "../../components/asmOverlay";
 import type { TestResource } from "./args";
 
 export interface Expected {
@@ -56,6 +57,22 @@ const overlay = (value: string) =>
     `apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nspec:\n  values:\n    pilot:\n      env:\n        ENABLE_NATIVE_SIDECARS: ${value}\n`;
 const ASMCLI_WITH_OVERLAY =
     'printf "%s" "$OVERLAY" > o.yaml && ./asmcli install --revision_name asm-11910-26 --custom_overlay o.yaml --enable_all';
+/** The script our AsmInstall component runs (components/asmOverlay.ts), with revision tags set by istioctl. */
+const asmInstall = (revisionTags: string[]): TestResource =>
+    command(
+        asmcliInstallScript({
+            asmcli: "/opt/asmcli",
+            version: "1.19.10-asm.26",
+            revision: "asm-11910-26",
+            revisionTags,
+            ca: "mesh_ca",
+            outputDir: "/tmp/asm-out",
+            enableAll: false,
+            options: [],
+            target: { kind: "gke", project: "p", clusterName: "c", location: "europe-west1" },
+        }),
+        { NATIVEMESH_OVERLAY: overlay('"true"') },
+    );
 const gkeCluster = (props: Record<string, unknown>): TestResource => ({
     type: "gcp:container/cluster:Cluster",
     name: "gke",
@@ -513,6 +530,36 @@ export const CASES: Record<string, PolicyCase[]> = {
             expect: [],
         },
         {
+            name: "asmcli --revision-name and --custom-overlay (dash spellings, overlay file not readable)",
+            resources: [command("./asmcli install --revision-name asm-11910-26 --custom-overlay native.yaml")],
+            expect: [],
+        },
+        {
+            name: "asmcli --revision_name and --custom-overlay (brief's reproduction)",
+            resources: [command("./asmcli install --revision_name asm-11910-26 --custom-overlay native.yaml")],
+            expect: [],
+        },
+        {
+            name: "asmcli -r and --co=FILE",
+            resources: [command("./asmcli install -r asm-11910-26 --co=native.yaml --enable_all")],
+            expect: [],
+        },
+        {
+            name: "asmcli flags in another case (asmcli matches them with nocasematch)",
+            resources: [command("./asmcli install --Revision_Name asm-11910-26 --CUSTOM_OVERLAY native.yaml")],
+            expect: [],
+        },
+        {
+            name: "asmcli apply (install without prompts) without any overlay",
+            resources: [command("./asmcli apply --revision_name asm-11910-26 --enable_all")],
+            expect: [mandatory(/unset on istiod 1.19.10/)],
+        },
+        {
+            name: "asmcli --revision-name without any overlay (still fires)",
+            resources: [command("./asmcli install --revision-name asm-11910-26 --enable_all")],
+            expect: [mandatory(/unset on istiod 1.19.10/)],
+        },
+        {
             name: 'asmcli overlay passed in the environment with "true" (counterpart)',
             resources: [command(ASMCLI_WITH_OVERLAY, { OVERLAY: overlay('"true"') })],
             expect: [],
@@ -663,7 +710,7 @@ export const CASES: Record<string, PolicyCase[]> = {
         },
         {
             name: "Formance jobs template Setting with the right key (counterpart)",
-            resources: [setting("jobs.Ledger.spec.template.annotations", `${NATIVE}=true`), ISTIOD_128],
+            resources: [setting("jobs.ledger.spec.template.annotations", `${NATIVE}=true`), ISTIOD_128],
             expect: [],
         },
     ],
@@ -690,6 +737,60 @@ export const CASES: Record<string, PolicyCase[]> = {
             expect: [],
         },
         {
+            name: 'Job with inject annotation "false" but inject label "true" (the label wins)',
+            resources: [
+                workload(
+                    "Job",
+                    { [NATIVE]: "false", "sidecar.istio.io/inject": "false" },
+                    { labels: { "sidecar.istio.io/inject": "true" } },
+                ),
+            ],
+            expect: [mandatory(/on a Job/)],
+        },
+        {
+            name: 'Job with inject annotation "false" but an empty inject label (the label wins: namespace default)',
+            resources: [
+                workload(
+                    "Job",
+                    { [NATIVE]: "false", "sidecar.istio.io/inject": "false" },
+                    { labels: { "sidecar.istio.io/inject": "" } },
+                ),
+            ],
+            expect: [mandatory(/on a Job/)],
+        },
+        {
+            name: 'Job with inject label "false" and annotation "true" (counterpart: the label wins)',
+            resources: [
+                workload(
+                    "Job",
+                    { [NATIVE]: "false", "sidecar.istio.io/inject": "true" },
+                    { labels: { "sidecar.istio.io/inject": "false" } },
+                ),
+            ],
+            expect: [],
+        },
+        {
+            name: 'Job with inject annotation "off" (counterpart: any value but y/yes/true/on turns injection off)',
+            resources: [workload("Job", { [NATIVE]: "false", "sidecar.istio.io/inject": "off" })],
+            expect: [],
+        },
+        {
+            name: "Job whose inject label is unknown during preview",
+            resources: [
+                workload(
+                    "Job",
+                    { [NATIVE]: "false", "sidecar.istio.io/inject": "false" },
+                    { labels: { "sidecar.istio.io/inject": UNKNOWN } },
+                ),
+            ],
+            expect: [advisory(/cannot tell/)],
+        },
+        {
+            name: "Job whose labels are secret",
+            resources: [workload("Job", { [NATIVE]: "false", "sidecar.istio.io/inject": "false" }, { labels: SECRET })],
+            expect: [advisory(/cannot tell/)],
+        },
+        {
             name: 'Job with nativeSidecar "true" (counterpart)',
             resources: [workload("Job", { [NATIVE]: "true" })],
             expect: [],
@@ -701,13 +802,13 @@ export const CASES: Record<string, PolicyCase[]> = {
         },
         {
             name: "jobs.* template Setting with nativeSidecar=false",
-            resources: [setting("jobs.Ledger.spec.template.annotations", `${NATIVE}=false`)],
-            expect: [mandatory(/Formance jobs.Ledger.spec.template.annotations Setting/)],
+            resources: [setting("jobs.ledger.spec.template.annotations", `${NATIVE}=false`)],
+            expect: [mandatory(/Formance jobs.ledger.spec.template.annotations Setting/)],
         },
         {
             name: "jobs.* template Setting with injection off (counterpart)",
             resources: [
-                setting("jobs.Ledger.spec.template.annotations", `${NATIVE}=false,sidecar.istio.io/inject=false`),
+                setting("jobs.ledger.spec.template.annotations", `${NATIVE}=false,sidecar.istio.io/inject=false`),
             ],
             expect: [],
         },
@@ -869,12 +970,67 @@ export const CASES: Record<string, PolicyCase[]> = {
         {
             name: "a map value the parser changes (a=b=c)",
             resources: [setting("namespace.annotations", "a=b=c")],
-            expect: [mandatory(/read as \{a="bc"\}, not as written \{a="b=c"\}/)],
+            expect: [mandatory(/"=" inside the value of "a" is dropped: it reads as "bc"/)],
         },
         {
             name: "a map value with a duplicate key",
             resources: [setting("gateway.ingress.labels", "a=1,a=2")],
-            expect: [mandatory(/read as/)],
+            expect: [mandatory(/key "a" is given more than once: only the last value \("2"\) is kept/)],
+        },
+        {
+            name: 'an unquoted value holding a " (read back exactly: a -> 5" tall, b -> c)',
+            resources: [setting("services.gateway.annotations", 'a=5" tall,b=c')],
+            expect: [],
+        },
+        {
+            name: "white space after a comma (formatting, trimmed as meant)",
+            resources: [setting("namespace.labels", "a=1, b=2")],
+            expect: [],
+        },
+        {
+            name: "a quoted value with white space at its ends (trimmed)",
+            resources: [setting("namespace.annotations", 'a=" x "')],
+            expect: [mandatory(/quoted value of "a" has white space at its ends, which the parser trims/)],
+        },
+        {
+            name: 'a "=" inside a quoted value (dropped)',
+            resources: [setting("namespace.annotations", 'a="x=y"')],
+            expect: [mandatory(/"=" inside the value of "a" is dropped: it reads as "xy"/)],
+        },
+        {
+            name: "a value starting with = (the byte after = is kept, counterpart)",
+            resources: [setting("namespace.annotations", "a==x,b=c")],
+            expect: [],
+        },
+        {
+            name: "a non-ASCII value",
+            resources: [setting("namespace.labels", "team=équipe")],
+            expect: [mandatory(/"team" holds non-ASCII text/)],
+        },
+        {
+            name: "an empty key from a doubled comma",
+            resources: [setting("namespace.labels", "a=1,,b=2")],
+            expect: [mandatory(/an empty key/)],
+        },
+        {
+            name: "jobs.<Kind> with an upper-case owner kind never matches",
+            resources: [setting("jobs.Ledger.spec.template.annotations", "a=b")],
+            expect: [mandatory(/write the owner kind in lower case: jobs.ledger.spec.template.annotations/)],
+        },
+        {
+            name: "jobs.<Kind>.containers with an upper-case owner kind never matches",
+            resources: [setting("jobs.Ledger.containers.migrate.run-as", "user=1000")],
+            expect: [mandatory(/jobs.ledger.containers.migrate.run-as/)],
+        },
+        {
+            name: "jobs.<kind> in lower case (counterpart)",
+            resources: [setting("jobs.ledger.spec.template.annotations", "a=b")],
+            expect: [],
+        },
+        {
+            name: "jobs.* wildcard (counterpart)",
+            resources: [setting("jobs.*.spec.template.annotations", "a=b")],
+            expect: [],
         },
         {
             name: "a quoted map value with a comma (counterpart)",
@@ -931,6 +1087,70 @@ export const CASES: Record<string, PolicyCase[]> = {
                 command("asmcli install --revision_name=asm-11910-26 --co o.yaml"),
             ],
             expect: [],
+        },
+        {
+            name: "namespace on a tag our AsmInstall sets with istioctl tag set (counterpart)",
+            resources: [namespace({ "istio.io/rev": "prod-stable" }), asmInstall(["prod-stable"])],
+            expect: [],
+        },
+        {
+            name: "namespace on a tag our AsmInstall does not set",
+            resources: [namespace({ "istio.io/rev": "prod-canary" }), asmInstall(["prod-stable"])],
+            expect: [mandatory(/istio.io\/rev="prod-canary".*revisions and tags: asm-11910-26, prod-stable/)],
+        },
+        {
+            name: "istioctl tag set -r REV in another Command (counterpart)",
+            resources: [
+                namespace({ "istio.io/rev": "prod" }),
+                command("asmcli install --revision_name asm-11910-26 --co o.yaml"),
+                { ...command("istioctl tag set prod -r asm-11910-26 --overwrite"), name: "tag" },
+            ],
+            expect: [],
+        },
+        {
+            name: "istioctl tag set --revision=REV with global flags before the tag (counterpart)",
+            resources: [
+                namespace({ "istio.io/rev": "prod" }),
+                command(
+                    "asmcli install --revision_name asm-11910-26 --co o.yaml && istioctl --context ctx tag set -y prod --revision=asm-11910-26",
+                ),
+            ],
+            expect: [],
+        },
+        {
+            name: "istioctl tag set for a revision the stack does not install",
+            resources: [
+                namespace({ "istio.io/rev": "prod" }),
+                command("asmcli install --revision_name asm-11910-26 --co o.yaml"),
+                { ...command("istioctl tag set prod --revision asm-11910-9"), name: "tag" },
+            ],
+            expect: [mandatory(/istio.io\/rev="prod"/)],
+        },
+        {
+            name: "istioctl tag set with the tag in a shell variable",
+            resources: [
+                namespace({ "istio.io/rev": "prod" }),
+                command(
+                    'asmcli install --revision_name asm-11910-26 --co o.yaml && istioctl tag set "$TAG" -r asm-11910-26',
+                ),
+            ],
+            expect: [advisory(/may still match/)],
+        },
+        {
+            name: "namespace matching asmcli --revision-name (dash spelling, counterpart)",
+            resources: [
+                namespace({ "istio.io/rev": "asm-11910-26" }),
+                command("asmcli install --revision-name asm-11910-26 --custom-overlay o.yaml"),
+            ],
+            expect: [],
+        },
+        {
+            name: "asmcli --revision_name in a shell variable",
+            resources: [
+                namespace({ "istio.io/rev": "asm-11910-26" }),
+                command('asmcli install --revision_name "$REV"'),
+            ],
+            expect: [advisory(/may still match/)],
         },
         { name: "no control plane in the stack", resources: [namespace({ "istio.io/rev": "whatever" })], expect: [] },
         {
