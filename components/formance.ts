@@ -105,6 +105,7 @@ const SURROUNDING_SPACE = /^[\t\n\v\f\r ]|[\t\n\v\f\r ]$/;
 
 /** Why a map key cannot be written, or undefined when it can. */
 function keyProblem(key: string): string | undefined {
+    if (key === "") return "is empty, which Kubernetes refuses as a label or annotation key";
     if (NON_ASCII.test(key)) return "holds non-ASCII characters, which the parser reads byte by byte and mangles";
     if (key.includes('"')) return 'holds a `"`, which the parser rejects in keys';
     if (key.includes("=")) return "holds a `=`, which the parser takes as the start of the value";

@@ -115,6 +115,7 @@ describe("formance", () => {
             [{ 'k"ey': "v" }, /rejects in keys/],
             [{ "k=ey": "v" }, /start of the value/],
             [{ "k,ey": "v" }, /end of the pair/],
+            [{ "": "v" }, /is empty/],
         ];
         for (const [map, why] of refused) {
             it(`refuses ${JSON.stringify(map)}`, () => {
@@ -154,7 +155,8 @@ describe("formance", () => {
                     } catch {
                         refused = true;
                     }
-                    fc.pre(refused);
+                    // An empty key survives the parser but not Kubernetes: refused for that reason, not this one.
+                    fc.pre(refused && key !== "");
                     for (const written of [`${key}=${value}`, `${key}="${value}"`]) {
                         assert.notDeepEqual(parsedMap(written), { [key]: value }, written);
                     }

@@ -44,7 +44,7 @@ function findings(where: string, annotations: StringMap, labels: StringMap | und
         return [
             {
                 cannotTell: true,
-                message: `cannot tell whether ${where} keeps injection: its ${INJECT} label is secret, unknown or not a string`,
+                message: `cannot tell whether ${where} keeps injection: its labels, or its ${INJECT} label or annotation, are secret, unknown or not a string`,
             },
         ];
     }

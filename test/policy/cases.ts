@@ -786,6 +786,11 @@ export const CASES: Record<string, PolicyCase[]> = {
             expect: [advisory(/cannot tell/)],
         },
         {
+            name: "Job whose inject annotation is unknown during preview (no label)",
+            resources: [workload("Job", { [NATIVE]: "false", "sidecar.istio.io/inject": UNKNOWN })],
+            expect: [advisory(/cannot tell whether .* keeps injection/)],
+        },
+        {
             name: "Job whose labels are secret",
             resources: [workload("Job", { [NATIVE]: "false", "sidecar.istio.io/inject": "false" }, { labels: SECRET })],
             expect: [advisory(/cannot tell/)],
