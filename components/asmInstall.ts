@@ -1,30 +1,11 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import { AsmTarget, asmcliInstallScript, isKubeconfigContents, renderAsmOverlay, sha256 } from "./asmOverlay";
+import { AsmcliScriptOptions, asmcliInstallScript, isKubeconfigContents, renderAsmOverlay, sha256 } from "./asmOverlay";
 
-export interface AsmInstallArgs {
-    /** ASM release, MAJOR.MINOR.POINT-asm.REV, e.g. `1.19.10-asm.26`. */
-    version: string;
-    /** Revision name given to `--revision_name`. */
-    revision: string;
-    /** Revision tags set with istioctl after the install. */
-    revisionTags: string[];
+/** The asmcli run (see AsmcliScriptOptions for each field), and what the install adds to it. */
+export interface AsmInstallArgs extends AsmcliScriptOptions {
     /** Put ENABLE_NATIVE_SIDECARS "true" in the overlay. */
     nativeSidecars: boolean;
-    /** Path of the asmcli script of that release. */
-    asmcli: string;
-    /** Certificate authority: mesh_ca, citadel, gcp_cas or managed_cas. */
-    ca: string;
-    /** Fleet host project, when not the cluster's project. */
-    fleetId?: string;
-    /** asmcli's `--output_dir`. */
-    outputDir: string;
-    /** Let asmcli enable APIs, roles, labels and fleet registration (`--enable_all`). */
-    enableAll: boolean;
-    /** Extra `--option` values. */
-    options: string[];
-    /** The cluster asmcli installs on. */
-    target: AsmTarget;
     /** Resources the install waits for (the cluster and its node pools). */
     dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
@@ -42,21 +23,12 @@ export class AsmInstall extends pulumi.ComponentResource {
 
     constructor(name: string, args: AsmInstallArgs, opts?: pulumi.ComponentResourceOptions) {
         super("nativemesh:index:AsmInstall", name, {}, opts);
-        this.overlay = renderAsmOverlay(args.version, args.nativeSidecars);
+        // Everything but what the install itself adds is the asmcli run.
+        const { nativeSidecars, dependsOn, ...run } = args;
+        this.overlay = renderAsmOverlay(args.version, nativeSidecars);
         this.revision = args.revision;
         this.revisionTags = [...args.revisionTags];
-        const script = asmcliInstallScript({
-            asmcli: args.asmcli,
-            version: args.version,
-            revision: args.revision,
-            revisionTags: args.revisionTags,
-            ca: args.ca,
-            fleetId: args.fleetId,
-            outputDir: args.outputDir,
-            enableAll: args.enableAll,
-            options: args.options,
-            target: args.target,
-        });
+        const script = asmcliInstallScript(run);
         const { target } = args;
         this.install = new command.local.Command(
             `${name}-asmcli`,
@@ -71,7 +43,7 @@ export class AsmInstall extends pulumi.ComponentResource {
                 // A changed overlay, release or revision replaces the command, which re-runs the install.
                 triggers: [sha256(this.overlay), args.version, args.revision],
             },
-            { parent: this, dependsOn: args.dependsOn },
+            { parent: this, dependsOn },
         );
         this.registerOutputs({ overlay: this.overlay, revision: this.revision });
     }

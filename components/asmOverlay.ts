@@ -31,18 +31,27 @@ export type AsmTarget =
     | { kind: "gke"; project: string; clusterName: string; location: string }
     | { kind: "kubeconfig"; kubeconfig: string; context?: string };
 
+/** What an asmcli install is run with. */
 export interface AsmcliScriptOptions {
-    /** Path of the asmcli script. */
+    /** Path of the asmcli script of that release. */
     asmcli: string;
-    /** ASM release the script must be, e.g. 1.19.10-asm.26. */
+    /** ASM release, MAJOR.MINOR.POINT-asm.REV, e.g. `1.19.10-asm.26`; the script refuses another asmcli. */
     version: string;
+    /** Revision name given to `--revision_name`. */
     revision: string;
+    /** Revision tags set with istioctl after the install. */
     revisionTags: string[];
+    /** Certificate authority: mesh_ca, citadel, gcp_cas or managed_cas. */
     ca: string;
+    /** Fleet host project, when not the cluster's project. */
     fleetId?: string;
+    /** asmcli's `--output_dir`. */
     outputDir: string;
+    /** Let asmcli enable APIs, roles, labels and fleet registration (`--enable_all`). */
     enableAll: boolean;
+    /** Extra `--option` values. */
     options: string[];
+    /** The cluster asmcli installs on. */
     target: AsmTarget;
 }
 
