@@ -7,6 +7,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 
+/** The root resource of every stack; its type is left out of its children's URNs. */
+const STACK_TYPE = "pulumi:pulumi:Stack";
+
 /** Pulumi's marker for a value not known during preview (also what `pulumi preview --json` prints). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 /** Pulumi's signature key and value of a secret, as `pulumi stack export` writes them. */
@@ -23,6 +26,19 @@ export interface PlannedResource {
     /** false for component resources (and the stack). */
     custom: boolean;
     inputs: Record<string, unknown>;
+    /** The resource options the engine receives (not part of `preview --json`; tests read them). */
+    options: ResourceOptionsSeen;
+}
+
+/** Resource options as the engine sees them in a registration. */
+export interface ResourceOptionsSeen {
+    /** URNs this resource waits for. */
+    dependsOn: string[];
+    ignoreChanges: string[];
+    customTimeouts?: { create?: string; update?: string; delete?: string };
+    deleteBeforeReplace: boolean;
+    retainOnDelete: boolean;
+    protect: boolean;
 }
 
 export interface Plan {
@@ -49,6 +65,31 @@ interface RegisterRequest {
     getParent(): string;
     getCustom(): boolean;
     getObject(): unknown;
+    getDependenciesList(): string[];
+    getIgnorechangesList(): string[];
+    getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
+    getDeletebeforereplace(): boolean;
+    getRetainondelete(): boolean | undefined;
+    getProtect(): boolean | undefined;
+}
+
+function optionsOf(req: RegisterRequest): ResourceOptionsSeen {
+    const timeouts = req.getCustomtimeouts();
+    const seen = (value: string | undefined) => (value ? value : undefined);
+    return {
+        dependsOn: [...req.getDependenciesList()],
+        ignoreChanges: [...req.getIgnorechangesList()],
+        customTimeouts: timeouts
+            ? {
+                  create: seen(timeouts.getCreate()),
+                  update: seen(timeouts.getUpdate()),
+                  delete: seen(timeouts.getDelete()),
+              }
+            : undefined,
+        deleteBeforeReplace: req.getDeletebeforereplace(),
+        retainOnDelete: req.getRetainondelete() === true,
+        protect: req.getProtect() === true,
+    };
 }
 interface MonitorLike {
     registerResource(req: RegisterRequest, callback: (err: unknown, res: unknown) => void): Promise<void>;
@@ -150,9 +191,11 @@ export async function recordProgram(
     );
     pulumi.runtime.setAllConfig(toPulumiConfig(config));
     const monitor = settings.getMonitor();
-    // URNs as the engine writes them: the type part chains every ancestor's type (the mock keeps only one).
+    // URNs as the engine writes them: the type part chains every ancestor's type but the root stack's (the
+    // mock keeps only the parent's; Pulumi's generateURN and the SDK's createUrn skip pulumi:pulumi:Stack).
     monitor.newUrn = (parent, type, name) => {
-        const qualified = parent ? `${parent.split("::")[2]}$${type}` : type;
+        const parentType = parent ? parent.split("::")[2] : undefined;
+        const qualified = parentType && parentType !== STACK_TYPE ? `${parentType}$${type}` : type;
         return `urn:pulumi:${stack}::nativemesh::${qualified}::${name}`;
     };
     const register = monitor.registerResource.bind(monitor);
@@ -168,6 +211,7 @@ export async function recordProgram(
                 string,
                 unknown
             >,
+            options: optionsOf(req),
         });
         return register(req, callback);
     };

@@ -66,56 +66,74 @@ export function shellQuote(word: string): string {
 }
 
 /**
+ * A path for sh that means the same wherever it is used: asmcli changes directory to its output directory
+ * and keeps `--kubeconfig` as given, so `~/x` becomes `"$HOME"/x` and a relative path is taken from the
+ * directory the install starts in.
+ */
+export function absoluteShellPath(path: string): string {
+    if (path === "~") return '"$HOME"';
+    if (path.startsWith("~/")) return `"$HOME"/${shellQuote(path.slice(2))}`;
+    if (path.startsWith("/")) return shellQuote(path);
+    return `"$PWD"/${shellQuote(path)}`;
+}
+
+/**
  * The install script run by the `command:local:Command`. The overlay arrives in $NATIVEMESH_OVERLAY and is
  * written to a file for `--custom_overlay`. The script refuses an asmcli of another release (asmcli installs
  * the release it was built for), never passes `--managed` (deprecated, and managed control planes cannot
- * set istiod's env), and sets revision tags with the istioctl asmcli leaves in its output directory. A kubeconfig
- * given by its contents arrives on standard input (a secret of its own, so the overlay stays readable) and is
- * written to a file of the output directory that only the user can read.
+ * set istiod's env), and sets revision tags with the istioctl asmcli leaves in its output directory, on the
+ * same cluster: through the kubeconfig asmcli writes there for a GKE target (`asm_kubeconfig`, asmcli's
+ * `set_up_local_workspace`), or through the kubeconfig and context it was given. A kubeconfig given by its
+ * contents arrives on standard input (a secret of its own, so the overlay stays readable) and is written to
+ * a file of the output directory that only the user can read. Every path is absolute.
  */
 export function asmcliInstallScript(o: AsmcliScriptOptions): string {
     const q = shellQuote;
-    const where =
-        o.target.kind === "gke"
-            ? [
-                  `--project_id ${q(o.target.project)}`,
-                  `--cluster_name ${q(o.target.clusterName)}`,
-                  `--cluster_location ${q(o.target.location)}`,
-              ]
-            : [
-                  `--kubeconfig ${isKubeconfigContents(o.target.kubeconfig) ? '"$kubeconfig"' : q(o.target.kubeconfig)}`,
-                  ...(o.target.context ? [`--context ${q(o.target.context)}`] : []),
-              ];
-    const flags = [
-        ...where,
-        ...(o.fleetId ? [`--fleet_id ${q(o.fleetId)}`] : []),
-        `--ca ${q(o.ca)}`,
-        `--output_dir ${q(o.outputDir)}`,
-        `--custom_overlay "$overlay"`,
-        `--revision_name ${q(o.revision)}`,
-        ...(o.enableAll ? ["--enable_all"] : ["--enable_cluster_roles", "--enable_cluster_labels"]),
-        ...o.options.map((opt) => `--option ${q(opt)}`),
-    ];
+    const { target } = o;
     const lines = [
         "set -eu",
         `installed="$(${q(o.asmcli)} --version 2>/dev/null || true)"`,
         // asmcli prints RELEASE or RELEASE+configN: 1.19.10-asm.2 must not accept 1.19.10-asm.26.
         `case "$installed" in ${q(o.version)}|${q(o.version)}+*) ;; *) echo "nativemesh: asmcli is '$installed', not ${o.version}: use the asmcli of that release" >&2; exit 1;; esac`,
-        `mkdir -p ${q(o.outputDir)}`,
-        `overlay=${q(o.outputDir)}/nativemesh-overlay.yaml`,
+        `mkdir -p ${absoluteShellPath(o.outputDir)}`,
+        `out="$(cd ${absoluteShellPath(o.outputDir)} && pwd)"`,
+        `overlay="$out/nativemesh-overlay.yaml"`,
         `printf '%s\\n' "$NATIVEMESH_OVERLAY" > "$overlay"`,
-        `${q(o.asmcli)} install \\\n  ${flags.join(" \\\n  ")}`,
     ];
-    if (o.target.kind === "kubeconfig" && isKubeconfigContents(o.target.kubeconfig)) {
-        lines.splice(
-            lines.indexOf(`mkdir -p ${q(o.outputDir)}`) + 1,
-            0,
-            `kubeconfig=${q(o.outputDir)}/nativemesh-kubeconfig`,
-            `(umask 077; cat > "$kubeconfig")`,
-        );
+    let where: string[];
+    let tagTarget: string;
+    if (target.kind === "gke") {
+        where = [
+            `--project_id ${q(target.project)}`,
+            `--cluster_name ${q(target.clusterName)}`,
+            `--cluster_location ${q(target.location)}`,
+        ];
+        tagTarget = `--kubeconfig "$out/asm_kubeconfig"`;
+    } else {
+        if (isKubeconfigContents(target.kubeconfig)) {
+            lines.push(`kubeconfig="$out/nativemesh-kubeconfig"`, `(umask 077; cat > "$kubeconfig")`);
+        } else {
+            lines.push(`kubeconfig=${absoluteShellPath(target.kubeconfig)}`);
+        }
+        const context = target.context ? ` --context ${q(target.context)}` : "";
+        where = [`--kubeconfig "$kubeconfig"${context}`];
+        tagTarget = `--kubeconfig "$kubeconfig"${context}`;
     }
+    const flags = [
+        ...where,
+        ...(o.fleetId ? [`--fleet_id ${q(o.fleetId)}`] : []),
+        `--ca ${q(o.ca)}`,
+        `--output_dir "$out"`,
+        `--custom_overlay "$overlay"`,
+        `--revision_name ${q(o.revision)}`,
+        ...(o.enableAll ? ["--enable_all"] : ["--enable_cluster_roles", "--enable_cluster_labels"]),
+        ...o.options.map((opt) => `--option ${q(opt)}`),
+    ];
+    lines.push(`${q(o.asmcli)} install \\\n  ${flags.join(" \\\n  ")}`);
     for (const tag of o.revisionTags) {
-        lines.push(`${q(o.outputDir)}/istio-*/bin/istioctl tag set ${q(tag)} --revision ${q(o.revision)} --overwrite`);
+        lines.push(
+            `"$out"/istio-*/bin/istioctl tag set ${q(tag)} --revision ${q(o.revision)} --overwrite ${tagTarget}`,
+        );
     }
     return lines.join("\n") + "\n";
 }

@@ -78,8 +78,10 @@ describe("GkeCluster", () => {
         assert.equal(pools[0].cluster, "mesh-dev");
         assert.deepEqual(at(pools[0], "nodeConfig.workloadMetadataConfig"), { mode: "GKE_METADATA" });
         assert.equal(at(pools[1], "nodeConfig.spot"), true);
-        // Auto-upgrade cannot be off inside a release channel.
+        // Auto-upgrade cannot be off inside a release channel, and the pin must not fight GKE's upgrades.
         assert.deepEqual(pools[0].management, { autoRepair: true, autoUpgrade: true });
+        const poolOptions = ofType(res, "gcp:container/nodePool:NodePool").map((r) => r.options.ignoreChanges);
+        assert.deepEqual(poolOptions, [["version"], ["version"]]);
     });
 
     it("sets private nodes and authorized networks when asked, and a Kubernetes provider with a secret kubeconfig", async () => {
@@ -103,6 +105,11 @@ describe("GkeCluster", () => {
         });
         const pool = ofType(res, "gcp:container/nodePool:NodePool")[0].inputs;
         assert.deepEqual(pool.management, { autoRepair: true, autoUpgrade: false });
+        assert.deepEqual(
+            ofType(res, "gcp:container/nodePool:NodePool")[0].options.ignoreChanges,
+            [],
+            "outside a channel the pin holds",
+        );
         oneOfType(res, "pulumi:providers:kubernetes");
         // Istio's webhooks listen on 15017: a private control plane may not reach it without this rule.
         const firewall = oneOfType(res, "gcp:compute/firewall:Firewall").inputs;
@@ -161,6 +168,10 @@ describe("IstioControlPlane", () => {
         assert.deepEqual(releases[0].values, {}, "defaultRevision only when asked");
         const ns = oneOfType(res, "kubernetes:core/v1:Namespace").inputs;
         assert.deepEqual(ns.metadata, { name: "istio-system" }, "the control plane's namespace is not injected");
+        // Order is a dependency, not registration order: istiod waits for base (which holds the CRDs).
+        const [baseRelease, istiodRelease] = ofType(res, "kubernetes:helm.sh/v3:Release");
+        assert.ok(istiodRelease.options.dependsOn.includes(baseRelease.urn), JSON.stringify(istiodRelease.options));
+        assert.ok(!baseRelease.options.dependsOn.includes(istiodRelease.urn));
     });
 
     it("puts defaultRevision on the base chart, never on istiod", async () => {
@@ -222,7 +233,7 @@ describe("AsmInstall", () => {
             '--custom_overlay "$overlay"',
             "--revision_name asm-11910-26",
             "--ca mesh_ca",
-            "--output_dir asm-out",
+            '--output_dir "$out"',
             "--enable_all",
         ]) {
             assert.ok(script.includes(flag), `missing ${flag} in:\n${script}`);
@@ -256,10 +267,11 @@ describe("AsmInstall", () => {
                 }),
         );
         const script = String(oneOfType(res, "command:local:Command").inputs.create);
-        assert.ok(script.includes("--kubeconfig '/home/me/kube config'"));
-        assert.ok(script.includes("--context prod"));
+        assert.ok(script.includes("kubeconfig='/home/me/kube config'"));
+        assert.ok(script.includes('--kubeconfig "$kubeconfig" --context prod'));
         assert.ok(!script.includes("--project_id"));
-        assert.match(script, /istioctl tag set prod --revision asm-11910-26 --overwrite/);
+        // The tag goes to the cluster asmcli installed on, not to whatever the current context is.
+        assert.match(script, /istioctl tag set prod --revision asm-11910-26 --overwrite --kubeconfig "\$kubeconfig" --context prod/);
         assert.equal(oneOfType(res, "command:local:Command").inputs.stdin, undefined, "a path needs no stdin");
     });
 
@@ -373,6 +385,9 @@ describe("SidecarCanary", () => {
         assert.equal(at(job, "spec.activeDeadlineSeconds"), 300);
         assert.equal(at(job, "spec.backoffLimit"), 0);
         assert.ok(Number(at(job, "spec.ttlSecondsAfterFinished")) > 0);
+        const options = oneOfType(res, "kubernetes:batch/v1:Job").options;
+        assert.deepEqual(options.customTimeouts, { create: "360s", update: "360s", delete: undefined });
+        assert.equal(options.deleteBeforeReplace, true, "a Job's template is immutable");
         const pod = at(job, "spec.template.spec") as Record<string, unknown>;
         assert.equal(at(pod, "securityContext.runAsNonRoot"), true);
         assert.notEqual(at(pod, "securityContext.runAsUser"), 1337, "UID 1337 would bypass the mesh");

@@ -69,6 +69,12 @@ describe("preview: every shipped stack", () => {
             assert.ok(plan.resources.length > 5);
             for (const r of plan.resources) {
                 assert.ok(r.urn.startsWith(`urn:pulumi:${stack}::nativemesh::`), r.urn);
+                // As the engine writes URNs: every ancestor's type but the root stack's.
+                if (r.type !== "pulumi:pulumi:Stack") assert.doesNotMatch(r.urn, /pulumi:pulumi:Stack/);
+                const parent = plan.resources.find((p) => p.urn === r.parent);
+                if (parent && parent.type !== "pulumi:pulumi:Stack") {
+                    assert.equal(r.urn, `${parent.urn.split("::").slice(0, 3).join("::")}$${r.type}::${r.name}`);
+                }
                 assert.deepEqual(Object.keys(r), ["urn", "type", "name", "parent", "inputs"]);
             }
             const urns = new Set(plan.resources.map((r) => r.urn));

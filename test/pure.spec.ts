@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { asmcliInstallScript, renderAsmOverlay, shellQuote } from "../components/asmOverlay";
+import { asmcliInstallScript, AsmTarget, renderAsmOverlay, shellQuote } from "../components/asmOverlay";
 import {
     CANARY_FAILURE,
     CANARY_UNREACHABLE,
@@ -162,6 +162,82 @@ describe("asmcli script: a kubeconfig given by its contents", () => {
     });
 });
 
+describe("asmcli script: paths stay right after asmcli changes directory", () => {
+    /**
+     * A stand-in asmcli that behaves as the real one does with paths: it reads --kubeconfig and --output_dir,
+     * changes into the output directory, and only then opens the kubeconfig (asmcli keeps it as given).
+     */
+    const fakeAsmcli = (dir: string) => {
+        const file = path.join(dir, "asmcli");
+        fs.writeFileSync(
+            file,
+            [
+                "#!/bin/sh",
+                'if [ "$1" = --version ]; then echo 1.19.10-asm.26; exit 0; fi',
+                "shift; kc=; out=",
+                'while [ $# -gt 0 ]; do case "$1" in --kubeconfig) kc=$2; shift;; --output_dir) out=$2; shift;; esac; shift; done',
+                'cd "$out" || exit 3',
+                '[ -z "$kc" ] || [ -f "$kc" ] || { echo "no kubeconfig at $kc" >&2; exit 4; }',
+                "mkdir -p istio-1.19.10/bin",
+                `printf '#!/bin/sh\\necho "$@" >> "${dir}/tags"\\n' > istio-1.19.10/bin/istioctl; chmod +x istio-1.19.10/bin/istioctl`,
+            ].join("\n"),
+            { mode: 0o755 },
+        );
+        return file;
+    };
+    const options = (dir: string, target: AsmTarget) => ({
+        asmcli: fakeAsmcli(dir),
+        version: "1.19.10-asm.26",
+        revision: "asm-11910-26",
+        revisionTags: ["prod-stable"],
+        ca: "mesh_ca",
+        outputDir: "asm-out",
+        enableAll: true,
+        options: [],
+        target,
+    });
+    const run = (dir: string, script: string) =>
+        spawnSync("sh", ["-c", script], {
+            cwd: dir,
+            encoding: "utf8",
+            env: { ...process.env, HOME: dir, NATIVEMESH_OVERLAY: "kind: IstioOperator" },
+        });
+
+    const paths: Array<[string, string]> = [
+        ["a relative path", "kube/config"],
+        ["a path under ~", "~/kube/config"],
+    ];
+    for (const [name, given] of paths) {
+        it(`finds a kubeconfig given as ${name}, and tags on the same cluster and context`, () => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nativemesh-asmcli-"));
+            fs.mkdirSync(path.join(dir, "kube"));
+            fs.writeFileSync(path.join(dir, "kube", "config"), "kind: Config\n");
+            const script = asmcliInstallScript(
+                options(dir, { kind: "kubeconfig", kubeconfig: given, context: "prod" }),
+            );
+            const result = run(dir, script);
+            assert.equal(result.status, 0, result.stderr);
+            assert.equal(
+                fs.readFileSync(path.join(dir, "tags"), "utf8").trim(),
+                `tag set prod-stable --revision asm-11910-26 --overwrite --kubeconfig ${path.join(dir, "kube", "config")} --context prod`,
+            );
+        });
+    }
+
+    it("tags a GKE install through the kubeconfig asmcli writes in its output directory", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nativemesh-asmcli-"));
+        const script = asmcliInstallScript(
+            options(dir, { kind: "gke", project: "p", clusterName: "c", location: "l" }),
+        );
+        const result = run(dir, script);
+        assert.equal(result.status, 0, result.stderr);
+        assert.match(
+            fs.readFileSync(path.join(dir, "tags"), "utf8"),
+            new RegExp(`--kubeconfig ${path.join(dir, "asm-out", "asm_kubeconfig")}$`, "m"),
+        );
+    });
+});
+
 describe("canaryJobManifest: the init container's probe", () => {
     const job = canaryJobManifest({
         name: "c",
@@ -268,6 +344,13 @@ describe("plan output", () => {
         parent,
         custom: !type.startsWith("nativemesh:") && type !== "pulumi:pulumi:Stack",
         inputs,
+        options: {
+            dependsOn: [],
+            ignoreChanges: [],
+            deleteBeforeReplace: false,
+            retainOnDelete: false,
+            protect: false,
+        },
     });
     const plan = [
         r("s", "pulumi:pulumi:Stack", "p-dev"),
