@@ -12,6 +12,9 @@
  * - Its main container exits at once. A regular sidecar would keep the pod running until the deadline.
  * It carries no `sidecar.istio.io/nativeSidecar` annotation on purpose: it proves the mesh-wide switch.
  */
+import { createHash } from "node:crypto";
+import type { EnvironmentSpec } from "./config";
+
 export interface CanaryJobOptions {
     name: string;
     namespace: string;
@@ -48,6 +51,34 @@ const resources = {
     requests: { cpu: "10m", memory: "16Mi" },
     limits: { cpu: "100m", memory: "64Mi" },
 };
+
+/** `nativemesh-canary[-<revision>][-<first 8 of the fingerprint>]`, a DNS-1123 name of at most 63 characters. */
+export function canaryJobName(revision?: string, fingerprint?: string): string {
+    const suffix = fingerprint ? `-${fingerprint.slice(0, 8)}` : "";
+    const base = ["nativemesh-canary", revision].filter(Boolean).join("-");
+    return base.slice(0, 63 - suffix.length).replace(/-+$/, "") + suffix;
+}
+
+/**
+ * What a canary run proves: the mesh's settings and the cluster's versions. A credential (the ASM control-plane
+ * kubeconfig) is left out of it.
+ */
+export function canaryProves(spec: EnvironmentSpec): unknown {
+    const { alibaba, ...mesh } = spec.mesh;
+    const { controlPlaneKubeconfig: _credential, ...asm } = alibaba ?? {};
+    return {
+        mesh: { ...mesh, alibaba: asm },
+        revision: spec.revision,
+        kubernetes: spec.gke?.kubernetesVersion ?? spec.ack?.kubernetesVersion ?? null,
+        pools: spec.gke?.nodePools.map((p) => p.version ?? null) ?? [],
+        canary: spec.canary,
+    };
+}
+
+/** A digest of what the canary proves: any change to it names a new Job (a Job's template is immutable). */
+export function canaryFingerprint(proves: unknown): string {
+    return createHash("sha256").update(JSON.stringify(proves)).digest("hex");
+}
 
 export function canaryJobManifest(o: CanaryJobOptions): Record<string, unknown> {
     // A few tries each: the proxy may take a moment even when native, and the probe URL may be slow to answer.

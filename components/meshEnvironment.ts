@@ -11,6 +11,7 @@ import { MeshNamespace } from "./meshNamespace";
 import { injectionLabelsFor } from "./revisionLabel";
 import type { AckCluster } from "./ackCluster";
 import { SidecarCanary } from "./sidecarCanary";
+import { canaryFingerprint, canaryProves } from "./canaryJob";
 import { buildAckCluster, buildAlibabaMesh } from "./ackEnvironment";
 
 export interface MeshEnvironmentArgs {
@@ -271,6 +272,7 @@ function buildCanary(
         {
             namespace: namespace.namespace.metadata.name,
             revision: spec.revision,
+            fingerprint: canaryFingerprint(canaryProves(spec)),
             image: spec.canary.image,
             probeUrl: spec.canary.probeUrl,
             timeoutSeconds: spec.canary.timeoutSeconds,

@@ -1,12 +1,15 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { CANARY_WAIT_MARGIN_SECONDS, canaryJobManifest } from "./canaryJob";
+import { CANARY_WAIT_MARGIN_SECONDS, canaryJobManifest, canaryJobName } from "./canaryJob";
 
 export interface SidecarCanaryArgs {
     /** Meshed namespace the Job runs in. */
     namespace: pulumi.Input<string>;
     /** The revision the namespace selects, if any; part of the Job's name so a new revision re-runs the canary. */
     revision?: string;
+    /** A digest of what the canary proves (mesh settings, cluster versions); part of the Job's name, so any
+     *  change to them, including the fix after a failed canary, runs a new Job. */
+    fingerprint?: string;
     /** Image with `sh` and `curl`. */
     image: string;
     /** URL the init container must reach through the mesh. */
@@ -30,7 +33,7 @@ export class SidecarCanary extends pulumi.ComponentResource {
         super("nativemesh:index:SidecarCanary", name, {}, opts);
         const manifest = pulumi.output(args.namespace).apply((namespace) =>
             canaryJobManifest({
-                name: ["nativemesh-canary", args.revision].filter(Boolean).join("-").slice(0, 63).replace(/-+$/, ""),
+                name: canaryJobName(args.revision, args.fingerprint),
                 namespace,
                 image: args.image,
                 probeUrl: args.probeUrl,

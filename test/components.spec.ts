@@ -271,7 +271,10 @@ describe("AsmInstall", () => {
         assert.ok(script.includes('--kubeconfig "$kubeconfig" --context prod'));
         assert.ok(!script.includes("--project_id"));
         // The tag goes to the cluster asmcli installed on, not to whatever the current context is.
-        assert.match(script, /istioctl tag set prod --revision asm-11910-26 --overwrite --kubeconfig "\$kubeconfig" --context prod/);
+        assert.match(
+            script,
+            /istioctl tag set prod --revision asm-11910-26 --overwrite --kubeconfig "\$kubeconfig" --context prod/,
+        );
         assert.equal(oneOfType(res, "command:local:Command").inputs.stdin, undefined, "a path needs no stdin");
     });
 

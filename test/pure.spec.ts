@@ -9,7 +9,10 @@ import {
     CANARY_FAILURE,
     CANARY_UNREACHABLE,
     CANARY_WAIT_MARGIN_SECONDS,
+    canaryFingerprint,
     canaryJobManifest,
+    canaryJobName,
+    canaryProves,
     PROXY_READY_URL,
 } from "../components/canaryJob";
 import { validateConfig } from "../components/config";
@@ -235,6 +238,40 @@ describe("asmcli script: paths stay right after asmcli changes directory", () =>
             fs.readFileSync(path.join(dir, "tags"), "utf8"),
             new RegExp(`--kubeconfig ${path.join(dir, "asm-out", "asm_kubeconfig")}$`, "m"),
         );
+    });
+});
+
+describe("canary Job names", () => {
+    type Raw = { mesh: Record<string, unknown>; namespaces: Array<{ name: string }>; canary?: object };
+    const spec = (change: (c: Raw) => void = () => undefined) => {
+        const raw: Raw & Record<string, unknown> = {
+            cloud: "existing",
+            existing: { kubeconfig: "k" },
+            mesh: { method: "helm", version: "1.28.1" },
+            namespaces: [{ name: "apps" }],
+        };
+        change(raw);
+        return validateConfig(raw);
+    };
+    const nameOf = (s: ReturnType<typeof validateConfig>) =>
+        canaryJobName(s.revision, canaryFingerprint(canaryProves(s)));
+
+    it("change with what the canary proves, so a fixed mesh runs a new Job", () => {
+        const base = nameOf(spec());
+        assert.match(base, /^nativemesh-canary-1-28-1-[0-9a-f]{8}$/);
+        assert.notEqual(nameOf(spec((c) => (c.mesh.nativeSidecars = false))), base);
+        assert.notEqual(nameOf(spec((c) => (c.mesh.istiodValues = { pilot: { env: { X: "1" } } }))), base);
+        assert.notEqual(nameOf(spec((c) => (c.canary = { timeoutSeconds: 600 }))), base);
+    });
+
+    it("do not change with what the canary does not prove", () => {
+        assert.equal(nameOf(spec((c) => c.namespaces.push({ name: "more" }))), nameOf(spec()));
+    });
+
+    it("stay DNS-1123 names of at most 63 characters", () => {
+        const name = canaryJobName("a".repeat(63), "f".repeat(64));
+        assert.ok(name.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name), name);
+        assert.equal(canaryJobName(undefined, undefined), "nativemesh-canary");
     });
 });
 
