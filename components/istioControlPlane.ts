@@ -53,7 +53,7 @@ export class IstioControlPlane extends pulumi.ComponentResource {
                 version: args.version,
                 repositoryOpts: { repo: args.chartRepository },
                 namespace: this.namespace.metadata.name,
-                values: baseValues(args.revision, args.defaultRevision),
+                values: baseValues(args.revision, args.defaultRevision, args.namespace),
             },
             childOpts,
         );

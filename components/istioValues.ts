@@ -41,9 +41,20 @@ export function istiodValues(opts: IstiodValuesOptions): Record<string, unknown>
     return deepMerge(opts.extra, ours);
 }
 
-/** base chart values: `defaultRevision` belongs to base, not istiod (FACTS.md). */
-export function baseValues(revision: string, makeDefault: boolean): Record<string, unknown> {
-    return makeDefault ? { defaultRevision: revision } : {};
+/**
+ * base chart values: `defaultRevision` belongs to base, not istiod (FACTS.md). base's default-revision
+ * validator points at istiod in `global.istioNamespace` (istio-system by default), so another namespace is
+ * named here too.
+ */
+export function baseValues(
+    revision: string,
+    makeDefault: boolean,
+    namespace = "istio-system",
+): Record<string, unknown> {
+    return {
+        ...(makeDefault ? { defaultRevision: revision } : {}),
+        ...(namespace !== "istio-system" ? { global: { istioNamespace: namespace } } : {}),
+    };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

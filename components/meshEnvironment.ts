@@ -110,7 +110,8 @@ function buildCluster(parent: MeshEnvironment, name: string, spec: EnvironmentSp
     if (spec.cloud === "existing" && spec.existing !== undefined) {
         const provider = new k8s.Provider(
             `${name}-k8s`,
-            { kubeconfig: spec.existing.kubeconfig, context: spec.existing.context },
+            // A kubeconfig may hold credentials: kept secret in state whatever form it was given in.
+            { kubeconfig: pulumi.secret(spec.existing.kubeconfig), context: spec.existing.context },
             { parent },
         );
         return { provider, kubeconfig: pulumi.secret(pulumi.output(spec.existing.kubeconfig)), ready: [] };

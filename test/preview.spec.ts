@@ -222,7 +222,11 @@ describe("preview: an existing cluster", () => {
         const plan = JSON.parse(stdout) as PreviewJson;
         const [provider] = ofType(plan, "pulumi:providers:kubernetes");
         assert.equal(provider.inputs.context, "staging");
-        assert.equal(provider.inputs.kubeconfig, "~/.kube/config");
+        // A kubeconfig may hold credentials: secret in state.
+        assert.deepEqual(provider.inputs.kubeconfig, {
+            "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+            ciphertext: "[secret]",
+        });
         assert.equal(
             plan.resources.filter((r) => r.type.startsWith("gcp:") || r.type.startsWith("alicloud:")).length,
             0,
@@ -285,6 +289,14 @@ describe("preview: output", () => {
         assert.match(stdout, /└─ nativemesh:index:MeshEnvironment\s+nativemesh/);
         assert.match(stdout, /│  ├─ gcp:container\/cluster:Cluster|├─ gcp:container\/cluster:Cluster/);
         assert.match(stdout, /\+ \d+ to create/);
+    });
+
+    it("--json as a user runs it: exactly one JSON object on the real stdout, logs on stderr", () => {
+        const r = cli(["preview", "--stack", "ack-asm", "--json"]);
+        assert.equal(r.status, 0, r.stderr);
+        const plan = JSON.parse(r.stdout) as PreviewJson;
+        assert.equal(plan.stack, "ack-asm");
+        assert.match(r.stderr, /Previewing stack ack-asm/);
     });
 
     it("--out writes every Kubernetes object, the istiod values and the asmcli overlay", async () => {

@@ -17,7 +17,7 @@ import {
 } from "../components/canaryJob";
 import { validateConfig } from "../components/config";
 import { formanceSettingsFor, settingObjectName } from "../components/formanceSpec";
-import { deepMerge, istiodValues, nativeSidecarEnv } from "../components/istioValues";
+import { baseValues, deepMerge, istiodValues, nativeSidecarEnv } from "../components/istioValues";
 import { injectionLabelsFor } from "../components/revisionLabel";
 import { formatTree, planFiles } from "../cli/planOutput";
 import type { PlannedResource } from "../cli/engine";
@@ -43,6 +43,11 @@ describe("istiodValues and deepMerge", () => {
         const over = { a: { c: [3], e: true }, d: "y" };
         assert.deepEqual(deepMerge(under, over), { a: { b: 1, c: [3], e: true }, d: "y" });
         assert.deepEqual(under, { a: { b: 1, c: [1, 2] }, d: "x" });
+    });
+
+    it("tells base the control plane's namespace too, where its default validator must point", () => {
+        assert.deepEqual(baseValues("1-28-1", true), { defaultRevision: "1-28-1" });
+        assert.deepEqual(baseValues("1-28-1", false, "mesh"), { global: { istioNamespace: "mesh" } });
     });
 
     it("names the control plane's namespace only when it is not istio-system", () => {
