@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as k8s from "@pulumi/kubernetes";
 import { parse } from "yaml";
+import { AlibabaMesh } from "../components/alibabaMesh";
 import { AsmInstall } from "../components/asmInstall";
 import { FormanceSettings } from "../components/formanceSettings";
 import { FormanceValueError } from "../components/formance";
@@ -407,5 +408,25 @@ describe("SidecarCanary", () => {
             undefined,
             "the canary must prove the mesh-wide switch",
         );
+    });
+});
+
+describe("AlibabaMesh: resource options", () => {
+    it("adopts ASM's own ASMMeshConfig and leaves it in place on destroy", async () => {
+        const res = await record(
+            () =>
+                new AlibabaMesh("asm", {
+                    version: "v1.22.2.35-ge64ec8af-aliyun",
+                    clusterSpec: "enterprise",
+                    vpcId: "vpc-bp1abc2def3",
+                    vswitchId: "vsw-bp1node1",
+                    clusterIds: ["c-1"],
+                }),
+        );
+        const meshConfig = oneOfType(res, "kubernetes:istio.alibabacloud.com/v1beta1:ASMMeshConfig");
+        assert.equal(meshConfig.options.retainOnDelete, true, "ASM created it, so destroy must not delete it");
+        const provider = res.find((r) => r.type === "pulumi:providers:kubernetes" && r.name === "asm-asm");
+        // Provider inputs reach the engine as strings.
+        assert.equal(provider?.inputs.upsertExistingObjects, "true");
     });
 });
