@@ -4,7 +4,13 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { asmcliInstallScript, AsmTarget, renderAsmOverlay, shellQuote } from "../components/asmOverlay";
+import {
+    asmcliInstallScript,
+    AsmcliScriptOptions,
+    AsmTarget,
+    renderAsmOverlay,
+    shellQuote,
+} from "../components/asmOverlay";
 import {
     CANARY_FAILURE,
     CANARY_UNREACHABLE,
@@ -20,6 +26,7 @@ import { formanceSettingsFor, settingObjectName } from "../components/formanceSp
 import { baseValues, deepMerge, istiodValues, nativeSidecarEnv } from "../components/istioValues";
 import { injectionLabelsFor } from "../components/revisionLabel";
 import { formatTree, planFiles } from "../cli/planOutput";
+import { loadStackFile } from "../cli/stackFile";
 import type { PlannedResource } from "../cli/engine";
 
 describe("nativeSidecarEnv: the ENABLE_NATIVE_SIDECARS value for a version", () => {
@@ -64,6 +71,20 @@ describe("injectionLabelsFor", () => {
     });
 });
 
+/** The asmcli run the script tests share; each test changes only what it is about. */
+const scriptOptions = (asmcli: string, over: Partial<AsmcliScriptOptions> = {}): AsmcliScriptOptions => ({
+    asmcli,
+    version: "1.19.10-asm.26",
+    revision: "asm-11910-26",
+    revisionTags: [],
+    ca: "mesh_ca",
+    outputDir: "asm-out",
+    enableAll: true,
+    options: [],
+    target: { kind: "gke", project: "p", clusterName: "c", location: "l" },
+    ...over,
+});
+
 describe("asmcli overlay and script", () => {
     it('renders the corrected overlay: IstioOperator, spec.values.pilot.env, the string "true"', () => {
         assert.deepEqual(parse(renderAsmOverlay("1.19.10-asm.26", true)), {
@@ -96,17 +117,7 @@ describe("asmcli overlay and script", () => {
             `#!/bin/sh\ncase "$1" in --version) echo "$FAKE_RELEASE+config1";; install) echo "$@" >> "${dir}/installs";; esac\n`,
             { mode: 0o755 },
         );
-        const script = asmcliInstallScript({
-            asmcli,
-            version: "1.19.10-asm.26",
-            revision: "asm-11910-26",
-            revisionTags: [],
-            ca: "mesh_ca",
-            outputDir: path.join(dir, "out"),
-            enableAll: true,
-            options: [],
-            target: { kind: "gke", project: "p", clusterName: "c", location: "l" },
-        });
+        const script = asmcliInstallScript(scriptOptions(asmcli, { outputDir: path.join(dir, "out") }));
         const run = (release: string) =>
             spawnSync("sh", ["-c", script], {
                 encoding: "utf8",
@@ -141,18 +152,13 @@ describe("asmcli script: a kubeconfig given by its contents", () => {
             { mode: 0o755 },
         );
         const contents = "apiVersion: v1\nkind: Config\nclusters: []\n";
-        const script = asmcliInstallScript({
-            asmcli,
-            version: "1.19.10-asm.26",
-            revision: "asm-11910-26",
-            revisionTags: [],
-            ca: "mesh_ca",
-            fleetId: "fleet-project",
-            outputDir: path.join(dir, "out"),
-            enableAll: true,
-            options: [],
-            target: { kind: "kubeconfig", kubeconfig: contents, context: "prod" },
-        });
+        const script = asmcliInstallScript(
+            scriptOptions(asmcli, {
+                fleetId: "fleet-project",
+                outputDir: path.join(dir, "out"),
+                target: { kind: "kubeconfig", kubeconfig: contents, context: "prod" },
+            }),
+        );
         assert.ok(!script.includes("kind: Config"), "the contents stay out of the script");
         const run = spawnSync("sh", ["-c", script], {
             encoding: "utf8",
@@ -193,17 +199,8 @@ describe("asmcli script: paths stay right after asmcli changes directory", () =>
         );
         return file;
     };
-    const options = (dir: string, target: AsmTarget) => ({
-        asmcli: fakeAsmcli(dir),
-        version: "1.19.10-asm.26",
-        revision: "asm-11910-26",
-        revisionTags: ["prod-stable"],
-        ca: "mesh_ca",
-        outputDir: "asm-out",
-        enableAll: true,
-        options: [],
-        target,
-    });
+    const options = (dir: string, target: AsmTarget) =>
+        scriptOptions(fakeAsmcli(dir), { revisionTags: ["prod-stable"], target });
     const run = (dir: string, script: string) =>
         spawnSync("sh", ["-c", script], {
             cwd: dir,
@@ -271,6 +268,17 @@ describe("canary Job names", () => {
 
     it("do not change with what the canary does not prove", () => {
         assert.equal(nameOf(spec((c) => c.namespaces.push({ name: "more" }))), nameOf(spec()));
+    });
+
+    it("leave the ASM control-plane credential out: a rotated kubeconfig neither renames the Job nor leaks", () => {
+        const ack = loadStackFile({ stack: "ack-asm" }).spec;
+        const withCredential = (kubeconfig: string) => ({
+            ...ack,
+            mesh: { ...ack.mesh, alibaba: { ...ack.mesh.alibaba!, controlPlaneKubeconfig: kubeconfig } },
+        });
+        const a = canaryProves(withCredential("kubeconfig-one"));
+        assert.deepEqual(a, canaryProves(withCredential("kubeconfig-two")));
+        assert.doesNotMatch(JSON.stringify(a), /kubeconfig-one/);
     });
 
     it("stay DNS-1123 names of at most 63 characters", () => {
