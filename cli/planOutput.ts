@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import type { PlannedResource } from "./engine";
+import { UsageError } from "./inputFiles";
 
 /** The plan as a tree by parent, in declaration order, with pulumi's box-drawing prefixes. */
 export function formatTree(resources: PlannedResource[]): string {
@@ -70,14 +71,39 @@ export function planFiles(resources: PlannedResource[]): Map<string, string> {
     return files;
 }
 
+/** Makes sure `--out DIR` can be written, before any work: a UsageError naming it otherwise. */
+export function prepareOutDir(dir: string): void {
+    try {
+        fs.mkdirSync(dir, { recursive: true });
+        fs.accessSync(dir, fs.constants.W_OK);
+    } catch (error) {
+        throw outDirError(dir, error);
+    }
+}
+
+function outDirError(dir: string, error: unknown): UsageError {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+        code === "EEXIST" || code === "ENOTDIR"
+            ? "it is not a directory"
+            : code === "EACCES"
+              ? "permission denied"
+              : (code ?? "cannot write");
+    return new UsageError(`--out ${dir}: cannot write the plan files there (${why})`);
+}
+
 /** Writes planFiles under dir, creating folders; returns the paths written. */
 export function writePlanFiles(dir: string, resources: PlannedResource[]): string[] {
     const written: string[] = [];
-    for (const [name, text] of planFiles(resources)) {
-        const target = path.join(dir, name);
-        fs.mkdirSync(path.dirname(target), { recursive: true });
-        fs.writeFileSync(target, text);
-        written.push(target);
+    try {
+        for (const [name, text] of planFiles(resources)) {
+            const target = path.join(dir, name);
+            fs.mkdirSync(path.dirname(target), { recursive: true });
+            fs.writeFileSync(target, text);
+            written.push(target);
+        }
+    } catch (error) {
+        throw outDirError(dir, error);
     }
     return written;
 }

@@ -5,7 +5,7 @@
 import { parseArgs } from "node:util";
 import type { StackResource, Violation } from "../policy/evaluate";
 import { planStack, type PlannedResource } from "./engine";
-import { formatTree, writePlanFiles } from "./planOutput";
+import { formatTree, prepareOutDir, writePlanFiles } from "./planOutput";
 import { formatReport } from "./report";
 import { loadStackFile, UsageError } from "./stackFile";
 import { evaluateWithConfig, loadPackConfig } from "./policyVerdict";
@@ -51,6 +51,7 @@ export async function runPreview(argv: string[], io: Io): Promise<number> {
         throw new UsageError("give --stack NAME or --config FILE, not both");
     }
     const pack = loadPackConfig(opts["policy-config"]);
+    if (opts.out !== undefined) prepareOutDir(opts.out);
     const loaded = loadStackFile({ stack: opts.stack, config: opts.config });
     const stack = loaded.stack;
     io.stderr.write(`Previewing stack ${stack} (${loaded.file}) offline, under Pulumi's mocks: nothing is created.\n`);

@@ -370,6 +370,11 @@ describe("preview: bad input exits 2 with one line and no stack trace", () => {
             /policy\.json: .*no-such-policy/,
         ],
         [
+            "--out at a file, not a directory",
+            ["--out", write("plain-file", "x")],
+            /--out \S+plain-file: cannot write the plan files there \(it is not a directory\)/,
+        ],
+        [
             "a policy config that is not an object",
             ["--policy-config", write("array.json", "[1]")],
             /array\.json: the policy config must be a JSON object/,
