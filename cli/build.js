@@ -1,12 +1,14 @@
 /**
- * Compiles the CLI once, so that `preview` and `audit` start as plain Node: no TypeScript compiler at run time
- * (issue 5). Two bundles of our own code, every package left to node_modules:
+ * Compiles what the package ships, so that `preview` and `audit` start as plain Node and other projects import
+ * JavaScript with declaration files:
  *   dist/nativemesh.js  cli/main.ts and what it reaches (audit reaches no Pulumi SDK: it is required lazily);
  *   dist/program.js     index.ts, the Pulumi program the offline engine runs under the mocks;
- *   dist/lib.js         components/index.ts, the library other stacks import.
- * Both sit one level below the project root, as cli/*.ts do, so `path.resolve(__dirname, "..")` is the root
- * in either form. `node cli/build.js` builds; `npm ci` runs it through the `prepare` script; cli/nativemesh.js
- * rebuilds first when a source is newer than the bundle, so an edit is never run stale.
+ *   dist/lib.js         components/index.ts, the library other stacks import (package.json "main");
+ *   dist/types/         its declaration files (package.json "types"), free of zod's own types.
+ * The bundles sit one level below the project root, as cli/*.ts do, so `path.resolve(__dirname, "..")` is the
+ * root in either form. `node cli/build.js` builds; `npm ci` and `npm pack` run it through the `prepare` script.
+ * cli/nativemesh.js rebuilds first only in a development checkout (see isDevelopmentCheckout): an installed
+ * copy runs what it ships and never loads esbuild or TypeScript.
  * Plain JavaScript: it must run before anything is compiled.
  */
 "use strict";
@@ -15,13 +17,15 @@ const path = require("node:path");
 
 const ROOT = path.resolve(__dirname, "..");
 const DIST = path.join(ROOT, "dist");
+const TYPES = path.join(DIST, "types");
 const ENTRIES = [
     { source: path.join(ROOT, "cli", "main.ts"), out: path.join(DIST, "nativemesh.js") },
     { source: path.join(ROOT, "index.ts"), out: path.join(DIST, "program.js") },
-    // The library entry other stacks import (package.json "main"; its types are components/index.ts): Node
-    // cannot load .ts from node_modules, and Pulumi's ts-node leaves node_modules alone.
+    // The library entry other stacks import: Node cannot load .ts from node_modules, and Pulumi's ts-node
+    // leaves node_modules alone.
     { source: path.join(ROOT, "components", "index.ts"), out: path.join(DIST, "lib.js") },
 ];
+const LIBRARY_TYPES = path.join(TYPES, "index.d.ts");
 const SOURCE_DIRS = ["cli", "components", "policy"].map((dir) => path.join(ROOT, dir));
 
 /** Every file a bundle depends on: this script, index.ts and the .ts of the three source folders. */
@@ -54,8 +58,28 @@ function isStale() {
     return sources().some((file) => mtime(file) > built);
 }
 
-function build() {
-    // esbuild comes with tsx (a dependency); loaded only here, never on the run path of a fresh bundle.
+/**
+ * A checkout being worked on, where an edit must never run stale: the package is not inside a node_modules
+ * folder (an installed copy, from a tarball, a registry or git, always is) and its build tool is at hand.
+ */
+function isDevelopmentCheckout(root = ROOT) {
+    let real = root;
+    try {
+        real = fs.realpathSync(root);
+    } catch {
+        // keep the path as given
+    }
+    if (real.split(path.sep).includes("node_modules")) return false;
+    try {
+        require.resolve("esbuild", { paths: [root] });
+        return true;
+    } catch {
+        return false;
+    }
+}
+
+function buildBundles() {
+    // A devDependency, loaded only here: never on the run path of an installed copy or a fresh bundle.
     const esbuild = require("esbuild");
     for (const { source, out } of ENTRIES) {
         esbuild.buildSync({
@@ -73,10 +97,185 @@ function build() {
     }
 }
 
-function ensureBuilt() {
-    if (isStale()) build();
+/** The names of a declaration file's statements that depend on zod, directly or through one another. */
+function zodDependents(ts, sourceFile) {
+    const named = sourceFile.statements.filter((s) => s.name !== undefined || s.declarationList !== undefined);
+    const nameOf = (s) => s.name?.text ?? s.declarationList.declarations.map((d) => d.name.getText()).join(",");
+    const found = new Set();
+    const dropped = new Set();
+    for (let grew = true; grew;) {
+        grew = false;
+        for (const statement of named) {
+            const name = nameOf(statement);
+            if (found.has(name)) continue;
+            const exportedType =
+                (ts.isTypeAliasDeclaration(statement) || ts.isInterfaceDeclaration(statement)) &&
+                statement.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+            const text = statement.getText();
+            const words = new Set(text.match(/[A-Za-z_$][\w$]*/g) ?? []);
+            if (/\bz\./.test(text) || [...dropped].some((n) => n.split(",").some((part) => words.has(part)))) {
+                found.add(name);
+                // An exported type is written out in full (buildTypes), so what names it does not depend on zod.
+                if (!exportedType) dropped.add(name);
+                grew = true;
+            }
+        }
+    }
+    return found;
 }
 
-module.exports = { build, ensureBuilt, isStale, DIST, ENTRIES };
+const dependentsCache = new WeakMap();
+function namesZod(ts, sourceFile, statement) {
+    if (!dependentsCache.has(sourceFile)) dependentsCache.set(sourceFile, zodDependents(ts, sourceFile));
+    const name = statement.name?.text ?? statement.declarationList?.declarations.map((d) => d.name.getText()).join(",");
+    return name !== undefined && dependentsCache.get(sourceFile).has(name);
+}
 
-if (require.main === module) build();
+/**
+ * Declaration files of components/index.ts under dist/types. The config types are inferred from zod schemas;
+ * declared as they are, they would make every consumer type-check zod's own declarations, which fail without
+ * esModuleInterop (zod/v4/locales). So each exported type whose declaration names zod is written out as the
+ * plain object type it stands for, and declarations only zod needs are left out. The build fails if a
+ * declaration file still names zod.
+ */
+function buildTypes() {
+    const ts = require("typescript");
+    const entry = path.join(ROOT, "components", "index.ts");
+    const options = {
+        target: ts.ScriptTarget.ES2022,
+        module: ts.ModuleKind.CommonJS,
+        moduleResolution: ts.ModuleResolutionKind.Node10,
+        strict: true,
+        esModuleInterop: true,
+        skipLibCheck: true,
+        declaration: true,
+        emitDeclarationOnly: true,
+        stripInternal: true,
+        rootDir: path.join(ROOT, "components"),
+        outDir: TYPES,
+        types: ["node"],
+    };
+    // A probe module expands each zod-derived type into a plain object type (Expand below).
+    const probe = path.join(ROOT, "components", "__nativemesh_types_probe.ts");
+    const host = ts.createCompilerHost(options);
+    let probeText = "";
+    const readFile = host.readFile.bind(host);
+    const fileExists = host.fileExists.bind(host);
+    host.readFile = (file) => (path.resolve(file) === probe ? probeText : readFile(file));
+    host.fileExists = (file) => path.resolve(file) === probe || fileExists(file);
+
+    // Pass 1: the plain declaration files, in memory.
+    const first = ts.createProgram([entry], options, host);
+    const emitted = new Map();
+    const result = first.emit(undefined, (file, text) => emitted.set(path.resolve(file), text), undefined, true);
+    const errors = ts
+        .getPreEmitDiagnostics(first)
+        .concat(result.diagnostics)
+        .filter((d) => d.category === ts.DiagnosticCategory.Error);
+    if (errors.length > 0) throw new Error(ts.formatDiagnostics(errors, host));
+
+    // Pass 2: the exported types that name zod, expanded through the probe.
+    const zodFiles = [...emitted].filter(([, text]) => /from "zod"/.test(text));
+    const wanted = [];
+    for (const [file, text] of zodFiles) {
+        const sourceFile = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
+        const module = path.relative(TYPES, file).replace(/\.d\.ts$/, "");
+        for (const statement of sourceFile.statements) {
+            const exported = statement.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+            const isType = ts.isTypeAliasDeclaration(statement) || ts.isInterfaceDeclaration(statement);
+            if (exported && isType && namesZod(ts, sourceFile, statement)) {
+                wanted.push({ file, module, name: statement.name.text });
+            }
+        }
+    }
+    const modules = [...new Set(wanted.map((w) => w.module))];
+    probeText = [
+        ...modules.map((m, i) => `import type * as m${i} from "./${m}";`),
+        // Functions and classes stay as they are; arrays and objects are rewritten member by member.
+        "type Expand<T> = T extends (...args: never[]) => unknown ? T : T extends readonly (infer E)[] ? Expand<E>[] :",
+        "    T extends object ? { [K in keyof T]: Expand<T[K]> } : T;",
+        ...wanted.map((w, i) => `export type P${i} = Expand<m${modules.indexOf(w.module)}.${w.name}>;`),
+        "",
+    ].join("\n");
+    const second = ts.createProgram([entry, probe], options, host, first);
+    const probeErrors = second.getSemanticDiagnostics(second.getSourceFile(probe));
+    if (probeErrors.length > 0) throw new Error(ts.formatDiagnostics(probeErrors, host));
+    const checker = second.getTypeChecker();
+    const probeSymbol = checker.getSymbolAtLocation(second.getSourceFile(probe));
+    const expanded = new Map();
+    const flags =
+        ts.NodeBuilderFlags.NoTruncation |
+        ts.NodeBuilderFlags.InTypeAlias |
+        ts.NodeBuilderFlags.MultilineObjectLiterals;
+    const printer = ts.createPrinter({ removeComments: true });
+    const scratch = ts.createSourceFile("types.d.ts", "", ts.ScriptTarget.ES2022);
+    for (const symbol of checker.getExportsOfModule(probeSymbol)) {
+        const w = wanted[Number(symbol.name.slice(1))];
+        const node = checker.typeToTypeNode(checker.getDeclaredTypeOfSymbol(symbol), undefined, flags);
+        expanded.set(`${w.file}#${w.name}`, printer.printNode(ts.EmitHint.Unspecified, node, scratch));
+    }
+
+    // Pass 3: rewrite the files that named zod.
+    for (const [file, text] of zodFiles) {
+        const sourceFile = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
+        const kept = [];
+        for (const statement of sourceFile.statements) {
+            const jsDoc = statement
+                .getFullText()
+                .slice(0, statement.getStart() - statement.getFullStart())
+                .trim();
+            const exported = statement.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+            if (ts.isImportDeclaration(statement) && statement.moduleSpecifier.getText() === '"zod"') continue;
+            if (!namesZod(ts, sourceFile, statement)) {
+                kept.push(statement.getFullText().replace(/^\n+/, ""));
+                continue;
+            }
+            const plain = expanded.get(`${file}#${statement.name?.text}`);
+            if (exported && plain !== undefined) {
+                const params = statement.typeParameters
+                    ? `<${statement.typeParameters.map((p) => p.getText()).join(", ")}>`
+                    : "";
+                kept.push(`${jsDoc ? `${jsDoc}\n` : ""}export type ${statement.name.text}${params} = ${plain};`);
+            }
+            // Anything else naming zod (the schemas themselves, helper aliases) is internal: left out.
+        }
+        const out = kept.join("\n") + "\n";
+        if (/\bz\.|"zod"/.test(out)) throw new Error(`${file}: a declaration still names zod`);
+        emitted.set(file, out);
+    }
+    fs.rmSync(TYPES, { recursive: true, force: true });
+    for (const [file, text] of emitted) {
+        if (!file.startsWith(TYPES + path.sep)) continue;
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, text);
+    }
+}
+
+function build() {
+    buildBundles();
+    buildTypes();
+}
+
+/** In a development checkout, rebuilds the bundles when a source is newer; elsewhere does nothing. */
+function ensureBuilt() {
+    if (isDevelopmentCheckout() && isStale()) buildBundles();
+}
+
+module.exports = {
+    build,
+    buildBundles,
+    buildTypes,
+    ensureBuilt,
+    isStale,
+    isDevelopmentCheckout,
+    DIST,
+    ENTRIES,
+    LIBRARY_TYPES,
+};
+
+if (require.main === module) {
+    const only = process.argv[2];
+    if (only === "--bundles") buildBundles();
+    else if (only === "--types") buildTypes();
+    else build();
+}

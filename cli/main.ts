@@ -6,19 +6,36 @@
 /* eslint-disable @typescript-eslint/no-require-imports */
 import type { Io } from "./preview";
 
-const USAGE =
-    "usage: nativemesh preview [--stack NAME | --config FILE] [--json] [--out DIR] | nativemesh audit --state FILE [--json] [--policy-config FILE]";
+const USAGE = [
+    "usage: nativemesh <command> [options]",
+    "",
+    "  nativemesh preview [--stack NAME | --config FILE] [--json] [--strict] [--out DIR] [--policy-config FILE]",
+    "      the plan of a stack, offline, and the policy pack's verdict on it",
+    "  nativemesh audit --state FILE [--json] [--strict] [--policy-config FILE]",
+    "      the policy pack over `pulumi stack export`, `pulumi preview --json` or `nativemesh preview --json`",
+    "",
+    "  nativemesh <command> --help   options of one command",
+    "",
+    "Exit codes: 0 clean, 1 a mandatory policy violation, 2 bad input (one line on stderr).",
+].join("\n");
 
 async function run(argv: string[], io: Io): Promise<number> {
     const [command, ...rest] = argv;
     switch (command) {
+        case "--help":
+        case "-h":
+        case "help":
+            io.stdout.write(`${USAGE}\n`);
+            return 0;
         // require, not import(): loaded on demand, and resolvable both under tsx and in a bundle.
         case "preview":
             return (require("./preview") as typeof import("./preview")).runPreview(rest, io);
         case "audit":
             return (require("./audit") as typeof import("./audit")).runAudit(rest, io);
         default:
-            io.stderr.write(`nativemesh: unknown command '${command ?? ""}'; ${USAGE}\n`);
+            io.stderr.write(
+                `nativemesh: ${command === undefined ? "no command" : `unknown command '${command}'`}: use preview or audit (nativemesh --help)\n`,
+            );
             return 2;
     }
 }

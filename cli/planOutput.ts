@@ -65,18 +65,114 @@ export function planFiles(resources: PlannedResource[]): Map<string, string> {
         } else if (r.type === "command:local:Command") {
             const env = (inputs.environment ?? {}) as Record<string, unknown>;
             if (typeof env.NATIVEMESH_OVERLAY === "string") put("asmcli/overlay.yaml", env.NATIVEMESH_OVERLAY);
-            if (typeof inputs.create === "string") put("asmcli/install.sh", `#!/bin/sh\n${inputs.create}`);
+            if (typeof inputs.create === "string") put("asmcli/install.sh", INSTALL_SH_HEADER + inputs.create);
         }
     }
     return files;
 }
 
-/** Makes sure `--out DIR` can be written, before any work: a UsageError naming it otherwise. */
-export function prepareOutDir(dir: string): void {
+/** What `pulumi up` gives the install script in its environment, read here from the overlay written beside it,
+ *  so the script runs as written. */
+const INSTALL_SH_HEADER = [
+    "#!/bin/sh",
+    "# The asmcli install `pulumi up` runs (command:local:Command), written by `nativemesh preview --out`.",
+    "# Run it from the project folder (relative paths are taken from there). It reads overlay.yaml beside it; a",
+    "# kubeconfig given by its contents is read on standard input: ./install.sh < kubeconfig",
+    'NATIVEMESH_OVERLAY="$(cat "$(dirname "$0")/overlay.yaml")"',
+    "export NATIVEMESH_OVERLAY",
+    "",
+].join("\n");
+
+/** The list of what an earlier `--out` wrote, kept in the folder so the next run can replace exactly that. */
+export const OUT_MANIFEST = ".nativemesh-out";
+
+/** The mode of each written file: the install script runs as written, the rest is read. */
+const modeOf = (name: string) => (name.endsWith(".sh") ? 0o755 : 0o644);
+
+function fail(dir: string, why: string): never {
+    throw new UsageError(`--out ${dir}: cannot write the plan files there (${why})`);
+}
+
+function lstat(file: string): fs.Stats | undefined {
     try {
-        fs.mkdirSync(dir, { recursive: true });
-        fs.accessSync(dir, fs.constants.W_OK);
+        return fs.lstatSync(file);
     } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+        throw error;
+    }
+}
+
+/** The files an earlier run listed, if the folder holds its list; only plain relative names inside the folder. */
+function earlierFiles(dir: string): string[] | undefined {
+    const list = path.join(dir, OUT_MANIFEST);
+    const stat = lstat(list);
+    if (stat === undefined || !stat.isFile()) return undefined;
+    return fs
+        .readFileSync(list, "utf8")
+        .split("\n")
+        .filter((name) => name !== "" && !path.isAbsolute(name) && !name.split("/").includes(".."));
+}
+
+/** Everything under dir, as relative paths (folders end with /), without following links. */
+function contents(dir: string, prefix = ""): string[] {
+    const found: string[] = [];
+    for (const entry of fs.readdirSync(path.join(dir, prefix), { withFileTypes: true })) {
+        const name = prefix + entry.name;
+        if (entry.isDirectory()) found.push(`${name}/`, ...contents(dir, `${name}/`));
+        else found.push(name);
+    }
+    return found;
+}
+
+/**
+ * Makes sure `--out DIR` can be written, before any work, and empties what an earlier `--out` wrote there, so
+ * that `kubectl apply -f DIR` never applies files of an earlier plan. A folder holding anything else is refused;
+ * so is a link, for DIR itself or anything in it (nothing is written through one). Folders are made one level
+ * at a time, so a path that cannot be made (under /proc, under a file) fails at once with one line.
+ */
+export function prepareOutDir(dir: string): void {
+    const absolute = path.resolve(dir);
+    try {
+        const missing: string[] = [];
+        let existing = absolute;
+        for (let stat = lstat(existing); stat === undefined; stat = lstat(existing)) {
+            missing.unshift(existing);
+            const parent = path.dirname(existing);
+            if (parent === existing) break;
+            existing = parent;
+        }
+        const top = lstat(existing);
+        if (missing.length === 0 && top?.isSymbolicLink()) fail(dir, "it is a symbolic link: give the folder itself");
+        if (top !== undefined && !fs.statSync(existing).isDirectory()) {
+            fail(dir, missing.length === 0 ? "it is not a directory" : `${existing} is not a directory`);
+        }
+        for (const folder of missing) fs.mkdirSync(folder);
+        fs.accessSync(absolute, fs.constants.W_OK);
+        const found = contents(absolute);
+        if (found.length === 0) return;
+        const earlier = earlierFiles(absolute);
+        const ours = new Set([OUT_MANIFEST, ...(earlier ?? [])]);
+        for (const name of earlier ?? [])
+            for (let d = path.dirname(name); d !== "."; d = path.dirname(d)) ours.add(`${d}/`);
+        const foreign = found.filter((name) => !ours.has(name));
+        if (earlier === undefined || foreign.length > 0) {
+            fail(
+                dir,
+                `it holds ${(foreign[0] ?? found[0]).replace(/\/$/, "")}, which an earlier --out did not write: give a new or empty folder`,
+            );
+        }
+        for (const name of [...found].reverse()) {
+            const target = path.join(absolute, name);
+            if (name.endsWith("/")) {
+                if (lstat(target)?.isSymbolicLink()) fail(dir, `${name} is a symbolic link`);
+                fs.rmdirSync(target);
+            } else {
+                // unlink removes a link itself, never what it points at.
+                fs.unlinkSync(target);
+            }
+        }
+    } catch (error) {
+        if (error instanceof UsageError) throw error;
         throw outDirError(dir, error);
     }
 }
@@ -86,23 +182,51 @@ function outDirError(dir: string, error: unknown): UsageError {
     const why =
         code === "EEXIST" || code === "ENOTDIR"
             ? "it is not a directory"
-            : code === "EACCES"
+            : code === "EACCES" || code === "EPERM" || code === "EROFS"
               ? "permission denied"
-              : (code ?? "cannot write");
+              : code === "ENOENT"
+                ? "the folder cannot be made there"
+                : (code ?? "cannot write");
     return new UsageError(`--out ${dir}: cannot write the plan files there (${why})`);
 }
 
-/** Writes planFiles under dir, creating folders; returns the paths written. */
+/**
+ * Writes planFiles under dir (prepared by prepareOutDir), creating folders; returns the paths written. Each
+ * file is created new (O_EXCL) and never through a link (O_NOFOLLOW), and only inside dir.
+ */
 export function writePlanFiles(dir: string, resources: PlannedResource[]): string[] {
+    const absolute = path.resolve(dir);
     const written: string[] = [];
+    const names: string[] = [];
     try {
         for (const [name, text] of planFiles(resources)) {
-            const target = path.join(dir, name);
+            const target = path.resolve(absolute, name);
+            if (!target.startsWith(absolute + path.sep)) fail(dir, `${name} would be outside the folder`);
+            for (let d = path.dirname(target); d !== absolute; d = path.dirname(d)) {
+                const stat = lstat(d);
+                if (stat?.isSymbolicLink() || (stat !== undefined && !stat.isDirectory())) {
+                    fail(dir, `${path.relative(absolute, d)} is not a folder nativemesh made`);
+                }
+            }
             fs.mkdirSync(path.dirname(target), { recursive: true });
-            fs.writeFileSync(target, text);
-            written.push(target);
+            const fd = fs.openSync(
+                target,
+                fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW,
+                modeOf(name),
+            );
+            try {
+                fs.writeFileSync(fd, text);
+            } finally {
+                fs.closeSync(fd);
+            }
+            written.push(path.join(dir, name));
+            names.push(name);
         }
+        const list = path.join(absolute, OUT_MANIFEST);
+        if (lstat(list) !== undefined) fs.unlinkSync(list);
+        fs.writeFileSync(list, names.join("\n") + "\n", { flag: "wx" });
     } catch (error) {
+        if (error instanceof UsageError) throw error;
         throw outDirError(dir, error);
     }
     return written;

@@ -32,6 +32,7 @@ function parse(argv: string[]) {
                 json: { type: "boolean", default: false },
                 out: { type: "string" },
                 "policy-config": { type: "string" },
+                help: { type: "boolean", short: "h", default: false },
             },
             strict: true,
             allowPositionals: false,
@@ -43,10 +44,25 @@ function parse(argv: string[]) {
     }
 }
 
+const PREVIEW_USAGE = [
+    "usage: nativemesh preview [--stack NAME | --config FILE] [--json] [--strict] [--out DIR] [--policy-config FILE]",
+    "  --stack NAME          stacks/Pulumi.<NAME>.yaml (default dev)",
+    "  --config FILE         a stack file anywhere",
+    "  --json                one JSON object on stdout: {stack, resources, violations}",
+    "  --strict              a value the pack cannot read counts at each policy's own level",
+    "  --out DIR             writes every Kubernetes object, the Helm values and the asmcli files under DIR",
+    "                        (a new or empty folder, or one an earlier --out wrote: its files are replaced)",
+    "  --policy-config FILE  the pack's config, as `pulumi preview --policy-pack-config FILE` takes it",
+].join("\n");
+
 /** Runs the preview; returns the exit code (0 clean, 1 a mandatory violation, 2 bad input). */
 export async function runPreview(argv: string[], io: Io): Promise<number> {
     let resources: PlannedResource[];
     const opts = parse(argv);
+    if (opts.help) {
+        io.stdout.write(`${PREVIEW_USAGE}\n`);
+        return 0;
+    }
     if (opts.stack !== undefined && opts.config !== undefined) {
         throw new UsageError("give --stack NAME or --config FILE, not both");
     }
@@ -55,6 +71,7 @@ export async function runPreview(argv: string[], io: Io): Promise<number> {
     const loaded = loadStackFile({ stack: opts.stack, config: opts.config });
     const stack = loaded.stack;
     io.stderr.write(`Previewing stack ${stack} (${loaded.file}) offline, under Pulumi's mocks: nothing is created.\n`);
+    for (const warning of loaded.warnings) io.stderr.write(`warning: ${warning}\n`);
     // The SDK and the program may log; stdout stays for the plan (and for exactly one JSON object).
     const log = console.log;
     console.log = console.error;

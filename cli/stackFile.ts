@@ -5,6 +5,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
+import * as os from "node:os";
+import { isKubeconfigContents } from "../components/asmOverlay";
 import { ConfigError, EnvironmentSpec, namespaceConfig, validateConfig } from "../components/config";
 import { readTextFile, UsageError } from "./inputFiles";
 
@@ -15,6 +17,7 @@ export const STACKS_DIR = path.join(PROJECT_ROOT, "stacks");
 
 /** Stack names that have a file under stacks/. */
 export function shippedStacks(): string[] {
+    if (!fs.existsSync(STACKS_DIR)) return [];
     return fs
         .readdirSync(STACKS_DIR)
         .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
@@ -30,6 +33,45 @@ export interface StackFile {
     /** The whole `config:` map, every namespace. */
     config: Record<string, unknown>;
     spec: EnvironmentSpec;
+    /** Problems worth a line on stderr that do not stop the preview. */
+    warnings: string[];
+}
+
+/** A stack name as `pulumi stack` takes it; nothing that could leave stacks/ (no '/', no leading '.'). */
+const STACK_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
+
+/** The file of a shipped stack: stacks/Pulumi.<stack>.yaml, only if it really is a file inside stacks/. */
+function shippedStackFile(stack: string): string {
+    if (!STACK_NAME.test(stack) || stack.length > 100) {
+        throw new UsageError(
+            `--stack ${JSON.stringify(stack)}: not a stack name (letters, digits, '-', '_' and '.', not first); ` +
+                "it names stacks/Pulumi.<NAME>.yaml. For a file elsewhere pass --config FILE",
+        );
+    }
+    const file = path.join(STACKS_DIR, `Pulumi.${stack}.yaml`);
+    let real: string;
+    try {
+        real = fs.realpathSync(file);
+    } catch {
+        throw new UsageError(
+            `unknown stack '${stack}': stacks/ has ${shippedStacks().join(", ")}; or pass --config FILE`,
+        );
+    }
+    if (path.dirname(real) !== fs.realpathSync(STACKS_DIR)) {
+        throw new UsageError(`--stack ${stack}: stacks/Pulumi.${stack}.yaml leads outside stacks/; pass --config FILE`);
+    }
+    return file;
+}
+
+/** A kubeconfig path that names no file: the Kubernetes provider would fail to reach the cluster at `pulumi up`. */
+function missingKubeconfig(spec: EnvironmentSpec): string | undefined {
+    const given = spec.existing?.kubeconfig;
+    if (given === undefined || isKubeconfigContents(given) || given === "[secret]") return undefined;
+    const file =
+        given === "~" || given.startsWith("~/") ? path.join(os.homedir(), given.slice(1)) : path.resolve(given);
+    return fs.existsSync(file)
+        ? undefined
+        : `nativemesh:existing.kubeconfig: no file at ${given}; \`pulumi up\` would not reach the cluster (give an existing path or the kubeconfig's contents)`;
 }
 
 /** Resolves `--stack NAME` or `--config FILE` to a file, reads and validates it. */
@@ -42,16 +84,13 @@ export function loadStackFile(opts: { stack?: string; config?: string }): StackF
         stack = opts.stack ?? /^Pulumi\.(.+)\.ya?ml$/.exec(base)?.[1] ?? base.replace(/\.ya?ml$/, "");
     } else {
         stack = opts.stack ?? "dev";
-        file = path.relative(process.cwd(), path.join(STACKS_DIR, `Pulumi.${stack}.yaml`)) || ".";
-        if (!fs.existsSync(path.join(STACKS_DIR, `Pulumi.${stack}.yaml`))) {
-            throw new UsageError(
-                `unknown stack '${stack}': stacks/ has ${shippedStacks().join(", ")}; or pass --config FILE`,
-            );
-        }
+        file = path.relative(process.cwd(), shippedStackFile(stack)) || ".";
     }
     const config = readConfigMap(file);
     try {
-        return { stack, file, config, spec: validateConfig(namespaceConfig(config)) };
+        const spec = validateConfig(namespaceConfig(config));
+        const warnings = [missingKubeconfig(spec)].filter((w): w is string => w !== undefined);
+        return { stack, file, config, spec, warnings };
     } catch (err) {
         if (err instanceof ConfigError) throw new UsageError(`${file}: ${err.message}`);
         throw err;

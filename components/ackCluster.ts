@@ -43,7 +43,7 @@ export interface AckClusterArgs {
     region: pulumi.Input<string>;
     /** ACK cluster name. */
     clusterName: pulumi.Input<string>;
-    /** Pinned Kubernetes version, e.g. `1.30.1-aliyun.1` (ACK needs ≥ 1.30 for native sidecars, FACTS.md). */
+    /** Pinned Kubernetes version, e.g. `1.30.1-aliyun.1` (ACK needs ≥ 1.30 for native sidecars; docs/ALIBABA.md). */
     kubernetesVersion: pulumi.Input<string>;
     /** Cluster specification, e.g. `ack.pro.small`. */
     clusterSpec: pulumi.Input<string>;
@@ -57,23 +57,30 @@ export interface AckClusterArgs {
     serviceCidr?: pulumi.Input<string>;
     /** Worker node pools (at least one). */
     nodePools: AckNodePoolArgs[];
-    /** Internet endpoint for the API server, so the kubeconfig works from outside the VPC. */
+    /** Internet endpoint for the API server, so the kubeconfig works from outside the VPC; off when omitted
+     *  (a public API server is reachable by anyone holding a credential). */
     publicApiServer?: pulumi.Input<boolean>;
+    /** RAM Roles for Service Accounts (pods get short-lived RAM credentials by OIDC); on when omitted. */
+    rrsa?: pulumi.Input<boolean>;
     /** Create a NAT gateway for the nodes' outbound traffic. */
     newNatGateway?: pulumi.Input<boolean>;
     /** Refuse deleting the cluster (production). */
     deletionProtection: pulumi.Input<boolean>;
-    /** Lifetime of the kubeconfig credential in minutes (15-4320); ACK decides when omitted. */
+    /** Lifetime of the kubeconfig credential in minutes (15-4320); 60 when omitted. */
     credentialMinutes?: number;
 }
 
 // The cluster credential's allowed lifetime (@pulumi/alicloud cs/getClusterCredential.d.ts,
-// `temporaryDurationMinutes`: 15 to 4320).
-const CREDENTIAL_MINUTES = { min: 15, max: 4320 };
+// `temporaryDurationMinutes`: 15 to 4320). Short by default: the credential is read again on every run.
+const CREDENTIAL_MINUTES = { min: 15, max: 4320, default: 60 };
+
+/** The cluster's outputs that hold credentials (@pulumi/alicloud cs/managedKubernetes.d.ts), kept secret in
+ *  state: the provider marks only some of them sensitive. */
+export const ACK_CREDENTIAL_OUTPUTS = ["certificateAuthority", "clientCert", "clientKey"];
 
 /**
  * An ACK managed cluster for native sidecars: version pinned, control plane on `vswitchIds` (not the deprecated
- * `workerVswitchIds`, FACTS.md), workers in node pools, and a kubeconfig read through the cluster credential
+ * `workerVswitchIds`, deprecated since provider 1.241.0, cs/managedKubernetes.d.ts), workers in node pools, and a kubeconfig read through the cluster credential
  * invoke that provider 1.248+ recommends instead of the cluster's deprecated certificate attributes.
  */
 export class AckCluster extends pulumi.ComponentResource {
@@ -219,13 +226,14 @@ function createCluster(parent: AckCluster, name: string, args: AckClusterArgs): 
             serviceCidr: args.serviceCidr,
             // Terway pairs with pod vSwitches, Flannel with a pod CIDR (provider examples and ACK Terraform modules).
             addons: [{ name: terway ? "terway-eniip" : "flannel" }],
-            slbInternetEnabled: args.publicApiServer,
+            slbInternetEnabled: args.publicApiServer ?? false,
+            enableRrsa: args.rrsa ?? true,
             newNatGateway: args.newNatGateway,
             // Keep CA data out of the deprecated `certificateAuthority` attribute; the credential invoke returns it.
             skipSetCertificateAuthority: true,
             deletionProtection: args.deletionProtection,
         },
-        { parent, provider: parent.alicloudProvider },
+        { parent, provider: parent.alicloudProvider, additionalSecretOutputs: ACK_CREDENTIAL_OUTPUTS },
     );
 }
 
@@ -255,7 +263,10 @@ function createNodePool(parent: AckCluster, name: string, pool: AckNodePoolArgs)
  *  expired temporary credential is replaced by a fresh one. */
 function clusterKubeconfig(parent: AckCluster, credentialMinutes: number | undefined): pulumi.Output<string> {
     const credential = alicloud.cs.getClusterCredentialOutput(
-        { clusterId: parent.cluster.id, temporaryDurationMinutes: credentialMinutes },
+        {
+            clusterId: parent.cluster.id,
+            temporaryDurationMinutes: credentialMinutes ?? CREDENTIAL_MINUTES.default,
+        },
         { parent, provider: parent.alicloudProvider },
     );
     return pulumi.secret(credential.kubeConfig);

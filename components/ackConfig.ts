@@ -6,7 +6,8 @@
  * and prints one line per problem, so every message says what is allowed.
  *
  * Deliberately NOT checked here: whether the Kubernetes or ASM version is new enough for native sidecars.
- * That is the policy pack's call (FACTS.md "Alibaba Cloud": ACK ≥ 1.30, ASM ≥ 1.22, both kept configurable).
+ * That is the policy pack's call (Alibaba "Deploy mesh proxy in native sidecar mode": ACK ≥ 1.30, ASM ≥ 1.22,
+ * both kept configurable; docs/ALIBABA.md).
  */
 import { z } from "zod";
 import { isDns1123Label } from "./versions";
@@ -23,7 +24,7 @@ const REGION_ID = /^[a-z]{2,}(-[a-z0-9]+)+$/;
 const ZONE_ID = /^[a-z]{2,}(-[a-z0-9]+)+$/;
 
 // A pinned ACK version: MAJOR.MINOR.PATCH with ACK's optional "-aliyun.N" build suffix, as in 1.30.1-aliyun.1
-// (FACTS.md "Alibaba Cloud", version strings seen in the wild).
+// (the version strings ACK lists, e.g. in @pulumi/alicloud cs/managedKubernetes.d.ts examples).
 const ACK_VERSION = /^\d+\.\d+\.\d+(-aliyun\.\d+)?$/;
 
 // ECS instance types: ecs.<family>.<size>, e.g. ecs.g7.xlarge, ecs.gn7i-c8g1.2xlarge.
@@ -67,7 +68,8 @@ const vswitchIds = (what: string) =>
         .array(vswitchId, { error: `must be a list of vSwitch ids (${what})` })
         .min(1, { message: `needs at least one vSwitch id (${what})` });
 
-function isIpv4Cidr(value: string): boolean {
+/** An IPv4 CIDR: four octets of 0-255 and a prefix length of 0-32. */
+export function isIpv4Cidr(value: string): boolean {
     const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
     if (!match) return false;
     const octets = match.slice(1, 5).map(Number);
@@ -215,8 +217,21 @@ export const ackConfigSchema = z
         nodePools: z
             .array(nodePoolSchema, { error: "must be a list of node pools" })
             .min(1, { message: "needs at least one node pool" }),
-        /** An Internet endpoint for the API server, so `pulumi up` from outside the VPC can reach it. */
-        publicApiServer: z.boolean({ error: "must be true or false" }).default(true),
+        /** An Internet endpoint (an EIP on the API server's SLB). Off by default: a public API server is open to
+         *  every address on the Internet that holds or steals a credential; turn it on only when `pulumi up` must
+         *  run from outside the VPC, and prefer a VPN or a machine in the VPC. */
+        publicApiServer: z.boolean({ error: "must be true or false" }).default(false),
+        /** RAM Roles for Service Accounts (RRSA): pods get short-lived RAM credentials through OIDC instead of
+         *  the node's role (@pulumi/alicloud cs/managedKubernetes.d.ts, `enableRrsa`). */
+        rrsa: z.boolean({ error: "must be true or false" }).default(true),
+        /** Lifetime of the kubeconfig credential nativemesh reads for the cluster, in minutes (15-4320,
+         *  `temporaryDurationMinutes` of cs/getClusterCredential.d.ts). It is read again on every run. */
+        credentialMinutes: z
+            .number({ error: "must be a whole number of minutes, 15-4320" })
+            .int({ message: "must be a whole number of minutes, 15-4320" })
+            .min(15, { message: "must be at least 15 minutes (ACK's minimum)" })
+            .max(4320, { message: "must be at most 4320 minutes (3 days, ACK's maximum)" })
+            .default(60),
         /** Create a NAT gateway so nodes can pull images (provider default: true). */
         newNatGateway: z.boolean({ error: "must be true or false" }).default(true),
         /** Refuse deleting the cluster (production). */

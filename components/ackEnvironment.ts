@@ -23,6 +23,8 @@ export function buildAckCluster(parent: pulumi.Resource, name: string, ack: AckC
             serviceCidr: ack.serviceCidr,
             nodePools: ack.nodePools,
             publicApiServer: ack.publicApiServer,
+            rrsa: ack.rrsa,
+            credentialMinutes: ack.credentialMinutes,
             newNatGateway: ack.newNatGateway,
             deletionProtection: ack.deletionProtection,
         },

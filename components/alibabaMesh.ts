@@ -9,8 +9,8 @@ import { isDns1123Label, parseVersion } from "./versions";
  *  mode to enhance upgrade stability": equivalent to `istio.io/rev: stable`). */
 export const ASM_INJECTION_LABEL = "istio-injection";
 
-/** The mesh-wide ASM switch: the cluster-scoped `ASMMeshConfig` named `default` (FACTS.md "Alibaba Cloud"; ASM
- *  ignores any other name, Alibaba "ASMMeshConfig CRD reference"). */
+/** The mesh-wide ASM switch: the cluster-scoped `ASMMeshConfig` named `default` (Alibaba "Deploy mesh proxy in
+ *  native sidecar mode"; ASM ignores any other name, Alibaba "ASMMeshConfig CRD reference"; docs/ALIBABA.md). */
 export const ASM_MESH_CONFIG = {
     apiVersion: "istio.alibabacloud.com/v1beta1",
     kind: "ASMMeshConfig",
@@ -52,7 +52,7 @@ export interface AlibabaMeshArgs {
 /**
  * An Alibaba Service Mesh instance managing an ACK cluster, with native sidecars switched on mesh-wide.
  *
- * ServiceMesh has no native-sidecar argument (FACTS.md); the switch is `spec.enableNativeSidecar` of the
+ * ServiceMesh has no native-sidecar argument (servicemesh/serviceMesh.d.ts, ServiceMeshArgs); the switch is `spec.enableNativeSidecar` of the
  * `ASMMeshConfig` named `default`, which lives on the ASM control plane (the instance's own API server), not
  * in the ACK cluster. Injection itself is selected by labels on the data-plane (ACK) namespaces.
  */
@@ -95,7 +95,7 @@ export class AlibabaMesh extends pulumi.ComponentResource {
 
     /** Labels that put a data-plane namespace into this mesh: `istio.io/rev=<revision or tag>` when one is
      *  given or the mesh has a revision, otherwise `istio-injection=enabled`. Never both: `istio-injection`
-     *  would override `istio.io/rev` (FACTS.md "Labels"). */
+     *  would override `istio.io/rev` (the revision webhooks require it absent; docs/ALIBABA.md). */
     public injectionLabels(revisionOrTag?: string): Record<string, string> {
         const selected = revisionOrTag ?? this.revision;
         return selected === undefined ? { [ASM_INJECTION_LABEL]: "enabled" } : { [REVISION_LABEL]: selected };
@@ -145,7 +145,8 @@ function createServiceMesh(parent: AlibabaMesh, name: string, args: AlibabaMeshA
             loadBalancer: { apiServerPublicEip: args.apiServerPublicEip ?? false },
             extraConfiguration: { crAggregationEnabled: args.crAggregationEnabled ?? false },
         },
-        { parent, provider: args.alicloudProvider },
+        // The control plane's admin kubeconfig: neither the provider nor the SDK marks it secret.
+        { parent, provider: args.alicloudProvider, additionalSecretOutputs: ["kubeconfig"] },
     );
 }
 

@@ -7,8 +7,9 @@ import { stringify } from "yaml";
 import { nativeSidecarEnv } from "./istioValues";
 
 /**
- * The overlay for `asmcli install --custom_overlay`. The seed's overlay, corrected: the env value is the
- * string "true" and sits at `spec.values.pilot.env` (FACTS.md, "Google: self-managed ASM with asmcli").
+ * The overlay for `asmcli install --custom_overlay`. The env value is the string "true" (istiod's env
+ * values are strings) and sits at `spec.values.pilot.env`, which every istiod chart from 1.19 reads
+ * (istio/istio manifests/charts/istio-control/istio-discovery/values.yaml, `pilot.env`).
  * asmcli sets the revision itself from `--revision_name`, so the overlay does not.
  */
 export function renderAsmOverlay(version: string, nativeSidecars: boolean): string {
@@ -55,9 +56,14 @@ export interface AsmcliScriptOptions {
     target: AsmTarget;
 }
 
-/** A kubeconfig given by its contents rather than by a path (asmcli's --kubeconfig takes a path). */
+/**
+ * A kubeconfig given by its contents rather than by a path (asmcli's --kubeconfig takes a path). Contents are
+ * YAML over several lines, or JSON, which may be one line: a path never starts with `{` nor holds a line break,
+ * and `apiVersion:` or `kind:` at the start is a document, not a file name.
+ */
 export function isKubeconfigContents(kubeconfig: string): boolean {
-    return kubeconfig.includes("\n");
+    const text = kubeconfig.trim();
+    return kubeconfig.includes("\n") || text.startsWith("{") || /^(apiVersion|kind|clusters)\s*:/.test(text);
 }
 
 /** Single-quotes a word for POSIX sh. */
@@ -77,15 +83,25 @@ export function absoluteShellPath(path: string): string {
     return `"$PWD"/${shellQuote(path)}`;
 }
 
+/** Where asmcli unpacks the release it installs: `istio-${RELEASE}` in its output directory (asmcli sets
+ *  `ISTIO_FOLDER_NAME="istio-${RELEASE}"` and `ISTIOCTL_REL_PATH="${ISTIO_FOLDER_NAME}/bin/istioctl"`,
+ *  GoogleCloudPlatform/anthos-service-mesh-packages asmcli). After an upgrade the folder of the previous release
+ *  is still there, so the release is named exactly. */
+export function istioctlPath(version: string): string {
+    return `"$out"/${shellQuote(`istio-${version}`)}/bin/istioctl`;
+}
+
 /**
- * The install script run by the `command:local:Command`. The overlay arrives in $NATIVEMESH_OVERLAY and is
- * written to a file for `--custom_overlay`. The script refuses an asmcli of another release (asmcli installs
- * the release it was built for), never passes `--managed` (deprecated, and managed control planes cannot
- * set istiod's env), and sets revision tags with the istioctl asmcli leaves in its output directory, on the
- * same cluster: through the kubeconfig asmcli writes there for a GKE target (`asm_kubeconfig`, asmcli's
- * `set_up_local_workspace`), or through the kubeconfig and context it was given. A kubeconfig given by its
- * contents arrives on standard input (a secret of its own, so the overlay stays readable) and is written to
- * a file of the output directory that only the user can read. Every path is absolute.
+ * The install script run by the `command:local:Command`. The overlay arrives in $NATIVEMESH_OVERLAY (where the
+ * policy pack reads it) and is written for `--custom_overlay` into a private folder made by `mktemp -d` (mode
+ * 0700, a new name every run, so no file or link planted beforehand is ever written through) and removed when
+ * the script ends, whatever the outcome. A kubeconfig given by its contents arrives on standard input (a secret
+ * of its own) and goes to the same folder, mode 0600, and is removed with it. The script refuses an asmcli of
+ * another release (asmcli installs the release it was built for), never passes `--managed` (deprecated, and
+ * managed control planes cannot set istiod's env), and sets revision tags with the istioctl of this release, on
+ * the same cluster: through the kubeconfig asmcli writes in its output directory for a GKE target
+ * (`asm_kubeconfig`, asmcli's `set_up_local_workspace`), or through the kubeconfig and context it was given.
+ * Every path is absolute, since asmcli changes directory.
  */
 export function asmcliInstallScript(o: AsmcliScriptOptions): string {
     const q = shellQuote;
@@ -97,8 +113,12 @@ export function asmcliInstallScript(o: AsmcliScriptOptions): string {
         `case "$installed" in ${q(o.version)}|${q(o.version)}+*) ;; *) echo "nativemesh: asmcli is '$installed', not ${o.version}: use the asmcli of that release" >&2; exit 1;; esac`,
         `mkdir -p ${absoluteShellPath(o.outputDir)}`,
         `out="$(cd ${absoluteShellPath(o.outputDir)} && pwd)"`,
-        `overlay="$out/nativemesh-overlay.yaml"`,
-        `printf '%s\\n' "$NATIVEMESH_OVERLAY" > "$overlay"`,
+        // A private folder for what the install reads, removed on every exit.
+        `work="$(umask 077 && mktemp -d "\${TMPDIR:-/tmp}/nativemesh-asmcli.XXXXXX")"`,
+        `trap 'rm -rf "$work"' EXIT`,
+        `trap 'exit 1' HUP INT TERM`,
+        `overlay="$work/overlay.yaml"`,
+        `(umask 077 && printf '%s\\n' "$NATIVEMESH_OVERLAY" > "$overlay")`,
     ];
     let where: string[];
     let tagTarget: string;
@@ -111,7 +131,7 @@ export function asmcliInstallScript(o: AsmcliScriptOptions): string {
         tagTarget = `--kubeconfig "$out/asm_kubeconfig"`;
     } else {
         if (isKubeconfigContents(target.kubeconfig)) {
-            lines.push(`kubeconfig="$out/nativemesh-kubeconfig"`, `(umask 077; cat > "$kubeconfig")`);
+            lines.push(`kubeconfig="$work/kubeconfig"`, `(umask 077 && cat > "$kubeconfig")`);
         } else {
             lines.push(`kubeconfig=${absoluteShellPath(target.kubeconfig)}`);
         }
@@ -131,9 +151,7 @@ export function asmcliInstallScript(o: AsmcliScriptOptions): string {
     ];
     lines.push(`${q(o.asmcli)} install \\\n  ${flags.join(" \\\n  ")}`);
     for (const tag of o.revisionTags) {
-        lines.push(
-            `"$out"/istio-*/bin/istioctl tag set ${q(tag)} --revision ${q(o.revision)} --overwrite ${tagTarget}`,
-        );
+        lines.push(`${istioctlPath(o.version)} tag set ${q(tag)} --revision ${q(o.revision)} --overwrite ${tagTarget}`);
     }
     return lines.join("\n") + "\n";
 }

@@ -5,7 +5,7 @@
  * before the Pulumi program declares anything.
  */
 import { z } from "zod";
-import { ackConfigSchema, alibabaMeshConfigSchema } from "./ackConfig";
+import { ackConfigSchema, alibabaMeshConfigSchema, isIpv4Cidr } from "./ackConfig";
 import { FormanceValueError } from "./formance";
 import { formanceSettingsFor, settingsSpec } from "./formanceSpec";
 import { injectionLabelsFor } from "./revisionLabel";
@@ -14,10 +14,10 @@ import { isDns1123Label, parseVersion, revisionFromVersion } from "./versions";
 /** The config namespace: keys are written `nativemesh:<key>` in `Pulumi.<stack>.yaml`. */
 export const CONFIG_NAMESPACE = "nativemesh";
 
-/** Istio's Helm chart repository (FACTS.md, "Istio: installing it"). */
+/** Istio's Helm chart repository (istio.io "Install with Helm"). */
 export const ISTIO_CHART_REPOSITORY = "https://istio-release.storage.googleapis.com/charts";
 
-/** The revision Google gives a managed control plane (FACTS.md); only `method: managed` produces it. */
+/** The revision Google gives a managed control plane (Google "Provision managed Cloud Service Mesh": asm-managed, asm-managed-rapid, asm-managed-stable); only `method: managed` produces it. */
 export const MANAGED_REVISION = "asm-managed";
 
 const dns1123Label = (what: string) =>
@@ -32,7 +32,36 @@ const parseableVersion = (what: string) =>
 
 const cidr = z
     .string()
-    .regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, { message: "must be an IPv4 CIDR such as 10.0.0.0/16" });
+    .refine(isIpv4Cidr, { message: "must be an IPv4 CIDR such as 10.0.0.0/16 (octets 0-255, prefix 0-32)" });
+
+/** GKE's control-plane range for private nodes must be a /28 (gcloud `--master-ipv4-cidr`; provider docs of
+ *  `privateClusterConfig.masterIpv4CidrBlock`). */
+const masterCidr = cidr.refine((value) => value.endsWith("/28"), {
+    message: "must be the control plane's /28 such as 172.16.0.0/28 (GKE requires a /28)",
+});
+
+/** Chart repositories nativemesh pulls from: https or oci only, so what is installed cannot be altered in transit. */
+const chartRepository = z
+    .string()
+    .url({ message: "must be a chart repository URL, https:// or oci://" })
+    .refine((url) => /^(https|oci):\/\//.test(url), { message: "must be an https:// or oci:// chart repository" });
+
+/**
+ * A container image with a tag or a digest, never `:latest` nor untagged (which pulls latest): what the canary
+ * proves must be what runs. `name@sha256:<64 hex>` pins the exact image.
+ */
+const pinnedImage = z
+    .string()
+    .min(1)
+    .refine(
+        (image) => {
+            const [name, digest] = image.split("@");
+            if (digest !== undefined) return /^sha256:[0-9a-f]{64}$/.test(digest);
+            const tag = /:([\w][\w.-]{0,127})$/.exec(name.slice(name.lastIndexOf("/") + 1))?.[1];
+            return tag !== undefined && tag !== "latest";
+        },
+        { message: "must name a tag other than latest (repo/image:1.2.3) or a digest (repo/image@sha256:<64 hex>)" },
+    );
 
 /** Label and annotation maps: string keys to string values (Kubernetes rejects anything else). */
 const stringMap = z.record(z.string(), z.string());
@@ -70,7 +99,7 @@ const gkeConfigSchema = z.strictObject({
     /** Cloud NAT for the nodes (private nodes cannot pull images without it); defaults to privateNodes. */
     cloudNat: z.boolean().optional(),
     /** Control-plane range for private nodes; a /28 (GKE's requirement for private clusters). */
-    masterIpv4CidrBlock: cidr.default("172.16.0.0/28"),
+    masterIpv4CidrBlock: masterCidr.default("172.16.0.0/28"),
     authorizedNetworks: z.array(z.strictObject({ cidrBlock: cidr, displayName: z.string().optional() })).default([]),
     network: z.string().optional(),
     subnetwork: z.string().optional(),
@@ -104,7 +133,7 @@ const meshSchema = z.strictObject({
     revisionTags: z.array(dns1123Label("revision tag")).default([]),
     /** Make this revision the default one (base chart's `defaultRevision`), Helm only. */
     defaultRevision: z.boolean().default(false),
-    chartRepository: z.string().url().default(ISTIO_CHART_REPOSITORY),
+    chartRepository: chartRepository.default(ISTIO_CHART_REPOSITORY),
     namespace: dns1123Label("namespace").default("istio-system"),
     /** Extra istiod values merged under ours (ours win for revision, revisionTags and the native switch). */
     istiodValues: z.record(z.string(), z.unknown()).default({}),
@@ -123,7 +152,7 @@ const namespaceSchema = z.strictObject({
 });
 
 const formanceSchema = z.strictObject({
-    /** Formance stack names the Settings apply to; `*` is the operator's wildcard (FACTS.md). */
+    /** Formance stack names the Settings apply to; `*` is the operator's wildcard (formancehq/operator settings CRD, `spec.stacks`). */
     stacks: z.array(z.string().min(1)).min(1, { message: "must list at least one stack" }).default(["*"]),
     /** Write `namespace.labels: istio.io/rev=<revision or tag>` for namespaces the operator creates. */
     namespaceLabel: z.boolean().default(true),
@@ -151,8 +180,8 @@ const canarySchema = z.strictObject({
     namespace: dns1123Label("namespace").default("nativemesh-canary"),
     /** Bound on the whole canary (Job activeDeadlineSeconds and Pulumi's wait); 30 s to 1 h. */
     timeoutSeconds: z.number().int().min(30).max(3600).default(300),
-    image: z.string().min(1).default("curlimages/curl:8.11.1"),
-    /** What the init container must reach through the mesh; anonymous /readyz exists on every cluster. */
+    image: pinnedImage.default("curlimages/curl:8.11.1"),
+    /** What the init container must reach through the mesh; any HTTP answer (401/403 included) counts. */
     probeUrl: z.string().url().default("https://kubernetes.default.svc/readyz"),
 });
 
@@ -288,13 +317,15 @@ function checkCrossFieldRules(cfg: ParsedConfig, ctx: z.RefinementCtx): void {
             ctx.addIssue({ code: "custom", path: ["namespaces", i, "name"], message: `'${ns.name}' is listed twice` });
         }
         seen.add(ns.name);
-        for (const key of ["istio-injection", "istio.io/rev"]) {
+        const injectionLabelReasons: Record<string, string> = {
+            "istio.io/rev":
+                "is set by nativemesh to the revision, or to the namespace's revisionTag: set revisionTag to pick a tag",
+            "istio-injection":
+                "is never written by nativemesh: with it Istio ignores istio.io/rev (the revision webhooks require it absent)",
+        };
+        for (const [key, why] of Object.entries(injectionLabelReasons)) {
             if (key in ns.labels) {
-                ctx.addIssue({
-                    code: "custom",
-                    path: ["namespaces", i, "labels", key],
-                    message: `is set by nativemesh from the revision (use revisionTag to pick a tag); istio-injection would override istio.io/rev`,
-                });
+                ctx.addIssue({ code: "custom", path: ["namespaces", i, "labels", key], message: why });
             }
         }
         if (Object.keys(ns.podTemplateAnnotations).length > 0) checkPodTemplateDefaults(cfg, ns, i, ctx);
@@ -439,6 +470,17 @@ export function validateConfig(raw: unknown): EnvironmentSpec {
     return { ...cfg, revision };
 }
 
+/** The environment as a program writes it: the `nativemesh:` keys without their prefix, defaults optional. */
+export type EnvironmentConfig = RawEnvironmentConfig;
+
+/**
+ * validateConfig for a program that builds its configuration in code: the same checks, but the argument is
+ * typed, so a misspelt key or a value of the wrong type fails at compile time.
+ */
+export function defineEnvironment(config: EnvironmentConfig): EnvironmentSpec {
+    return validateConfig(config);
+}
+
 /** Every Formance map value must survive the operator's parser; found here, before anything is declared. */
 function checkFormanceValues(
     formance: FormanceConfig,
@@ -464,12 +506,41 @@ export function namespaceConfig(config: Record<string, unknown>): Record<string,
     const out: Record<string, unknown> = {};
     for (const [fullKey, value] of Object.entries(config)) {
         const colon = fullKey.indexOf(":");
-        if (colon < 0 || fullKey.slice(0, colon) !== CONFIG_NAMESPACE) continue;
+        const namespace = colon < 0 ? fullKey : fullKey.slice(0, colon);
+        if (namespace !== CONFIG_NAMESPACE && looksLikeOurs(namespace)) {
+            throw new ConfigError(
+                `${fullKey}: the namespace '${namespace}' is not ${CONFIG_NAMESPACE}, so this key would be ignored: write ${CONFIG_NAMESPACE}:${colon < 0 ? "<key>" : fullKey.slice(colon + 1)}`,
+            );
+        }
+        if (colon < 0 || namespace !== CONFIG_NAMESPACE) continue;
         const key = fullKey.slice(colon + 1);
         // The CLI stores structured values as JSON strings; plain strings stay as they are ("1.29" is a string).
         out[key] = typeof value === "string" && /^[[{]/.test(value) ? parseJsonOr(value) : value;
     }
     return out;
+}
+
+/** A namespace that is probably `nativemesh` misspelt: a few edits away, or the same letters in another case or
+ *  with separators. Provider namespaces (gcp, alicloud, kubernetes...) are far from it. */
+function looksLikeOurs(namespace: string): boolean {
+    const plain = namespace.toLowerCase().replace(/[-_. ]/g, "");
+    return plain === CONFIG_NAMESPACE || editDistance(plain, CONFIG_NAMESPACE) <= 2;
+}
+
+function editDistance(a: string, b: string): number {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(
+                previous[j] + 1,
+                current[j - 1] + 1,
+                previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+            );
+        }
+        previous = current;
+    }
+    return previous[b.length];
 }
 
 function parseJsonOr(text: string): unknown {

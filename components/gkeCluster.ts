@@ -53,7 +53,8 @@ export interface GkeClusterArgs {
 
 /**
  * A GKE cluster for native sidecars: versions pinned, default pool replaced by our pools, Workload Identity,
- * and the `mesh_id=proj-<number>` label asmcli requires (FACTS.md, "self-managed ASM with asmcli").
+ * and the `mesh_id=proj-<number>` label asmcli requires (asmcli checks the cluster label `mesh_id=proj-<PROJECT_NUMBER>`; Google "Install
+ * Cloud Service Mesh with asmcli").
  */
 export class GkeCluster extends pulumi.ComponentResource {
     public readonly cluster: gcp.container.Cluster;
@@ -131,7 +132,8 @@ function createCluster(parent: GkeCluster, name: string, args: GkeClusterArgs): 
             resourceLabels: parent.projectNumber.apply((n) => ({ mesh_id: `proj-${n}` })),
             deletionProtection: args.deletionProtection,
         },
-        { parent },
+        // masterAuth holds the cluster CA and, with legacy client certificates, a client key.
+        { parent, additionalSecretOutputs: ["masterAuth"] },
     );
 }
 
@@ -152,7 +154,8 @@ function createNodePool(
             cluster: parent.cluster.name,
             project: args.project,
             location: args.location,
-            // Native sidecars need kubelets ≥ 1.29 on GKE (FACTS.md): nodes start on the pinned version.
+            // Native sidecars need kubelets ≥ 1.29 on GKE (SidecarContainers on by default from 1.29, kubernetes/website
+            // feature-gates/SidecarContainers.md): nodes start on the pinned version.
             version: pool.version ?? args.kubernetesVersion,
             initialNodeCount: pool.minNodes,
             autoscaling: { minNodeCount: pool.minNodes, maxNodeCount: pool.maxNodes },

@@ -97,6 +97,8 @@ const ackSection: AckConfig = {
         { name: "burst", instanceTypes: ["ecs.c7.2xlarge", "ecs.c6.2xlarge"], autoscaling: { minSize: 0, maxSize: 4 } },
     ],
     publicApiServer: true,
+    rrsa: true,
+    credentialMinutes: 60,
     newNatGateway: false,
     deletionProtection: true,
 };

@@ -199,7 +199,10 @@ describe("ackConfigSchema", () => {
         const parsed = ackConfigSchema.parse(withKeys({ clusterSpec: undefined }));
         assert.strictEqual(parsed.clusterSpec, "ack.pro.small");
         assert.strictEqual(parsed.deletionProtection, false);
-        assert.strictEqual(parsed.publicApiServer, true);
+        // A private API server unless asked: public is an explicit choice (README "Security").
+        assert.strictEqual(parsed.publicApiServer, false);
+        assert.strictEqual(parsed.rrsa, true);
+        assert.strictEqual(parsed.credentialMinutes, 60);
     });
 });
 

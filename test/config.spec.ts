@@ -144,7 +144,7 @@ describe("config: invalid configurations stop with one line naming the key", () 
         [
             "an istio-injection label on a meshed namespace",
             edit((c) => ((c.namespaces[1] as Record<string, unknown>).labels = { "istio-injection": "enabled" })),
-            /^nativemesh:namespaces\[1\]\.labels\.istio-injection: is set by nativemesh/,
+            /^nativemesh:namespaces\[1\]\.labels\.istio-injection: is never written by nativemesh: with it Istio ignores istio\.io\/rev/,
         ],
         [
             "a namespace listed twice",

@@ -159,7 +159,7 @@ describe("preview: gke-asm (self-managed ASM by asmcli)", () => {
         assert.match(script, /asmcli install/);
         assert.match(script, /--custom_overlay "\$overlay"/);
         const revision = /--revision_name (\S+)/.exec(script)?.[1];
-        assert.equal(revision, "asm-11910-26");
+        assert.equal(revision, "asm-1272-1");
         assert.equal(
             get(
                 parse(String(get(cmd.inputs, "environment.NATIVEMESH_OVERLAY"))),
@@ -306,11 +306,11 @@ describe("preview: output", () => {
         assert.equal(overlay.kind, "IstioOperator");
         const k8sFiles = fs.readdirSync(path.join(dir, "k8s"));
         assert.ok(
-            k8sFiles.some((f) => /^job-nativemesh-canary-nativemesh-canary-asm-11910-26-[0-9a-f]{8}\.yaml$/.test(f)),
+            k8sFiles.some((f) => /^job-nativemesh-canary-nativemesh-canary-asm-1272-1-[0-9a-f]{8}\.yaml$/.test(f)),
             k8sFiles.join(" "),
         );
         const ns = parse(fs.readFileSync(path.join(dir, "k8s", "namespace-formance-system.yaml"), "utf8"));
-        assert.equal(ns.metadata.labels["istio.io/rev"], "asm-11910-26");
+        assert.equal(ns.metadata.labels["istio.io/rev"], "asm-1272-1");
 
         const devDir = fs.mkdtempSync(path.join(os.tmpdir(), "nativemesh-out-"));
         assert.equal((await preview(["--out", devDir])).code, 0);

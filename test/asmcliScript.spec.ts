@@ -1,0 +1,149 @@
+import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { asmcliInstallScript, isKubeconfigContents, type AsmcliScriptOptions } from "../components/asmOverlay";
+
+const RELEASE = "1.27.2-asm.1";
+
+/**
+ * A stand-in asmcli: reports RELEASE, and on install records what it was given (arguments, the overlay's and the
+ * kubeconfig's contents and modes), then unpacks an istioctl for RELEASE (and one of an older release, as an
+ * upgrade leaves it) in its output directory, as asmcli does.
+ */
+function fakeAsmcli(dir: string): string {
+    const file = path.join(dir, "asmcli");
+    fs.writeFileSync(
+        file,
+        [
+            "#!/bin/sh",
+            `if [ "$1" = --version ]; then echo ${RELEASE}+config1; exit 0; fi`,
+            `echo "$@" > "${dir}/args"`,
+            "shift; out=; overlay=; kc=",
+            'while [ $# -gt 0 ]; do case "$1" in --output_dir) out=$2; shift;; --custom_overlay) overlay=$2; shift;; --kubeconfig) kc=$2; shift;; esac; shift; done',
+            `cp "$overlay" "${dir}/overlay-seen"; ls -ld "$overlay" | cut -c1-10 > "${dir}/overlay-mode"`,
+            `ls -ld "$(dirname "$overlay")" | cut -c1-10 > "${dir}/work-mode"`,
+            `if [ -n "$kc" ]; then cp "$kc" "${dir}/kubeconfig-seen"; ls -ld "$kc" | cut -c1-10 > "${dir}/kubeconfig-mode"; fi`,
+            'cd "$out"',
+            `for v in 1.26.4-asm.7 ${RELEASE}; do mkdir -p istio-$v/bin; printf '#!/bin/sh\\necho %s "$@" >> "${dir}/tags"\\n' $v > istio-$v/bin/istioctl; chmod +x istio-$v/bin/istioctl; done`,
+        ].join("\n"),
+        { mode: 0o755 },
+    );
+    return file;
+}
+
+function options(dir: string, over: Partial<AsmcliScriptOptions> = {}): AsmcliScriptOptions {
+    return {
+        asmcli: fakeAsmcli(dir),
+        version: RELEASE,
+        revision: "asm-1272-1",
+        revisionTags: ["prod-stable"],
+        ca: "mesh_ca",
+        outputDir: path.join(dir, "out"),
+        enableAll: true,
+        options: [],
+        target: { kind: "gke", project: "p", clusterName: "c", location: "l" },
+        ...over,
+    };
+}
+
+function run(dir: string, script: string, input?: string) {
+    return spawnSync("sh", ["-c", script], {
+        cwd: dir,
+        encoding: "utf8",
+        input,
+        env: { ...process.env, TMPDIR: dir, NATIVEMESH_OVERLAY: "kind: IstioOperator" },
+    });
+}
+
+/** What the script leaves in TMPDIR (the scratch dir): nothing of its own once it ends. */
+const leftovers = (dir: string) => fs.readdirSync(dir).filter((f) => f.startsWith("nativemesh-asmcli"));
+
+describe("asmcli script: its own files", () => {
+    let dir: string;
+    beforeEach(() => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "nativemesh-asmcli-"));
+    });
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it("hands asmcli the overlay in a private folder (0700, file 0600) and removes it when done", () => {
+        const result = run(dir, asmcliInstallScript(options(dir)));
+        assert.equal(result.status, 0, result.stderr);
+        assert.equal(fs.readFileSync(path.join(dir, "overlay-seen"), "utf8"), "kind: IstioOperator\n");
+        assert.equal(fs.readFileSync(path.join(dir, "overlay-mode"), "utf8").trim(), "-rw-------");
+        assert.equal(fs.readFileSync(path.join(dir, "work-mode"), "utf8").trim(), "drwx------");
+        assert.deepEqual(leftovers(dir), []);
+        assert.deepEqual(fs.readdirSync(path.join(dir, "out")).sort(), ["istio-1.26.4-asm.7", `istio-${RELEASE}`]);
+    });
+
+    it("removes its files when asmcli fails too", () => {
+        const failing = options(dir);
+        fs.appendFileSync(failing.asmcli, "\nexit 7\n");
+        const result = run(dir, asmcliInstallScript(failing));
+        assert.equal(result.status, 7);
+        assert.deepEqual(leftovers(dir), []);
+    });
+
+    it("never writes through a file or link planted where earlier versions wrote", () => {
+        const victim = path.join(dir, "victim");
+        fs.writeFileSync(victim, "untouched\n");
+        fs.mkdirSync(path.join(dir, "out"));
+        for (const name of ["nativemesh-overlay.yaml", "nativemesh-kubeconfig", "overlay.yaml", "kubeconfig"]) {
+            fs.symlinkSync(victim, path.join(dir, "out", name));
+        }
+        const o = options(dir, { target: { kind: "kubeconfig", kubeconfig: "apiVersion: v1\nkind: Config\n" } });
+        const result = run(dir, asmcliInstallScript({ ...o, fleetId: "fleet" }), "apiVersion: v1\nkind: Config\n");
+        assert.equal(result.status, 0, result.stderr);
+        assert.equal(fs.readFileSync(victim, "utf8"), "untouched\n");
+    });
+
+    it("tags with the istioctl of this release by its exact path, though an older one sits beside it", () => {
+        const result = run(dir, asmcliInstallScript(options(dir)));
+        assert.equal(result.status, 0, result.stderr);
+        const tags = fs.readFileSync(path.join(dir, "tags"), "utf8").trim().split("\n");
+        assert.deepEqual(tags, [
+            `${RELEASE} tag set prod-stable --revision asm-1272-1 --overwrite --kubeconfig ${path.join(dir, "out", "asm_kubeconfig")}`,
+        ]);
+    });
+});
+
+describe("asmcli script: a kubeconfig given by its contents", () => {
+    const yaml = "apiVersion: v1\nkind: Config\nclusters: []\n";
+    const json = JSON.stringify({ apiVersion: "v1", kind: "Config", clusters: [] });
+    const cases: Array<[string, string]> = [
+        ["YAML over several lines", yaml],
+        ["JSON on a single line", json],
+    ];
+    for (const [name, contents] of cases) {
+        it(`${name}: read from stdin into a 0600 file asmcli gets by path, removed after; never in the script`, () => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nativemesh-asmcli-"));
+            try {
+                assert.equal(isKubeconfigContents(contents), true);
+                const script = asmcliInstallScript(
+                    options(dir, {
+                        fleetId: "fleet-project",
+                        target: { kind: "kubeconfig", kubeconfig: contents, context: "prod" },
+                    }),
+                );
+                assert.ok(!script.includes("Config"), "the contents stay out of the script");
+                const result = run(dir, script, contents);
+                assert.equal(result.status, 0, result.stderr);
+                assert.equal(fs.readFileSync(path.join(dir, "kubeconfig-seen"), "utf8"), contents);
+                assert.equal(fs.readFileSync(path.join(dir, "kubeconfig-mode"), "utf8").trim(), "-rw-------");
+                assert.match(
+                    fs.readFileSync(path.join(dir, "args"), "utf8"),
+                    /--kubeconfig \S+\/kubeconfig --context prod/,
+                );
+                assert.deepEqual(leftovers(dir), []);
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
+        });
+    }
+
+    const paths = ["~/.kube/config", "kube/config", "/etc/kube config", "C:\\kube\\config", "config.json"];
+    for (const given of paths) {
+        it(`takes ${JSON.stringify(given)} for a path`, () => assert.equal(isKubeconfigContents(given), false));
+    }
+});
