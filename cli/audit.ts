@@ -1,8 +1,9 @@
-// `nativemesh audit --state FILE [--json] [--policy-config FILE]`: evaluates the policy pack offline over the
-// output of `pulumi stack export` or `pulumi preview --json`. Loads no Pulumi SDK, so it stays fast on big
+// `nativemesh audit --state FILE [--json] [--strict] [--policy-config FILE]`: evaluates the policy pack offline
+// over the output of `pulumi stack export`, `pulumi preview --json` or `nativemesh preview --json`. Loads no Pulumi SDK, so it stays fast on big
 // stacks. Exit codes: 0 no mandatory violation, 1 a mandatory violation, 2 unusable input (one stderr line).
 
 import type { StackResource } from "../policy/evaluate";
+import { propsFromState } from "../policy/state";
 import { evaluateWithConfig, loadPackConfig } from "./policyVerdict";
 import { readJsonFile, UsageError } from "./inputFiles";
 import { formatReport } from "./report";
@@ -12,17 +13,18 @@ export interface AuditIo {
     stderr: { write(chunk: string): unknown };
 }
 
-const USAGE = "usage: nativemesh audit --state FILE [--json] [--policy-config FILE]";
+const USAGE = "usage: nativemesh audit --state FILE [--json] [--strict] [--policy-config FILE]";
 
 interface AuditArgs {
     state: string;
     json: boolean;
+    strict: boolean;
     policyConfig?: string;
     help: boolean;
 }
 
 function parseAuditArgs(argv: string[]): AuditArgs {
-    const args: Partial<AuditArgs> = { json: false, help: false };
+    const args: Partial<AuditArgs> = { json: false, strict: false, help: false };
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         const [flag, inline] =
@@ -38,6 +40,7 @@ function parseAuditArgs(argv: string[]): AuditArgs {
         if (flag === "--state") args.state = value();
         else if (flag === "--policy-config") args.policyConfig = value();
         else if (flag === "--json" && inline === undefined) args.json = true;
+        else if (flag === "--strict" && inline === undefined) args.strict = true;
         else if (flag === "--help" || flag === "-h") args.help = true;
         else throw new UsageError(`unknown argument '${arg}'; ${USAGE}`);
     }
@@ -66,12 +69,9 @@ function isEvaluated(type: string): boolean {
     return type !== "pulumi:pulumi:Stack" && !type.startsWith("pulumi:providers:");
 }
 
-/** Inputs when they say something, else outputs (FACTS.md "Pulumi": export entries carry both). */
+/** Each key from the inputs, falling back to the outputs (export and preview entries carry both). */
 function propsOf(state: Record<string, unknown>): Record<string, unknown> {
-    const { inputs, outputs } = state;
-    if (isObject(inputs) && Object.keys(inputs).length > 0) return inputs;
-    if (isObject(outputs)) return outputs;
-    return isObject(inputs) ? inputs : {};
+    return propsFromState(state.inputs, state.outputs);
 }
 
 /** The resource an entry describes, "ignored" for the stack and providers, undefined when it is unreadable. */
@@ -86,7 +86,7 @@ function toResource(state: unknown, fallbackUrn: unknown): StackResource | "igno
 }
 
 interface LoadedState {
-    format: "stack export" | "preview";
+    format: "stack export" | "preview" | "nativemesh preview";
     resources: StackResource[];
     skipped: number;
 }
@@ -94,7 +94,7 @@ interface LoadedState {
 /** Reads `pulumi stack export` (`deployment.resources`) or `pulumi preview --json` (`steps[].newState`). */
 export function loadState(file: string): LoadedState {
     const document = readJsonFile(file, "state file");
-    const neither = `${file}: neither \`pulumi stack export\` output (deployment.resources) nor \`pulumi preview --json\` output (steps)`;
+    const neither = `${file}: neither \`pulumi stack export\` output (deployment.resources), \`pulumi preview --json\` output (steps) nor \`nativemesh preview --json\` output (stack, resources)`;
     if (!isObject(document)) throw new UsageError(neither);
     let format: LoadedState["format"];
     let entries: Array<{ state: unknown; urn?: unknown }>;
@@ -110,6 +110,15 @@ export function loadState(file: string): LoadedState {
         entries = steps.map((step) =>
             isObject(step) ? { state: step.newState, urn: step.urn } : { state: undefined },
         );
+    } else if (typeof document.stack === "string" && Array.isArray(document.resources)) {
+        // `nativemesh preview --json`: {stack, resources: [{urn, type, name, parent, inputs}], violations}. Our own
+        // components (type `nativemesh:...`) hold no settings of their own: their children are listed too.
+        format = "nativemesh preview";
+        entries = document.resources
+            .filter(
+                (entry) => !(isObject(entry) && typeof entry.type === "string" && entry.type.startsWith("nativemesh:")),
+            )
+            .map((state) => ({ state }));
     } else {
         throw new UsageError(neither);
     }
@@ -139,7 +148,7 @@ export async function runAudit(argv: string[], io: AuditIo): Promise<number> {
         }
         const pack = loadPackConfig(args.policyConfig);
         const state = loadState(args.state);
-        const violations = evaluateWithConfig(state.resources, pack);
+        const violations = evaluateWithConfig(state.resources, pack, { strict: args.strict });
         io.stderr.write(
             `Audited ${state.resources.length} resources from ${args.state} (${state.format})` +
                 `${state.skipped > 0 ? `; skipped ${state.skipped} entries without a readable resource (no state, URN or type)` : ""}.\n`,

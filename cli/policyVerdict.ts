@@ -1,4 +1,10 @@
-import { evaluatePolicies, PolicyConfigError, type StackResource, type Violation } from "../policy/evaluate";
+import {
+    evaluatePolicies,
+    PolicyConfigError,
+    type EvaluateOptions,
+    type StackResource,
+    type Violation,
+} from "../policy/evaluate";
 import { readPolicyConfig, UsageError } from "./inputFiles";
 
 /** A policy config the pack accepts. */
@@ -18,10 +24,14 @@ export function loadPackConfig(file: string | undefined): PackConfig {
     return { file, config };
 }
 
-/** The pack's verdict on resources under that config. */
-export function evaluateWithConfig(resources: StackResource[], pack: PackConfig): Violation[] {
+/** The pack's verdict on resources under that config (`strict`: "cannot tell" counts at each policy's level). */
+export function evaluateWithConfig(
+    resources: StackResource[],
+    pack: PackConfig,
+    options: EvaluateOptions = {},
+): Violation[] {
     try {
-        return evaluatePolicies(resources, pack.config);
+        return evaluatePolicies(resources, pack.config, options);
     } catch (error) {
         if (error instanceof PolicyConfigError) throw new UsageError(`${pack.file}: ${error.message}`);
         throw error;

@@ -1,5 +1,5 @@
 /**
- * `nativemesh preview [--stack NAME | --config FILE] [--json] [--out DIR] [--policy-config FILE]`:
+ * `nativemesh preview [--stack NAME | --config FILE] [--json] [--strict] [--out DIR] [--policy-config FILE]`:
  * the plan of a stack, offline, and the policy pack's verdict on it.
  */
 import { parseArgs } from "node:util";
@@ -30,6 +30,7 @@ function parse(argv: string[]) {
                 stack: { type: "string" },
                 config: { type: "string" },
                 json: { type: "boolean", default: false },
+                strict: { type: "boolean", default: false },
                 out: { type: "string" },
                 "policy-config": { type: "string" },
                 help: { type: "boolean", short: "h", default: false },
@@ -39,7 +40,7 @@ function parse(argv: string[]) {
         }).values;
     } catch (err) {
         throw new UsageError(
-            `${(err as Error).message.split("\n")[0]}; usage: preview [--stack NAME | --config FILE] [--json] [--out DIR] [--policy-config FILE]`,
+            `${(err as Error).message.split("\n")[0]}; usage: preview [--stack NAME | --config FILE] [--json] [--strict] [--out DIR] [--policy-config FILE]`,
         );
     }
 }
@@ -85,7 +86,7 @@ export async function runPreview(argv: string[], io: Io): Promise<number> {
         console.log = log;
         Error.stackTraceLimit = stackTraceLimit;
     }
-    const violations: Violation[] = evaluateWithConfig(policyResources(resources), pack);
+    const violations: Violation[] = evaluateWithConfig(policyResources(resources), pack, { strict: opts.strict });
     if (opts.out !== undefined) {
         const written = writePlanFiles(opts.out, resources);
         io.stderr.write(`Wrote ${written.length} files under ${opts.out}\n`);

@@ -1,8 +1,26 @@
-// Reading program invocations (asmcli, istioctl) out of a `command:local:Command`'s `create` shell text.
+// Reading program invocations (asmcli, istioctl, gcloud) out of a Command's shell text: `command:local:Command`
+// and `command:remote:Command` (which runs it over SSH), on `create` and on `update` (run when inputs change).
 
-import { at, CANNOT_TELL, readString, type CannotTell } from "./read";
+import { parseYaml } from "./helm-values";
+import { at, CANNOT_TELL, isPlainObject, readString, type CannotTell } from "./read";
 
 export const COMMAND_TYPE = "command:local:Command";
+export const REMOTE_COMMAND_TYPE = "command:remote:Command";
+
+export function isCommand(type: string): boolean {
+    return type === COMMAND_TYPE || type === REMOTE_COMMAND_TYPE;
+}
+
+/** The shell texts a Command runs to create or update its resource; CANNOT_TELL entries for unreadable ones. */
+export function commandTexts(type: string, props: unknown): Array<string | CannotTell> {
+    if (!isCommand(type)) return [];
+    const texts: Array<string | CannotTell> = [];
+    for (const key of ["create", "update"]) {
+        const text = readString(at(props, key));
+        if (text !== undefined) texts.push(text);
+    }
+    return texts;
+}
 
 // Tokens that end one simple command in a shell line.
 const SEPARATORS = new Set([";", "&&", "||", "|", "&", "\n"]);
@@ -66,8 +84,33 @@ export function programName(word: string): string {
     return word.slice(word.lastIndexOf("/") + 1);
 }
 
-/** Every run of a program in a shell text, e.g. `./asmcli install --revision_name asm-11910-26 ...`. */
-export function findInvocations(text: string, isProgram: (name: string) => boolean): Invocation[] {
+// Shells that run a script given with -c (`sh -c '...'`, `bash -lc "..."`), and `eval`: the script is read too.
+const SHELLS = new Set(["sh", "bash", "dash", "zsh", "ksh", "ash"]);
+
+/** The scripts a shell text hands to a nested shell: `sh -c SCRIPT`, `bash -ec SCRIPT`, `eval SCRIPT...`. */
+function nestedScripts(words: string[]): string[] {
+    const scripts: string[] = [];
+    for (let i = 0; i < words.length; i++) {
+        const name = programName(words[i]);
+        if (name === "eval") {
+            const rest: string[] = [];
+            for (let j = i + 1; j < words.length && !SEPARATORS.has(words[j]); j++) rest.push(words[j]);
+            scripts.push(rest.join(" "));
+        } else if (SHELLS.has(name)) {
+            for (let j = i + 1; j < words.length && !SEPARATORS.has(words[j]) && words[j].startsWith("-"); j++) {
+                if (/^-[a-z]*c[a-z]*$/.test(words[j]) && j + 1 < words.length) {
+                    scripts.push(words[j + 1]);
+                    break;
+                }
+            }
+        }
+    }
+    return scripts;
+}
+
+/** Every run of a program in a shell text, e.g. `./asmcli install --revision_name asm-11910-26 ...`, also inside
+ *  `sh -c '...'` and `eval` (bounded depth). */
+export function findInvocations(text: string, isProgram: (name: string) => boolean, depth = 0): Invocation[] {
     const words = shellWords(text);
     const found: Invocation[] = [];
     for (let i = 0; i < words.length; i++) {
@@ -76,12 +119,46 @@ export function findInvocations(text: string, isProgram: (name: string) => boole
         for (let j = i + 1; j < words.length && !SEPARATORS.has(words[j]); j++) args.push(words[j]);
         found.push({ args });
     }
+    if (depth < 4)
+        for (const script of nestedScripts(words)) found.push(...findInvocations(script, isProgram, depth + 1));
     return found;
 }
 
-/** Every asmcli invocation in a shell text. */
+// Flags only asmcli takes (asmcli/lib/parse.sh parse_args), in its snake_case spellings: a program run with
+// `install`/`apply` and one of them is asmcli under another name (a renamed download, a wrapper script).
+const ASMCLI_ONLY_FLAGS = new Set([
+    "--project_id",
+    "--cluster_name",
+    "--cluster_location",
+    "--fleet_id",
+    "--custom_overlay",
+    "--revision_name",
+    "--enable_all",
+    "--enable_cluster_roles",
+    "--enable_cluster_labels",
+    "--enable_gcp_apis",
+    "--enable_gcp_iam_roles",
+    "--enable_gcp_components",
+    "--enable_registration",
+    "--enable_namespace_creation",
+    "--output_dir",
+    "--managed",
+    "--ca_cert",
+    "--use_managed_cni",
+    "--option",
+]);
+
+/** Every asmcli invocation in a shell text: `asmcli`/`asmcli.sh`, or any program run as `PROGRAM install|apply`
+ *  with a flag only asmcli has. */
 export function findAsmcliInvocations(text: string): AsmcliInvocation[] {
-    return findInvocations(text, (name) => name === "asmcli" || name === "asmcli.sh");
+    const named = (name: string): boolean => /^asmcli(\.sh)?$/i.test(name);
+    const found = findInvocations(text, named);
+    const renamed = findInvocations(text, (name) => !named(name) && !SHELLS.has(name) && name !== "eval").filter(
+        (invocation) =>
+            INSTALL_SUBCOMMANDS.has(invocation.args[0]?.toLowerCase() ?? "") &&
+            invocation.args.some((arg) => ASMCLI_ONLY_FLAGS.has(flagName(arg))),
+    );
+    return [...found, ...renamed];
 }
 
 /** A word the shell may rewrite (parameter or command substitution): its value cannot be read from the text.
@@ -126,13 +203,83 @@ export const OVERLAY_FLAG = ["--co", "--custom_overlay", "--custom-overlay"];
 // nocasematch).
 const INSTALL_SUBCOMMANDS = new Set(["install", "apply"]);
 
-/** The asmcli `install`/`apply` invocations a Command runs on create, or [] when it runs none or `create` is
- *  unreadable. */
-export function asmcliInstalls(type: string, props: unknown): AsmcliInvocation[] {
-    if (type !== COMMAND_TYPE) return [];
-    const create = readString(at(props, "create"));
-    if (typeof create !== "string" || !create.includes("asmcli")) return [];
-    return findAsmcliInvocations(create).filter((invocation) =>
-        INSTALL_SUBCOMMANDS.has(invocation.args[0]?.toLowerCase() ?? ""),
+export interface AsmcliInstall extends AsmcliInvocation {
+    /** The whole shell text it was found in, to find where its overlay files are written. */
+    script: string;
+}
+
+/** The asmcli `install`/`apply` invocations a Command runs on create or update, or [] when it runs none or its
+ *  text is unreadable. */
+export function asmcliInstalls(type: string, props: unknown): AsmcliInstall[] {
+    return commandTexts(type, props).flatMap((text) =>
+        typeof text !== "string"
+            ? []
+            : findAsmcliInvocations(text)
+                  .filter((invocation) => INSTALL_SUBCOMMANDS.has(invocation.args[0]?.toLowerCase() ?? ""))
+                  .map((invocation) => ({ ...invocation, script: text })),
+    );
+}
+
+export interface OverlayFile {
+    name: string;
+    /** The IstioOperator overlay as parsed, or CANNOT_TELL with the reason. */
+    document: unknown;
+    why: string;
+}
+
+function quoteRe(text: string): string {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** Where a script writes FILE: from an environment variable holding an IstioOperator (`printf '%s' "$VAR" >
+ *  FILE`, `echo "$VAR" > FILE`) or from a here-document (`cat > FILE <<EOF ... EOF`). */
+function overlayContent(
+    file: string,
+    script: string,
+    environment: unknown,
+): { text: string; from: string } | undefined {
+    const target = `(?:"${quoteRe(file)}"|'${quoteRe(file)}'|${quoteRe(file)})`;
+    const heredoc = new RegExp(
+        `>\\s*${target}\\s*<<-?\\s*['"]?(\\w+)['"]?[^\\n]*\\n([\\s\\S]*?)\\n\\s*\\1\\s*(?:\\n|$)`,
+    ).exec(script);
+    if (heredoc) return { text: heredoc[2], from: "here-document" };
+    if (!isPlainObject(environment)) return undefined;
+    for (const line of script.split(/\n|;|&&/)) {
+        if (!new RegExp(`>\\s*${target}\\s*$`).test(line.trim())) continue;
+        for (const [name, value] of Object.entries(environment)) {
+            if (typeof value === "string" && new RegExp(`\\$\\{?${quoteRe(name)}\\b`).test(line)) {
+                return { text: value, from: `environment.${name}` };
+            }
+        }
+    }
+    return undefined;
+}
+
+/** The --custom_overlay files of an install, each read where the Command writes it, or CANNOT_TELL. */
+export function overlayFiles(install: AsmcliInstall, props: unknown): OverlayFile[] {
+    const environment = at(props, "environment");
+    return flagValues(install, OVERLAY_FLAG).flatMap((list) =>
+        // asmcli takes several overlays, as repeated flags or comma-separated (parse.sh CUSTOM_OVERLAY).
+        list.split(",").map((file): OverlayFile => {
+            const content = overlayContent(file, install.script, environment);
+            if (!content) {
+                return {
+                    name: file,
+                    document: CANNOT_TELL,
+                    why: `the --custom_overlay file ${file} is not part of the resource (pass its content in the Command's environment or a here-document)`,
+                };
+            }
+            try {
+                const document: unknown = parseYaml(content.text);
+                if (at(document, "kind") === "IstioOperator") return { name: content.from, document, why: "" };
+            } catch {
+                // Not YAML: below.
+            }
+            return {
+                name: content.from,
+                document: CANNOT_TELL,
+                why: `${content.from} is not an IstioOperator overlay`,
+            };
+        }),
     );
 }

@@ -1,6 +1,6 @@
 // Kubernetes versions pinned on GKE and ACK clusters and node pools.
 
-import { at, CANNOT_TELL, readArray, readString, type CannotTell } from "./read";
+import { at, CANNOT_TELL, readArray, readVersionText, type CannotTell } from "./read";
 
 export const GKE_CLUSTER = "gcp:container/cluster:Cluster";
 export const GKE_NODE_POOL = "gcp:container/nodePool:NodePool";
@@ -22,7 +22,8 @@ export interface PinnedVersion {
 export function pinnedVersions(type: string, props: unknown): PinnedVersion[] {
     const pins: PinnedVersion[] = [];
     const add = (platform: Platform, field: string, value: unknown): void => {
-        const text = readString(value);
+        // A number is sent as its decimal text: YAML `1.28` pins "1.28" (read.ts readVersionText).
+        const text = readVersionText(value);
         if (text !== undefined) pins.push({ platform, field, text });
     };
     switch (type) {

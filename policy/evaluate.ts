@@ -2,7 +2,15 @@
 // `pulumi preview --policy-pack-config` takes. Used by `audit` and by the offline `preview`. No Pulumi SDK.
 
 import { isPlainObject, show } from "./read";
-import { describe, PolicyConfigError, resolveConfig, type AnyRule, type Finding, type StackResource } from "./rule";
+import {
+    describe,
+    PolicyConfigError,
+    resolveConfig,
+    strictOf,
+    type AnyRule,
+    type Finding,
+    type StackResource,
+} from "./rule";
 import { RULES } from "./rules";
 
 export type { StackResource } from "./rule";
@@ -21,6 +29,13 @@ const LEVELS: Level[] = ["advisory", "mandatory", "remediate", "disabled"];
 interface PolicySettings {
     level: Level;
     config: unknown;
+    strict: boolean;
+}
+
+export interface EvaluateOptions {
+    /** Strict mode for every policy (`audit --strict`, `preview --strict`): "cannot tell" counts at the policy's
+     *  own level. A policy's config key `strict: true` does the same for that policy. */
+    strict?: boolean;
 }
 
 function levelOf(value: unknown, where: string): Level {
@@ -72,7 +87,11 @@ function settingsFromPackConfig(packConfig: unknown, rules: AnyRule[]): Map<stri
                 `policy "${rule.name}": expected an enforcement level or an object, got ${JSON.stringify(own)}`,
             );
         }
-        settings.set(rule.name, { level, config: resolveConfig(rule, config) });
+        settings.set(rule.name, {
+            level,
+            config: resolveConfig(rule, config),
+            strict: strictOf(rule.name, config),
+        });
     }
     return settings;
 }
@@ -92,13 +111,17 @@ function runRule(
 }
 
 /** Evaluates every enabled policy. Never throws on resource content: a rule that fails is reported as an
- *  advisory violation. Throws PolicyConfigError for a bad `packConfig`. */
-export function evaluatePolicies(resources: StackResource[], packConfig?: unknown): Violation[] {
+ *  advisory violation (mandatory in strict mode: the pack could not tell). Throws PolicyConfigError for a bad `packConfig`. */
+export function evaluatePolicies(
+    resources: StackResource[],
+    packConfig?: unknown,
+    options: EvaluateOptions = {},
+): Violation[] {
     const settings = settingsFromPackConfig(packConfig, RULES);
     const safe = resources.map((resource) => (isPlainObject(resource.props) ? resource : { ...resource, props: {} }));
     const violations: Violation[] = [];
     for (const rule of RULES) {
-        const { level, config } = settings.get(rule.name)!;
+        const { level, config, strict } = settings.get(rule.name)!;
         if (level === "disabled") continue;
         // CrossGuard reports a remediate-level violation as mandatory (pulumi/pulumi#15618).
         const enforced: Violation["enforcementLevel"] = level === "advisory" ? "advisory" : "mandatory";
@@ -108,7 +131,7 @@ export function evaluatePolicies(resources: StackResource[], packConfig?: unknow
         } catch (error) {
             violations.push({
                 policy: rule.name,
-                enforcementLevel: "advisory",
+                enforcementLevel: strict || options.strict ? enforced : "advisory",
                 urn: "",
                 message: `could not evaluate ${rule.name}: ${error instanceof Error ? error.message : show(error)}`,
             });
@@ -117,7 +140,7 @@ export function evaluatePolicies(resources: StackResource[], packConfig?: unknow
         for (const finding of findings) {
             violations.push({
                 policy: rule.name,
-                enforcementLevel: finding.cannotTell ? "advisory" : enforced,
+                enforcementLevel: finding.cannotTell && !(strict || options.strict) ? "advisory" : enforced,
                 urn: finding.resource.urn,
                 message: `${describe(finding.resource)}: ${finding.message}`,
             });

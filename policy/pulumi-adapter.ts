@@ -13,6 +13,7 @@ import {
     configSchemaOf,
     describe,
     resolveConfig,
+    strictOf,
     type Finding,
     type ResourceRule,
     type StackResource,
@@ -32,15 +33,17 @@ function plainProps(props: unknown): Record<string, unknown> {
 }
 
 /** Reports a finding. "Cannot tell" goes out as advisory through reportViolation's object form (@pulumi/policy
- *  >= 1.21 server.js makeReportViolationFun; pulumi/pulumi-policy#424), whatever the policy's level. */
+ *  >= 1.21 server.js makeReportViolationFun; pulumi/pulumi-policy#424), whatever the policy's level, unless the
+ *  policy's config says `strict: true`: then at the policy's level, like any other finding. */
 function report(
     reportViolation: ReportViolation,
     policyName: string,
     finding: Finding,
     message: string,
-    urn?: string,
+    urn: string | undefined,
+    strict: boolean,
 ): void {
-    if (finding.cannotTell) {
+    if (finding.cannotTell && !strict) {
         const advisory = { name: policyName, message, urn, enforcementLevel: "advisory" };
         (reportViolation as unknown as (info: typeof advisory) => void)(advisory);
     } else {
@@ -48,8 +51,12 @@ function report(
     }
 }
 
-function configOf<C>(rule: ResourceRule<C> | StackRule<C>, args: { getConfig<T extends object>(): T }): C {
-    return resolveConfig(rule, args.getConfig<Record<string, unknown>>());
+function configOf<C>(
+    rule: ResourceRule<C> | StackRule<C>,
+    args: { getConfig<T extends object>(): T },
+): { config: C; strict: boolean } {
+    const given = args.getConfig<Record<string, unknown>>();
+    return { config: resolveConfig(rule, given), strict: strictOf(rule.name, given) };
 }
 
 export function resourcePolicy<C>(rule: ResourceRule<C>): ResourceValidationPolicy {
@@ -63,9 +70,9 @@ export function resourcePolicy<C>(rule: ResourceRule<C>): ResourceValidationPoli
             if (!rule.appliesTo(args.type)) {
                 args.notApplicable(`${rule.name} does not read ${args.type} resources`);
             }
-            const config = configOf(rule, args);
+            const { config, strict } = configOf(rule, args);
             for (const finding of rule.check(args.type, plainProps(args.props), config)) {
-                report(reportViolation, rule.name, finding, `${describe(args)}: ${finding.message}`);
+                report(reportViolation, rule.name, finding, `${describe(args)}: ${finding.message}`, undefined, strict);
             }
         },
     };
@@ -83,7 +90,7 @@ export function stackPolicy<C>(rule: StackRule<C>): StackValidationPolicy {
         configSchema: configSchemaOf(rule) as StackValidationPolicy["configSchema"],
         remediationSteps: rule.remediationSteps,
         validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
-            const config = configOf(rule, args);
+            const { config, strict } = configOf(rule, args);
             for (const finding of rule.check(args.resources.map(toStackResource), config)) {
                 report(
                     reportViolation,
@@ -91,6 +98,7 @@ export function stackPolicy<C>(rule: StackRule<C>): StackValidationPolicy {
                     finding,
                     `${describe(finding.resource)}: ${finding.message}`,
                     finding.resource.urn,
+                    strict,
                 );
             }
         },

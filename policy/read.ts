@@ -107,3 +107,24 @@ export function show(value: unknown): string {
         return Array.isArray(value) ? "(an array)" : `(a ${value === null ? "null" : typeof value})`;
     }
 }
+
+/** A version as the provider would send it: a string, or a number written where a string is expected (Pulumi
+ *  and the Terraform-bridged providers turn it into its decimal text, so YAML `1.28` is "1.28" and `1.30` is
+ *  "1.3"). Undefined when absent, CANNOT_TELL for anything else. */
+export function readVersionText(value: unknown): string | undefined | CannotTell {
+    if (typeof value === "number") return Number.isFinite(value) ? String(value) : CANNOT_TELL;
+    return readString(value);
+}
+
+// An asset in `pulumi stack export` and on the wire: {"4dabf18193072939515e22adb298388d":
+// "c44067f5952c0a294b673a41bacd8c17", "text" | "path" | "uri": ...} (pulumi/pulumi sdk/go/common/resource
+// asset.go, AssetSig). Only a StringAsset carries its content.
+const ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17";
+
+/** The text of a string asset; CANNOT_TELL for a file or remote asset, a secret, or anything else. */
+export function readAssetText(value: unknown): string | CannotTell {
+    if (typeof value !== "object" || value === null || isSecret(value)) return CANNOT_TELL;
+    const asset = value as Record<string, unknown>;
+    if (asset[SIG_KEY] !== ASSET_SIG && !("text" in asset)) return CANNOT_TELL;
+    return typeof asset.text === "string" ? asset.text : CANNOT_TELL;
+}

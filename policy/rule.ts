@@ -10,7 +10,8 @@ export interface StackResource {
     props: Record<string, unknown>;
 }
 
-/** One problem a rule found. `cannotTell` findings are always reported as advisory. */
+/** One problem a rule found. `cannotTell` findings are reported as advisory, or at the policy's own level in
+ *  strict mode (config key `strict`, `audit --strict`, `preview --strict`). */
 export interface Finding {
     message: string;
     cannotTell?: boolean;
@@ -69,6 +70,15 @@ export class PolicyConfigError extends Error {
 
 const VERSION_PATTERN = "^v?[0-9]+\\.[0-9]+(\\.[0-9]+)?$";
 
+/** The config key, on every policy, that makes its "cannot tell" findings count at the policy's own level. */
+export const STRICT_KEY = "strict";
+const STRICT_SCHEMA = {
+    type: "boolean",
+    default: false,
+    description:
+        'Report "cannot tell" (a value the pack cannot read: a secret, a file, an unknown) at this policy\'s level instead of as advisory.',
+};
+
 /** The rule's `configSchema` for CrossGuard (JSON schema with defaults). */
 export function configSchemaOf(rule: AnyRule): { properties: Record<string, Record<string, unknown>> } {
     const properties: Record<string, Record<string, unknown>> = {};
@@ -83,6 +93,7 @@ export function configSchemaOf(rule: AnyRule): { properties: Record<string, Reco
         if (spec.minimum !== undefined) schema.minimum = spec.minimum;
         properties[key] = schema;
     }
+    properties[STRICT_KEY] = { ...STRICT_SCHEMA };
     return { properties };
 }
 
@@ -94,16 +105,32 @@ export function resolveConfig<C>(rule: RuleBase<C>, given: Record<string, unknow
     for (const [key, spec] of Object.entries(specs)) config[key] = spec.default;
     for (const [key, value] of Object.entries(given ?? {})) {
         if (key === "enforcementLevel") continue;
+        if (key === STRICT_KEY) {
+            strictOf(rule.name, given);
+            continue;
+        }
         const spec = specs[key];
         if (!spec) {
             const known = Object.keys(specs);
             throw new PolicyConfigError(
-                `policy "${rule.name}": unknown config key "${key}"; allowed: ${known.length ? known.join(", ") : "none"}`,
+                `policy "${rule.name}": unknown config key "${key}"; allowed: ${[...known, STRICT_KEY].join(", ")}`,
             );
         }
         config[key] = checkValue(rule.name, key, spec, value);
     }
     return config as C;
+}
+
+/** Whether a policy's config asks for strict mode (`"strict": true`); throws for a value that is not a boolean. */
+export function strictOf(policy: string, given: Record<string, unknown> | undefined): boolean {
+    const value = given?.[STRICT_KEY];
+    if (value === undefined) return false;
+    if (typeof value !== "boolean") {
+        throw new PolicyConfigError(
+            `policy "${policy}": config "${STRICT_KEY}" is ${JSON.stringify(value)}; expected true or false`,
+        );
+    }
+    return value;
 }
 
 function checkValue(policy: string, key: string, spec: ConfigProperty, value: unknown): unknown {

@@ -4,13 +4,23 @@ import { isMapSettingKey, parseKeyValueList, splitSettingKey } from "../componen
 import { at, CANNOT_TELL, readString, readStringMap, type CannotTell, type StringMap } from "./read";
 
 export const NAMESPACE = "kubernetes:core/v1:Namespace";
+// A NamespacePatch (server-side apply of some fields) labels an existing namespace just as well.
+const NAMESPACE_TYPES = /^kubernetes:core\/v1:Namespace(Patch)?$/;
 
-// kubernetes:<group>/<version>:<Kind>; any API version, since old clusters still serve e.g. batch/v1beta1.
+export function isNamespace(type: string): boolean {
+    return NAMESPACE_TYPES.test(type);
+}
+
+// kubernetes:<group>/<version>:<Kind>[Patch]; any API version, since old clusters still serve e.g. batch/v1beta1,
+// and the Patch resources (pulumi-kubernetes `DeploymentPatch`, `CronJobPatch`...) apply their fields to an
+// existing object, so a patched pod template is read like a declared one.
 const WORKLOAD =
-    /^kubernetes:(core|apps|batch|extensions)\/[^:]+:(Pod|Deployment|StatefulSet|DaemonSet|ReplicaSet|Job|CronJob)$/;
+    /^kubernetes:(core|apps|batch|extensions)\/[^:]+:(Pod|Deployment|StatefulSet|DaemonSet|ReplicaSet|Job|CronJob)(Patch)?$/;
 
 export interface PodTemplate {
     kind: string;
+    /** A `...Patch` resource: it sets only what it names. */
+    patch: boolean;
     /** Path of the template's metadata/spec parent in props, for messages ("" for a Pod). */
     path: string[];
     isJob: boolean;
@@ -28,6 +38,7 @@ export function podTemplateOf(type: string, props: unknown): PodTemplate | undef
         kind === "Pod" ? [] : kind === "CronJob" ? ["spec", "jobTemplate", "spec", "template"] : ["spec", "template"];
     return {
         kind,
+        patch: match[3] !== undefined,
         path,
         isJob: kind === "Job" || kind === "CronJob",
         annotations: readStringMap(at(props, ...path, "metadata", "annotations")),
@@ -42,7 +53,26 @@ export function templatePath(template: PodTemplate, ...rest: string[]): string {
 
 /** The labels of a Namespace resource. */
 export function namespaceLabels(type: string, props: unknown): StringMap | undefined | CannotTell {
-    return type === NAMESPACE ? readStringMap(at(props, "metadata", "labels")) : undefined;
+    return isNamespace(type) ? readStringMap(at(props, "metadata", "labels")) : undefined;
+}
+
+export const INJECT = "sidecar.istio.io/inject";
+
+// Istio's injector reads the pod's sidecar.istio.io/inject LABEL when present (even empty) and the annotation only
+// without one; lower-cased, "y", "yes", "true" and "on" inject, "" leaves it to the namespace, and any other value
+// turns injection off (istio/istio pkg/kube/inject/inject.go injectRequired).
+const INJECT_ON = new Set(["y", "yes", "true", "on"]);
+
+/** Whether the pod asks for no injection at all: true, false, or CANNOT_TELL. */
+export function injectionOff(
+    annotations: StringMap | undefined,
+    labels: StringMap | undefined | CannotTell,
+): boolean | CannotTell {
+    if (labels === CANNOT_TELL) return CANNOT_TELL;
+    const selector = labels?.has(INJECT) ? labels.get(INJECT) : annotations?.get(INJECT);
+    if (selector === CANNOT_TELL) return CANNOT_TELL;
+    if (selector === undefined || selector === "") return false;
+    return !INJECT_ON.has(selector.toLowerCase());
 }
 
 // Formance operator Settings (FACTS.md "Formance operator Settings"): any served version of the CRD.

@@ -58,15 +58,16 @@ describe("audit", () => {
             assert.deepEqual(json.violations, []);
         });
 
-        it("a broken stack: exit 1 and the violations, reading outputs when inputs are empty, skipping deleted entries", async () => {
+        it("a broken stack: exit 1 and the violations, each key from the inputs falling back to the outputs, skipping deleted entries", async () => {
             const { code, stdout } = await audit("--state", fixture("export-fail.json"), "--json");
             assert.equal(code, 1);
             const json = parseJson(stdout);
             assert.equal(json.resources, 4);
             assert.deepEqual(summary(json), [
-                "advisory no-legacy-sidecar-workarounds db-migrate",
+                // No no-legacy-sidecar-workarounds advice: native sidecars are not on in this stack.
                 "mandatory jobs-terminate-with-native-sidecars db-migrate",
                 "mandatory kubernetes-version-supports-native-sidecars primary",
+                "mandatory kubernetes-version-supports-native-sidecars primary", // nodeVersion: only in the outputs
                 "mandatory namespace-injection-labels payments", // read from outputs: inputs are {}
                 "mandatory no-managed-control-plane mesh-membership",
                 "mandatory no-managed-control-plane payments",
@@ -128,9 +129,9 @@ describe("audit", () => {
         it("without --json: a report grouped by policy with the verdict", async () => {
             const { code, stdout } = await audit("--state", fixture("export-fail.json"));
             assert.equal(code, 1);
-            assert.match(stdout, /^Policies: 6 violations \(5 mandatory, 1 advisory\) over 4 resources\./);
+            assert.match(stdout, /^Policies: 6 violations \(6 mandatory, 0 advisory\) over 4 resources\./);
             assert.match(stdout, /\nno-managed-control-plane \(2\)\n {2}\[mandatory\] mesh-membership/);
-            assert.match(stdout, /Verdict: FAIL: 5 mandatory violations/);
+            assert.match(stdout, /Verdict: FAIL: 6 mandatory violations/);
         });
 
         it('--policy-config {"all": "advisory"} turns the verdict to exit 0', async () => {

@@ -1,10 +1,11 @@
 // istio-version-supports-native-sidecars: istiod injects native sidecars from Istio 1.19; Alibaba ASM from 1.22.
 
 import { isAtLeast } from "../../components/versions";
-import { COMMAND_TYPE } from "../asmcli";
-import { ALIBABA_SERVICE_MESH, controlPlanesOf, HELM_TYPES, ISTIO_OPERATOR, SAIL_ISTIO } from "../control-planes";
+import { isCommand } from "../asmcli";
+import { ALIBABA_SERVICE_MESH, controlPlanesOf, HELM_TYPES, isIstioOperator, isSail } from "../control-planes";
 import { resourcePolicy } from "../pulumi-adapter";
-import { at, CANNOT_TELL, readString, show } from "../read";
+import { at, CANNOT_TELL, readVersionText, show } from "../read";
+import { podTemplateOf } from "../workloads";
 import { say, type Finding, type ResourceRule } from "../rule";
 
 export interface IstioVersionConfig {
@@ -35,11 +36,19 @@ export function checkIstioVersion(type: string, props: Record<string, unknown>, 
     const istioFix = `use istiod ${config.istioMinVersion} or later (1.28+ recommended)`;
     for (const plane of controlPlanesOf(type, props)) {
         const version = plane.version;
+        // A values file the pack cannot see may override the image, unless the readable values already do.
+        if (plane.unreadable && !/image|tag/.test(version?.field ?? "")) {
+            findings.push({
+                cannotTell: true,
+                message: `cannot tell the istiod version: ${plane.unreadable}, and it may set the image (pilot.tag, pilot.image, global.tag)`,
+            });
+            if (version?.text === CANNOT_TELL) continue;
+        }
         if (!version) continue;
         if (version.text === CANNOT_TELL) {
             findings.push({
                 cannotTell: true,
-                message: `cannot tell the istiod version: ${version.field} is secret, unknown or not a string`,
+                message: `cannot tell the istiod version: ${version.field} is secret, unknown, a digest or not a version`,
             });
             continue;
         }
@@ -48,7 +57,7 @@ export function checkIstioVersion(type: string, props: Record<string, unknown>, 
         );
     }
     if (type === ALIBABA_SERVICE_MESH) {
-        const version = readString(at(props, "version"));
+        const version = readVersionText(at(props, "version"));
         if (version === CANNOT_TELL) {
             findings.push({
                 cannotTell: true,
@@ -89,10 +98,12 @@ export const rule: ResourceRule<IstioVersionConfig> = {
     },
     appliesTo: (type) =>
         HELM_TYPES.has(type) ||
-        type === ISTIO_OPERATOR ||
-        type === SAIL_ISTIO ||
+        isIstioOperator(type) ||
+        isSail(type) ||
         type === ALIBABA_SERVICE_MESH ||
-        type === COMMAND_TYPE,
+        isCommand(type) ||
+        // istiod Deployments given as manifests or patches (istiod-manifest.ts).
+        (podTemplateOf(type, {}) !== undefined && /:Deployment(Patch)?$/.test(type)),
     check: checkIstioVersion,
 };
 

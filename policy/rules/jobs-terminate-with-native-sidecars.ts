@@ -4,27 +4,18 @@
 import { resourcePolicy } from "../pulumi-adapter";
 import { CANNOT_TELL, type CannotTell, type StringMap } from "../read";
 import { say, type Finding, type ResourceRule } from "../rule";
-import { isSettings, podTemplateOf, settingTemplateAnnotations, templatePath } from "../workloads";
+import {
+    INJECT,
+    injectionOff,
+    isSettings,
+    podTemplateOf,
+    settingTemplateAnnotations,
+    templatePath,
+} from "../workloads";
 import { NATIVE_SIDECAR_ANNOTATION } from "./native-sidecar-annotation";
-
-const INJECT = "sidecar.istio.io/inject";
 
 // This rule has no thresholds.
 export type JobsTerminateConfig = Record<string, never>;
-
-// Istio's injector reads the pod's sidecar.istio.io/inject LABEL when present (even empty) and the annotation only
-// without one; lower-cased, "y", "yes", "true" and "on" inject, "" leaves it to the namespace, and any other value
-// turns injection off (istio/istio pkg/kube/inject/inject.go injectRequired).
-const INJECT_ON = new Set(["y", "yes", "true", "on"]);
-
-/** Whether injection is off for the pod: true, false, or CANNOT_TELL. */
-function injectionOff(annotations: StringMap, labels: StringMap | undefined | CannotTell): boolean | CannotTell {
-    if (labels === CANNOT_TELL) return CANNOT_TELL;
-    const selector = labels?.has(INJECT) ? labels.get(INJECT) : annotations.get(INJECT);
-    if (selector === CANNOT_TELL) return CANNOT_TELL;
-    if (selector === undefined || selector === "") return false;
-    return !INJECT_ON.has(selector.toLowerCase());
-}
 
 function findings(where: string, annotations: StringMap, labels: StringMap | undefined | CannotTell): Finding[] {
     const native = annotations.get(NATIVE_SIDECAR_ANNOTATION);

@@ -5,7 +5,7 @@ import { isDns1123Label } from "../../components/versions";
 import { resourcePolicy } from "../pulumi-adapter";
 import { CANNOT_TELL, show, type StringMap } from "../read";
 import { say, type Finding, type ResourceRule } from "../rule";
-import { isSettings, namespaceLabels, NAMESPACE, settingNamespaceLabels } from "../workloads";
+import { isNamespace, isSettings, namespaceLabels, settingNamespaceLabels } from "../workloads";
 
 // This rule has no thresholds.
 export type NamespaceInjectionLabelsConfig = Record<string, never>;
@@ -53,7 +53,7 @@ export const rule: ResourceRule<NamespaceInjectionLabelsConfig> = {
     enforcementLevel: "mandatory",
     remediationSteps: "Label namespaces with istio.io/rev=<revision or tag> only, never together with istio-injection.",
     config: {},
-    appliesTo: (type) => type === NAMESPACE || isSettings(type),
+    appliesTo: (type) => isNamespace(type) || isSettings(type),
     check: (type, props) => checkNamespaceInjectionLabels(type, props),
 };
 

@@ -7,7 +7,7 @@ import { controlPlanesOf } from "../control-planes";
 import { stackPolicy } from "../pulumi-adapter";
 import { CANNOT_TELL, show, type CannotTell, type StringMap } from "../read";
 import { describe, say, type Finding, type StackFinding, type StackResource, type StackRule } from "../rule";
-import { podTemplateOf, settingTemplateAnnotations, templatePath } from "../workloads";
+import { injectionOff, podTemplateOf, settingTemplateAnnotations, templatePath } from "../workloads";
 
 export const NATIVE_SIDECAR_ANNOTATION = "sidecar.istio.io/nativeSidecar";
 
@@ -48,7 +48,7 @@ export function istiodContext(resources: StackResource[]): IstiodContext {
     return context;
 }
 
-function versionFindings(config: NativeSidecarAnnotationConfig, istiod: IstiodContext): Finding[] {
+function versionFindings(config: NativeSidecarAnnotationConfig, istiod: IstiodContext, value: string): Finding[] {
     const floor = config.annotationMinIstioVersion;
     const below = istiod.versions
         .filter((entry) => isAtLeast(entry.text, floor) === false)
@@ -61,7 +61,9 @@ function versionFindings(config: NativeSidecarAnnotationConfig, istiod: IstiodCo
                 message: say(
                     `uses ${NATIVE_SIDECAR_ANNOTATION} but the stack's istiod is older than ${floor}: ${below.join("; ")}`,
                     why,
-                    `upgrade istiod to ${floor} or later, or set ENABLE_NATIVE_SIDECARS mesh-wide instead`,
+                    value === "false"
+                        ? `upgrade istiod to ${floor} or later, or remove the annotation (the pod gets the mesh-wide mode)`
+                        : `upgrade istiod to ${floor} or later, or set ENABLE_NATIVE_SIDECARS mesh-wide instead`,
                 ),
             },
         ];
@@ -74,11 +76,14 @@ function versionFindings(config: NativeSidecarAnnotationConfig, istiod: IstiodCo
     ];
 }
 
+/** `ownedByJobs`: a Job that opts out while keeping injection, which jobs-terminate-with-native-sidecars reports;
+ *  the same annotation is not reported twice. */
 function annotationFindings(
     where: string,
     annotations: StringMap,
     config: NativeSidecarAnnotationConfig,
     istiod: IstiodContext,
+    ownedByJobs: boolean,
 ): Finding[] {
     const findings: Finding[] = [];
     for (const key of annotations.keys()) {
@@ -95,6 +100,8 @@ function annotationFindings(
     const value: string | CannotTell | undefined = annotations.get(NATIVE_SIDECAR_ANNOTATION);
     if (value === undefined) return findings;
     if (value === CANNOT_TELL) {
+        // On a Job that keeps injection, jobs-terminate-with-native-sidecars says it cannot tell.
+        if (ownedByJobs) return findings;
         findings.push({
             cannotTell: true,
             message: `cannot tell the value of ${NATIVE_SIDECAR_ANNOTATION} in ${where}: secret, unknown or not a string`,
@@ -108,8 +115,12 @@ function annotationFindings(
             ),
         });
     }
+    if (ownedByJobs && value === "false") return findings;
     findings.push(
-        ...versionFindings(config, istiod).map((finding) => ({ ...finding, message: `${where} ${finding.message}` })),
+        ...versionFindings(config, istiod, value === CANNOT_TELL ? "" : value).map((finding) => ({
+            ...finding,
+            message: `${where} ${finding.message}`,
+        })),
     );
     return findings;
 }
@@ -124,16 +135,24 @@ export function checkNativeSidecarAnnotation(
     const template = podTemplateOf(type, props);
     if (template) {
         if (!(template.annotations instanceof Map)) return [];
+        // A pod Istio does not inject reads none of its annotations (istio/istio pkg/kube/inject/inject.go
+        // injectRequired): whatever it says about native sidecars is moot.
+        const off = injectionOff(template.annotations, template.labels);
+        if (off === true) return [];
         return annotationFindings(
             `the pod template (${templatePath(template, "metadata", "annotations")})`,
             template.annotations,
             config,
             istiod,
+            template.isJob && off === false,
         );
     }
     const setting = settingTemplateAnnotations(type, props);
     if (setting && setting.entries instanceof Map) {
-        return annotationFindings(`the Formance ${setting.key} Setting`, setting.entries, config, istiod);
+        const off = injectionOff(setting.entries, undefined);
+        if (off === true) return [];
+        const where = `the Formance ${setting.key} Setting`;
+        return annotationFindings(where, setting.entries, config, istiod, setting.isJob && off === false);
     }
     return [];
 }

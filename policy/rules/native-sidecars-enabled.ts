@@ -5,8 +5,8 @@
 import { isAtLeast, parseVersion, type Version } from "../../components/versions";
 import { isGkeAlias, pinnedVersions } from "../clusters";
 import {
-    ASM_MESH_CONFIG,
     controlPlanesOf,
+    isAsmMeshConfig,
     NATIVE_SIDECARS_ENV,
     type ControlPlane,
     type EnvSetting,
@@ -128,20 +128,62 @@ function settingFindings(
     ];
 }
 
+/** A compatibility version below the "auto" release restores the old default, "false": Istio's
+ *  manifests/helm-profiles/compatibility-version-1.26.yaml sets pilot.env.ENABLE_NATIVE_SIDECARS "false". Only a
+ *  pilot.env (or k8s overlay) setting beats it: the chart merges user values over the profile, then copies pilot.*
+ *  over the top-level env (istio-discovery templates/zzz_profile.yaml, zzy_descope_legacy.yaml). */
+function compatibilityFindings(plane: ControlPlane, config: NativeSidecarsEnabledConfig): Finding[] | undefined {
+    const compat = plane.compatibility;
+    if (!compat || plane.env.kind !== "read" || plane.env.settings.some((setting) => setting.beatsProfile)) {
+        return undefined;
+    }
+    if (compat.text === CANNOT_TELL) {
+        return [
+            {
+                cannotTell: true,
+                message: `cannot tell whether native sidecars are on: ${compat.field} is secret, unknown or a profile Istio does not ship, and a profile can set ${NATIVE_SIDECARS_ENV}; set values.pilot.env.${NATIVE_SIDECARS_ENV}: "true"`,
+            },
+        ];
+    }
+    const asked = parseVersion(compat.text);
+    if (asked && isAtLeast(`${asked.major}.${asked.minor}.${asked.patch}`, config.autoMinIstioVersion))
+        return undefined;
+    const topLevel = plane.env.settings.find((setting) => !setting.beatsProfile);
+    return [
+        {
+            message: say(
+                `${compat.field} is ${show(compat.text)}, which sets pilot.env.${NATIVE_SIDECARS_ENV} "false"${topLevel ? ` over ${topLevel.field}` : ""}`,
+                `Compatibility versions before ${config.autoMinIstioVersion} restore the old default (istio/istio manifests/helm-profiles/compatibility-version-1.26.yaml), and the chart copies pilot.* over the top-level env (templates/zzy_descope_legacy.yaml)`,
+                `drop ${compat.field}, or set ${NATIVE_SIDECARS_ENV}: "true" under pilot.env, which wins over the profile`,
+            ),
+        },
+    ];
+}
+
 function controlPlaneFindings(
     plane: ControlPlane,
     config: NativeSidecarsEnabledConfig,
     clusters: ClusterContext,
 ): Finding[] {
     if (plane.env.kind === "cannot-tell") {
-        // asmcli's overlay is a file outside the resource: nothing to read, nothing to report.
-        if (plane.kind === "asmcli") return [];
         return [{ cannotTell: true, message: `cannot tell whether native sidecars are on: ${plane.env.why}` }];
     }
+    const compat = compatibilityFindings(plane, config);
+    if (compat) return compat;
     const versionText = plane.version?.text;
     const version = typeof versionText === "string" ? parseVersion(versionText) : undefined;
     if (plane.env.settings.length > 0) {
         return plane.env.settings.flatMap((setting) => settingFindings(setting, version, config, clusters));
+    }
+    // A patch sets only what it names: the istiod it patches is judged where it is declared.
+    if (plane.partial) return [];
+    if (plane.unreadable) {
+        return [
+            {
+                cannotTell: true,
+                message: `cannot tell whether native sidecars are on: ${plane.unreadable}, and it may set ${NATIVE_SIDECARS_ENV}; ${FIX}`,
+            },
+        ];
     }
     if (!version) {
         return [
@@ -173,9 +215,9 @@ export function checkNativeSidecarsEnabled(
     config: NativeSidecarsEnabledConfig,
     clusters: ClusterContext,
 ): Finding[] {
-    if (type === ASM_MESH_CONFIG) {
+    if (isAsmMeshConfig(type)) {
         const enabled = at(props, "spec", "enableNativeSidecar");
-        if (enabled === false || enabled === "false") {
+        if (enabled === false || (typeof enabled === "string" && enabled.toLowerCase() === "false")) {
             return [
                 {
                     message: say(

@@ -1,12 +1,16 @@
-// no-legacy-sidecar-workarounds (advisory): tricks that made regular sidecars bearable are dead weight, or
-// harmful, with native sidecars (FACTS.md "Istio: how injection decides": holdApplicationUntilProxyStarts is
-// ignored in native mode; seed 000 "Managed ASM: Workarounds").
+// no-legacy-sidecar-workarounds (advisory, stack): tricks that made regular sidecars bearable are dead weight
+// with native sidecars (holdApplicationUntilProxyStarts is ignored in native mode: istio/istio
+// pkg/kube/inject/webhook.go reorderPod only moves a regular proxy container). Only where native mode is on:
+// with regular sidecars they still keep Jobs and init containers working, so removing them there breaks pods.
 
-import { controlPlanesOf, HELM_TYPES, ISTIO_OPERATOR, SAIL_ISTIO } from "../control-planes";
-import { resourcePolicy } from "../pulumi-adapter";
-import { at, isPlainObject, readArray, type StringMap } from "../read";
-import { say, type Finding, type ResourceRule } from "../rule";
-import { isSettings, podTemplateOf, settingTemplateAnnotations, templatePath } from "../workloads";
+import { isAtLeast } from "../../components/versions";
+import { ALIBABA_SERVICE_MESH, controlPlanesOf, isAsmMeshConfig } from "../control-planes";
+import { stackPolicy } from "../pulumi-adapter";
+import { at, isPlainObject, readArray, readVersionText, type CannotTell, type StringMap } from "../read";
+import { resolveConfig, say, type Finding, type StackFinding, type StackResource, type StackRule } from "../rule";
+import { injectionOff, podTemplateOf, settingTemplateAnnotations, templatePath } from "../workloads";
+import { istiodContext, NATIVE_SIDECAR_ANNOTATION, rule as annotationRule } from "./native-sidecar-annotation";
+import { checkNativeSidecarsEnabled, clusterContext, rule as nativeRule } from "./native-sidecars-enabled";
 
 export interface LegacyWorkaroundsConfig {
     proxyUid: number;
@@ -89,20 +93,76 @@ function holdsApplication(value: unknown, depth = 0): boolean {
     );
 }
 
-/** The pure check. */
+/** Where native mode is on: mesh-wide (every control plane of the stack is told to inject native sidecars, by
+ *  native-sidecars-enabled's own reading with its defaults), and per pod with sidecar.istio.io/nativeSidecar
+ *  "true" where every istiod reads that annotation. */
+export interface NativeMode {
+    meshWide: boolean;
+    annotationRead: boolean;
+    /** Resources whose own control plane is told to inject native sidecars. */
+    nativePlanes: Set<StackResource>;
+}
+
+export function nativeMode(resources: StackResource[]): NativeMode {
+    const nativeConfig = resolveConfig(nativeRule, {});
+    const clusters = clusterContext(resources, nativeConfig);
+    const mode: NativeMode = { meshWide: false, annotationRead: false, nativePlanes: new Set() };
+    let planes = 0;
+    let native = 0;
+    for (const resource of resources) {
+        const { type, props } = resource;
+        const installs = controlPlanesOf(type, props).some((plane) => !plane.partial);
+        const alibaba = type === ALIBABA_SERVICE_MESH || isAsmMeshConfig(type);
+        if (!installs && !alibaba) continue;
+        planes++;
+        let on = checkNativeSidecarsEnabled(type, props, nativeConfig, clusters).length === 0;
+        // Alibaba ASM runs native mode by default from 1.22 (istio-version-supports-native-sidecars' floor).
+        if (type === ALIBABA_SERVICE_MESH) on = isAtLeast(readVersionText(at(props, "version")), "1.22") === true;
+        if (on) {
+            native++;
+            if (installs) mode.nativePlanes.add(resource);
+        }
+    }
+    mode.meshWide = planes > 0 && native === planes;
+    const istiod = istiodContext(resources);
+    const floor = resolveConfig(annotationRule, {}).annotationMinIstioVersion;
+    mode.annotationRead =
+        istiod.unreadable === 0 &&
+        istiod.versions.length > 0 &&
+        istiod.versions.every((entry) => isAtLeast(entry.text, floor) === true);
+    return mode;
+}
+
+/** Whether a pod with these annotations and labels runs a native sidecar. */
+function podIsNative(
+    annotations: StringMap | undefined,
+    labels: StringMap | undefined | CannotTell,
+    mode: NativeMode,
+): boolean {
+    if (injectionOff(annotations, labels) !== false) return false;
+    const value = annotations?.get(NATIVE_SIDECAR_ANNOTATION);
+    if (value === "false") return false;
+    if (value === "true") return mode.annotationRead || mode.meshWide;
+    return mode.meshWide;
+}
+
+/** The pure per-resource check, given where native mode is on. */
 export function checkLegacyWorkarounds(
-    type: string,
-    props: Record<string, unknown>,
+    resource: StackResource,
     config: LegacyWorkaroundsConfig,
+    mode: NativeMode,
 ): Finding[] {
+    const { type, props } = resource;
     const findings: Finding[] = [];
     const template = podTemplateOf(type, props);
     if (template) {
-        if (template.annotations instanceof Map) {
+        const annotations = template.annotations instanceof Map ? template.annotations : undefined;
+        if (!podIsNative(annotations, template.labels, mode)) return [];
+        if (annotations) {
             findings.push(
                 ...annotationFindings(
                     `the pod template (${templatePath(template, "metadata", "annotations")})`,
-                    template.annotations,
+                    annotations,
                 ),
             );
         }
@@ -111,29 +171,32 @@ export function checkLegacyWorkarounds(
         );
     }
     const setting = settingTemplateAnnotations(type, props);
-    if (setting && setting.entries instanceof Map)
+    if (setting && setting.entries instanceof Map && podIsNative(setting.entries, undefined, mode))
         findings.push(...annotationFindings(`the Formance ${setting.key} Setting`, setting.entries));
-    for (const plane of controlPlanesOf(type, props)) {
-        if (holdsApplication(plane.settingsRoot)) {
-            findings.push({
-                message: say(
-                    `istiod config sets ${HOLD}`,
-                    "Istio ignores it in native sidecar mode (FACTS.md)",
-                    `remove ${HOLD} from meshConfig/proxy settings`,
-                ),
-            });
+    if (mode.nativePlanes.has(resource)) {
+        for (const plane of controlPlanesOf(type, props)) {
+            if (holdsApplication(plane.settingsRoot)) {
+                findings.push({
+                    message: say(
+                        `istiod config sets ${HOLD}`,
+                        "Istio ignores it in native sidecar mode, which this istiod is told to use",
+                        `remove ${HOLD} from meshConfig/proxy settings`,
+                    ),
+                });
+            }
         }
     }
     return findings;
 }
 
-export const rule: ResourceRule<LegacyWorkaroundsConfig> = {
-    kind: "resource",
+export const rule: StackRule<LegacyWorkaroundsConfig> = {
+    kind: "stack",
     name: "no-legacy-sidecar-workarounds",
-    description: "Points out workarounds for regular sidecars that native sidecars make useless.",
+    description:
+        "Points out workarounds for regular sidecars that native sidecars make useless, where native mode is on.",
     enforcementLevel: "advisory",
     remediationSteps:
-        "Remove /quitquitquit calls, holdApplicationUntilProxyStarts, outbound excludes and UID 1337 init containers.",
+        "Where native sidecars are on, remove /quitquitquit calls, holdApplicationUntilProxyStarts, outbound excludes and UID 1337 init containers.",
     config: {
         // Istio's proxy UID (istio-proxy runs as 1337; traffic from it is not captured).
         proxyUid: {
@@ -143,13 +206,12 @@ export const rule: ResourceRule<LegacyWorkaroundsConfig> = {
             description: "UID of istio-proxy, whose traffic the mesh does not capture.",
         },
     },
-    appliesTo: (type) =>
-        podTemplateOf(type, {}) !== undefined ||
-        isSettings(type) ||
-        HELM_TYPES.has(type) ||
-        type === ISTIO_OPERATOR ||
-        type === SAIL_ISTIO,
-    check: checkLegacyWorkarounds,
+    check: (resources, config): StackFinding[] => {
+        const mode = nativeMode(resources);
+        return resources.flatMap((resource) =>
+            checkLegacyWorkarounds(resource, config, mode).map((finding) => ({ ...finding, resource })),
+        );
+    },
 };
 
-export const policy = resourcePolicy(rule);
+export const policy = stackPolicy(rule);

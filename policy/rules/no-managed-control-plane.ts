@@ -1,11 +1,12 @@
 // no-managed-control-plane: a Google-managed mesh control plane does not let the user set istiod's
 // ENABLE_NATIVE_SIDECARS, so it cannot give native sidecars (FACTS.md "Google: self-managed ASM", seed 000).
 
-import { asmcliInstalls, COMMAND_TYPE, hasFlag, MANAGED_FLAG } from "../asmcli";
+import { asmcliInstalls, commandTexts, hasFlag, isCommand, MANAGED_FLAG } from "../asmcli";
+import { gcloudMeshFindings } from "../gcloud";
 import { resourcePolicy } from "../pulumi-adapter";
 import { at, CANNOT_TELL, readString } from "../read";
 import { say, type Finding, type ResourceRule } from "../rule";
-import { isSettings, NAMESPACE, namespaceLabels, settingNamespaceLabels } from "../workloads";
+import { isNamespace, isSettings, namespaceLabels, settingNamespaceLabels } from "../workloads";
 
 export const FEATURE_MEMBERSHIP = "gcp:gkehub/featureMembership:FeatureMembership";
 export const FEATURE = "gcp:gkehub/feature:Feature";
@@ -87,6 +88,38 @@ function revisionFindings(where: string, revision: unknown, config: NoManagedCon
     ];
 }
 
+/** Managed meshes asked for from a shell (gcloud), and Command texts that cannot be read at all. */
+function commandFindings(type: string, props: Record<string, unknown>): Finding[] {
+    const findings: Finding[] = [];
+    for (const text of commandTexts(type, props)) {
+        if (text === CANNOT_TELL) {
+            findings.push({
+                cannotTell: true,
+                message:
+                    "cannot tell whether this Command installs a managed control plane: its create/update text is secret, unknown or not a string",
+            });
+            continue;
+        }
+        for (const found of gcloudMeshFindings(text)) {
+            findings.push(
+                found.managed === true
+                    ? {
+                          message: say(
+                              `${found.what} (managed Cloud Service Mesh)`,
+                              WHY,
+                              "use --management manual and install a self-managed control plane",
+                          ),
+                      }
+                    : {
+                          cannotTell: true,
+                          message: `cannot tell whether the mesh is managed: ${found.what} the pack cannot read (it may set management: automatic)`,
+                      },
+            );
+        }
+    }
+    return findings;
+}
+
 /** The pure check. */
 export function checkNoManagedControlPlane(
     type: string,
@@ -103,6 +136,7 @@ export function checkNoManagedControlPlane(
             ...revisionFindings("the Formance namespace.labels Setting", setting.entries.get("istio.io/rev"), config),
         );
     }
+    findings.push(...commandFindings(type, props));
     for (const install of asmcliInstalls(type, props)) {
         if (hasFlag(install, MANAGED_FLAG)) {
             findings.push({
@@ -133,11 +167,7 @@ export const rule: ResourceRule<NoManagedControlPlaneConfig> = {
         },
     },
     appliesTo: (type) =>
-        type === FEATURE_MEMBERSHIP ||
-        type === FEATURE ||
-        type === NAMESPACE ||
-        type === COMMAND_TYPE ||
-        isSettings(type),
+        type === FEATURE_MEMBERSHIP || type === FEATURE || isNamespace(type) || isCommand(type) || isSettings(type),
     check: checkNoManagedControlPlane,
 };
 

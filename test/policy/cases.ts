@@ -150,6 +150,16 @@ function workload(
 }
 
 const NATIVE = "sidecar.istio.io/nativeSidecar";
+const QUITTER_SPEC = {
+    containers: [
+        { name: "migrate", image: "m", args: ["run && curl -fsI -X POST http://localhost:15020/quitquitquit"] },
+    ],
+};
+const QUITTER: TestResource = {
+    type: "kubernetes:batch/v1:Job",
+    name: "quitter",
+    props: { spec: { template: { spec: QUITTER_SPEC } } },
+};
 const ISTIOD_128 = istiod("1.28.1", { revision: "1-28-1", ...pilotEnv("true") });
 
 export const CASES: Record<string, PolicyCase[]> = {
@@ -318,7 +328,17 @@ export const CASES: Record<string, PolicyCase[]> = {
         { name: "ACK cluster without a version (not a violation)", resources: [ackCluster(undefined)], expect: [] },
         { name: "version unknown during preview", resources: [gkePool(UNKNOWN)], expect: [advisory(/cannot tell/)] },
         { name: "version secret", resources: [ackCluster(SECRET)], expect: [advisory(/cannot tell/)] },
-        { name: "version written as a number", resources: [gkePool(1.3)], expect: [advisory(/cannot tell/)] },
+        {
+            name: "version written as a number (sent as its text: YAML 1.30 is 1.3)",
+            resources: [gkePool(1.3)],
+            expect: [mandatory(/version "1.3" is below 1.29/)],
+        },
+        {
+            name: "version written as the number 1.28",
+            resources: [gkeCluster({ minMasterVersion: 1.28 })],
+            expect: [mandatory(/minMasterVersion "1.28" is below 1.29/)],
+        },
+        { name: "version written as the number 1.31 (counterpart)", resources: [gkePool(1.31)], expect: [] },
     ],
 
     "istio-version-supports-native-sidecars": [
@@ -527,27 +547,27 @@ export const CASES: Record<string, PolicyCase[]> = {
         {
             name: "asmcli install with an overlay file (content not in the resource)",
             resources: [command("asmcli install --revision_name asm-11910-26 --co /tmp/native.yaml")],
-            expect: [],
+            expect: [advisory(/--custom_overlay file .* is not part of the resource/)],
         },
         {
             name: "asmcli --revision-name and --custom-overlay (dash spellings, overlay file not readable)",
             resources: [command("./asmcli install --revision-name asm-11910-26 --custom-overlay native.yaml")],
-            expect: [],
+            expect: [advisory(/--custom_overlay file .* is not part of the resource/)],
         },
         {
             name: "asmcli --revision_name and --custom-overlay (brief's reproduction)",
             resources: [command("./asmcli install --revision_name asm-11910-26 --custom-overlay native.yaml")],
-            expect: [],
+            expect: [advisory(/--custom_overlay file .* is not part of the resource/)],
         },
         {
             name: "asmcli -r and --co=FILE",
             resources: [command("./asmcli install -r asm-11910-26 --co=native.yaml --enable_all")],
-            expect: [],
+            expect: [advisory(/--custom_overlay file .* is not part of the resource/)],
         },
         {
             name: "asmcli flags in another case (asmcli matches them with nocasematch)",
             resources: [command("./asmcli install --Revision_Name asm-11910-26 --CUSTOM_OVERLAY native.yaml")],
-            expect: [],
+            expect: [advisory(/--custom_overlay file .* is not part of the resource/)],
         },
         {
             name: "asmcli apply (install without prompts) without any overlay",
@@ -844,32 +864,48 @@ export const CASES: Record<string, PolicyCase[]> = {
                         },
                     },
                 ),
+                ISTIOD_128,
             ],
             expect: [advisory(/container migrate calls \/quitquitquit/)],
         },
         {
             name: "holdApplicationUntilProxyStarts in proxy.istio.io/config",
-            resources: [workload("Deployment", { "proxy.istio.io/config": "holdApplicationUntilProxyStarts: true" })],
+            resources: [
+                workload("Deployment", { "proxy.istio.io/config": "holdApplicationUntilProxyStarts: true" }),
+                ISTIOD_128,
+            ],
             expect: [advisory(/holdApplicationUntilProxyStarts in proxy.istio.io\/config/)],
         },
         {
             name: "holdApplicationUntilProxyStarts in istiod values",
-            resources: [istiod("1.28.1", { meshConfig: { defaultConfig: { holdApplicationUntilProxyStarts: true } } })],
+            resources: [
+                istiod("1.28.1", {
+                    ...pilotEnv("true"),
+                    meshConfig: { defaultConfig: { holdApplicationUntilProxyStarts: true } },
+                }),
+            ],
             expect: [advisory(/istiod config sets holdApplicationUntilProxyStarts/)],
         },
         {
             name: "holdApplicationUntilProxyStarts in an IstioOperator",
-            resources: [istioOperator({ values: { global: { proxy: { holdApplicationUntilProxyStarts: true } } } })],
+            resources: [
+                istioOperator({
+                    values: { ...pilotEnv("true"), global: { proxy: { holdApplicationUntilProxyStarts: true } } },
+                }),
+            ],
             expect: [advisory(/holdApplicationUntilProxyStarts/)],
         },
         {
             name: "excludeOutboundPorts annotation",
-            resources: [workload("Pod", { "traffic.sidecar.istio.io/excludeOutboundPorts": "5432" })],
+            resources: [workload("Pod", { "traffic.sidecar.istio.io/excludeOutboundPorts": "5432" }), ISTIOD_128],
             expect: [advisory(/excludeOutboundPorts/)],
         },
         {
             name: "excludeOutboundIPRanges annotation",
-            resources: [workload("StatefulSet", { "traffic.sidecar.istio.io/excludeOutboundIPRanges": "10.0.0.0/8" })],
+            resources: [
+                workload("StatefulSet", { "traffic.sidecar.istio.io/excludeOutboundIPRanges": "10.0.0.0/8" }),
+                ISTIOD_128,
+            ],
             expect: [advisory(/excludeOutboundIPRanges/)],
         },
         {
@@ -880,6 +916,7 @@ export const CASES: Record<string, PolicyCase[]> = {
                     {},
                     { spec: { initContainers: [{ name: "wait", image: "w", securityContext: { runAsUser: 1337 } }] } },
                 ),
+                ISTIOD_128,
             ],
             expect: [advisory(/init container wait runs as UID 1337/)],
         },
@@ -891,6 +928,7 @@ export const CASES: Record<string, PolicyCase[]> = {
                     {},
                     { spec: { securityContext: { runAsUser: 1337 }, initContainers: [{ name: "wait", image: "w" }] } },
                 ),
+                ISTIOD_128,
             ],
             expect: [advisory(/UID 1337/)],
         },
@@ -901,6 +939,7 @@ export const CASES: Record<string, PolicyCase[]> = {
                     "deployments.ledger.spec.template.annotations",
                     "traffic.sidecar.istio.io/excludeOutboundPorts=5432",
                 ),
+                ISTIOD_128,
             ],
             expect: [advisory(/excludeOutboundPorts/)],
         },
@@ -912,10 +951,80 @@ export const CASES: Record<string, PolicyCase[]> = {
                     { [NATIVE]: "true" },
                     { spec: { initContainers: [{ name: "init", image: "i", securityContext: { runAsUser: 1000 } }] } },
                 ),
+                ISTIOD_128,
             ],
             expect: [],
         },
         { name: "istiod values without the setting (counterpart)", resources: [ISTIOD_128], expect: [] },
+        {
+            name: "istiod values holding the setting where native sidecars are off (counterpart: still needed there)",
+            resources: [
+                istiod("1.28.1", {
+                    ...pilotEnv("false"),
+                    meshConfig: { defaultConfig: { holdApplicationUntilProxyStarts: true } },
+                }),
+            ],
+            expect: [],
+        },
+        {
+            name: "Job calling /quitquitquit in a stack whose istiod has native sidecars off (counterpart)",
+            resources: [QUITTER, istiod("1.28.1", pilotEnv("false"))],
+            expect: [],
+        },
+        {
+            name: "Job calling /quitquitquit on istiod 1.22 with the variable unset (default off, counterpart)",
+            resources: [QUITTER, istiod("1.22.0")],
+            expect: [],
+        },
+        {
+            name: "Job calling /quitquitquit in a stack without any control plane (cannot tell: stays quiet)",
+            resources: [QUITTER],
+            expect: [],
+        },
+        {
+            name: 'Job calling /quitquitquit that opts out with nativeSidecar "false" (counterpart)',
+            resources: [
+                {
+                    ...QUITTER,
+                    props: {
+                        spec: { template: { metadata: { annotations: { [NATIVE]: "false" } }, spec: QUITTER_SPEC } },
+                    },
+                },
+                ISTIOD_128,
+            ],
+            expect: [],
+        },
+        {
+            name: 'Job calling /quitquitquit with nativeSidecar "true" on istiod 1.28 whose mesh-wide switch is off',
+            resources: [
+                {
+                    ...QUITTER,
+                    props: {
+                        spec: { template: { metadata: { annotations: { [NATIVE]: "true" } }, spec: QUITTER_SPEC } },
+                    },
+                },
+                istiod("1.28.1", pilotEnv("false")),
+            ],
+            expect: [advisory(/calls \/quitquitquit/)],
+        },
+        {
+            name: "Job calling /quitquitquit with injection off (counterpart: no sidecar at all)",
+            resources: [
+                {
+                    ...QUITTER,
+                    props: {
+                        spec: {
+                            template: {
+                                metadata: { annotations: { "sidecar.istio.io/inject": "false" } },
+                                spec: QUITTER_SPEC,
+                            },
+                        },
+                    },
+                },
+                ISTIOD_128,
+            ],
+            expect: [],
+        },
     ],
 
     "formance-settings-valid": [

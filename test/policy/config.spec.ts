@@ -30,8 +30,16 @@ const quitter: StackResource = {
     },
 };
 
+// Native sidecars on mesh-wide, so the Job's /quitquitquit is advised against (only where native mode is on).
+const nativeIstiod: StackResource = {
+    urn: "urn:pulumi:test::nativemesh::kubernetes:helm.sh/v3:Release::istiod",
+    type: "kubernetes:helm.sh/v3:Release",
+    name: "istiod",
+    props: { chart: "istiod", version: "1.28.1", values: { pilot: { env: { ENABLE_NATIVE_SIDECARS: "true" } } } },
+};
+
 const levels = (packConfig?: unknown) =>
-    evaluatePolicies([oldPool, unknownPool, quitter], packConfig)
+    evaluatePolicies([oldPool, unknownPool, quitter, nativeIstiod], packConfig)
         .map((violation) => `${violation.policy}:${violation.enforcementLevel}`)
         .sort();
 
