@@ -12,6 +12,7 @@ export default tseslint.config(
             "dist/**",
             ".bench/**",
             ".scratch/**",
+            ".e2e/**",
             "**/*.mjs",
             "**/*.js",
         ],

@@ -79,9 +79,10 @@ export class AlibabaMesh extends pulumi.ComponentResource {
         this.controlPlaneKubeconfig = pulumi.secret(args.controlPlaneKubeconfig ?? this.serviceMesh.kubeconfig);
         this.controlPlaneProvider = new k8s.Provider(
             `${name}-asm`,
-            // ASM keeps its own `default` ASMMeshConfig; adopting it needs upsert, because the Kubernetes provider
-            // refuses to create an object that exists unless told to (pulumi-kubernetes 4.29 release notes).
-            { kubeconfig: this.controlPlaneKubeconfig, upsertExistingObjects: true },
+            // ASM keeps its own `default` ASMMeshConfig. The Kubernetes provider creates with server-side apply (its
+            // default), a PATCH that adopts an object that already exists (pulumi/pulumi-kubernetes
+            // provider/pkg/await/await.go, 4.25: "we currently always upsert the object").
+            { kubeconfig: this.controlPlaneKubeconfig },
             { parent: this },
         );
         this.meshConfig = createMeshConfig(this, name, args.nativeSidecars ?? true);

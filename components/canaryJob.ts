@@ -82,9 +82,11 @@ export function canaryFingerprint(proves: unknown): string {
 
 export function canaryJobManifest(o: CanaryJobOptions): Record<string, unknown> {
     // A few tries each: the proxy may take a moment even when native, and the probe URL may be slow to answer.
+    // The proxy must answer 2xx (-f): ready. The probe URL only has to answer at all: any HTTP status proves the
+    // network path through the proxy, and hardened API servers (anonymous auth off) answer /readyz with 401/403.
     const probe = [
-        `try() { for i in 1 2 3 4 5; do curl -fsS -k --max-time 5 -o /dev/null "$1" && return 0; sleep 2; done; return 1; }`,
-        `try "${PROXY_READY_URL}" || { echo "${CANARY_FAILURE}" >&2; exit 1; }`,
+        `try() { for i in 1 2 3 4 5; do curl -sS -k --max-time 5 -o /dev/null $2 "$1" && return 0; sleep 2; done; return 1; }`,
+        `try "${PROXY_READY_URL}" -f || { echo "${CANARY_FAILURE}" >&2; exit 1; }`,
         `try "$PROBE_URL" || { echo "${CANARY_UNREACHABLE} ($PROBE_URL)" >&2; exit 1; }`,
         `echo "nativemesh canary: istio-proxy was ready before this init container and $PROBE_URL was reached through it"`,
     ].join("\n");

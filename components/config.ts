@@ -134,6 +134,14 @@ const meshSchema = z.strictObject({
     /** Make this revision the default one (base chart's `defaultRevision`), Helm only. */
     defaultRevision: z.boolean().default(false),
     chartRepository: chartRepository.default(ISTIO_CHART_REPOSITORY),
+    /** A local directory holding the `base` and `istiod` charts (an air-gapped mirror, or the charts of an Istio
+     *  source tree); when set, `chartRepository` is not used. */
+    chartPath: z.string().min(1).optional(),
+    /** istiod replicas; above 1 the istiod chart also renders a PodDisruptionBudget
+     *  (istio/istio manifests/charts/istio-control/istio-discovery/templates/poddisruptionbudget.yaml). */
+    istiodReplicas: z.number().int().min(1).max(10).default(2),
+    /** Extra base-chart values, merged under ours (e.g. `base.validationURL` for a control plane reached by URL). */
+    baseValues: z.record(z.string(), z.unknown()).default({}),
     namespace: dns1123Label("namespace").default("istio-system"),
     /** Extra istiod values merged under ours (ours win for revision, revisionTags and the native switch). */
     istiodValues: z.record(z.string(), z.unknown()).default({}),
@@ -149,6 +157,24 @@ const namespaceSchema = z.strictObject({
     annotations: stringMap.default({}),
     /** Pod-template annotations for this namespace's Formance stack (Settings scoped to it). */
     podTemplateAnnotations: stringMap.default({}),
+});
+
+/** The Formance operator chart (formancehq/operator helm/operator/Chart.yaml, published to
+ *  oci://ghcr.io/formancehq/helm by the repository's release job). Its `operator-crds` dependency carries the
+ *  `settings.formance.com` CRD that Settings need. */
+export const FORMANCE_OPERATOR_CHART = "oci://ghcr.io/formancehq/helm/operator";
+export const FORMANCE_OPERATOR_VERSION = "3.17.0";
+
+const formanceOperatorSchema = z.strictObject({
+    /** Install the operator (and its CRDs) by Helm before the Settings; off when the cluster already runs it. */
+    install: z.boolean().default(true),
+    /** Chart reference: an oci:// or https:// chart, or a local chart directory. */
+    chart: z.string().min(1).default(FORMANCE_OPERATOR_CHART),
+    /** Chart version; ignored for a local chart directory. */
+    version: z.string().min(1).default(FORMANCE_OPERATOR_VERSION),
+    namespace: dns1123Label("namespace").default("formance-system"),
+    /** Extra chart values. */
+    values: z.record(z.string(), z.unknown()).default({}),
 });
 
 const formanceSchema = z.strictObject({
@@ -173,6 +199,8 @@ const formanceSchema = z.strictObject({
             stringMap,
         )
         .default({}),
+    /** The Formance operator that owns the `settings.formance.com` CRD. */
+    operator: formanceOperatorSchema.prefault({}),
 });
 
 const canarySchema = z.strictObject({

@@ -1,3 +1,4 @@
+import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { baseValues, istiodValues } from "./istioValues";
@@ -15,6 +16,12 @@ export interface IstioControlPlaneArgs {
     defaultRevision: boolean;
     /** Helm repository of the charts. */
     chartRepository: string;
+    /** A local directory with the `base` and `istiod` charts; when set, the repository is not used. */
+    chartPath?: string;
+    /** istiod replicas (at least 2 keeps pod admission up while one restarts). */
+    istiodReplicas: number;
+    /** Extra base-chart values, merged under ours. */
+    baseValues?: Record<string, unknown>;
     /** Namespace of the control plane. */
     namespace: string;
     /** Extra istiod values, merged under ours. */
@@ -49,11 +56,9 @@ export class IstioControlPlane extends pulumi.ComponentResource {
             `${name}-base`,
             {
                 name: "istio-base",
-                chart: "base",
-                version: args.version,
-                repositoryOpts: { repo: args.chartRepository },
+                ...chartSource(args, "base"),
                 namespace: this.namespace.metadata.name,
-                values: baseValues(args.revision, args.defaultRevision, args.namespace),
+                values: baseValues(args.revision, args.defaultRevision, args.namespace, args.baseValues),
             },
             childOpts,
         );
@@ -63,15 +68,14 @@ export class IstioControlPlane extends pulumi.ComponentResource {
             revisionTags: args.revisionTags,
             nativeSidecars: args.nativeSidecars,
             namespace: args.namespace,
+            replicas: args.istiodReplicas,
             extra: args.istiodValues,
         });
         this.istiod = new k8s.helm.v3.Release(
             `${name}-istiod`,
             {
                 name: `istiod-${args.revision}`,
-                chart: "istiod",
-                version: args.version,
-                repositoryOpts: { repo: args.chartRepository },
+                ...chartSource(args, "istiod"),
                 namespace: this.namespace.metadata.name,
                 values: this.istiodValues,
             },
@@ -80,4 +84,13 @@ export class IstioControlPlane extends pulumi.ComponentResource {
         );
         this.registerOutputs({ revision: this.revision, revisionTags: this.revisionTags });
     }
+}
+
+/** Where a chart comes from: the local chart directory when given, else the repository at the pinned version. */
+function chartSource(
+    args: IstioControlPlaneArgs,
+    chart: "base" | "istiod",
+): Pick<k8s.helm.v3.ReleaseArgs, "chart" | "version" | "repositoryOpts"> {
+    if (args.chartPath !== undefined) return { chart: path.join(args.chartPath, chart) };
+    return { chart, version: args.version, repositoryOpts: { repo: args.chartRepository } };
 }

@@ -17,6 +17,8 @@ export interface IstiodValuesOptions {
     nativeSidecars: boolean;
     /** Namespace of the control plane, when not istio-system. */
     namespace: string;
+    /** istiod replicas (autoscaler minimum); above 1 the chart adds a PodDisruptionBudget. */
+    replicas: number;
     /** User values, merged under ours. */
     extra: Record<string, unknown>;
 }
@@ -34,27 +36,35 @@ export function nativeSidecarEnv(version: string, enabled: boolean): "true" | "f
 export function istiodValues(opts: IstiodValuesOptions): Record<string, unknown> {
     const ours: Record<string, unknown> = { revision: opts.revision };
     if (opts.revisionTags.length > 0) ours.revisionTags = [...opts.revisionTags];
+    // `pilot.*` is read by every istiod chart ≥ 1.19 (from 1.24 the compatibility template copies it to the top).
+    // The injection webhook has failurePolicy Fail (mutatingwebhook.yaml), so with one istiod replica pod creation
+    // in meshed namespaces stops while it restarts: autoscaleMin and replicaCount both, so that the chart renders
+    // its PodDisruptionBudget whether or not the autoscaler is on (templates/poddisruptionbudget.yaml).
+    const pilot: Record<string, unknown> = { autoscaleMin: opts.replicas, replicaCount: opts.replicas };
     const env = nativeSidecarEnv(opts.version, opts.nativeSidecars);
-    // `pilot.env` is read by every istiod chart ≥ 1.19 (from 1.24 through the compatibility template).
-    if (env !== undefined) ours.pilot = { env: { ENABLE_NATIVE_SIDECARS: env } };
+    if (env !== undefined) pilot.env = { ENABLE_NATIVE_SIDECARS: env };
+    ours.pilot = pilot;
     if (opts.namespace !== "istio-system") ours.global = { istioNamespace: opts.namespace };
     return deepMerge(opts.extra, ours);
 }
 
 /**
- * base chart values: `defaultRevision` belongs to base, not istiod (FACTS.md). base's default-revision
- * validator points at istiod in `global.istioNamespace` (istio-system by default), so another namespace is
- * named here too.
+ * base chart values. `defaultRevision` belongs to base, not istiod (istio/istio manifests/charts/base/values.yaml).
+ * Its own default is "default", which renders `istiod-default-validator` pointing at a Service `istiod` that a
+ * revisioned install never creates; so a revision that is not the default one passes "" (no default validator).
+ * base's default-revision validator points at istiod in `global.istioNamespace` (istio-system by default), so
+ * another namespace is named here too. User values (`extra`) merge under ours.
  */
 export function baseValues(
     revision: string,
     makeDefault: boolean,
     namespace = "istio-system",
+    extra: Record<string, unknown> = {},
 ): Record<string, unknown> {
-    return {
-        ...(makeDefault ? { defaultRevision: revision } : {}),
+    return deepMerge(extra, {
+        defaultRevision: makeDefault ? revision : "",
         ...(namespace !== "istio-system" ? { global: { istioNamespace: namespace } } : {}),
-    };
+    });
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

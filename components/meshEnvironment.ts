@@ -88,7 +88,7 @@ export class MeshEnvironment extends pulumi.ComponentResource {
                     { parent: this, dependsOn: mesh.handle.ready },
                 ),
         );
-        this.formance = buildFormance(this, name, spec, cluster.provider);
+        this.formance = buildFormance(this, name, spec, cluster.provider, this.namespaces);
         this.canary = buildCanary(this, name, spec, cluster.provider, mesh.handle);
 
         this.registerOutputs({
@@ -147,6 +147,9 @@ function buildMesh(parent: MeshEnvironment, name: string, spec: EnvironmentSpec,
                     nativeSidecars: mesh.nativeSidecars,
                     defaultRevision: mesh.defaultRevision,
                     chartRepository: mesh.chartRepository,
+                    chartPath: mesh.chartPath,
+                    istiodReplicas: mesh.istiodReplicas,
+                    baseValues: mesh.baseValues,
                     namespace: mesh.namespace,
                     istiodValues: mesh.istiodValues,
                     provider: cluster.provider,
@@ -242,12 +245,19 @@ function buildFormance(
     name: string,
     spec: EnvironmentSpec,
     provider: k8s.Provider,
+    meshed: MeshNamespace[],
 ): FormanceSettings | undefined {
     if (spec.formance === undefined) return undefined;
+    // A meshed namespace of the operator's name is that namespace: one object, not two.
+    const operatorNamespace = meshed.find((ns) => ns.name === spec.formance?.operator.namespace);
     const labels = injectionLabelsFor(spec.formance.namespaceRevisionTag ?? spec.revision);
     const settings = formanceSettingsFor(spec.formance, labels, spec.namespaces);
     if (settings.length === 0) return undefined;
-    return new FormanceSettings(`${name}-formance`, { settings, provider }, { parent });
+    return new FormanceSettings(
+        `${name}-formance`,
+        { settings, operator: spec.formance.operator, operatorNamespace, provider },
+        { parent },
+    );
 }
 
 function buildCanary(
@@ -258,11 +268,13 @@ function buildCanary(
     mesh: MeshHandle,
 ): SidecarCanary | undefined {
     if (!spec.canary.enabled) return undefined;
+    // Through a revision tag when there is one: the canary then proves the tag's webhook too, and the revision
+    // behind it (a tag is only an alias of a revision).
     const namespace = new MeshNamespace(
         `${name}-canary-ns`,
         {
             name: spec.canary.namespace,
-            injectionLabels: mesh.injectionLabels(spec.revision),
+            injectionLabels: mesh.injectionLabels(mesh.revisionTags[0] ?? spec.revision),
             labels: { "app.kubernetes.io/managed-by": "nativemesh" },
             provider,
         },

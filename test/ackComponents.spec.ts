@@ -325,8 +325,8 @@ describe("ACK components under Pulumi mocks", function () {
             const provider = byName("asm-mesh-asm");
             assert.strictEqual(provider.type, "pulumi:providers:kubernetes");
             assert.strictEqual(plain(provider.inputs.kubeconfig), ASM_KUBECONFIG);
-            // Provider configuration reaches the engine as strings.
-            assert.strictEqual(String(provider.inputs.upsertExistingObjects), "true");
+            // Server-side apply (the provider's default) adopts ASM's existing object; it must stay on.
+            assert.notStrictEqual(String(provider.inputs.enableServerSideApply), "false");
         });
 
         it("keeps the control plane kubeconfig secret", async function () {

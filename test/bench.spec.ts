@@ -95,8 +95,9 @@ describe("bench: generated inputs", () => {
         const loaded = loadStackFile({ config: configs.get(10)! });
         const plan = await planStack(loaded.stack, loaded.config);
         const counts = countTypes(plan.resources.map((r) => r.type));
-        // + istio-system and the canary's own namespace; + the one namespace.labels Setting of the formance section.
-        assert.equal(counts["kubernetes:core/v1:Namespace"], 10 + 2);
+        // + istio-system, the canary's own namespace and the Formance operator's; + the one namespace.labels Setting
+        // of the formance section.
+        assert.equal(counts["kubernetes:core/v1:Namespace"], 10 + 3);
         assert.equal(counts["kubernetes:formance.com/v1beta1:Settings"], 2 * 10 + 1);
         const tenants = plan.resources.filter(
             (r) => r.type === "kubernetes:formance.com/v1beta1:Settings" && /tenant-3$/.test(r.name),

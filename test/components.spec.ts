@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { parse } from "yaml";
 import { AlibabaMesh } from "../components/alibabaMesh";
 import { AsmInstall } from "../components/asmInstall";
-import { FormanceSettings } from "../components/formanceSettings";
+import { FormanceOperatorArgs, FormanceSettings } from "../components/formanceSettings";
 import { FormanceValueError } from "../components/formance";
 import { GkeCluster, GkeClusterArgs, regionOf } from "../components/gkeCluster";
 import { IstioControlPlane, IstioControlPlaneArgs } from "../components/istioControlPlane";
@@ -45,6 +45,7 @@ const istioArgs = (over: Partial<IstioControlPlaneArgs> = {}): IstioControlPlane
     nativeSidecars: true,
     defaultRevision: false,
     chartRepository: "https://istio-release.storage.googleapis.com/charts",
+    istiodReplicas: 2,
     namespace: "istio-system",
     istiodValues: {},
     provider: provider(),
@@ -147,6 +148,25 @@ describe("GkeCluster", () => {
 });
 
 describe("IstioControlPlane", () => {
+    it("installs from a local chart directory when given one, with no repository or version", async () => {
+        const res = await record(
+            () =>
+                new IstioControlPlane(
+                    "istio",
+                    istioArgs({ chartPath: "/charts", baseValues: { base: { validationURL: "https://v" } } }),
+                ),
+        );
+        const releases = ofType(res, "kubernetes:helm.sh/v3:Release").map((r) => r.inputs);
+        assert.deepEqual(
+            releases.map((r) => [r.chart, r.version, r.repositoryOpts]),
+            [
+                ["/charts/base", undefined, undefined],
+                ["/charts/istiod", undefined, undefined],
+            ],
+        );
+        assert.deepEqual(releases[0].values, { base: { validationURL: "https://v" }, defaultRevision: "" });
+    });
+
     it("installs base then istiod from Istio's chart repository at the version, revisioned, native sidecars on", async () => {
         const res = await record(() => new IstioControlPlane("istio", istioArgs()));
         const releases = ofType(res, "kubernetes:helm.sh/v3:Release").map((r) => r.inputs);
@@ -164,9 +184,9 @@ describe("IstioControlPlane", () => {
         assert.deepEqual(istiod.values, {
             revision: "1-28-1",
             revisionTags: ["prod-stable"],
-            pilot: { env: { ENABLE_NATIVE_SIDECARS: "true" } },
+            pilot: { autoscaleMin: 2, replicaCount: 2, env: { ENABLE_NATIVE_SIDECARS: "true" } },
         });
-        assert.deepEqual(releases[0].values, {}, "defaultRevision only when asked");
+        assert.deepEqual(releases[0].values, { defaultRevision: "" }, "defaultRevision only when asked");
         const ns = oneOfType(res, "kubernetes:core/v1:Namespace").inputs;
         assert.deepEqual(ns.metadata, { name: "istio-system" }, "the control plane's namespace is not injected");
         // Order is a dependency, not registration order: istiod waits for base (which holds the CRDs).
@@ -199,12 +219,15 @@ describe("IstioControlPlane", () => {
         assert.deepEqual(istiod.values, {
             revision: "1-28-1",
             revisionTags: ["prod-stable"],
-            pilot: { autoscaleMin: 2, env: { ENABLE_NATIVE_SIDECARS: "true", X: "1" } },
+            pilot: { autoscaleMin: 2, replicaCount: 2, env: { ENABLE_NATIVE_SIDECARS: "true", X: "1" } },
         });
         const old = await record(
             () => new IstioControlPlane("old", istioArgs({ version: "1.18.2", revision: "1-18-2", revisionTags: [] })),
         );
-        assert.deepEqual(ofType(old, "kubernetes:helm.sh/v3:Release")[1].inputs.values, { revision: "1-18-2" });
+        assert.deepEqual(ofType(old, "kubernetes:helm.sh/v3:Release")[1].inputs.values, {
+            revision: "1-18-2",
+            pilot: { autoscaleMin: 2, replicaCount: 2 },
+        });
     });
 });
 
@@ -310,7 +333,63 @@ describe("MeshNamespace", () => {
     });
 });
 
+const operator = (over: Partial<FormanceOperatorArgs> = {}): FormanceOperatorArgs => ({
+    install: true,
+    chart: "oci://ghcr.io/formancehq/helm/operator",
+    version: "3.17.0",
+    namespace: "formance-system",
+    values: {},
+    ...over,
+});
+
 describe("FormanceSettings", () => {
+    it("installs the operator's chart first and makes every Settings wait for it", async () => {
+        const res = await record(
+            () =>
+                new FormanceSettings("f", {
+                    settings: [{ name: "ns-labels", key: "namespace.labels", value: { a: "b" }, stacks: ["*"] }],
+                    operator: operator(),
+                    provider: provider(),
+                }),
+        );
+        const release = oneOfType(res, "kubernetes:helm.sh/v3:Release");
+        assert.equal(release.inputs.chart, "oci://ghcr.io/formancehq/helm/operator");
+        assert.equal(release.inputs.version, "3.17.0");
+        assert.equal(release.inputs.namespace, "formance-system");
+        const settings = oneOfType(res, "kubernetes:formance.com/v1beta1:Settings");
+        assert.ok(settings.options.dependsOn.includes(release.urn), "Settings wait for the operator release");
+    });
+
+    it("takes a local chart directory without a version", async () => {
+        const res = await record(
+            () =>
+                new FormanceSettings("f", {
+                    settings: [{ name: "ns-labels", key: "namespace.labels", value: { a: "b" }, stacks: ["*"] }],
+                    operator: operator({ chart: "charts/formance-operator" }),
+                    provider: provider(),
+                }),
+        );
+        const release = oneOfType(res, "kubernetes:helm.sh/v3:Release");
+        assert.equal(release.inputs.chart, "charts/formance-operator");
+        assert.equal(release.inputs.version, undefined);
+    });
+
+    it("without install, reads the team's settings.formance.com CRD first, named for what is missing", async () => {
+        const res = await record(
+            () =>
+                new FormanceSettings("f", {
+                    settings: [{ name: "ns-labels", key: "namespace.labels", value: { a: "b" }, stacks: ["*"] }],
+                    operator: operator({ install: false }),
+                    provider: provider(),
+                }),
+        );
+        assert.deepEqual(ofType(res, "kubernetes:helm.sh/v3:Release"), []);
+        // A read is not a planned resource; the Settings depend on it, by a name that says what is missing.
+        const settings = oneOfType(res, "kubernetes:formance.com/v1beta1:Settings");
+        const read = settings.options.dependsOn.find((urn) => urn.includes("CustomResourceDefinition"));
+        assert.match(read ?? "", /::f-needs-formance-operator-crd$/);
+    });
+
     it("creates cluster-scoped Settings whose map values the operator reads back exactly", async () => {
         const res = await record(
             () =>
@@ -329,6 +408,7 @@ describe("FormanceSettings", () => {
                             stacks: ["s1"],
                         },
                     ],
+                    operator: operator(),
                     provider: provider(),
                 }),
         );
@@ -356,6 +436,7 @@ describe("FormanceSettings", () => {
                             stacks: ["*"],
                         },
                     ],
+                    operator: operator(),
                     provider: provider(),
                 });
             } catch (err) {
@@ -366,6 +447,7 @@ describe("FormanceSettings", () => {
         assert.match(refusal.message, /services\.gateway\.annotations/);
         assert.match(refusal.message, /cloud\.google\.com\/neg/);
         assert.deepEqual(ofType(res, "kubernetes:formance.com/v1beta1:Settings"), [], "not even the valid one");
+        assert.deepEqual(ofType(res, "kubernetes:helm.sh/v3:Release"), [], "nor the operator");
     });
 });
 
@@ -426,7 +508,7 @@ describe("AlibabaMesh: resource options", () => {
         const meshConfig = oneOfType(res, "kubernetes:istio.alibabacloud.com/v1beta1:ASMMeshConfig");
         assert.equal(meshConfig.options.retainOnDelete, true, "ASM created it, so destroy must not delete it");
         const provider = res.find((r) => r.type === "pulumi:providers:kubernetes" && r.name === "asm-asm");
-        // Provider inputs reach the engine as strings.
-        assert.equal(provider?.inputs.upsertExistingObjects, "true");
+        // Server-side apply (the provider's default) is what adopts ASM's existing object: never turned off.
+        assert.notEqual(provider?.inputs.enableServerSideApply, "false");
     });
 });

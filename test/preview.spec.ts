@@ -110,7 +110,9 @@ describe("preview: dev (GKE, Istio by Helm)", () => {
     });
 
     it('installs base and istiod by Helm with ENABLE_NATIVE_SIDECARS "true"', () => {
-        const releases = ofType(plan, "kubernetes:helm.sh/v3:Release");
+        const releases = ofType(plan, "kubernetes:helm.sh/v3:Release").filter(
+            (r) => !String(r.inputs.chart).includes("formancehq"),
+        );
         assert.deepEqual(releases.map((r) => r.inputs.chart).sort(), ["base", "istiod"]);
         const istiod = releases.find((r) => r.inputs.chart === "istiod")!;
         assert.equal(get(istiod.inputs, "values.pilot.env.ENABLE_NATIVE_SIDECARS"), "true");
@@ -148,6 +150,26 @@ describe("preview: dev (GKE, Istio by Helm)", () => {
         const jobs = ofType(plan, "kubernetes:batch/v1:Job");
         assert.equal(jobs.length, 1);
         assert.equal(get(jobs[0].inputs, "metadata.namespace"), "nativemesh-canary");
+    });
+
+    it("installs the Formance operator's chart, and the Settings wait for it", () => {
+        const operator = ofType(plan, "kubernetes:helm.sh/v3:Release").find(
+            (r) => r.inputs.chart === "oci://ghcr.io/formancehq/helm/operator",
+        );
+        assert.ok(operator, "the operator release");
+        assert.equal(operator.inputs.version, "3.17.0");
+    });
+
+    it("runs the canary through the revision tag, so a broken tag webhook fails it", () => {
+        const canaryNs = ofType(plan, "kubernetes:core/v1:Namespace").find(
+            (ns) => get(ns.inputs, "metadata.name") === "nativemesh-canary",
+        )!;
+        assert.equal(revOf(canaryNs)?.["istio.io/rev"], "prod-stable");
+    });
+
+    it("runs istiod with two replicas and a disruption budget (autoscaleMin above 1)", () => {
+        const istiod = ofType(plan, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "istiod")!;
+        assert.equal(get(istiod.inputs, "values.pilot.autoscaleMin"), 2);
     });
 });
 
@@ -309,8 +331,14 @@ describe("preview: output", () => {
             k8sFiles.some((f) => /^job-nativemesh-canary-nativemesh-canary-asm-1272-1-[0-9a-f]{8}\.yaml$/.test(f)),
             k8sFiles.join(" "),
         );
+        // formance-system is meshed and is also the Formance operator's namespace: one object, labelled.
         const ns = parse(fs.readFileSync(path.join(dir, "k8s", "namespace-formance-system.yaml"), "utf8"));
         assert.equal(ns.metadata.labels["istio.io/rev"], "asm-1272-1");
+        const plan = await previewJson("gke-asm");
+        const named = ofType(plan, "kubernetes:core/v1:Namespace").filter(
+            (n) => get(n.inputs, "metadata.name") === "formance-system",
+        );
+        assert.equal(named.length, 1);
 
         const devDir = fs.mkdtempSync(path.join(os.tmpdir(), "nativemesh-out-"));
         assert.equal((await preview(["--out", devDir])).code, 0);

@@ -54,11 +54,51 @@ describe("istiodValues and deepMerge", () => {
 
     it("tells base the control plane's namespace too, where its default validator must point", () => {
         assert.deepEqual(baseValues("1-28-1", true), { defaultRevision: "1-28-1" });
-        assert.deepEqual(baseValues("1-28-1", false, "mesh"), { global: { istioNamespace: "mesh" } });
+        assert.deepEqual(baseValues("1-28-1", false, "mesh"), {
+            defaultRevision: "",
+            global: { istioNamespace: "mesh" },
+        });
+    });
+
+    it('passes defaultRevision "" when not the default, so base renders no validator for a missing `istiod` Service', () => {
+        // base's own default is "default" (istio/istio manifests/charts/base/values.yaml), which renders
+        // istiod-default-validator pointing at Service `istiod`, absent from a revisioned install.
+        assert.equal(baseValues("1-28-1", false).defaultRevision, "");
+    });
+
+    it("merges user base values under ours", () => {
+        const values = baseValues("1-28-1", true, "istio-system", {
+            base: { validationURL: "https://127.0.0.1:15017/validate" },
+            defaultRevision: "other",
+        });
+        assert.deepEqual(values, {
+            base: { validationURL: "https://127.0.0.1:15017/validate" },
+            defaultRevision: "1-28-1",
+        });
+    });
+
+    it("runs istiod with the replicas asked for, as autoscaler minimum and replica count", () => {
+        const values = istiodValues({
+            version: "1.28.1",
+            revision: "1-28-1",
+            revisionTags: [],
+            nativeSidecars: true,
+            namespace: "istio-system",
+            replicas: 2,
+            extra: { pilot: { autoscaleMin: 1 } },
+        });
+        assert.deepEqual(values.pilot, { autoscaleMin: 2, replicaCount: 2, env: { ENABLE_NATIVE_SIDECARS: "true" } });
     });
 
     it("names the control plane's namespace only when it is not istio-system", () => {
-        const base = { version: "1.28.1", revision: "1-28-1", revisionTags: [], nativeSidecars: true, extra: {} };
+        const base = {
+            version: "1.28.1",
+            revision: "1-28-1",
+            revisionTags: [],
+            nativeSidecars: true,
+            replicas: 2,
+            extra: {},
+        };
         assert.equal(istiodValues({ ...base, namespace: "istio-system" }).global, undefined);
         assert.deepEqual(istiodValues({ ...base, namespace: "mesh" }).global, { istioNamespace: "mesh" });
     });
@@ -261,26 +301,55 @@ describe("canaryJobManifest: the init container's probe", () => {
     const init = (job.spec as { template: { spec: { initContainers: Array<{ command: string[] }> } } }).template.spec
         .initContainers[0];
     const script = init.command[2];
-    /** Runs the probe with a stand-in curl: `answers` lists the URLs that answer; sleep returns at once. */
-    const probe = (answers: string[]) =>
+    /**
+     * Runs the probe with a stand-in curl that behaves as curl does: `answers` maps the URLs that answer to their
+     * HTTP status; with -f a status of 400 or more fails (exit 22), without it any answer succeeds; a URL that
+     * does not answer fails to connect (exit 7). sleep returns at once.
+     */
+    const probe = (answers: Record<string, number>) =>
         spawnSync(
             "sh",
             [
                 "-c",
-                `curl() { for url; do :; done; for a in ${answers.map((u) => `'${u}'`).join(" ")}; do [ "$a" = "$url" ] && return 0; done; return 7; }; sleep() { :; }; ${script}`,
+                [
+                    `curl() { f=; for a; do [ "$a" = -f ] && f=1; url=$a; done`,
+                    `  case "$url" in ${Object.entries(answers)
+                        .map(([u, code]) => `'${u}') code=${code} ;;`)
+                        .join(" ")} *) return 7 ;; esac`,
+                    `  if [ -n "$f" ] && [ "$code" -ge 400 ]; then return 22; fi; return 0; }`,
+                    `sleep() { :; }`,
+                    script,
+                ].join("\n"),
             ],
             { encoding: "utf8", env: { PATH: process.env.PATH, PROBE_URL: "https://api/readyz" } },
         );
 
-    const table: Array<[string, string[], number, string | undefined]> = [
-        ["native sidecar, network through it: completes", [PROXY_READY_URL, "https://api/readyz"], 0, undefined],
+    const table: Array<[string, Record<string, number>, number, string | undefined]> = [
+        [
+            "native sidecar, network through it: completes",
+            { [PROXY_READY_URL]: 200, "https://api/readyz": 200 },
+            0,
+            undefined,
+        ],
+        [
+            "hardened API server answering 401 through the native sidecar: completes (any answer proves the path)",
+            { [PROXY_READY_URL]: 200, "https://api/readyz": 401 },
+            0,
+            undefined,
+        ],
         [
             "no proxy before the init container (regular or no sidecar): fails",
-            ["https://api/readyz"],
+            { "https://api/readyz": 200 },
             1,
             CANARY_FAILURE,
         ],
-        ["native sidecar but the URL unreachable: fails, saying so", [PROXY_READY_URL], 1, CANARY_UNREACHABLE],
+        [
+            "a proxy that answers but is not ready (503): fails",
+            { [PROXY_READY_URL]: 503, "https://api/readyz": 200 },
+            1,
+            CANARY_FAILURE,
+        ],
+        ["native sidecar but the URL unreachable: fails, saying so", { [PROXY_READY_URL]: 200 }, 1, CANARY_UNREACHABLE],
     ];
     for (const [name, answers, status, message] of table) {
         it(name, () => {

@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# Builds the real tools of the end-to-end testbed from the Go module proxy, once, into .e2e/tools/<tool>-<version>/.
+# Each tool is built in a small wrapper module of its own (.e2e/build/<tool>-<version>/) that states the replace
+# directives the tool's own go.mod would have said, since Go ignores a dependency's replaces.
+# A finished tool leaves a stamp file; a second run with the same versions builds nothing.
+# Usage: e2e/build.sh [tool ...]   (default: all)   Tools: kube etcd kwok istio pulumi langhost kubeprovider
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+# shellcheck source=versions.env
+. "$here/versions.env"
+
+cache="${E2E_CACHE:-$root/.e2e}"
+tools="$cache/tools"
+work="$cache/build"
+mkdir -p "$tools" "$work"
+
+export CGO_ENABLED=0 GOFLAGS=-mod=mod GOTOOLCHAIN=local GONOSUMDB= GOWORK=off
+export GOPROXY="${GOPROXY:-https://proxy.golang.org}"
+# go.sum entries are checked against the checksum database unless told otherwise; the wrappers are throwaway.
+export GOFLAGS="-mod=mod -trimpath"
+
+log() { printf '[e2e build %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# done_or_build NAME VERSION FUNCTION: runs FUNCTION with $out set, unless the stamp of NAME-VERSION exists.
+done_or_build() {
+  local name=$1 version=$2 fn=$3
+  out="$tools/$name-$version"
+  if [ -f "$out/.built" ]; then
+    log "$name $version: cached"
+    return 0
+  fi
+  rm -rf "$out"
+  mkdir -p "$out"
+  local start=$SECONDS
+  log "$name $version: building (cold builds take minutes; see docs/TESTING.md)"
+  "$fn"
+  touch "$out/.built"
+  log "$name $version: built in $((SECONDS - start)) s"
+}
+
+# new_wrapper DIR: an empty module to pin versions in.
+new_wrapper() {
+  rm -rf "$1"
+  mkdir -p "$1"
+  (cd "$1" && go mod init e2e-tools >/dev/null 2>&1 && printf 'package tools\n' >tools.go)
+}
+
+build_kube() {
+  local w="$work/kube-$KUBERNETES_VERSION" minor=${KUBERNETES_VERSION#*.}
+  minor=${minor%%.*}
+  new_wrapper "$w"
+  cd "$w"
+  # k8s.io/kubernetes requires its staging modules at v0.0.0 and replaces them with ./staging/...:
+  # the wrapper points each one at the published v0.<minor>.<patch>.
+  local gomod
+  gomod=$(go mod download -json "k8s.io/kubernetes@v$KUBERNETES_VERSION" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')
+  local staging
+  staging=$(sed -n 's#^[[:space:]]*\(k8s.io/[a-z0-9-]*\) => ./staging/.*#\1#p' "$gomod")
+  local m
+  for m in $staging; do
+    go mod edit -replace "$m=$m@v0.${KUBERNETES_VERSION#*.}"
+  done
+  go mod edit -require "k8s.io/kubernetes@v$KUBERNETES_VERSION"
+  local pkgs="k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl"
+  local p
+  for p in $pkgs; do
+    go get "$p@v$KUBERNETES_VERSION" >/dev/null
+  done
+  local v="k8s.io/component-base/version" cv="k8s.io/client-go/pkg/version"
+  local ld="-s -w -X $v.gitVersion=v$KUBERNETES_VERSION -X $v.gitMajor=1 -X $v.gitMinor=$minor -X $cv.gitVersion=v$KUBERNETES_VERSION -X $cv.gitMajor=1 -X $cv.gitMinor=$minor"
+  for p in $pkgs; do
+    go build -ldflags "$ld" -o "$out/$(basename "$p")" "$p"
+  done
+}
+
+build_etcd() {
+  local w="$work/etcd-$ETCD_VERSION"
+  new_wrapper "$w"
+  cd "$w"
+  # etcd's server module replaces its sibling modules with ../api etc.: the wrapper takes the same release.
+  local m
+  for m in go.etcd.io/etcd/api/v3 go.etcd.io/etcd/client/pkg/v3 go.etcd.io/etcd/client/v3 go.etcd.io/etcd/pkg/v3; do
+    go mod edit -replace "$m=$m@v$ETCD_VERSION"
+  done
+  go get "go.etcd.io/etcd/server/v3@v$ETCD_VERSION" >/dev/null
+  go build -ldflags "-s -w" -o "$out/etcd" go.etcd.io/etcd/server/v3
+}
+
+build_kwok() {
+  local w="$work/kwok-$KWOK_VERSION"
+  new_wrapper "$w"
+  cd "$w"
+  go get "sigs.k8s.io/kwok@v$KWOK_VERSION" >/dev/null
+  go build -ldflags "-s -w" -o "$out/kwok" sigs.k8s.io/kwok/cmd/kwok
+  # The stages that move fake pods through their lifecycle ship in the module: copy them beside the binary.
+  local dir
+  dir=$(go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)
+  mkdir -p "$out/stages"
+  cp "$dir"/kustomize/stage/pod/fast/*.yaml "$out/stages/"
+  cp "$dir"/kustomize/stage/node/fast/*.yaml "$out/stages/" 2>/dev/null || true
+  chmod -R u+w "$out/stages"
+}
+
+build_istio() {
+  local w="$work/istio-$ISTIO_VERSION"
+  new_wrapper "$w"
+  cd "$w"
+  go get "istio.io/istio@$ISTIO_MODULE_VERSION" >/dev/null
+  go build -ldflags "-s -w -X istio.io/istio/pkg/version.buildVersion=$ISTIO_VERSION" -o "$out/pilot-discovery" istio.io/istio/pilot/cmd/pilot-discovery
+  # The base and istiod Helm charts are part of the same module: copy them out (writable) for a local chart path.
+  local dir
+  dir=$(go list -m -f '{{.Dir}}' istio.io/istio)
+  mkdir -p "$out/charts"
+  cp -r "$dir/manifests/charts/base" "$out/charts/base"
+  cp -r "$dir/manifests/charts/istio-control/istio-discovery" "$out/charts/istiod"
+  chmod -R u+w "$out/charts"
+  # The release builder stamps chart versions; the module carries a placeholder. Stamp the one we build.
+  sed -i "s/^version: .*/version: $ISTIO_VERSION/; s/^appVersion: .*/appVersion: $ISTIO_VERSION/" \
+    "$out/charts/base/Chart.yaml" "$out/charts/istiod/Chart.yaml"
+  # The Istio CRDs, for the server-side dry run of every plan.
+  cp "$dir/manifests/charts/base/files/crd-all.gen.yaml" "$out/crd-all.gen.yaml"
+}
+
+build_pulumi() {
+  local w="$work/pulumi-$PULUMI_VERSION"
+  new_wrapper "$w"
+  cd "$w"
+  # pkg/v3 replaces sdk/v3 with ../sdk and atotto/clipboard with a fork; say both here.
+  go mod edit -replace "github.com/atotto/clipboard=github.com/tgummerer/clipboard@v0.0.0-20241001131231-d02d263e614e"
+  go get "github.com/pulumi/pulumi/sdk/v3@v$PULUMI_VERSION" "github.com/pulumi/pulumi/pkg/v3@v$PULUMI_VERSION" >/dev/null
+  go get "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@v$PULUMI_VERSION" >/dev/null
+  go build -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION" \
+    -o "$out/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+}
+
+build_langhost() {
+  # The Node.js language host of this Pulumi release is not served by the module proxy this machine reaches,
+  # so the testbed builds its own small host (e2e/langhost) against the same Pulumi SDK module. It starts
+  # @pulumi/pulumi's own run, run-policy-pack and run-plugin entry points, which do the real work.
+  local w="$work/langhost-$PULUMI_VERSION"
+  rm -rf "$w"
+  mkdir -p "$w"
+  cp "$here"/langhost/*.go "$w/"
+  cd "$w"
+  go mod init e2e-langhost >/dev/null 2>&1
+  go get "github.com/pulumi/pulumi/sdk/v3@v$PULUMI_VERSION" >/dev/null
+  go mod tidy >/dev/null
+  go build -ldflags "-s -w -X main.version=$PULUMI_VERSION" -o "$out/pulumi-language-nodejs" .
+}
+
+build_kubeprovider() {
+  local w="$work/kubeprovider-$KUBERNETES_PROVIDER_VERSION"
+  local mod=github.com/pulumi/pulumi-kubernetes/provider/v4
+  rm -rf "$w"
+  mkdir -p "$w"
+  local dir
+  dir=$(cd "$work" && go mod download -json "$mod@$KUBERNETES_PROVIDER_MODULE_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+  # The module's main package embeds schema-embed.json and terraform-mapping-embed.json, which upstream makes
+  # with go generate and leaves out of git, so the module zip lacks them: copy the source out and generate them.
+  cp -r "$dir/." "$w/"
+  chmod -R u+w "$w"
+  cd "$w"
+  go mod edit -dropreplace github.com/pulumi/pulumi-kubernetes/sdk/v4
+  go mod download >/dev/null 2>&1 || true
+  (cd cmd/pulumi-resource-kubernetes && VERSION="$KUBERNETES_PROVIDER_VERSION" go run generate.go)
+  go build -ldflags "-s -w -X $mod/pkg/version.Version=$KUBERNETES_PROVIDER_VERSION" \
+    -o "$out/pulumi-resource-kubernetes" ./cmd/pulumi-resource-kubernetes
+}
+
+all="kube etcd kwok istio pulumi langhost kubeprovider"
+want=${*:-$all}
+total=$SECONDS
+for t in $want; do
+  case $t in
+    kube) done_or_build kube "$KUBERNETES_VERSION" build_kube ;;
+    etcd) done_or_build etcd "$ETCD_VERSION" build_etcd ;;
+    kwok) done_or_build kwok "$KWOK_VERSION" build_kwok ;;
+    istio) done_or_build istio "$ISTIO_VERSION" build_istio ;;
+    pulumi) done_or_build pulumi "$PULUMI_VERSION" build_pulumi ;;
+    langhost) done_or_build langhost "$PULUMI_VERSION" build_langhost ;;
+    kubeprovider) done_or_build kubeprovider "$KUBERNETES_PROVIDER_VERSION" build_kubeprovider ;;
+    *) echo "e2e/build.sh: unknown tool '$t' (allowed: $all)" >&2; exit 2 ;;
+  esac
+  cd "$root"
+done
+log "tools ready in $((SECONDS - total)) s"
