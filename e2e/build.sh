@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Builds the real tools of the end-to-end testbed from the Go module proxy, once, into .e2e/tools/<tool>-<version>/.
+# Builds the real tools of the end-to-end testbed from the Go module proxy, once, into
+# $E2E_TOOLS/<tool>-<version>/ (default ~/.cache/nativemesh-e2e/tools, outside any clone, so a fresh clone on the
+# same machine reuses them), and links .e2e/tools to that folder.
 # Each tool is built in a small wrapper module of its own (.e2e/build/<tool>-<version>/) that states the replace
 # directives the tool's own go.mod would have said, since Go ignores a dependency's replaces.
 # A finished tool leaves a stamp file; a second run with the same versions builds nothing.
@@ -12,9 +14,14 @@ root=$(cd "$here/.." && pwd)
 . "$here/versions.env"
 
 cache="${E2E_CACHE:-$root/.e2e}"
-tools="$cache/tools"
-work="$cache/build"
-mkdir -p "$tools" "$work"
+tools="${E2E_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/nativemesh-e2e/tools}"
+work="$(dirname "$tools")/build"
+mkdir -p "$tools" "$work" "$cache"
+# The stack file names charts under .e2e/tools: that path is a link to the shared tools folder.
+if [ "$(readlink -f "$cache/tools" 2>/dev/null)" != "$(readlink -f "$tools")" ]; then
+  rm -rf "$cache/tools"
+  ln -s "$tools" "$cache/tools"
+fi
 
 export CGO_ENABLED=0 GOFLAGS=-mod=mod GOTOOLCHAIN=local GONOSUMDB= GOWORK=off
 export GOPROXY="${GOPROXY:-https://proxy.golang.org}"

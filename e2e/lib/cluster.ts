@@ -166,11 +166,10 @@ export async function startCluster(): Promise<Cluster> {
     const kwok = tool("kwok");
     const stages = fs
         .readdirSync(path.join(kwok, "stages"))
-        .filter((f) => f.endsWith(".yaml"))
+        .filter((f) => f.endsWith(".yaml") && f !== "kustomization.yaml")
         .map((f) => `--config=${path.join(kwok, "stages", f)}`);
     start("kwok", path.join(kwok, "kwok"), [
         `--kubeconfig=${KUBECONFIG}`,
-        "--manage-all-nodes=false",
         "--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
         `--server-address=127.0.0.1:${kwokPort}`,
         ...stages,
