@@ -1,7 +1,8 @@
 /**
- * The `nativemesh` command: `preview` and `audit`. Each subcommand is loaded only when asked for, so that
- * `audit` never loads the Pulumi SDK. Errors of use are one line on stderr with exit code 2, no stack trace
- * (set NATIVEMESH_DEBUG=1 to see one for an internal error).
+ * The `nativemesh` command: `preview`, `audit`, and on a live cluster `status` and `restart`. Each subcommand is
+ * loaded only when asked for, so that `audit` never loads the Pulumi SDK, nor `preview` the Kubernetes client.
+ * Errors of use are one line on stderr with exit code 2, no stack trace (set NATIVEMESH_DEBUG=1 to see one for
+ * an internal error).
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
 import type { Io } from "./preview";
@@ -13,10 +14,15 @@ const USAGE = [
     "      the plan of a stack, offline, and the policy pack's verdict on it",
     "  nativemesh audit --state FILE [--json] [--strict] [--policy-config FILE]",
     "      the policy pack over `pulumi stack export`, `pulumi preview --json` or `nativemesh preview --json`",
+    "  nativemesh status --kubeconfig FILE [--context NAME] [--namespace NS] [--json]",
+    "      every meshed namespace and pod of a live cluster: proxy mode, injecting revision, owner, stale or not",
+    "  nativemesh restart --kubeconfig FILE [--context NAME] [--namespace NS] [--dry-run] [--max-unavailable N] [--timeout SECONDS]",
+    "      restarts the Deployments, StatefulSets and DaemonSets whose pods are stale, as `kubectl rollout restart`",
     "",
     "  nativemesh <command> --help   options of one command",
     "",
-    "Exit codes: 0 clean, 1 a mandatory policy violation, 2 bad input (one line on stderr).",
+    "Exit codes: 0 clean, 1 a mandatory policy violation (status, restart: stale workloads), 2 bad input (one line",
+    "on stderr).",
 ].join("\n");
 
 async function run(argv: string[], io: Io): Promise<number> {
@@ -32,9 +38,13 @@ async function run(argv: string[], io: Io): Promise<number> {
             return (require("./preview") as typeof import("./preview")).runPreview(rest, io);
         case "audit":
             return (require("./audit") as typeof import("./audit")).runAudit(rest, io);
+        case "status":
+            return (require("./live/status") as typeof import("./live/status")).runStatus(rest, io);
+        case "restart":
+            return (require("./live/restart") as typeof import("./live/restart")).runRestart(rest, io);
         default:
             io.stderr.write(
-                `nativemesh: ${command === undefined ? "no command" : `unknown command '${command}'`}: use preview or audit (nativemesh --help)\n`,
+                `nativemesh: ${command === undefined ? "no command" : `unknown command '${command}'`}: use preview, audit, status or restart (nativemesh --help)\n`,
             );
             return 2;
     }

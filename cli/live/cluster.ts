@@ -1,0 +1,276 @@
+/**
+ * The live cluster, through `@kubernetes/client-node`: a kubeconfig and context read the way kubectl reads them,
+ * paged lists (`limit`/`continue`, so memory stays bounded on large clusters), and every failure to reach or
+ * use the API server turned into one line (a UsageError: exit 2, no stack trace) naming the file, the context or
+ * the server's URL.
+ *
+ * The client is an ES module; it is loaded with import() only when `status` or `restart` runs, so `preview` and
+ * `audit` never load it.
+ */
+import * as path from "node:path";
+import type * as K8s from "@kubernetes/client-node";
+import { readTextFile, UsageError } from "../inputFiles";
+import { controllerOwner, Owner, OwnerIndex, ownerKey, PodLike, WebhookConfigLike } from "./classify";
+
+/** Items per list request. */
+export const PAGE_SIZE = 500;
+/** How long one request may take before the server counts as unreachable. */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
+export interface ConnectOptions {
+    kubeconfig: string;
+    context?: string;
+    requestTimeoutMs?: number;
+}
+
+export interface Connection {
+    k8s: typeof K8s;
+    server: string;
+    context: string;
+    core: K8s.CoreV1Api;
+    apps: K8s.AppsV1Api;
+    batch: K8s.BatchV1Api;
+    admission: K8s.AdmissionregistrationV1Api;
+}
+
+async function loadClient(): Promise<typeof K8s> {
+    return import("@kubernetes/client-node");
+}
+
+/** Reads the kubeconfig and picks the context; no request is made yet. */
+export async function connect(options: ConnectOptions): Promise<Connection> {
+    const k8s = await loadClient();
+    const file = options.kubeconfig;
+    const text = readTextFile(file, "kubeconfig");
+    const kc = new k8s.KubeConfig();
+    try {
+        kc.loadFromString(text);
+    } catch (error) {
+        throw new UsageError(`${file}: not a usable kubeconfig (${firstLine(error)})`);
+    }
+    // As loadFromFile does: relative certificate and key paths are relative to the kubeconfig's folder.
+    kc.makePathsAbsolute(path.dirname(path.resolve(file)));
+    const names = kc.getContexts().map((c) => c.name);
+    const listed = names.length > 0 ? names.join(", ") : "none";
+    let context = options.context;
+    if (context !== undefined) {
+        if (!names.includes(context)) throw new UsageError(`${file}: no context '${context}' (contexts: ${listed})`);
+        kc.setCurrentContext(context);
+    } else {
+        context = kc.getCurrentContext();
+        if (!context || !names.includes(context))
+            throw new UsageError(
+                `${file}: no current-context${context ? ` '${context}' among its contexts` : ""}; pass --context (contexts: ${listed})`,
+            );
+    }
+    const cluster = kc.getCurrentCluster();
+    if (cluster === null || !cluster.server)
+        throw new UsageError(`${file}: context '${context}' names no cluster with a server`);
+    const server = cluster.server;
+    const timeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+    // kc.makeApiClient builds exactly this configuration; ours adds a per-request timeout, so an unreachable
+    // server that never answers becomes an error naming it instead of a hang.
+    const configuration = k8s.createConfiguration({
+        baseServer: new k8s.ServerConfiguration(server, {}),
+        authMethods: { default: kc },
+        promiseMiddleware: [
+            {
+                pre: (ctx: K8s.RequestContext) => {
+                    ctx.setSignal(AbortSignal.timeout(timeout));
+                    return Promise.resolve(ctx);
+                },
+                post: (ctx: K8s.ResponseContext) => Promise.resolve(ctx),
+            },
+        ],
+    });
+    return {
+        k8s,
+        server,
+        context,
+        core: new k8s.CoreV1Api(configuration),
+        apps: new k8s.AppsV1Api(configuration),
+        batch: new k8s.BatchV1Api(configuration),
+        admission: new k8s.AdmissionregistrationV1Api(configuration),
+    };
+}
+
+function firstLine(error: unknown): string {
+    return (error instanceof Error ? error.message : String(error)).split("\n")[0].trim();
+}
+
+const NETWORK_CODES = new Set([
+    "ECONNREFUSED",
+    "ECONNRESET",
+    "ENOTFOUND",
+    "EAI_AGAIN",
+    "ETIMEDOUT",
+    "EHOSTUNREACH",
+    "ENETUNREACH",
+    "EPIPE",
+    "DEPTH_ZERO_SELF_SIGNED_CERT",
+    "SELF_SIGNED_CERT_IN_CHAIN",
+    "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+    "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+    "CERT_HAS_EXPIRED",
+    "ERR_TLS_CERT_ALTNAME_INVALID",
+    "ERR_SSL_WRONG_VERSION_NUMBER",
+    "EPROTO",
+]);
+
+/** The API server's own message in an error answer (a `Status` object), else the HTTP code. */
+function statusMessage(body: unknown): string | undefined {
+    let value = body;
+    if (typeof body === "string") {
+        try {
+            value = JSON.parse(body);
+        } catch {
+            return body.trim().split("\n")[0] || undefined;
+        }
+    }
+    if (value !== null && typeof value === "object" && typeof (value as { message?: unknown }).message === "string")
+        return (value as { message: string }).message;
+    return undefined;
+}
+
+/** A failed request as one line: what was asked, of which server, and why. */
+export function describeFailure(
+    conn: Pick<Connection, "server" | "context">,
+    what: string,
+    error: unknown,
+): UsageError {
+    if (error instanceof UsageError) return error;
+    const e = error as { name?: string; code?: unknown; type?: string; body?: unknown; cause?: { code?: unknown } };
+    if (e?.name === "AbortError" || e?.name === "TimeoutError" || e?.type === "aborted")
+        return new UsageError(`cannot reach the API server at ${conn.server}: no answer to ${what} in time`);
+    const code = typeof e?.code === "string" ? e.code : typeof e?.cause?.code === "string" ? e.cause.code : undefined;
+    if (code !== undefined && (NETWORK_CODES.has(code) || e?.name === "FetchError"))
+        return new UsageError(`cannot reach the API server at ${conn.server} (${code})`);
+    if (typeof e?.code === "number") {
+        const message = statusMessage(e.body) ?? `HTTP ${e.code}`;
+        if (e.code === 401)
+            return new UsageError(
+                `the API server at ${conn.server} refused the credentials of context '${conn.context}' (401: ${message})`,
+            );
+        return new UsageError(`${what} at ${conn.server} failed (${e.code}: ${message})`);
+    }
+    if (e?.name === "FetchError")
+        return new UsageError(`cannot reach the API server at ${conn.server} (${firstLine(error)})`);
+    // Credential plugins (exec) and the like fail before any request.
+    return new UsageError(`${what} at ${conn.server} failed: ${firstLine(error)}`);
+}
+
+/** One request, its failure turned into one line. */
+export async function call<T>(conn: Connection, what: string, request: () => Promise<T>): Promise<T> {
+    try {
+        return await request();
+    } catch (error) {
+        throw describeFailure(conn, what, error);
+    }
+}
+
+interface Page<T> {
+    items: T[];
+    metadata?: { _continue?: string };
+}
+
+/**
+ * Every item of a list, one page of `limit` items at a time: only one page is held at once.
+ * (kubectl's own paging: `--chunk-size`, default 500.)
+ */
+export async function* paged<T>(
+    conn: Connection,
+    what: string,
+    fetchPage: (page: { limit: number; _continue?: string }) => Promise<Page<T>>,
+    limit = PAGE_SIZE,
+): AsyncGenerator<T> {
+    let token: string | undefined;
+    do {
+        const page: Page<T> = await call(conn, what, () =>
+            fetchPage(token === undefined ? { limit } : { limit, _continue: token }),
+        );
+        for (const item of page.items) yield item;
+        token = page.metadata?._continue || undefined;
+    } while (token !== undefined);
+}
+
+export interface NamespaceInfo {
+    name: string;
+    labels: Record<string, string>;
+}
+
+/** The namespaces to look at: all (paged), or the one asked for (an unknown one is bad input). */
+export async function namespaces(conn: Connection, only?: string): Promise<NamespaceInfo[]> {
+    if (only !== undefined) {
+        try {
+            const ns = await conn.core.readNamespace({ name: only });
+            return [{ name: only, labels: ns.metadata?.labels ?? {} }];
+        } catch (error) {
+            if ((error as { code?: unknown }).code === 404)
+                throw new UsageError(`namespace '${only}' does not exist (context '${conn.context}')`);
+            throw describeFailure(conn, `reading namespace ${only}`, error);
+        }
+    }
+    const found: NamespaceInfo[] = [];
+    for await (const ns of paged(conn, "listing namespaces", (p) => conn.core.listNamespace(p)))
+        found.push({ name: ns.metadata?.name ?? "", labels: ns.metadata?.labels ?? {} });
+    return found;
+}
+
+/** Istio's injection webhooks (labelled `app=sidecar-injector` by its charts); undefined when not allowed. */
+export async function injectionWebhooks(conn: Connection): Promise<WebhookConfigLike[] | undefined> {
+    const found: WebhookConfigLike[] = [];
+    try {
+        for await (const mwc of paged(conn, "listing MutatingWebhookConfigurations", (p) =>
+            conn.admission.listMutatingWebhookConfiguration({ ...p, labelSelector: "istio.io/rev" }),
+        ))
+            found.push({
+                metadata: { name: mwc.metadata?.name, labels: mwc.metadata?.labels ?? {} },
+                webhooks: (mwc.webhooks ?? []).map((w) => ({ name: w.name })),
+            });
+    } catch (error) {
+        if (/\(403:/.test((error as Error).message)) return undefined;
+        throw error;
+    }
+    return found;
+}
+
+/** Pods of the given namespaces, page by page: the whole cluster's list filtered, or one namespace's. */
+export function pods(conn: Connection, only?: string): AsyncGenerator<PodLike> {
+    if (only !== undefined)
+        return paged(conn, `listing pods in ${only}`, (p) => conn.core.listNamespacedPod({ ...p, namespace: only }));
+    return paged(conn, "listing pods", (p) => conn.core.listPodForAllNamespaces(p));
+}
+
+/**
+ * Reads the controllers of the given ReplicaSets and Jobs (Deployment, CronJob) into the index, each once, 8 at a
+ * time; one that is gone (404) is recorded as having none.
+ */
+export async function readOwners(
+    conn: Connection,
+    needed: Array<{ kind: string; namespace: string; name: string }>,
+    index: OwnerIndex,
+): Promise<void> {
+    const queue = [
+        ...new Map(
+            needed.map((n) => [ownerKey(n.kind, n.namespace, n.name), n] as const).filter(([key]) => !index.has(key)),
+        ).values(),
+    ];
+    const worker = async () => {
+        for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+            const { kind, namespace, name } = next;
+            let owner: Owner | null = null;
+            try {
+                const obj =
+                    kind === "Job"
+                        ? await conn.batch.readNamespacedJob({ name, namespace })
+                        : await conn.apps.readNamespacedReplicaSet({ name, namespace });
+                owner = controllerOwner(obj.metadata);
+            } catch (error) {
+                if ((error as { code?: unknown }).code !== 404)
+                    throw describeFailure(conn, `reading ${kind} ${namespace}/${name}`, error);
+            }
+            index.set(ownerKey(kind, namespace, name), owner);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(8, queue.length) }, worker));
+}
