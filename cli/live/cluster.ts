@@ -39,9 +39,9 @@ async function loadClient(): Promise<typeof K8s> {
 
 /** Reads the kubeconfig and picks the context; no request is made yet. */
 export async function connect(options: ConnectOptions): Promise<Connection> {
-    const k8s = await loadClient();
     const file = options.kubeconfig;
     const text = readTextFile(file, "kubeconfig");
+    const k8s = await loadClient();
     const kc = new k8s.KubeConfig();
     try {
         kc.loadFromString(text);
