@@ -1,6 +1,6 @@
 // The Pulumi program: one MeshEnvironment from the validated stack configuration, and its outputs.
 import { MeshEnvironment } from "./components/meshEnvironment";
-import { specFromStackConfig } from "./components/stackConfig";
+import { specFromStackConfig } from "./components/config/stackConfig";
 
 const env = new MeshEnvironment("nativemesh", { spec: specFromStackConfig() });
 

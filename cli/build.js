@@ -4,7 +4,10 @@
  *   dist/nativemesh.js  cli/main.ts and what it reaches (audit reaches no Pulumi SDK: it is required lazily);
  *   dist/program.js     index.ts, the Pulumi program the offline engine runs under the mocks;
  *   dist/lib.js         components/index.ts, the library other stacks import (package.json "main");
- *   dist/types/         its declaration files (package.json "types"), free of zod's own types.
+ *   dist/types/         its declaration files (package.json "types"), free of zod's own types;
+ *   policy/dist/index.js the CrossGuard pack as JavaScript (policy/package.json "main"), so that
+ *                       `pulumi preview --policy-pack` compiles nothing and `pulumi policy publish` uploads a pack
+ *                       that needs no TypeScript.
  * The bundles sit one level below the project root, as cli/*.ts do, so `path.resolve(__dirname, "..")` is the
  * root in either form. `node cli/build.js` builds; `npm ci` and `npm pack` run it through the `prepare` script.
  * cli/nativemesh.js rebuilds first only in a development checkout (see isDevelopmentCheckout): an installed
@@ -24,8 +27,9 @@ const ENTRIES = [
     // The library entry other stacks import: Node cannot load .ts from node_modules, and Pulumi's ts-node
     // leaves node_modules alone.
     { source: path.join(ROOT, "components", "index.ts"), out: path.join(DIST, "lib.js") },
+    { source: path.join(ROOT, "policy", "index.ts"), out: path.join(ROOT, "policy", "dist", "index.js") },
 ];
-const LIBRARY_TYPES = path.join(TYPES, "index.d.ts");
+const LIBRARY_TYPES = path.join(TYPES, "components", "index.d.ts");
 const SOURCE_DIRS = ["cli", "components", "policy"].map((dir) => path.join(ROOT, dir));
 
 /** Every file a bundle depends on: this script, index.ts and the .ts of the three source folders. */
@@ -33,7 +37,7 @@ function sources() {
     const found = [__filename, path.join(ROOT, "index.ts")];
     const walk = (dir) => {
         for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-            if (entry.name === "node_modules") continue;
+            if (entry.name === "node_modules" || entry.name === "dist") continue;
             const full = path.join(dir, entry.name);
             if (entry.isDirectory()) walk(full);
             else if (entry.name.endsWith(".ts")) found.push(full);
@@ -151,12 +155,13 @@ function buildTypes() {
         declaration: true,
         emitDeclarationOnly: true,
         stripInternal: true,
-        rootDir: path.join(ROOT, "components"),
+        // The components import the pure facts from the policy pack (policy/facts), so the root is the project's.
+        rootDir: ROOT,
         outDir: TYPES,
         types: ["node"],
     };
     // A probe module expands each zod-derived type into a plain object type (Expand below).
-    const probe = path.join(ROOT, "components", "__nativemesh_types_probe.ts");
+    const probe = path.join(ROOT, "__nativemesh_types_probe.ts");
     const host = ts.createCompilerHost(options);
     let probeText = "";
     const readFile = host.readFile.bind(host);

@@ -6,8 +6,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import * as os from "node:os";
-import { isKubeconfigContents } from "../components/asmOverlay";
-import { ConfigError, EnvironmentSpec, namespaceConfig, validateConfig } from "../components/config";
+import { isKubeconfigContents } from "../components/render/asmOverlay";
+import { ConfigError, EnvironmentSpec, namespaceConfig, validateConfig } from "../components/config/config";
 import { readTextFile, UsageError } from "./inputFiles";
 
 export { UsageError };

@@ -4,10 +4,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { AckCluster } from "./ackCluster";
-import { alibabaMeshConfigSchema, type AckConfig, type AlibabaMeshConfig } from "./ackConfig";
+import { alibabaMeshConfigSchema, type AckConfig, type AlibabaMeshConfig } from "./config/ackConfig";
 import { AlibabaMesh } from "./alibabaMesh";
-import type { EnvironmentSpec } from "./config";
-import type { ClusterHandle, MeshHandle } from "./meshEnvironment";
+import type { EnvironmentSpec } from "./config/config";
+import type { ClusterHandle, MeshHandle } from "./environmentParts";
 
 export function buildAckCluster(parent: pulumi.Resource, name: string, ack: AckConfig): ClusterHandle {
     const cluster = new AckCluster(

@@ -1,9 +1,9 @@
 import * as alicloud from "@pulumi/alicloud";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ASM_CLUSTER_SPECS, ASM_EDITIONS, asmEditionFor } from "./ackConfig";
-import { REVISION_LABEL } from "./revisionLabel";
-import { isDns1123Label, parseVersion } from "./versions";
+import { ASM_CLUSTER_SPECS, ASM_EDITIONS, asmEditionFor } from "./config/ackConfig";
+import { REVISION_LABEL } from "./render/revisionLabel";
+import { isDns1123Label, parseVersion } from "../policy/facts/versions";
 
 /** ASM's legacy injection label: `istio-injection=enabled` selects the stable control plane (Alibaba "Use canary
  *  mode to enhance upgrade stability": equivalent to `istio.io/rev: stable`). */

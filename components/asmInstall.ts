@@ -1,6 +1,12 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import { AsmcliScriptOptions, asmcliInstallScript, isKubeconfigContents, renderAsmOverlay, sha256 } from "./asmOverlay";
+import {
+    AsmcliScriptOptions,
+    asmcliInstallScript,
+    isKubeconfigContents,
+    renderAsmOverlay,
+    sha256,
+} from "./render/asmOverlay";
 
 /** The asmcli run (see AsmcliScriptOptions for each field), and what the install adds to it. */
 export interface AsmInstallArgs extends AsmcliScriptOptions {

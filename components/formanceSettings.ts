@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { FormanceSetting, settingsSpec } from "./formanceSpec";
+import { FormanceSetting, settingsSpec } from "./render/formanceSpec";
 
 export type { FormanceSetting };
 export { settingsSpec };

@@ -1,13 +1,13 @@
 // Library entry: the components and pure helpers other stacks import (`import * as nativemesh from "nativemesh"`).
-export * from "./config";
-export * from "./versions";
-export * from "./formance";
-export * from "./formanceSpec";
-export * from "./istioValues";
-export * from "./asmOverlay";
-export * from "./canaryJob";
-export * from "./revisionLabel";
-export * from "./ackConfig";
+export * from "./config/config";
+export * from "../policy/facts/versions";
+export * from "../policy/facts/formance";
+export * from "./render/formanceSpec";
+export * from "./render/istioValues";
+export * from "./render/asmOverlay";
+export * from "./render/canaryJob";
+export * from "./render/revisionLabel";
+export * from "./config/ackConfig";
 export * from "./ackCluster";
 export * from "./alibabaMesh";
 export * from "./gkeCluster";
@@ -18,4 +18,4 @@ export { FormanceSettings } from "./formanceSettings";
 export type { FormanceSettingsArgs } from "./formanceSettings";
 export * from "./sidecarCanary";
 export * from "./meshEnvironment";
-export * from "./stackConfig";
+export * from "./config/stackConfig";

@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { baseValues, istiodValues } from "./istioValues";
+import { baseValues, istiodValues } from "./render/istioValues";
 
 export interface IstioControlPlaneArgs {
     /** Istio version of the `base` and `istiod` charts, e.g. `1.28.1`. */

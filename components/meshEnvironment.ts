@@ -2,46 +2,21 @@ import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AsmInstall } from "./asmInstall";
-import type { EnvironmentSpec } from "./config";
+import type { EnvironmentSpec } from "./config/config";
 import { FormanceSettings } from "./formanceSettings";
-import { formanceSettingsFor } from "./formanceSpec";
+import { formanceSettingsFor } from "./render/formanceSpec";
 import { GkeCluster } from "./gkeCluster";
 import { IstioControlPlane } from "./istioControlPlane";
 import { MeshNamespace } from "./meshNamespace";
-import { injectionLabelsFor } from "./revisionLabel";
-import type { AckCluster } from "./ackCluster";
+import { injectionLabelsFor } from "./render/revisionLabel";
 import { SidecarCanary } from "./sidecarCanary";
-import { canaryFingerprint, canaryProves } from "./canaryJob";
+import { canaryFingerprint, canaryProves } from "./render/canaryJob";
 import { buildAckCluster, buildAlibabaMesh } from "./ackEnvironment";
+import type { ClusterHandle, MeshHandle } from "./environmentParts";
 
 export interface MeshEnvironmentArgs {
     /** The validated configuration (see `validateConfig`). */
     spec: EnvironmentSpec;
-}
-
-/** What a cluster step hands to the mesh step. */
-export interface ClusterHandle {
-    provider: k8s.Provider;
-    /** Kubeconfig of the cluster (secret), when nativemesh made or was given one. */
-    kubeconfig: pulumi.Output<string>;
-    /** Resources the mesh install waits for (cluster, node pools). */
-    ready: pulumi.Resource[];
-    gke?: GkeCluster;
-    /** The cluster resource, for meshes that attach to it by id. */
-    clusterId?: pulumi.Output<string>;
-    /** VPC and vSwitches of an ACK cluster, for Alibaba Service Mesh. */
-    network?: { vpcId: pulumi.Output<string>; vswitchIds: pulumi.Output<string[]> };
-    ack?: AckCluster;
-}
-
-/** What a mesh step hands to namespaces and the canary. */
-export interface MeshHandle {
-    /** Labels that put a namespace into this mesh, given the revision or tag it should select (if any). */
-    injectionLabels: (revisionOrTag: string | undefined) => pulumi.Input<Record<string, string>>;
-    /** Resources namespaces and the canary wait for. */
-    ready: pulumi.Resource[];
-    /** Revision tags this control plane answers to. */
-    revisionTags: string[];
 }
 
 /**

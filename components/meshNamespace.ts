@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
-export { REVISION_LABEL, revisionLabels } from "./revisionLabel";
+export { REVISION_LABEL, revisionLabels } from "./render/revisionLabel";
 
 export interface MeshNamespaceArgs {
     /** Namespace name. */

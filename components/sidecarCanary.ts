@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { CANARY_WAIT_MARGIN_SECONDS, canaryJobManifest, canaryJobName } from "./canaryJob";
+import { CANARY_WAIT_MARGIN_SECONDS, canaryJobManifest, canaryJobName } from "./render/canaryJob";
 
 export interface SidecarCanaryArgs {
     /** Meshed namespace the Job runs in. */

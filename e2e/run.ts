@@ -17,7 +17,7 @@ import { running, stopAll } from "./lib/processes";
 import { Context, LOCAL, Spec } from "./lib/spec";
 import { canary, injection, nativeSwitch } from "./specs/injection";
 import { firstUp, idempotent } from "./specs/deploy";
-import { auditAgrees, packUnderEngine } from "./specs/policy";
+import { auditAgrees, packedPack, packUnderEngine } from "./specs/policy";
 import { serverDryRun } from "./specs/dryRun";
 import { destroy } from "./specs/destroy";
 
@@ -28,6 +28,7 @@ const SPECS: Spec[] = [
     injection,
     canary,
     packUnderEngine,
+    packedPack,
     auditAgrees,
     serverDryRun,
     destroy,

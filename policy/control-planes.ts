@@ -14,7 +14,7 @@ import {
 } from "./helm-values";
 import { istiodManifestOf } from "./istiod-manifest";
 import { at, CANNOT_TELL, isPlainObject, readArray, readString, readVersionText, type CannotTell } from "./read";
-import { parseVersion } from "../components/versions";
+import { parseVersion } from "./facts/versions";
 
 export const HELM_TYPES = new Set([
     "kubernetes:helm.sh/v3:Release",

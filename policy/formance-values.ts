@@ -1,7 +1,7 @@
 // What the Formance operator loses when it reads a map-valued Setting (`k=v,k2="v,2"`): the pairs as the bytes
 // stand between its separators, next to what it stores. The walk follows the operator's parser step for step
 // (formancehq/operator internal/resources/settings/helpers.go parseKeyValueList; its port is
-// components/formance.ts parseKeyValueList, which stays the authority on errors and entries).
+// policy/facts/formance.ts parseKeyValueList, which stays the authority on errors and entries).
 
 const QUOTE = 0x22;
 const COMMA = 0x2c;

@@ -1,5 +1,5 @@
 // Revision tags a Command makes with `istioctl tag set TAG --revision REV` (FACTS.md "Istio: installing it"). Our
-// AsmInstall runs one per tag after asmcli (components/asmOverlay.ts asmcliInstallScript); other stacks may run it
+// AsmInstall runs one per tag after asmcli (components/render/asmOverlay.ts asmcliInstallScript); other stacks may run it
 // in a Command of their own.
 
 import { COMMAND_TYPE, findInvocations, readLiteral } from "./asmcli";

@@ -1,7 +1,7 @@
 // What a rule is, independent of Pulumi: a name, a default enforcement level, a config with defaults, and one
 // pure check. The CrossGuard adapter (pulumi-adapter.ts) and the offline engine (evaluate.ts) both run these.
 
-import { parseVersion } from "../components/versions";
+import { parseVersion } from "./facts/versions";
 
 export interface StackResource {
     urn: string;

@@ -1,6 +1,6 @@
 // Pod templates in Kubernetes workload resources, namespaces, and the Formance Settings that feed them.
 
-import { isMapSettingKey, parseKeyValueList, splitSettingKey } from "../components/formance";
+import { isMapSettingKey, parseKeyValueList, splitSettingKey } from "./facts/formance";
 import { at, CANNOT_TELL, readString, readStringMap, type CannotTell, type StringMap } from "./read";
 
 export const NAMESPACE = "kubernetes:core/v1:Namespace";

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import type * as AckClusterModule from "../components/ackCluster";
 import type * as AlibabaMeshModule from "../components/alibabaMesh";
-import type { AckConfig } from "../components/ackConfig";
+import type { AckConfig } from "../components/config/ackConfig";
 import { sharedSchemasAvailable, validateManifest } from "./support/schemas";
 
 // AckCluster and AlibabaMesh under Pulumi's mocks: every resource registration and invoke is recorded, and

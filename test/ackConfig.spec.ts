@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { ackConfigSchema, alibabaMeshConfigSchema, asmEditionFor } from "../components/ackConfig";
+import { ackConfigSchema, alibabaMeshConfigSchema, asmEditionFor } from "../components/config/ackConfig";
 
 // A complete, valid `nativemesh:ack` section: existing VPC, Terway pod vSwitches, one fixed-size pool.
 const base = {

@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { asmcliInstallScript, isKubeconfigContents, type AsmcliScriptOptions } from "../components/asmOverlay";
+import { asmcliInstallScript, isKubeconfigContents, type AsmcliScriptOptions } from "../components/render/asmOverlay";
 
 const RELEASE = "1.27.2-asm.1";
 

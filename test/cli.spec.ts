@@ -4,8 +4,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { ConfigError, namespaceConfig, validateConfig } from "../components/config";
-import { ackConfigSchema } from "../components/ackConfig";
+import { ConfigError, namespaceConfig, validateConfig } from "../components/config/config";
+import { ackConfigSchema } from "../components/config/ackConfig";
 import { runPreview } from "../cli/preview";
 import { OUT_MANIFEST } from "../cli/planOutput";
 

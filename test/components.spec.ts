@@ -4,7 +4,7 @@ import { parse } from "yaml";
 import { AlibabaMesh } from "../components/alibabaMesh";
 import { AsmInstall } from "../components/asmInstall";
 import { FormanceOperatorArgs, FormanceSettings } from "../components/formanceSettings";
-import { FormanceValueError } from "../components/formance";
+import { FormanceValueError } from "../policy/facts/formance";
 import { GkeCluster, GkeClusterArgs, regionOf } from "../components/gkeCluster";
 import { IstioControlPlane, IstioControlPlaneArgs } from "../components/istioControlPlane";
 import { MeshNamespace } from "../components/meshNamespace";

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { ConfigError, namespaceConfig, validateConfig } from "../components/config";
+import { ConfigError, namespaceConfig, validateConfig } from "../components/config/config";
 
 /** A valid GKE + Helm config; each bad case changes one thing. */
 const good = () => ({

@@ -6,7 +6,7 @@ import {
     isMapSettingKey,
     parseKeyValueList,
     splitSettingKey,
-} from "../components/formance";
+} from "../policy/facts/formance";
 
 const NEG = '{"ingress":true,"exposed_ports":{"8080":{}}}';
 

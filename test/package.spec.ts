@@ -66,11 +66,15 @@ describe("the packed package, installed into another project", function () {
     });
 
     it("ships declaration files and JavaScript, not TypeScript sources, as its library entry", () => {
-        assert.equal(pkg.types, "dist/types/index.d.ts");
-        assert.deepEqual(pkg.exports["."], { types: "./dist/types/index.d.ts", default: "./dist/lib.js" });
+        assert.equal(pkg.types, "dist/types/components/index.d.ts");
+        assert.deepEqual(pkg.exports["."], { types: "./dist/types/components/index.d.ts", default: "./dist/lib.js" });
         assert.ok(fs.existsSync(path.join(installed, pkg.types)));
         assert.ok(fs.existsSync(path.join(installed, pkg.main)));
-        for (const file of fs.readdirSync(path.join(installed, "dist", "types"))) {
+        const declarations = fs
+            .readdirSync(path.join(installed, "dist", "types"), { recursive: true, encoding: "utf8" })
+            .filter((file) => file.endsWith(".d.ts"));
+        assert.ok(declarations.length > 10, declarations.join(" "));
+        for (const file of declarations) {
             assert.doesNotMatch(fs.readFileSync(path.join(installed, "dist", "types", file), "utf8"), /from "zod"/);
         }
     });

@@ -10,7 +10,7 @@ import {
     AsmTarget,
     renderAsmOverlay,
     shellQuote,
-} from "../components/asmOverlay";
+} from "../components/render/asmOverlay";
 import {
     CANARY_FAILURE,
     CANARY_UNREACHABLE,
@@ -20,11 +20,11 @@ import {
     canaryJobName,
     canaryProves,
     PROXY_READY_URL,
-} from "../components/canaryJob";
-import { validateConfig } from "../components/config";
-import { formanceSettingsFor, settingObjectName } from "../components/formanceSpec";
-import { baseValues, deepMerge, istiodValues, nativeSidecarEnv } from "../components/istioValues";
-import { injectionLabelsFor } from "../components/revisionLabel";
+} from "../components/render/canaryJob";
+import { validateConfig } from "../components/config/config";
+import { formanceSettingsFor, settingObjectName } from "../components/render/formanceSpec";
+import { baseValues, deepMerge, istiodValues, nativeSidecarEnv } from "../components/render/istioValues";
+import { injectionLabelsFor } from "../components/render/revisionLabel";
 import { formatTree, planFiles } from "../cli/planOutput";
 import { loadStackFile } from "../cli/stackFile";
 import type { PlannedResource } from "../cli/engine";

@@ -1,6 +1,12 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
-import { compareVersions, isAtLeast, isDns1123Label, parseVersion, revisionFromVersion } from "../components/versions";
+import {
+    compareVersions,
+    isAtLeast,
+    isDns1123Label,
+    parseVersion,
+    revisionFromVersion,
+} from "../policy/facts/versions";
 
 describe("versions", () => {
     describe("parseVersion reads every form seen in the wild (FACTS.md)", () => {

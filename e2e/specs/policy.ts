@@ -98,3 +98,47 @@ export const auditAgrees: Spec = {
         expect(policies.includes("native-sidecars-enabled"), `audit's mandatory policies: ${policies.join(", ")}`);
     },
 };
+
+export const packedPack: Spec = {
+    name: "the pack as published: `npm pack` of policy/, unpacked and installed alone, loads under the real engine",
+    async run() {
+        const dir = path.join(RUN, "packed-policy");
+        fs.rmSync(dir, { recursive: true, force: true });
+        fs.mkdirSync(dir, { recursive: true });
+        const packed = spawnSync("npm", ["pack", "--silent", "--pack-destination", dir], {
+            cwd: path.join(ROOT, "policy"),
+            encoding: "utf8",
+        });
+        expect(packed.status === 0, `npm pack of policy/ failed: ${packed.stderr}`);
+        const tarball = path.join(dir, packed.stdout.trim().split("\n").pop() ?? "");
+        const untar = spawnSync("tar", ["xzf", tarball, "-C", dir], { encoding: "utf8" });
+        expect(untar.status === 0, untar.stderr);
+        const pack = path.join(dir, "package");
+        const shipped = fs.readdirSync(pack).sort();
+        expect(!shipped.some((f) => f.endsWith(".ts")), `the tarball ships TypeScript: ${shipped.join(" ")}`);
+        expect(shipped.includes("npm-shrinkwrap.json"), "the tarball carries its lock file");
+        // Its own dependencies, exactly as locked (npm's cache already holds them after the root npm ci).
+        const install = spawnSync("npm", ["ci", "--omit=dev", "--prefer-offline", "--no-audit", "--no-fund"], {
+            cwd: pack,
+            encoding: "utf8",
+        });
+        expect(install.status === 0, `npm ci in the unpacked pack failed: ${install.stderr}`);
+        const ok = await pulumi(["preview", "--stack", LOCAL.stack, "--policy-pack", pack]);
+        const okOut = ok.stdout + ok.stderr;
+        expect(ok.code === 0, `the unpacked pack did not load or refused the local stack:\n${tail(okOut)}`);
+        expect(/nativemesh@v[\d.]+/.test(okOut), "the engine lists the unpacked pack");
+        const refused = await pulumi([
+            "preview",
+            "--stack",
+            LOCAL.stack,
+            "--config-file",
+            nativeOff(),
+            "--policy-pack",
+            pack,
+        ]);
+        expect(
+            refused.code !== 0 && /native-sidecars-enabled/.test(refused.stdout + refused.stderr),
+            "the unpacked pack refuses native sidecars off",
+        );
+    },
+};

@@ -1,7 +1,7 @@
 // formance-settings-valid: a Formance `Settings` the operator cannot use, or reads differently than written
 // (FACTS.md "Formance operator Settings"; CRD formance-operator-v3.9.2-settings.formance.com.yaml).
 
-import { isMapSettingKey, parseKeyValueList, splitSettingKey } from "../../components/formance";
+import { isMapSettingKey, parseKeyValueList, splitSettingKey } from "../facts/formance";
 import { readingChanges, walkKeyValueList } from "../formance-values";
 import { resourcePolicy } from "../pulumi-adapter";
 import { at, CANNOT_TELL, isOpaque, readString, show } from "../read";

@@ -1,6 +1,6 @@
 // istio-version-supports-native-sidecars: istiod injects native sidecars from Istio 1.19; Alibaba ASM from 1.22.
 
-import { isAtLeast } from "../../components/versions";
+import { isAtLeast } from "../facts/versions";
 import { isCommand } from "../asmcli";
 import { ALIBABA_SERVICE_MESH, controlPlanesOf, HELM_TYPES, isIstioOperator, isSail } from "../control-planes";
 import { resourcePolicy } from "../pulumi-adapter";

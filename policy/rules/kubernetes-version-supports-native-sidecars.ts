@@ -1,6 +1,6 @@
 // kubernetes-version-supports-native-sidecars: native sidecars need nodes on GKE >= 1.29 and ACK >= 1.30.
 
-import { isAtLeast } from "../../components/versions";
+import { isAtLeast } from "../facts/versions";
 import {
     ACK_DEDICATED_CLUSTER,
     ACK_MANAGED_CLUSTER,

@@ -1,7 +1,7 @@
 // namespace-injection-labels: the legacy istio-injection label beats istio.io/rev, and revision names must be
 // DNS-1123 labels (FACTS.md "Istio: how injection decides", "Labels").
 
-import { isDns1123Label } from "../../components/versions";
+import { isDns1123Label } from "../facts/versions";
 import { resourcePolicy } from "../pulumi-adapter";
 import { CANNOT_TELL, show, type StringMap } from "../read";
 import { say, type Finding, type ResourceRule } from "../rule";

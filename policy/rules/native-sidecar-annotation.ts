@@ -2,7 +2,7 @@
 // from 1.24.0. Vendor docs spell it otherwise (seed 000: native-sidecar; Istio 1.27 notes: native-side) and
 // Istio silently ignores those (FACTS.md "Istio: how injection decides", "Traps").
 
-import { isAtLeast, parseVersion } from "../../components/versions";
+import { isAtLeast, parseVersion } from "../facts/versions";
 import { controlPlanesOf } from "../control-planes";
 import { stackPolicy } from "../pulumi-adapter";
 import { CANNOT_TELL, show, type CannotTell, type StringMap } from "../read";

@@ -2,7 +2,7 @@
 // default on 1.19-1.26, and on >= 1.27 its default "auto" only turns on for nodes with kubelet minor >= 33
 // (FACTS.md "Istio: how injection decides"; istio/istio pilot/pkg/features/pilot.go, pkg/kube/inject/webhook.go).
 
-import { isAtLeast, parseVersion, type Version } from "../../components/versions";
+import { isAtLeast, parseVersion, type Version } from "../facts/versions";
 import { isGkeAlias, pinnedVersions } from "../clusters";
 import {
     controlPlanesOf,

@@ -3,7 +3,7 @@
 // pkg/kube/inject/webhook.go reorderPod only moves a regular proxy container). Only where native mode is on:
 // with regular sidecars they still keep Jobs and init containers working, so removing them there breaks pods.
 
-import { isAtLeast } from "../../components/versions";
+import { isAtLeast } from "../facts/versions";
 import { ALIBABA_SERVICE_MESH, controlPlanesOf, isAsmMeshConfig } from "../control-planes";
 import { stackPolicy } from "../pulumi-adapter";
 import { at, isPlainObject, readArray, readVersionText, type CannotTell, type StringMap } from "../read";

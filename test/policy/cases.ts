@@ -2,7 +2,7 @@
 // checked; the others are the stack around it (clusters, istiod...) for stack policies. Every case named in
 // issue 4 has a firing row and a silent counterpart.
 
-import { asmcliInstallScript } from "../../components/asmOverlay";
+import { asmcliInstallScript } from "../../components/render/asmOverlay";
 import type { TestResource } from "./args";
 
 export interface Expected {
@@ -57,7 +57,7 @@ const overlay = (value: string) =>
     `apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nspec:\n  values:\n    pilot:\n      env:\n        ENABLE_NATIVE_SIDECARS: ${value}\n`;
 const ASMCLI_WITH_OVERLAY =
     'printf "%s" "$OVERLAY" > o.yaml && ./asmcli install --revision_name asm-11910-26 --custom_overlay o.yaml --enable_all';
-/** The script our AsmInstall component runs (components/asmOverlay.ts), with revision tags set by istioctl. */
+/** The script our AsmInstall component runs (components/render/asmOverlay.ts), with revision tags set by istioctl. */
 const asmInstall = (revisionTags: string[]): TestResource =>
     command(
         asmcliInstallScript({

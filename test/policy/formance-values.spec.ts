@@ -1,10 +1,10 @@
 // The walk behind formance-settings-valid: it must read every map value exactly as the operator's parser does
-// (components/formance.ts parseKeyValueList, the faithful port), and what our own encoder writes must never be
+// (policy/facts/formance.ts parseKeyValueList, the faithful port), and what our own encoder writes must never be
 // reported.
 
 import { strict as assert } from "assert";
 import fc from "fast-check";
-import { encodeKeyValueMap, FormanceValueError, parseKeyValueList } from "../../components/formance";
+import { encodeKeyValueMap, FormanceValueError, parseKeyValueList } from "../../policy/facts/formance";
 import { readingChanges, walkKeyValueList } from "../../policy/formance-values";
 import { checkFormanceSettings } from "../../policy/rules/formance-settings-valid";
 

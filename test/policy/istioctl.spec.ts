@@ -1,7 +1,7 @@
 // Revision tags read from `istioctl tag set` in a Command's shell text, with istioctl's (cobra/pflag) flag forms.
 
 import { strict as assert } from "assert";
-import { asmcliInstallScript } from "../../components/asmOverlay";
+import { asmcliInstallScript } from "../../components/render/asmOverlay";
 import { istioctlTags } from "../../policy/istioctl";
 import { CANNOT_TELL } from "../../policy/read";
 
@@ -41,7 +41,7 @@ describe("istioctlTags", () => {
         it(`${create} -> ${expected.length} tag(s)`, () => assert.deepEqual(tagsIn(create), expected));
     }
 
-    it("reads the tags of our AsmInstall script (components/asmOverlay.ts)", () => {
+    it("reads the tags of our AsmInstall script (components/render/asmOverlay.ts)", () => {
         const script = asmcliInstallScript({
             asmcli: "/opt/asmcli",
             version: "1.19.10-asm.26",

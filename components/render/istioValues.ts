@@ -1,7 +1,7 @@
 /**
  * Pure construction of the Helm values nativemesh gives Istio's `base` and `istiod` charts.
  */
-import { isAtLeast } from "./versions";
+import { isAtLeast } from "../../policy/facts/versions";
 
 /** First Istio release whose istiod reads ENABLE_NATIVE_SIDECARS (FACTS.md: support shipped in 1.19.0). */
 export const NATIVE_SIDECARS_FIRST_ISTIO = "1.19.0";

@@ -10,7 +10,7 @@
  * both kept configurable; docs/ALIBABA.md).
  */
 import { z } from "zod";
-import { isDns1123Label } from "./versions";
+import { isDns1123Label } from "../../policy/facts/versions";
 
 // Alibaba resource ids are a type prefix, a dash and lowercase alphanumerics, e.g. vpc-xzelac2tw4ic7wz31****
 // and vsw-xzegf5dndkbf4m6eg**** (Alibaba API reference, CreateServiceMesh request parameters).

@@ -13,7 +13,7 @@
  * It carries no `sidecar.istio.io/nativeSidecar` annotation on purpose: it proves the mesh-wide switch.
  */
 import { createHash } from "node:crypto";
-import type { EnvironmentSpec } from "./config";
+import type { EnvironmentSpec } from "../config/config";
 
 export interface CanaryJobOptions {
     name: string;

@@ -6,10 +6,10 @@
  */
 import { z } from "zod";
 import { ackConfigSchema, alibabaMeshConfigSchema, isIpv4Cidr } from "./ackConfig";
-import { FormanceValueError } from "./formance";
-import { formanceSettingsFor, settingsSpec } from "./formanceSpec";
-import { injectionLabelsFor } from "./revisionLabel";
-import { isDns1123Label, parseVersion, revisionFromVersion } from "./versions";
+import { FormanceValueError } from "../../policy/facts/formance";
+import { formanceSettingsFor, settingsSpec } from "../render/formanceSpec";
+import { injectionLabelsFor } from "../render/revisionLabel";
+import { isDns1123Label, parseVersion, revisionFromVersion } from "../../policy/facts/versions";
 
 /** The config namespace: keys are written `nativemesh:<key>` in `Pulumi.<stack>.yaml`. */
 export const CONFIG_NAMESPACE = "nativemesh";

@@ -2,8 +2,22 @@
  * Pure mapping from the `nativemesh:formance` config (and per-namespace pod-template annotations) to the
  * list of Formance `Settings` to apply.
  */
-import type { FormanceConfig, NamespaceConfig } from "./config";
-import { encodeKeyValueMap, isMapSettingKey } from "./formance";
+import { encodeKeyValueMap, isMapSettingKey } from "../../policy/facts/formance";
+
+/** The parts of the `nativemesh:formance` config the Settings are made from (config/config.ts validates it). */
+export interface FormanceSettingsSource {
+    stacks: string[];
+    namespaceLabel: boolean;
+    serviceAnnotations: Record<string, Record<string, string>>;
+    deploymentAnnotations: Record<string, Record<string, string>>;
+    jobAnnotations: Record<string, Record<string, string>>;
+}
+
+/** A meshed namespace's pod-template defaults for its own Formance stack. */
+export interface NamespaceSettingsSource {
+    name: string;
+    podTemplateAnnotations: Record<string, string>;
+}
 
 /** One Formance `Settings` object. */
 export interface FormanceSetting {
@@ -51,9 +65,9 @@ export function settingObjectName(key: string, suffix?: string): string {
  * itself, FACTS.md).
  */
 export function formanceSettingsFor(
-    formance: FormanceConfig,
+    formance: FormanceSettingsSource,
     namespaceLabels: Record<string, string>,
-    namespaces: NamespaceConfig[],
+    namespaces: NamespaceSettingsSource[],
 ): FormanceSetting[] {
     const stacks = formance.stacks;
     const out: FormanceSetting[] = [];
