@@ -7,6 +7,8 @@
  * The client is an ES module; it is loaded with import() only when `status` or `restart` runs, so `preview` and
  * `audit` never load it.
  */
+import * as http from "node:http";
+import * as https from "node:https";
 import * as path from "node:path";
 import type * as K8s from "@kubernetes/client-node";
 import { readTextFile, UsageError } from "../inputFiles";
@@ -25,12 +27,13 @@ export interface ConnectOptions {
 
 export interface Connection {
     k8s: typeof K8s;
+    kc: K8s.KubeConfig;
     server: string;
     context: string;
+    timeoutMs: number;
     core: K8s.CoreV1Api;
     apps: K8s.AppsV1Api;
     batch: K8s.BatchV1Api;
-    admission: K8s.AdmissionregistrationV1Api;
 }
 
 async function loadClient(): Promise<typeof K8s> {
@@ -85,12 +88,13 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
     });
     return {
         k8s,
+        kc,
         server,
         context,
+        timeoutMs: timeout,
         core: new k8s.CoreV1Api(configuration),
         apps: new k8s.AppsV1Api(configuration),
         batch: new k8s.BatchV1Api(configuration),
-        admission: new k8s.AdmissionregistrationV1Api(configuration),
     };
 }
 
@@ -169,27 +173,66 @@ export async function call<T>(conn: Connection, what: string, request: () => Pro
 }
 
 interface Page<T> {
-    items: T[];
-    metadata?: { _continue?: string };
+    items?: T[] | null;
+    metadata?: { continue?: string };
 }
 
 /**
- * Every item of a list, one page of `limit` items at a time: only one page is held at once.
- * (kubectl's own paging: `--chunk-size`, default 500.)
+ * GET of a path of the API server, parsed as plain JSON. The kubeconfig's TLS settings, credentials (token,
+ * client certificate, exec plugin) and proxy come from the client's KubeConfig.applyToHTTPSOptions; the body is
+ * not run through the client's generated model deserializer, which took most of `status`'s time on large
+ * lists. An error answer rejects with `{code, body}` as the client's ApiException does.
+ */
+export async function getJson(
+    conn: Connection,
+    apiPath: string,
+    query: Record<string, string | number | undefined> = {},
+) {
+    const url = new URL(conn.server.replace(/\/+$/, "") + apiPath);
+    for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, String(value));
+    const options: https.RequestOptions = { method: "GET", headers: { Accept: "application/json" } };
+    await conn.kc.applyToHTTPSOptions(options);
+    const transport = url.protocol === "http:" ? http : https;
+    return new Promise<unknown>((resolve, reject) => {
+        const req = transport.request(url, { ...options, signal: AbortSignal.timeout(conn.timeoutMs) }, (res) => {
+            const chunks: Buffer[] = [];
+            res.on("data", (chunk: Buffer) => chunks.push(chunk));
+            res.on("error", reject);
+            res.on("end", () => {
+                const text = Buffer.concat(chunks).toString("utf8");
+                const code = res.statusCode ?? 0;
+                if (code < 200 || code > 299)
+                    return reject(Object.assign(new Error(`HTTP ${code}`), { code, body: text }));
+                try {
+                    resolve(JSON.parse(text));
+                } catch (error) {
+                    reject(new Error(`the answer to GET ${url.pathname} is not JSON (${firstLine(error)})`));
+                }
+            });
+        });
+        req.on("error", reject);
+        req.end();
+    });
+}
+
+/**
+ * Every item of a list, one page of `limit` items at a time (`limit` and `continue`, as kubectl's
+ * `--chunk-size`, default 500, does): only one page is held at once.
  */
 export async function* paged<T>(
     conn: Connection,
     what: string,
-    fetchPage: (page: { limit: number; _continue?: string }) => Promise<Page<T>>,
+    apiPath: string,
+    query: Record<string, string | undefined> = {},
     limit = PAGE_SIZE,
 ): AsyncGenerator<T> {
     let token: string | undefined;
     do {
-        const page: Page<T> = await call(conn, what, () =>
-            fetchPage(token === undefined ? { limit } : { limit, _continue: token }),
-        );
-        for (const item of page.items) yield item;
-        token = page.metadata?._continue || undefined;
+        const page = (await call(conn, what, () =>
+            getJson(conn, apiPath, { ...query, limit, continue: token }),
+        )) as Page<T>;
+        for (const item of page.items ?? []) yield item;
+        token = page.metadata?.continue || undefined;
     } while (token !== undefined);
 }
 
@@ -211,7 +254,11 @@ export async function namespaces(conn: Connection, only?: string): Promise<Names
         }
     }
     const found: NamespaceInfo[] = [];
-    for await (const ns of paged(conn, "listing namespaces", (p) => conn.core.listNamespace(p)))
+    for await (const ns of paged<{ metadata?: { name?: string; labels?: Record<string, string> } }>(
+        conn,
+        "listing namespaces",
+        "/api/v1/namespaces",
+    ))
         found.push({ name: ns.metadata?.name ?? "", labels: ns.metadata?.labels ?? {} });
     return found;
 }
@@ -220,8 +267,11 @@ export async function namespaces(conn: Connection, only?: string): Promise<Names
 export async function injectionWebhooks(conn: Connection): Promise<WebhookConfigLike[] | undefined> {
     const found: WebhookConfigLike[] = [];
     try {
-        for await (const mwc of paged(conn, "listing MutatingWebhookConfigurations", (p) =>
-            conn.admission.listMutatingWebhookConfiguration({ ...p, labelSelector: "istio.io/rev" }),
+        for await (const mwc of paged<WebhookConfigLike>(
+            conn,
+            "listing MutatingWebhookConfigurations",
+            "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations",
+            { labelSelector: "istio.io/rev" },
         ))
             found.push({
                 metadata: { name: mwc.metadata?.name, labels: mwc.metadata?.labels ?? {} },
@@ -237,8 +287,8 @@ export async function injectionWebhooks(conn: Connection): Promise<WebhookConfig
 /** Pods of the given namespaces, page by page: the whole cluster's list filtered, or one namespace's. */
 export function pods(conn: Connection, only?: string): AsyncGenerator<PodLike> {
     if (only !== undefined)
-        return paged(conn, `listing pods in ${only}`, (p) => conn.core.listNamespacedPod({ ...p, namespace: only }));
-    return paged(conn, "listing pods", (p) => conn.core.listPodForAllNamespaces(p));
+        return paged(conn, `listing pods in ${only}`, `/api/v1/namespaces/${encodeURIComponent(only)}/pods`);
+    return paged(conn, "listing pods", "/api/v1/pods");
 }
 
 /**
