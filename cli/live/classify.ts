@@ -310,7 +310,10 @@ export function classifyPod(pod: PodLike, selection: Selection, owners?: OwnerIn
         return stale(report, `${mode} sidecar from revision ${revision}; the namespace selects ${want}`);
     if (mode !== expected) {
         if (expected === "native")
-            return stale(report, `regular sidecar from ${want}: injected before native sidecars were on`);
+            return stale(
+                report,
+                `regular sidecar from ${want}: injected before native sidecars were on (or that revision has them off)`,
+            );
         return stale(report, `native sidecar, but the pod asks for a regular one (${opt.native})`);
     }
     if (opt.native !== undefined) {
