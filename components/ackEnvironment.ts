@@ -8,6 +8,7 @@ import { alibabaMeshConfigSchema, type AckConfig, type AlibabaMeshConfig } from 
 import { AlibabaMesh } from "./alibabaMesh";
 import type { EnvironmentSpec } from "./config/config";
 import type { ClusterHandle, MeshHandle } from "./environmentParts";
+import { injectorWebhookName } from "./injectorWebhook";
 
 export function buildAckCluster(parent: pulumi.Resource, name: string, ack: AckConfig): ClusterHandle {
     const cluster = new AckCluster(
@@ -73,5 +74,7 @@ export function buildAlibabaMesh(
         injectionLabels: (revisionOrTag) => mesh.injectionLabels(revisionOrTag),
         ready: [mesh],
         revisionTags: [],
+        // ASM adds its injector to the ACK cluster after the cluster joins; the canary must not run before it.
+        injectorReady: injectorWebhookName(cluster.kubeconfig, spec.canary.timeoutSeconds),
     };
 }

@@ -31,4 +31,7 @@ export interface MeshHandle {
     ready: pulumi.Resource[];
     /** Revision tags this control plane answers to. */
     revisionTags: string[];
+    /** Resolves once the mesh's injector webhook exists in the cluster, where the mesh installs it on its own
+     *  schedule (Alibaba ASM); the canary waits for it. */
+    injectorReady?: pulumi.Output<string>;
 }

@@ -266,6 +266,7 @@ function buildCanary(
             timeoutSeconds: spec.canary.timeoutSeconds,
             provider,
             dependsOn: [...mesh.ready, namespace],
+            waitFor: mesh.injectorReady,
         },
         { parent },
     );

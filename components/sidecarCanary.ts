@@ -20,6 +20,9 @@ export interface SidecarCanaryArgs {
     provider: k8s.Provider;
     /** The control plane (and namespace) the Job must wait for. */
     dependsOn?: pulumi.Input<pulumi.Resource>[];
+    /** A value the Job waits for before it is created, e.g. the name of the mesh's injector webhook configuration
+     *  where the mesh installs it on its own schedule; recorded in the annotation `nativemesh.io/waited-for`. */
+    waitFor?: pulumi.Input<string>;
 }
 
 /**
@@ -31,15 +34,24 @@ export class SidecarCanary extends pulumi.ComponentResource {
 
     constructor(name: string, args: SidecarCanaryArgs, opts?: pulumi.ComponentResourceOptions) {
         super("nativemesh:index:SidecarCanary", name, {}, opts);
-        const manifest = pulumi.output(args.namespace).apply((namespace) =>
-            canaryJobManifest({
+        const manifest = pulumi.all([args.namespace, args.waitFor]).apply(([namespace, waitedFor]) => {
+            const job = canaryJobManifest({
                 name: canaryJobName(args.revision, args.fingerprint),
                 namespace,
                 image: args.image,
                 probeUrl: args.probeUrl,
                 timeoutSeconds: args.timeoutSeconds,
-            }),
-        );
+            });
+            if (waitedFor === undefined) return job;
+            const metadata = job.metadata as { annotations: Record<string, string> };
+            return {
+                ...job,
+                metadata: {
+                    ...metadata,
+                    annotations: { ...metadata.annotations, "nativemesh.io/waited-for": waitedFor },
+                },
+            };
+        });
         this.job = new k8s.batch.v1.Job(
             name,
             {
