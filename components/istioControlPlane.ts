@@ -32,7 +32,7 @@ export interface IstioControlPlaneArgs {
 
 /**
  * Upstream Istio installed by Helm: Releases of `base` then `istiod`, revisioned, with native sidecars on
- * (FACTS.md, "Istio: installing it").
+ * (istio.io "Install with Helm"; Istio's revision-based canary upgrade).
  */
 export class IstioControlPlane extends pulumi.ComponentResource {
     public readonly namespace: k8s.core.v1.Namespace;

@@ -174,7 +174,8 @@ function buildMesh(parent: MeshEnvironment, name: string, spec: EnvironmentSpec,
 }
 
 /**
- * Google-managed Cloud Service Mesh, declared as the fleet would switch it on (FACTS.md). It cannot give
+ * Google-managed Cloud Service Mesh, declared as the fleet would switch it on (Google "Provision managed Cloud
+ * Service Mesh": the `servicemesh` fleet feature with `MANAGEMENT_AUTOMATIC`). It cannot give
  * native sidecars (istiod's env is Google's), so the policy pack refuses it; it exists so that a stack
  * asking for it is refused with that reason rather than with a schema error.
  */

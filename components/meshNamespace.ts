@@ -18,7 +18,7 @@ export interface MeshNamespaceArgs {
 
 /**
  * A namespace whose pods get the mesh's native sidecars: labelled with the revision or a revision tag.
- * Pods already running keep their old injection until restarted (FACTS.md).
+ * Pods already running keep their old injection until restarted (istio.io "Installing the Sidecar").
  */
 export class MeshNamespace extends pulumi.ComponentResource {
     public readonly namespace: k8s.core.v1.Namespace;

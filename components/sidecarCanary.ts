@@ -34,29 +34,31 @@ export class SidecarCanary extends pulumi.ComponentResource {
 
     constructor(name: string, args: SidecarCanaryArgs, opts?: pulumi.ComponentResourceOptions) {
         super("nativemesh:index:SidecarCanary", name, {}, opts);
-        const manifest = pulumi.all([args.namespace, args.waitFor]).apply(([namespace, waitedFor]) => {
-            const job = canaryJobManifest({
-                name: canaryJobName(args.revision, args.fingerprint),
-                namespace,
-                image: args.image,
-                probeUrl: args.probeUrl,
-                timeoutSeconds: args.timeoutSeconds,
-            });
-            if (waitedFor === undefined) return job;
-            const metadata = job.metadata as { annotations: Record<string, string> };
-            return {
-                ...job,
-                metadata: {
-                    ...metadata,
-                    annotations: { ...metadata.annotations, "nativemesh.io/waited-for": waitedFor },
-                },
-            };
+        // Plain but for the namespace and what the Job waited for, so a preview shows the whole Job even while
+        // those are unknown.
+        const manifest = canaryJobManifest({
+            name: canaryJobName(args.revision, args.fingerprint),
+            namespace: "",
+            image: args.image,
+            probeUrl: args.probeUrl,
+            timeoutSeconds: args.timeoutSeconds,
         });
+        const plainMetadata = manifest.metadata as k8s.types.input.meta.v1.ObjectMeta & {
+            annotations: Record<string, pulumi.Input<string>>;
+        };
+        const metadata: k8s.types.input.meta.v1.ObjectMeta = {
+            ...plainMetadata,
+            namespace: args.namespace,
+            annotations:
+                args.waitFor === undefined
+                    ? plainMetadata.annotations
+                    : { ...plainMetadata.annotations, "nativemesh.io/waited-for": args.waitFor },
+        };
         this.job = new k8s.batch.v1.Job(
             name,
             {
-                metadata: manifest.apply((m) => m.metadata as k8s.types.input.meta.v1.ObjectMeta),
-                spec: manifest.apply((m) => m.spec as k8s.types.input.batch.v1.JobSpec),
+                metadata,
+                spec: manifest.spec as k8s.types.input.batch.v1.JobSpec,
             },
             {
                 parent: this,

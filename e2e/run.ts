@@ -8,6 +8,7 @@
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { FORMANCE_CRD, formanceCrdChart } from "./lib/charts";
 import { startCluster } from "./lib/cluster";
 import { CACHE, KUBECONFIG, PASSPHRASE, ROOT, RUN, SHARED, STATE, toolPath } from "./lib/env";
 import { IstiodSupervisor } from "./lib/istiod";
@@ -20,6 +21,7 @@ import { firstUp, idempotent } from "./specs/deploy";
 import { auditAgrees, packedPack, packUnderEngine } from "./specs/policy";
 import { serverDryRun } from "./specs/dryRun";
 import { destroy } from "./specs/destroy";
+import { liveStatusRestart } from "./specs/live";
 
 const SPECS: Spec[] = [
     firstUp,
@@ -27,6 +29,7 @@ const SPECS: Spec[] = [
     nativeSwitch,
     injection,
     canary,
+    liveStatusRestart,
     packUnderEngine,
     packedPack,
     auditAgrees,
@@ -34,26 +37,11 @@ const SPECS: Spec[] = [
     destroy,
 ];
 
-const FORMANCE_CRD = "formance-operator-v3.9.2-settings.formance.com.yaml";
-
 function build(): Promise<void> {
     return new Promise((resolve, reject) => {
         const child = spawn("bash", [path.join(ROOT, "e2e", "build.sh")], { stdio: ["ignore", "inherit", "inherit"] });
         child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`e2e/build.sh exited ${code}`))));
     });
-}
-
-/** The Formance operator's Settings CRD as a local chart (the operator's `operator-crds` chart is on a registry
- *  this machine cannot reach); the upstream CRD comes from ../shared/schemas. */
-function formanceCrdChart(): void {
-    const chart = path.join(CACHE, "charts", "formance-operator-crds");
-    fs.rmSync(chart, { recursive: true, force: true });
-    fs.mkdirSync(path.join(chart, "templates"), { recursive: true });
-    fs.writeFileSync(
-        path.join(chart, "Chart.yaml"),
-        "apiVersion: v2\nname: operator-crds\nversion: 3.9.2\ndescription: The Formance operator's Settings CRD, for the loopback testbed\n",
-    );
-    fs.copyFileSync(path.join(SHARED, "schemas", FORMANCE_CRD), path.join(chart, "templates", "settings-crd.yaml"));
 }
 
 function writeEnvFile(): void {

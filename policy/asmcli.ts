@@ -193,7 +193,7 @@ export function flagValues(invocation: AsmcliInvocation, spellings: string[]): s
     return values;
 }
 
-// asmcli flag spellings, lower case (asmcli/lib/parse.sh parse_args; FACTS.md "Google: self-managed ASM").
+// asmcli flag spellings, lower case (GoogleCloudPlatform/anthos-service-mesh-packages asmcli/lib/parse.sh, parse_args).
 // `--managed` has no other spelling.
 export const MANAGED_FLAG = ["--managed"];
 export const REVISION_FLAG = ["-r", "--revision_name", "--revision-name"];

@@ -1,5 +1,6 @@
 // The CrossGuard pack: `pulumi preview --policy-pack policy [--policy-pack-config FILE]`.
-// Constructing a PolicyPack starts its gRPC server, so this file does nothing else (FACTS.md "Pulumi").
+// Constructing a PolicyPack starts its gRPC server, so this file does nothing else (pulumi/pulumi-policy
+// sdk/nodejs/policy/policy.ts).
 
 import { PolicyPack } from "@pulumi/policy";
 import { POLICIES } from "./rules";

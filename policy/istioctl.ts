@@ -1,4 +1,4 @@
-// Revision tags a Command makes with `istioctl tag set TAG --revision REV` (FACTS.md "Istio: installing it"). Our
+// Revision tags a Command makes with `istioctl tag set TAG --revision REV` (istio.io "Canary Upgrades"). Our
 // AsmInstall runs one per tag after asmcli (components/render/asmOverlay.ts asmcliInstallScript); other stacks may run it
 // in a Command of their own.
 

@@ -19,7 +19,8 @@ const UNKNOWN_SENTINELS = new Set([
 ]);
 
 // A secret in `pulumi stack export` and on the wire: {"4dabf18193072939515e22adb298388d":
-// "1b47061264138c4ac30d75fd1eb44270", "ciphertext" | "plaintext" | "value": ...} (FACTS.md "Pulumi").
+// "1b47061264138c4ac30d75fd1eb44270", "ciphertext" | "plaintext" | "value": ...} (pulumi/pulumi
+// sdk/go/common/resource/sig/sig.go).
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 

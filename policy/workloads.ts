@@ -75,7 +75,7 @@ export function injectionOff(
     return !INJECT_ON.has(selector.toLowerCase());
 }
 
-// Formance operator Settings (FACTS.md "Formance operator Settings"): any served version of the CRD.
+// Formance operator Settings (formancehq/operator CRD settings.formance.com): any served version of the CRD.
 const SETTINGS = /^kubernetes:formance\.com\/[^:]+:Settings$/;
 
 export function isSettings(type: string): boolean {

@@ -85,4 +85,27 @@ describe("layout", () => {
         for (const file of files) visit(file, []);
         assert.deepEqual(circles, []);
     });
+
+    it("cites upstream sources, never the team's notes (FACTS.md) or seed documents, which users cannot open", () => {
+        const shipped = (entry: string): string[] => {
+            const full = path.join(ROOT, entry);
+            if (!fs.existsSync(full)) return [];
+            if (fs.statSync(full).isFile()) return [full];
+            return fs
+                .readdirSync(full, { withFileTypes: true })
+                .filter((d) => d.name !== "node_modules" && !(entry === "policy" && d.name === "dist"))
+                .flatMap((d) => shipped(path.join(entry, d.name)));
+        };
+        const checked = ["cli", "components", "policy", "index.ts", "README.md", "docs", "stacks"].flatMap(shipped);
+        assert.ok(checked.length >= 40, checked.map(rel).join(" "));
+        const mentions: string[] = [];
+        for (const file of checked) {
+            const lines = fs.readFileSync(file, "utf8").split("\n");
+            lines.forEach((line, i) => {
+                if (/FACTS\.md|\bseeds?\b|field report/i.test(line))
+                    mentions.push(`${rel(file)}:${i + 1}: ${line.trim()}`);
+            });
+        }
+        assert.deepEqual(mentions, []);
+    });
 });

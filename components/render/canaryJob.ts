@@ -4,8 +4,8 @@
  *
  * - Its init container first asks istio-proxy's readiness endpoint, 127.0.0.1:15021/healthz/ready (the pilot-agent
  *   status port, which Istio's iptables rules leave alone: traffic to 127.0.0.1 is not redirected). With a native
- *   sidecar the proxy is an earlier init container and is ready before this one starts (FACTS.md, "Kubernetes:
- *   native sidecars"). With a regular sidecar the proxy starts only after all init containers; with no sidecar
+ *   sidecar the proxy is an earlier init container and is ready before this one starts (kubernetes.io "Sidecar
+ *   Containers"). With a regular sidecar the proxy starts only after all init containers; with no sidecar
  *   at all it never starts: either way nothing answers, the pod fails and, with backoffLimit 0, so does the Job.
  *   So a pod that was not injected cannot pass for one with native sidecars.
  * - It then reaches a URL through the proxy, which proves init containers have network.
@@ -97,7 +97,7 @@ export function canaryJobManifest(o: CanaryJobOptions): Record<string, unknown> 
             name: o.name,
             namespace: o.namespace,
             labels: { "app.kubernetes.io/name": "nativemesh-canary", "app.kubernetes.io/managed-by": "nativemesh" },
-            // Pulumi waits for a Job to complete; this bounds the wait (FACTS.md, "Pulumi").
+            // Pulumi waits for a Job to complete; this bounds the wait (Pulumi Registry kubernetes.batch/v1.Job).
             annotations: { "pulumi.com/timeoutSeconds": String(o.timeoutSeconds + CANARY_WAIT_MARGIN_SECONDS) },
         },
         spec: {

@@ -62,7 +62,7 @@ export function settingObjectName(key: string, suffix?: string): string {
 /**
  * The Settings for a Formance configuration. `namespaceLabels` are the injection labels namespaces the
  * operator creates get (`istio.io/rev=<revision or tag>`; the operator only labels namespaces it creates
- * itself, FACTS.md).
+ * itself: formancehq/operator internal/resources/stacks/init.go).
  */
 export function formanceSettingsFor(
     formance: FormanceSettingsSource,

@@ -3,7 +3,7 @@
  */
 import { isAtLeast } from "../../policy/facts/versions";
 
-/** First Istio release whose istiod reads ENABLE_NATIVE_SIDECARS (FACTS.md: support shipped in 1.19.0). */
+/** First Istio release whose istiod reads ENABLE_NATIVE_SIDECARS (istio/istio pilot/pkg/features, tag 1.19.0). */
 export const NATIVE_SIDECARS_FIRST_ISTIO = "1.19.0";
 
 export interface IstiodValuesOptions {
@@ -26,7 +26,8 @@ export interface IstiodValuesOptions {
 /**
  * The value of ENABLE_NATIVE_SIDECARS for a version, or undefined where istiod does not read it (< 1.19).
  * Always the string "true"/"false": env values are strings (Sail operator's values schema), and "auto"
- * (the ≥ 1.27 default) stays off on kubelets below 1.33 (FACTS.md), so nativemesh never relies on it.
+ * (the ≥ 1.27 default) stays off on kubelets below 1.33 (istio/istio pkg/kube/inject/webhook.go), so nativemesh
+ * never relies on it.
  */
 export function nativeSidecarEnv(version: string, enabled: boolean): "true" | "false" | undefined {
     return isAtLeast(version, NATIVE_SIDECARS_FIRST_ISTIO) === true ? (enabled ? "true" : "false") : undefined;

@@ -1,4 +1,4 @@
-/** The namespace label that selects a control-plane revision or revision tag (FACTS.md, "Labels"). */
+/** The namespace label that selects a control-plane revision or revision tag (istio.io "Canary Upgrades"). */
 export const REVISION_LABEL = "istio.io/rev";
 
 /** `istio.io/rev=<revision or tag>`: the only injection label nativemesh writes for an Istio revision. */
@@ -11,7 +11,9 @@ export const INJECTION_LABEL = "istio-injection";
 
 /**
  * The labels that put a namespace into the mesh. With a revision or tag: `istio.io/rev` alone, never with
- * `istio-injection`, which would take precedence (FACTS.md, "Labels"). Without one (Alibaba ASM with no
+ * `istio-injection`, which would take precedence (istio/istio
+ * manifests/charts/istio-control/istio-discovery/templates/mutatingwebhook.yaml).
+ * Without one (Alibaba ASM with no
  * revision, see docs/ALIBABA.md): `istio-injection=enabled`.
  */
 export function injectionLabelsFor(revisionOrTag: string | undefined): Record<string, string> {

@@ -1,8 +1,8 @@
 // Formance operator `Settings` map values: the operator's own parser, re-implemented from its behaviour, and an
 // encoder that only writes what that parser gives back unchanged. Pure: no Pulumi import.
 //
-// The parser (formancehq/operator internal/resources/settings/helpers.go, parseKeyValueList; FACTS.md
-// "Formance operator Settings") walks the UTF-8 bytes of the value one at a time:
+// The parser (formancehq/operator internal/resources/settings/helpers.go, parseKeyValueList) walks the UTF-8
+// bytes of the value one at a time:
 //   - key mode collects bytes until "="; a `"` in a key is an error; "," ends the pair early;
 //   - "=" switches to value mode, is dropped, and the byte right after it is taken as is (never looked at as
 //     "," or "=") unless it is `"`, which starts a quoted value; "=" as the last byte is an error;
@@ -187,7 +187,8 @@ export function splitSettingKey(key: string): string[] {
     return segments;
 }
 
-// The map-valued keys of FACTS.md "Formance operator Settings"; "*" stands for one non-empty segment.
+// The map-valued Settings keys we write (formancehq/operator docs/09-Configuration reference/01-Settings.md);
+// "*" stands for one non-empty segment.
 const MAP_KEY_SHAPES: string[][] = [
     ["namespace", "labels"],
     ["namespace", "annotations"],
@@ -198,7 +199,7 @@ const MAP_KEY_SHAPES: string[][] = [
     ["jobs", "*", "spec", "template", "annotations"],
 ];
 
-/** True for a Settings key whose value is a k=v map (FACTS.md "Keys used here"). */
+/** True for a Settings key whose value is a k=v map (formancehq/operator's Settings reference, type Map). */
 export function isMapSettingKey(key: string): boolean {
     if (typeof key !== "string") return false;
     const segments = splitSettingKey(key);

@@ -9,14 +9,15 @@ export interface Version {
 
 // MAJOR.MINOR[.PATCH] with an optional leading "v" and any suffix after "-", "+" or a fourth "." component:
 // 1.33.5-gke.1308000 (GKE), 1.30.1-aliyun.1 (ACK), 1.19.10-asm.26 (ASM), v1.22.2.35-ge64ec8af-aliyun (Alibaba
-// ASM), 1.24.3, 1.29 (FACTS.md "Alibaba Cloud", "Google: self-managed ASM").
+// ASM), 1.24.3, 1.29 (as GKE and asmcli releases and Alibaba's ACK and ASM pages write them).
 const DOTTED = /^v?(\d+)\.(\d+)(?:\.(\d+))?(?:[.+-][0-9A-Za-z.+-]*)?$/;
 
 // asmcli revision label asm-${MAJOR}${MINOR}${POINT}-${REV}: MAJOR one digit, MINOR two digits, POINT the rest
-// (FACTS.md "Google: self-managed ASM": 1.19.10-asm.9 -> asm-11910-9, 1.28.5-asm.12 -> asm-1285-12).
+// (GoogleCloudPlatform/anthos-service-mesh-packages asmcli, REVISION_LABEL: 1.19.10-asm.9 -> asm-11910-9,
+// 1.28.5-asm.12 -> asm-1285-12).
 const ASMCLI_REVISION = /^asm-(\d)(\d{2})(\d+)-(\d+)$/;
 
-// Helm-style revision name: the version with dots turned into dashes (FACTS.md: `prod-stable` -> `1-28-1`).
+// Helm-style revision name: the version with dots turned into dashes, 1.28.1 -> `1-28-1` (istio.io "Canary Upgrades").
 const HELM_REVISION = /^(\d+)-(\d+)(?:-(\d+))?$/;
 
 function toVersion(major: string, minor: string, patch: string | undefined): Version | undefined {
@@ -66,7 +67,7 @@ export function isAtLeast(text: unknown, floor: string): boolean | undefined {
 }
 
 /** The revision name an install method gives a version: helm "1.28.1" -> "1-28-1"; asmcli
- *  "1.19.10-asm.26" -> "asm-11910-26" (FACTS.md). Throws when the version does not fit the method. */
+ *  "1.19.10-asm.26" -> "asm-11910-26" (asmcli REVISION_LABEL). Throws when the version does not fit the method. */
 export function revisionFromVersion(version: string, method: "helm" | "asmcli"): string {
     if (method === "helm") {
         const plain = /^(\d+)\.(\d+)\.(\d+)$/.exec(version);
@@ -89,7 +90,8 @@ export function revisionFromVersion(version: string, method: "helm" | "asmcli"):
 }
 
 /** DNS-1123 label: lower-case alphanumerics and "-", starting and ending alphanumeric, at most 63 characters
- *  (Kubernetes validation; Istio revision names must be such labels, FACTS.md "Labels"). */
+ *  (Kubernetes validation; a revision name is part of object names such as the istiod-<revision> Service, so it
+ *  must be such a label). */
 export function isDns1123Label(text: string): boolean {
     return typeof text === "string" && text.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(text);
 }

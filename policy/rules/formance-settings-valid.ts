@@ -1,5 +1,5 @@
 // formance-settings-valid: a Formance `Settings` the operator cannot use, or reads differently than written
-// (FACTS.md "Formance operator Settings"; CRD formance-operator-v3.9.2-settings.formance.com.yaml).
+// (formancehq/operator: the settings.formance.com CRD of v3.9.2, and internal/resources/settings/helpers.go).
 
 import { isMapSettingKey, parseKeyValueList, splitSettingKey } from "../facts/formance";
 import { readingChanges, walkKeyValueList } from "../formance-values";
@@ -11,7 +11,7 @@ import { isSettings } from "../workloads";
 // This rule has no thresholds.
 export type FormanceSettingsConfig = Record<string, never>;
 
-const PARSER = "The operator's parser (formancehq/operator settings/helpers.go parseKeyValueList, FACTS.md)";
+const PARSER = "The operator's parser (formancehq/operator internal/resources/settings/helpers.go, parseKeyValueList)";
 const MAP_FIX =
     'write k=v pairs with ASCII text, each key once and no "=" inside values; quote a value holding "," (it then cannot hold a `"`); or set such labels and annotations on the object through Pulumi';
 

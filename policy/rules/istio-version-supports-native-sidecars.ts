@@ -32,7 +32,7 @@ function belowFloor(field: string, text: string, floor: string, product: string,
 /** The pure check. An unpinned version is not a violation; an unreadable one is "cannot tell". */
 export function checkIstioVersion(type: string, props: Record<string, unknown>, config: IstioVersionConfig): Finding[] {
     const findings: Finding[] = [];
-    const istioFact = `Native sidecar injection first shipped in Istio 1.19.0 (FACTS.md "Istio: how injection decides")`;
+    const istioFact = `Native sidecar injection first shipped in Istio 1.19.0 (istio/istio pilot/pkg/features, ENABLE_NATIVE_SIDECARS, tag 1.19.0)`;
     const istioFix = `use istiod ${config.istioMinVersion} or later (1.28+ recommended)`;
     for (const plane of controlPlanesOf(type, props)) {
         const version = plane.version;
@@ -70,7 +70,7 @@ export function checkIstioVersion(type: string, props: Record<string, unknown>, 
                     version,
                     config.asmMinVersion,
                     "Alibaba Service Mesh",
-                    `Alibaba ASM runs native sidecars from ${config.asmMinVersion} (FACTS.md "Alibaba Cloud", seed 003)`,
+                    `Alibaba ASM runs native sidecars from ${config.asmMinVersion} (Alibaba "Deploy mesh proxy in native sidecar mode", https://www.alibabacloud.com/help/en/asm/sidecar/deploying-grid-agents-using-native-sidecar-patterns)`,
                     `upgrade the mesh to ASM ${config.asmMinVersion} or later`,
                 ),
             );
@@ -86,9 +86,9 @@ export const rule: ResourceRule<IstioVersionConfig> = {
     enforcementLevel: "mandatory",
     remediationSteps: "Install istiod 1.19 or later (1.28+ recommended) and Alibaba ASM 1.22 or later.",
     config: {
-        // FACTS.md "Istio: how injection decides": support first shipped in 1.19.0.
+        // istio/istio pilot/pkg/features: ENABLE_NATIVE_SIDECARS first shipped in 1.19.0.
         istioMinVersion: { type: "string", version: true, default: "1.19", description: "Lowest istiod version." },
-        // FACTS.md "Alibaba Cloud": native mode is the default from ASM 1.22 (seed 003).
+        // Alibaba "Deploy mesh proxy in native sidecar mode": native mode is the default from ASM 1.22.
         asmMinVersion: {
             type: "string",
             version: true,

@@ -1,5 +1,5 @@
 // jobs-terminate-with-native-sidecars: a Job's pod completes only when its sidecar is native (stopped after the
-// app containers exit); a regular istio-proxy keeps it running forever (FACTS.md "Kubernetes: native sidecars").
+// app containers exit); a regular istio-proxy keeps it running forever (kubernetes.io "Sidecar Containers").
 
 import { resourcePolicy } from "../pulumi-adapter";
 import { CANNOT_TELL, type CannotTell, type StringMap } from "../read";
@@ -43,7 +43,7 @@ function findings(where: string, annotations: StringMap, labels: StringMap | und
         {
             message: say(
                 `${where} sets ${NATIVE_SIDECAR_ANNOTATION}: "false" on a Job`,
-                "With a regular sidecar the Job's pod never completes: istio-proxy keeps running after the job's container exits (FACTS.md \"Kubernetes: native sidecars\")",
+                "With a regular sidecar the Job's pod never completes: istio-proxy keeps running after the job's container exits; only a native sidecar is stopped after the app containers (kubernetes.io \"Sidecar Containers\")",
                 `remove the annotation (or set it to "true"), or turn injection off with ${INJECT}: "false" as a pod label, or as an annotation when the pod has no such label (the label wins)`,
             ),
         },

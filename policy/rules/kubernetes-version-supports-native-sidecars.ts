@@ -49,8 +49,8 @@ export function checkKubernetesVersion(
                 message: say(
                     `${pin.field} ${show(pin.text)} is below ${floor}`,
                     pin.platform === "gke"
-                        ? `Native sidecars need GKE nodes on ${floor} or later (FACTS.md: SidecarContainers is on by default from 1.29; GKE release notes)`
-                        : `Native sidecar mode needs ACK clusters on ${floor} or later (FACTS.md, Alibaba "Deploy mesh proxy in native sidecar mode")`,
+                        ? `Native sidecars need GKE nodes on ${floor} or later (GKE rapid-channel release notes, Kubernetes 1.29 entry: sidecar init containers need nodes on 1.29 or later; SidecarContainers is on by default from 1.29, kubernetes/website feature-gates/SidecarContainers.md)`
+                        : `Native sidecar mode needs ACK clusters on ${floor} or later (Alibaba "Deploy mesh proxy in native sidecar mode", https://www.alibabacloud.com/help/en/asm/sidecar/deploying-grid-agents-using-native-sidecar-patterns)`,
                     `pin ${pin.field} to ${floor} or later on ${platform}`,
                 ),
             });
@@ -67,14 +67,14 @@ export const rule: ResourceRule<KubernetesVersionConfig> = {
     enforcementLevel: "mandatory",
     remediationSteps: "Pin GKE clusters and node pools to 1.29 or later and ACK clusters to 1.30 or later.",
     config: {
-        // FACTS.md "Kubernetes: native sidecars": GKE needs nodes on 1.29 or later.
+        // GKE rapid-channel release notes (Kubernetes 1.29 entry): native sidecars need nodes on 1.29 or later.
         gkeMinVersion: {
             type: "string",
             version: true,
             default: "1.29",
             description: "Lowest GKE version (cluster and node pools).",
         },
-        // FACTS.md "Kubernetes: native sidecars": ACK/ACS clusters on 1.30 or later (seed 003).
+        // Alibaba "Deploy mesh proxy in native sidecar mode": ACK/ACS clusters on 1.30 or later.
         ackMinVersion: { type: "string", version: true, default: "1.30", description: "Lowest ACK cluster version." },
     },
     appliesTo: (type) => TYPES.has(type),

@@ -1,5 +1,5 @@
 // namespace-injection-labels: the legacy istio-injection label beats istio.io/rev, and revision names must be
-// DNS-1123 labels (FACTS.md "Istio: how injection decides", "Labels").
+// DNS-1123 labels (istio/istio manifests/charts/istio-control/istio-discovery/templates/mutatingwebhook.yaml).
 
 import { isDns1123Label } from "../facts/versions";
 import { resourcePolicy } from "../pulumi-adapter";
@@ -18,7 +18,7 @@ function labelFindings(where: string, labels: StringMap): Finding[] {
         findings.push({
             message: say(
                 `${where} carries both istio-injection=${show(injection)} and istio.io/rev=${show(revision)}`,
-                "The revision webhooks require istio-injection to be absent, so the namespace gets the default revision or no injection at all (FACTS.md)",
+                "The revision webhooks require istio-injection to be absent, so the namespace gets the default revision or no injection at all (istio/istio manifests/charts/istio-control/istio-discovery/templates/mutatingwebhook.yaml)",
                 "remove the istio-injection label and keep istio.io/rev",
             ),
         });
@@ -27,7 +27,7 @@ function labelFindings(where: string, labels: StringMap): Finding[] {
         findings.push({
             message: say(
                 `${where} istio.io/rev=${show(revision)} is not a DNS-1123 label`,
-                "Revision names are DNS-1123 labels (lower-case letters, digits, '-', at most 63) and may not contain '.' (FACTS.md)",
+                "Revision names are DNS-1123 labels (lower-case letters, digits, '-', at most 63) and may not contain '.': they become part of object names such as the istiod-<revision> Service (istio/istio manifests/charts/istio-control/istio-discovery; kubernetes.io \"Object Names and IDs\")",
                 `use the revision name, e.g. "1-28-1" for 1.28.1`,
             ),
         });

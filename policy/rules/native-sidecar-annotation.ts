@@ -1,6 +1,6 @@
 // native-sidecar-annotation: Istio reads exactly `sidecar.istio.io/nativeSidecar: "true" | "false"`, and only
-// from 1.24.0. Vendor docs spell it otherwise (seed 000: native-sidecar; Istio 1.27 notes: native-side) and
-// Istio silently ignores those (FACTS.md "Istio: how injection decides", "Traps").
+// from 1.24.0. Other spellings seen in docs (native-sidecar; Istio's own 1.27 change notes: native-side) are
+// silently ignored (istio/api annotation/annotations.yaml, SidecarNativeSidecar; istio/istio 78f4c95, #53490).
 
 import { isAtLeast, parseVersion } from "../facts/versions";
 import { controlPlanesOf } from "../control-planes";
@@ -54,7 +54,7 @@ function versionFindings(config: NativeSidecarAnnotationConfig, istiod: IstiodCo
         .filter((entry) => isAtLeast(entry.text, floor) === false)
         .map((entry) => `${entry.who} ${entry.text}`);
     if (below.length === 0) return [];
-    const why = `Istio reads it from ${floor} (istio/istio 78f4c95, #53490; not in 1.23.6, FACTS.md "Traps"); older istiod ignores it`;
+    const why = `Istio reads it from ${floor} (istio/istio commit 78f4c95, PR #53490; tag 1.23.6 does not have it); older istiod ignores it`;
     if (below.length === istiod.versions.length && istiod.unreadable === 0) {
         return [
             {
@@ -91,7 +91,7 @@ function annotationFindings(
             findings.push({
                 message: say(
                     `${where} has annotation ${show(key)}, which Istio ignores`,
-                    `The only key Istio reads is ${NATIVE_SIDECAR_ANNOTATION} (camelCase); seed 000 and Istio's 1.27 notes misspell it (FACTS.md "Traps")`,
+                    `Istio has no such annotation: the only key it reads is ${NATIVE_SIDECAR_ANNOTATION} (camelCase; istio/api annotation/annotations.yaml, SidecarNativeSidecar); spellings such as sidecar.istio.io/native-sidecar, or native-side as in Istio's own 1.27 change notes, are ignored`,
                     `rename it to ${NATIVE_SIDECAR_ANNOTATION}`,
                 ),
             });
@@ -110,7 +110,7 @@ function annotationFindings(
         findings.push({
             message: say(
                 `${where} sets ${NATIVE_SIDECAR_ANNOTATION} to ${show(value)}`,
-                `Istio accepts only "true" or "false" (FACTS.md)`,
+                `Istio accepts only "true" or "false" (istio/api annotation/annotations.yaml, SidecarNativeSidecar; istio.io "Istio 1.24.0 Change Notes")`,
                 `write "true" or "false"`,
             ),
         });
@@ -165,7 +165,7 @@ export const rule: StackRule<NativeSidecarAnnotationConfig> = {
     enforcementLevel: "mandatory",
     remediationSteps: `Use exactly ${NATIVE_SIDECAR_ANNOTATION}: "true" | "false", with istiod 1.24.0 or later.`,
     config: {
-        // FACTS.md "Istio: how injection decides": the annotation first shipped in Istio 1.24.0.
+        // istio/istio commit 78f4c95 (PR #53490): the annotation first shipped in Istio 1.24.0.
         annotationMinIstioVersion: {
             type: "string",
             version: true,

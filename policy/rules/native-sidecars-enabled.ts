@@ -1,6 +1,6 @@
 // native-sidecars-enabled: istiod only injects native sidecars when ENABLE_NATIVE_SIDECARS says so. It is off by
 // default on 1.19-1.26, and on >= 1.27 its default "auto" only turns on for nodes with kubelet minor >= 33
-// (FACTS.md "Istio: how injection decides"; istio/istio pilot/pkg/features/pilot.go, pkg/kube/inject/webhook.go).
+// (istio/istio pilot/pkg/features/pilot.go, pkg/kube/inject/webhook.go).
 
 import { isAtLeast, parseVersion, type Version } from "../facts/versions";
 import { isGkeAlias, pinnedVersions } from "../clusters";
@@ -62,7 +62,7 @@ function autoModeFindings(how: string, config: NativeSidecarsEnabledConfig, clus
             {
                 message: say(
                     `${how}, and the stack pins Kubernetes below ${threshold}: ${clusters.below.join("; ")}`,
-                    `"auto" turns native sidecars on only for nodes with kubelet minor >= ${config.autoMinKubeletMinor}, so these nodes get regular sidecars (FACTS.md; istio webhook.go DetectNativeSidecar)`,
+                    `"auto" turns native sidecars on only for nodes with kubelet minor >= ${config.autoMinKubeletMinor}, so these nodes get regular sidecars (istio/istio pkg/kube/inject/webhook.go, minVersion 33)`,
                     FIX,
                 ),
             },
@@ -109,7 +109,7 @@ function settingFindings(
                 {
                     message: say(
                         `${field} is "auto" on istiod ${version.major}.${version.minor}`,
-                        `Before ${config.autoMinIstioVersion} the variable is a boolean and "auto" leaves it off (FACTS.md)`,
+                        `Before ${config.autoMinIstioVersion} the variable is a boolean and "auto" leaves it off (istio/istio pilot/pkg/features, tags before 1.27)`,
                         FIX,
                     ),
                 },
@@ -121,7 +121,7 @@ function settingFindings(
         {
             message: say(
                 `${field} is ${show(value)}`,
-                `Only true/"true" turns native sidecars on ("auto" from ${config.autoMinIstioVersion}); any other value counts as off (FACTS.md)`,
+                `Only true/"true" turns native sidecars on ("auto" from ${config.autoMinIstioVersion}); any other value counts as off (istio/istio pilot/pkg/features/pilot.go)`,
                 FIX,
             ),
         },
@@ -199,7 +199,7 @@ function controlPlaneFindings(
             {
                 message: say(
                     `${NATIVE_SIDECARS_ENV} is unset on istiod ${shown}`,
-                    `On Istio 1.19-1.26 it defaults to false (FACTS.md "Istio: how injection decides")`,
+                    `On Istio 1.19-1.26 it defaults to false (istio/istio pilot/pkg/features, ENABLE_NATIVE_SIDECARS)`,
                     FIX,
                 ),
             },
@@ -222,7 +222,7 @@ export function checkNativeSidecarsEnabled(
                 {
                     message: say(
                         "spec.enableNativeSidecar is false",
-                        'ASMMeshConfig is Alibaba ASM\'s mesh-wide native sidecar switch (FACTS.md "Alibaba Cloud")',
+                        'ASMMeshConfig is Alibaba ASM\'s mesh-wide native sidecar switch (Alibaba "Deploy mesh proxy in native sidecar mode", https://www.alibabacloud.com/help/en/asm/sidecar/deploying-grid-agents-using-native-sidecar-patterns)',
                         "set spec.enableNativeSidecar: true or drop the field (on by default from ASM 1.22)",
                     ),
                 },
@@ -248,14 +248,14 @@ export const rule: StackRule<NativeSidecarsEnabledConfig> = {
     enforcementLevel: "mandatory",
     remediationSteps: `Set ${NATIVE_SIDECARS_ENV}: "true" in istiod's env; keep ASMMeshConfig spec.enableNativeSidecar true.`,
     config: {
-        // FACTS.md "Istio: how injection decides": from 1.27 the variable is a string defaulting to "auto".
+        // istio/istio pilot/pkg/features/pilot.go: from 1.27 the variable is a string defaulting to "auto".
         autoMinIstioVersion: {
             type: "string",
             version: true,
             default: "1.27",
             description: 'First istiod version whose default is "auto".',
         },
-        // FACTS.md: auto needs kubelet minor >= 33 (istio webhook.go DetectNativeSidecar, minVersion := 33).
+        // auto needs kubelet minor >= 33 (istio/istio pkg/kube/inject/webhook.go, minVersion 33).
         autoMinKubeletMinor: {
             type: "integer",
             minimum: 0,

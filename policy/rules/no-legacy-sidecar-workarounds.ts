@@ -26,7 +26,7 @@ function annotationFindings(where: string, annotations: StringMap): Finding[] {
         findings.push({
             message: say(
                 `${where} sets ${HOLD} in proxy.istio.io/config`,
-                "Native sidecars start before the app anyway, and Istio ignores this setting in native mode (FACTS.md)",
+                "Native sidecars start before the app anyway, and Istio ignores this setting in native mode (istio/istio manifests/charts/istio-control/istio-discovery/files/injection-template.yaml)",
                 "remove it",
             ),
         });
@@ -61,7 +61,7 @@ function containerFindings(where: string, spec: unknown, config: LegacyWorkaroun
                 findings.push({
                     message: say(
                         `${where} container ${name} calls /quitquitquit`,
-                        "Stopping istio-proxy by hand is only needed for regular sidecars; a native sidecar stops after the app containers exit (FACTS.md)",
+                        'Stopping istio-proxy by hand is only needed for regular sidecars; a native sidecar stops after the app containers exit (kubernetes.io "Sidecar Containers")',
                         "remove the /quitquitquit call",
                     ),
                 });

@@ -1,5 +1,6 @@
 // no-managed-control-plane: a Google-managed mesh control plane does not let the user set istiod's
-// ENABLE_NATIVE_SIDECARS, so it cannot give native sidecars (FACTS.md "Google: self-managed ASM", seed 000).
+// ENABLE_NATIVE_SIDECARS, so it cannot give native sidecars (Google Cloud "Provision a managed Cloud Service Mesh
+// control plane on GKE"; docs/SOURCES.md).
 
 import { asmcliInstalls, commandTexts, hasFlag, isCommand, MANAGED_FLAG } from "../asmcli";
 import { gcloudMeshFindings } from "../gcloud";
@@ -81,7 +82,7 @@ function revisionFindings(where: string, revision: unknown, config: NoManagedCon
         {
             message: say(
                 `${where} istio.io/rev=${revision} selects a Google-managed control plane`,
-                `${WHY}; ${config.managedRevisions.join(", ")} are managed revisions (FACTS.md)`,
+                `${WHY}; ${config.managedRevisions.join(", ")} are managed revisions (Google Cloud "Resolving managed Cloud Service Mesh issues")`,
                 "label the namespace with the revision (or revision tag) of a self-managed istiod",
             ),
         },
@@ -161,7 +162,7 @@ export const rule: ResourceRule<NoManagedControlPlaneConfig> = {
     config: {
         managedRevisions: {
             type: "array",
-            // FACTS.md "Istio: how injection decides": managed GKE revisions.
+            // Google Cloud "Resolving managed Cloud Service Mesh issues": the managed revisions (ControlPlaneRevision names).
             default: ["asm-managed", "asm-managed-rapid", "asm-managed-stable"],
             description: "istio.io/rev values that select a Google-managed control plane.",
         },

@@ -1,6 +1,7 @@
 // revision-references-control-plane (stack): when the stack installs its own control plane, every istio.io/rev
 // it writes must name one of its revisions or revision tags; otherwise the namespace gets no injection, or a
-// control plane the stack does not configure (FACTS.md "Istio: how injection decides", "Labels").
+// control plane the stack does not configure (istio.io "Canary Upgrades"; istio/istio
+// manifests/charts/istio-control/istio-discovery/templates/mutatingwebhook.yaml).
 
 import { controlPlanesOf } from "../control-planes";
 import { istioctlTags, type RevisionTag } from "../istioctl";
