@@ -5,7 +5,7 @@
 import type { StackResource } from "../policy/evaluate";
 import { propsFromState } from "../policy/state";
 import { evaluateWithConfig, loadPackConfig } from "./policyVerdict";
-import { readJsonFile, UsageError } from "./inputFiles";
+import { readJsonFile, splitFlag, UsageError } from "./inputFiles";
 import { formatReport } from "./report";
 
 export interface AuditIo {
@@ -27,10 +27,7 @@ function parseAuditArgs(argv: string[]): AuditArgs {
     const args: Partial<AuditArgs> = { json: false, strict: false, help: false };
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
-        const [flag, inline] =
-            arg.startsWith("--") && arg.includes("=")
-                ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
-                : [arg, undefined];
+        const [flag, inline] = splitFlag(arg);
         const value = (): string => {
             const next = inline ?? argv[++i];
             if (next === undefined || next === "" || (inline === undefined && next.startsWith("--")))

@@ -49,3 +49,9 @@ export function readPolicyConfig(file: string): Record<string, unknown> {
     }
     return value as Record<string, unknown>;
 }
+
+/** `--flag=value` as [flag, value]; any other argument as [argument, undefined]. */
+export function splitFlag(arg: string): [string, string | undefined] {
+    const equals = arg.indexOf("=");
+    return arg.startsWith("--") && equals > 0 ? [arg.slice(0, equals), arg.slice(equals + 1)] : [arg, undefined];
+}

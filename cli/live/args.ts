@@ -1,5 +1,5 @@
 /** Options of `nativemesh status` and `nativemesh restart`; every mistake is one UsageError line (exit 2). */
-import { UsageError } from "../inputFiles";
+import { splitFlag, UsageError } from "../inputFiles";
 
 export const STATUS_USAGE = "usage: nativemesh status --kubeconfig FILE [--context NAME] [--namespace NS] [--json]";
 export const RESTART_USAGE =
@@ -35,10 +35,7 @@ export function parseLiveArgs(argv: string[], command: "status" | "restart"): Li
     const restartOnly = new Set(["--dry-run", "--max-unavailable", "--timeout"]);
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
-        const [flag, inline] =
-            arg.startsWith("--") && arg.includes("=")
-                ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
-                : [arg, undefined];
+        const [flag, inline] = splitFlag(arg);
         const value = (what: string): string => {
             const next = inline ?? argv[++i];
             if (next === undefined || next === "" || (inline === undefined && next.startsWith("-")))

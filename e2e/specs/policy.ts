@@ -38,36 +38,23 @@ function mandatoryPolicies(auditJson: string): string[] {
     return report.violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => v.policy);
 }
 
+/** `pulumi preview` of the local stack with a variant's config and a policy pack. */
+function previewWithPack(configFile: string, pack: string, extra: string[] = []) {
+    return pulumi(["preview", "--stack", LOCAL.stack, "--config-file", configFile, "--policy-pack", pack, ...extra]);
+}
+
 export const packUnderEngine: Spec = {
     name: "the policy pack under the real engine: native sidecars off is refused naming the policy; advisory config lets it through",
     async run() {
         const file = nativeOff();
-        const refused = await pulumi([
-            "preview",
-            "--stack",
-            LOCAL.stack,
-            "--config-file",
-            file,
-            "--policy-pack",
-            "policy",
-        ]);
+        const refused = await previewWithPack(file, "policy");
         const out = refused.stdout + refused.stderr;
         expect(refused.code !== 0, `preview with native sidecars off passed the pack:\n${tail(out)}`);
         expect(/native-sidecars-enabled/.test(out), `the refusal does not name native-sidecars-enabled:\n${tail(out)}`);
         expect(/mandatory/i.test(out), "the violation is mandatory");
         const configFile = path.join(RUN, "variants", "advisory.json");
         fs.writeFileSync(configFile, JSON.stringify({ "native-sidecars-enabled": "advisory" }));
-        const allowed = await pulumi([
-            "preview",
-            "--stack",
-            LOCAL.stack,
-            "--config-file",
-            file,
-            "--policy-pack",
-            "policy",
-            "--policy-pack-config",
-            configFile,
-        ]);
+        const allowed = await previewWithPack(file, "policy", ["--policy-pack-config", configFile]);
         expect(
             allowed.code === 0,
             `advisory native-sidecars-enabled still blocks:\n${tail(allowed.stdout + allowed.stderr)}`,
@@ -127,15 +114,7 @@ export const packedPack: Spec = {
         const okOut = ok.stdout + ok.stderr;
         expect(ok.code === 0, `the unpacked pack did not load or refused the local stack:\n${tail(okOut)}`);
         expect(/nativemesh@v[\d.]+/.test(okOut), "the engine lists the unpacked pack");
-        const refused = await pulumi([
-            "preview",
-            "--stack",
-            LOCAL.stack,
-            "--config-file",
-            nativeOff(),
-            "--policy-pack",
-            pack,
-        ]);
+        const refused = await previewWithPack(nativeOff(), pack);
         expect(
             refused.code !== 0 && /native-sidecars-enabled/.test(refused.stdout + refused.stderr),
             "the unpacked pack refuses native sidecars off",

@@ -13,6 +13,7 @@ import * as path from "path";
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import * as YAML from "yaml";
+import { editDistance } from "../../components/config/config";
 
 export const SHARED_SCHEMAS_DIR = path.resolve(__dirname, "../..", "../shared/schemas");
 
@@ -438,21 +439,4 @@ function dotted(segments: string[]): string {
 function show(value: unknown): string {
     const text = JSON.stringify(value) ?? String(value);
     return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
-/** Levenshtein distance, for "did you mean" on misspelt fields. */
-function editDistance(a: string, b: string): number {
-    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= b.length; j++) {
-            current[j] = Math.min(
-                previous[j] + 1,
-                current[j - 1] + 1,
-                previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
-            );
-        }
-        previous = current;
-    }
-    return previous[b.length];
 }
