@@ -555,7 +555,8 @@ function looksLikeOurs(namespace: string): boolean {
     return plain === CONFIG_NAMESPACE || editDistance(plain, CONFIG_NAMESPACE) <= 2;
 }
 
-function editDistance(a: string, b: string): number {
+/** Levenshtein distance, for "did you mean" on misspelt names. */
+export function editDistance(a: string, b: string): number {
     let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
     for (let i = 1; i <= a.length; i++) {
         const current = [i];
