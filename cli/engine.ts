@@ -6,6 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { CONFIG_FILE_ENV } from "../components/config/stackConfig";
 
 /** The root resource of every stack; its type is left out of its children's URNs. */
 const STACK_TYPE = "pulumi:pulumi:Stack";
@@ -39,6 +40,8 @@ export interface ResourceOptionsSeen {
     deleteBeforeReplace: boolean;
     retainOnDelete: boolean;
     protect: boolean;
+    /** Outputs the engine keeps secret in state whatever the provider says. */
+    additionalSecretOutputs?: string[];
 }
 
 export interface Plan {
@@ -71,6 +74,7 @@ interface RegisterRequest {
     getDeletebeforereplace(): boolean;
     getRetainondelete(): boolean | undefined;
     getProtect(): boolean | undefined;
+    getAdditionalsecretoutputsList(): string[];
 }
 
 function optionsOf(req: RegisterRequest): ResourceOptionsSeen {
@@ -89,6 +93,7 @@ function optionsOf(req: RegisterRequest): ResourceOptionsSeen {
         deleteBeforeReplace: req.getDeletebeforereplace(),
         retainOnDelete: req.getRetainondelete() === true,
         protect: req.getProtect() === true,
+        additionalSecretOutputs: [...req.getAdditionalsecretoutputsList()],
     };
 }
 interface MonitorLike {
@@ -123,6 +128,14 @@ export interface RecordOptions {
     invokes?: Record<string, Record<string, unknown>>;
     /** Record secrets with their plaintext (tests only; the preview never does). */
     revealSecrets?: boolean;
+    /** The config keys (`nativemesh:mesh`) that hold a secret, as the engine lists them for the program. */
+    secretKeys?: string[];
+    /** The stack file the config came from, so the program finds its encrypted values there (as with
+     *  `--config-file` and NATIVEMESH_CONFIG_FILE under the real engine). */
+    configFile?: string;
+    /** Outputs a provider would return beside the inputs (tests: credentials of the clouds), and its `id`. The
+     *  engine's `additionalSecretOutputs` are applied to them, as the real engine does. */
+    outputs?: (type: string, name: string, inputs: Record<string, unknown>) => Record<string, unknown> | undefined;
 }
 
 /** Pulumi config as the CLI hands it to a program: strings as they are, anything else as JSON. */
@@ -178,10 +191,24 @@ export async function recordProgram(
 ): Promise<Plan> {
     const invokes = options.invokes ?? OFFLINE_INVOKE_RESULTS;
     const resources: PlannedResource[] = [];
+    // additionalSecretOutputs of each registration, applied to the outputs a test's provider returns.
+    const secretOutputs = new Map<string, string[]>();
     await pulumi.runtime.setMocks(
         {
             // Preview state: the inputs. Outputs the provider would compute stay unknown.
-            newResource: (args) => ({ id: undefined, state: args.inputs }),
+            newResource: (args) => {
+                const given = options.outputs?.(args.type, args.name, args.inputs);
+                if (given === undefined) return { id: undefined, state: args.inputs };
+                const { id, ...extra } = given;
+                const secret = new Set(secretOutputs.get(`${args.type}::${args.name}`) ?? []);
+                const wrapped = Object.fromEntries(
+                    Object.entries(extra).map(([k, v]) => [
+                        k,
+                        secret.has(k) ? { [SECRET_SIG_KEY]: SECRET_SIG, value: v } : v,
+                    ]),
+                );
+                return { id: typeof id === "string" ? id : undefined, state: { ...args.inputs, ...wrapped } };
+            },
             // Invokes cannot be answered offline: what the program reads of them stays unknown.
             call: (args) => invokes[args.token] ?? {},
         },
@@ -189,7 +216,7 @@ export async function recordProgram(
         stack,
         true,
     );
-    pulumi.runtime.setAllConfig(toPulumiConfig(config));
+    pulumi.runtime.setAllConfig(toPulumiConfig(config), options.secretKeys ?? []);
     const monitor = settings.getMonitor();
     // URNs as the engine writes them: the type part chains every ancestor's type but the root stack's (the
     // mock keeps only the parent's; Pulumi's generateURN and the SDK's createUrn skip pulumi:pulumi:Stack).
@@ -201,6 +228,7 @@ export async function recordProgram(
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, callback) => {
         const parent = req.getParent();
+        secretOutputs.set(`${req.getType()}::${req.getName()}`, req.getAdditionalsecretoutputsList());
         resources.push({
             urn: monitor.newUrn(parent, req.getType(), req.getName()),
             type: req.getType(),
@@ -216,11 +244,21 @@ export async function recordProgram(
         return register(req, callback);
     };
     let exported: unknown;
-    await pulumi.runtime.runInPulumiStack(async () => {
-        exported = program();
-        return exported !== null && typeof exported === "object" ? (exported as Record<string, unknown>) : undefined;
-    });
-    await settings.waitForRPCs();
+    const configFileEnv = process.env[CONFIG_FILE_ENV];
+    if (options.configFile !== undefined) process.env[CONFIG_FILE_ENV] = path.resolve(options.configFile);
+    else delete process.env[CONFIG_FILE_ENV];
+    try {
+        await pulumi.runtime.runInPulumiStack(async () => {
+            exported = program();
+            return exported !== null && typeof exported === "object"
+                ? (exported as Record<string, unknown>)
+                : undefined;
+        });
+        await settings.waitForRPCs();
+    } finally {
+        if (configFileEnv === undefined) delete process.env[CONFIG_FILE_ENV];
+        else process.env[CONFIG_FILE_ENV] = configFileEnv;
+    }
     const outputs: Record<string, unknown> = {};
     if (exported !== null && typeof exported === "object" && !(exported instanceof pulumi.Resource)) {
         for (const [key, value] of Object.entries(exported)) {

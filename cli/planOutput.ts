@@ -45,6 +45,52 @@ function fileSafe(text: string): string {
     return text.toLowerCase().replace(/[^a-z0-9.-]+/g, "-");
 }
 
+/** Pulumi's signature key and value of a secret, as the plan records it (`plainValue`). */
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const isSecret = (value: unknown) =>
+    value !== null && typeof value === "object" && (value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG;
+
+/** What a secret is written as in the files: the plan never holds its plaintext. */
+export const SECRET_IN_FILES = "[secret]";
+
+/** A recorded value as a file shows it: every secret as `[secret]`; says whether there was one. */
+function withSecretsMasked(value: unknown): { value: unknown; secret: boolean } {
+    if (isSecret(value)) return { value: SECRET_IN_FILES, secret: true };
+    if (Array.isArray(value)) {
+        const items = value.map(withSecretsMasked);
+        return { value: items.map((i) => i.value), secret: items.some((i) => i.secret) };
+    }
+    if (value === null || typeof value !== "object") return { value, secret: false };
+    let secret = false;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+        const masked = withSecretsMasked(v);
+        out[k] = masked.value;
+        secret ||= masked.secret;
+    }
+    return { value: out, secret };
+}
+
+/** YAML of a recorded value; a file holding a secret says where it stands in and what to do before applying it. */
+function yamlOf(value: unknown, header = ""): string {
+    const masked = withSecretsMasked(value);
+    const note = masked.secret
+        ? `# Holds secret values, written as ${SECRET_IN_FILES}: put the real values in before applying this file.\n`
+        : "";
+    return header + note + stringify(masked.value);
+}
+
+/** The install script when it holds a secret: not written, only a script that says so. */
+const SECRET_INSTALL_SH = [
+    "#!/bin/sh",
+    "# The asmcli install holds a secret value of the stack's configuration (an asmcli option, a kubeconfig path",
+    "# or context), so nativemesh preview does not write it; `pulumi up` runs it with the decrypted value.",
+    `echo "nativemesh: the asmcli install script holds a secret value and was not written" >&2`,
+    "exit 1",
+    "",
+].join("\n");
+
 /** The files `--out DIR` writes: name → contents. Pure, so it is tested without touching the disk. */
 export function planFiles(resources: PlannedResource[]): Map<string, string> {
     const files = new Map<string, string>();
@@ -58,14 +104,15 @@ export function planFiles(resources: PlannedResource[]): Map<string, string> {
         if (isKubernetesObject(r)) {
             const meta = (inputs.metadata ?? {}) as { name?: unknown; namespace?: unknown };
             const parts = [inputs.kind, meta.namespace, meta.name ?? r.name].filter((p) => typeof p === "string");
-            put(`k8s/${fileSafe(parts.join("-"))}.yaml`, stringify(inputs));
+            put(`k8s/${fileSafe(parts.join("-"))}.yaml`, yamlOf(inputs));
         } else if (r.type === "kubernetes:helm.sh/v3:Release") {
             const header = `# Helm release ${String(inputs.name ?? r.name)}: chart ${String(inputs.chart)} ${String(inputs.version)}\n`;
-            put(`helm/${fileSafe(String(inputs.name ?? r.name))}-values.yaml`, header + stringify(inputs.values ?? {}));
+            put(`helm/${fileSafe(String(inputs.name ?? r.name))}-values.yaml`, yamlOf(inputs.values ?? {}, header));
         } else if (r.type === "command:local:Command") {
             const env = (inputs.environment ?? {}) as Record<string, unknown>;
             if (typeof env.NATIVEMESH_OVERLAY === "string") put("asmcli/overlay.yaml", env.NATIVEMESH_OVERLAY);
             if (typeof inputs.create === "string") put("asmcli/install.sh", INSTALL_SH_HEADER + inputs.create);
+            else if (isSecret(inputs.create)) put("asmcli/install.sh", SECRET_INSTALL_SH);
         }
     }
     return files;

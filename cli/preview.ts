@@ -4,10 +4,10 @@
  */
 import { parseArgs } from "node:util";
 import type { StackResource, Violation } from "../policy/evaluate";
-import { planStack, type PlannedResource } from "./engine";
+import { planStack, type PlannedResource, type RecordOptions } from "./engine";
 import { formatTree, prepareOutDir, writePlanFiles } from "./planOutput";
 import { formatReport } from "./report";
-import { loadStackFile, UsageError } from "./stackFile";
+import { loadStackFile, type Reveal, UsageError } from "./stackFile";
 import { evaluateWithConfig, loadPackConfig } from "./policyVerdict";
 
 export interface Io {
@@ -56,8 +56,15 @@ const PREVIEW_USAGE = [
     "  --policy-config FILE  the pack's config, as `pulumi preview --policy-pack-config FILE` takes it",
 ].join("\n");
 
+/** What a test may put in place of the offline world: how encrypted values read (what a real run decrypts), and
+ *  what the clouds answer (credentials). The CLI passes none. */
+export interface PreviewHooks {
+    reveal?: Reveal;
+    record?: Pick<RecordOptions, "invokes" | "outputs">;
+}
+
 /** Runs the preview; returns the exit code (0 clean, 1 a mandatory violation, 2 bad input). */
-export async function runPreview(argv: string[], io: Io): Promise<number> {
+export async function runPreview(argv: string[], io: Io, hooks: PreviewHooks = {}): Promise<number> {
     let resources: PlannedResource[];
     const opts = parse(argv);
     if (opts.help) {
@@ -69,7 +76,7 @@ export async function runPreview(argv: string[], io: Io): Promise<number> {
     }
     const pack = loadPackConfig(opts["policy-config"]);
     if (opts.out !== undefined) prepareOutDir(opts.out);
-    const loaded = loadStackFile({ stack: opts.stack, config: opts.config });
+    const loaded = loadStackFile({ stack: opts.stack, config: opts.config, reveal: hooks.reveal });
     const stack = loaded.stack;
     io.stderr.write(`Previewing stack ${stack} (${loaded.file}) offline, under Pulumi's mocks: nothing is created.\n`);
     for (const warning of loaded.warnings) io.stderr.write(`warning: ${warning}\n`);
@@ -81,7 +88,15 @@ export async function runPreview(argv: string[], io: Io): Promise<number> {
     const stackTraceLimit = Error.stackTraceLimit;
     if (!process.env.NATIVEMESH_DEBUG && !process.env.PULUMI_DEBUG_PROMISE_LEAKS) Error.stackTraceLimit = 0;
     try {
-        resources = (await planStack(stack, loaded.config)).resources;
+        // The program is told which keys are secret and reads their encrypted leaves from the same file, as under
+        // `pulumi preview --config-file FILE` with NATIVEMESH_CONFIG_FILE=FILE.
+        resources = (
+            await planStack(stack, loaded.config, {
+                ...hooks.record,
+                secretKeys: loaded.secretKeys,
+                configFile: loaded.file,
+            })
+        ).resources;
     } finally {
         console.log = log;
         Error.stackTraceLimit = stackTraceLimit;

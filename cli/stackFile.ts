@@ -7,7 +7,14 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import * as os from "node:os";
 import { isKubeconfigContents } from "../components/render/asmOverlay";
-import { ConfigError, EnvironmentSpec, namespaceConfig, validateConfig } from "../components/config/config";
+import {
+    CONFIG_NAMESPACE,
+    ConfigError,
+    EnvironmentSpec,
+    namespaceConfig,
+    validateConfig,
+} from "../components/config/config";
+import { holdsSecret, REDACTED, stackFileSecretKeys, stackFileSecretPaths } from "../components/config/secrets";
 import { readTextFile, UsageError } from "./inputFiles";
 
 export { UsageError };
@@ -30,8 +37,11 @@ export interface StackFile {
     stack: string;
     /** The file as the user would name it. */
     file: string;
-    /** The whole `config:` map, every namespace. */
+    /** The whole `config:` map, every namespace; encrypted values read as `[secret]` (or as `reveal` gives them). */
     config: Record<string, unknown>;
+    /** The keys (`nativemesh:mesh`) holding an encrypted value, as the engine lists them for the program. */
+    secretKeys: string[];
+    /** The validated spec; its `secretPaths` are where the file's encrypted values are. */
     spec: EnvironmentSpec;
     /** Problems worth a line on stderr that do not stop the preview. */
     warnings: string[];
@@ -66,16 +76,22 @@ function shippedStackFile(stack: string): string {
 /** A kubeconfig path that names no file: the Kubernetes provider would fail to reach the cluster at `pulumi up`. */
 function missingKubeconfig(spec: EnvironmentSpec): string | undefined {
     const given = spec.existing?.kubeconfig;
-    if (given === undefined || isKubeconfigContents(given) || given === "[secret]") return undefined;
+    if (given === undefined || isKubeconfigContents(given) || given === OFFLINE_SECRET) return undefined;
     const file =
         given === "~" || given.startsWith("~/") ? path.join(os.homedir(), given.slice(1)) : path.resolve(given);
+    // A path given as a secret is not echoed either.
+    const shown = holdsSecret(spec.secretPaths, ["existing", "kubeconfig"]) ? OFFLINE_SECRET : given;
     return fs.existsSync(file)
         ? undefined
-        : `nativemesh:existing.kubeconfig: no file at ${given}; \`pulumi up\` would not reach the cluster (give an existing path or the kubeconfig's contents)`;
+        : `nativemesh:existing.kubeconfig: no file at ${shown}; \`pulumi up\` would not reach the cluster (give an existing path or the kubeconfig's contents)`;
 }
 
-/** Resolves `--stack NAME` or `--config FILE` to a file, reads and validates it. */
-export function loadStackFile(opts: { stack?: string; config?: string }): StackFile {
+/** How an encrypted value (`secure: v1:...`) is read: offline, nothing can decrypt it. */
+export type Reveal = (ciphertext: string) => string;
+
+/** Resolves `--stack NAME` or `--config FILE` to a file, reads and validates it. `reveal` reads encrypted values
+ *  (tests: what a real run would decrypt); without it they read `[secret]`. */
+export function loadStackFile(opts: { stack?: string; config?: string; reveal?: Reveal }): StackFile {
     let file: string;
     let stack: string;
     if (opts.config !== undefined) {
@@ -86,11 +102,13 @@ export function loadStackFile(opts: { stack?: string; config?: string }): StackF
         stack = opts.stack ?? "dev";
         file = path.relative(process.cwd(), shippedStackFile(stack)) || ".";
     }
-    const config = readConfigMap(file);
+    const raw = readConfigMap(file);
+    const config = withOfflineSecrets(raw, opts.reveal) as Record<string, unknown>;
     try {
-        const spec = validateConfig(namespaceConfig(config));
+        const secretPaths = stackFileSecretPaths(raw, CONFIG_NAMESPACE);
+        const spec = validateConfig(namespaceConfig(config), { secretPaths });
         const warnings = [missingKubeconfig(spec)].filter((w): w is string => w !== undefined);
-        return { stack, file, config, spec, warnings };
+        return { stack, file, config, secretKeys: stackFileSecretKeys(raw), spec, warnings };
     } catch (err) {
         if (err instanceof ConfigError) throw new UsageError(`${file}: ${err.message}`);
         throw err;
@@ -113,20 +131,22 @@ function readConfigMap(file: string): Record<string, unknown> {
     if (config === null || typeof config !== "object" || Array.isArray(config)) {
         throw new UsageError(`${file}: 'config' must be a mapping of 'nativemesh:<key>' entries`);
     }
-    return withOfflineSecrets(config) as Record<string, unknown>;
+    return config as Record<string, unknown>;
 }
 
 /** What an encrypted stack-file value (`secure: v1:...`) becomes offline, where nothing can decrypt it. */
-export const OFFLINE_SECRET = "[secret]";
+export const OFFLINE_SECRET = REDACTED;
 
 /**
- * Replaces every `{secure: "..."}` value, at the top or nested in structured config, by OFFLINE_SECRET: the
- * preview validates and plans with a placeholder, as `pulumi preview` would show `[secret]`.
+ * Replaces every `{secure: "..."}` value, at the top or nested in structured config, by OFFLINE_SECRET (or what
+ * `reveal` reads): the preview validates and plans with a placeholder, as `pulumi preview` would show `[secret]`.
  */
-export function withOfflineSecrets(value: unknown): unknown {
-    if (Array.isArray(value)) return value.map(withOfflineSecrets);
+export function withOfflineSecrets(value: unknown, reveal?: Reveal): unknown {
+    if (Array.isArray(value)) return value.map((v) => withOfflineSecrets(v, reveal));
     if (value === null || typeof value !== "object") return value;
     const entries = Object.entries(value as Record<string, unknown>);
-    if (entries.length === 1 && entries[0][0] === "secure" && typeof entries[0][1] === "string") return OFFLINE_SECRET;
-    return Object.fromEntries(entries.map(([k, v]) => [k, withOfflineSecrets(v)]));
+    if (entries.length === 1 && entries[0][0] === "secure" && typeof entries[0][1] === "string") {
+        return reveal === undefined ? OFFLINE_SECRET : reveal(entries[0][1]);
+    }
+    return Object.fromEntries(entries.map(([k, v]) => [k, withOfflineSecrets(v, reveal)]));
 }

@@ -14,6 +14,9 @@ export interface AsmInstallArgs extends AsmcliScriptOptions {
     nativeSidecars: boolean;
     /** Resources the install waits for (the cluster and its node pools). */
     dependsOn?: pulumi.Input<pulumi.Resource>[];
+    /** A value written into the script is secret (an asmcli option, a kubeconfig path or context): the script
+     *  (`create`) is kept secret. A kubeconfig given by its contents is never in the script: it goes on stdin. */
+    scriptSecret?: boolean;
 }
 
 /**
@@ -30,7 +33,7 @@ export class AsmInstall extends pulumi.ComponentResource {
     constructor(name: string, args: AsmInstallArgs, opts?: pulumi.ComponentResourceOptions) {
         super("nativemesh:index:AsmInstall", name, {}, opts);
         // Everything but what the install itself adds is the asmcli run.
-        const { nativeSidecars, dependsOn, ...run } = args;
+        const { nativeSidecars, dependsOn, scriptSecret, ...run } = args;
         this.overlay = renderAsmOverlay(args.version, nativeSidecars);
         this.revision = args.revision;
         this.revisionTags = [...args.revisionTags];
@@ -39,7 +42,7 @@ export class AsmInstall extends pulumi.ComponentResource {
         this.install = new command.local.Command(
             `${name}-asmcli`,
             {
-                create: script,
+                create: scriptSecret ? pulumi.secret(script) : script,
                 environment: { NATIVEMESH_OVERLAY: this.overlay },
                 // A kubeconfig given by its contents goes in on stdin, as a secret.
                 stdin:

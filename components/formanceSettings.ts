@@ -17,6 +17,8 @@ export interface FormanceOperatorArgs {
     namespace: string;
     /** Extra chart values. */
     values: Record<string, unknown>;
+    /** The chart values hold a secret: the Release's values are kept secret. */
+    valuesSecret?: boolean;
 }
 
 export interface FormanceSettingsArgs {
@@ -29,6 +31,8 @@ export interface FormanceSettingsArgs {
     operatorNamespace?: pulumi.Resource;
     /** The cluster's Kubernetes provider. */
     provider: k8s.Provider;
+    /** Names of the Settings whose value holds a secret: their `spec.value` is kept secret. */
+    secretSettings?: string[];
 }
 
 /** The CRD the Settings are instances of (formancehq/operator, helm/crds). */
@@ -54,7 +58,14 @@ export class FormanceSettings extends pulumi.ComponentResource {
         super("nativemesh:index:FormanceSettings", name, {}, opts);
         const childOpts = { parent: this, provider: args.provider };
         // Encoded first: a value the operator cannot parse throws here, before anything is declared.
-        const specs = args.settings.map((s) => ({ name: s.name, spec: settingsSpec(s) }));
+        const secret = new Set(args.secretSettings ?? []);
+        const specs = args.settings.map((s) => {
+            const spec = settingsSpec(s);
+            return {
+                name: s.name,
+                spec: secret.has(s.name) ? { ...spec, value: pulumi.secret(spec.value) } : spec,
+            };
+        });
         let crdReady: pulumi.Resource;
         if (args.operator.install) {
             this.operator = installOperator(this, name, args.operator, args.provider, args.operatorNamespace);
@@ -98,7 +109,7 @@ function installOperator(
             chart: operator.chart,
             ...(isRemoteChart(operator.chart) ? { version: operator.version } : {}),
             namespace: operator.namespace,
-            values: operator.values,
+            values: operator.valuesSecret ? pulumi.secret(operator.values) : operator.values,
         },
         { ...childOpts, dependsOn: [namespace] },
     );

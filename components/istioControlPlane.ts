@@ -26,6 +26,11 @@ export interface IstioControlPlaneArgs {
     namespace: string;
     /** Extra istiod values, merged under ours. */
     istiodValues: Record<string, unknown>;
+    /** The istiod values hold a secret (e.g. a credential in `pilot.env`): the Release's values are kept secret
+     *  in state and plans. */
+    istiodValuesSecret?: boolean;
+    /** The base values hold a secret: the base Release's values are kept secret. */
+    baseValuesSecret?: boolean;
     /** The cluster's Kubernetes provider. */
     provider: k8s.Provider;
 }
@@ -58,7 +63,10 @@ export class IstioControlPlane extends pulumi.ComponentResource {
                 name: "istio-base",
                 ...chartSource(args, "base"),
                 namespace: this.namespace.metadata.name,
-                values: baseValues(args.revision, args.defaultRevision, args.namespace, args.baseValues),
+                values: keptSecret(
+                    baseValues(args.revision, args.defaultRevision, args.namespace, args.baseValues),
+                    args.baseValuesSecret,
+                ),
             },
             childOpts,
         );
@@ -77,13 +85,22 @@ export class IstioControlPlane extends pulumi.ComponentResource {
                 name: `istiod-${args.revision}`,
                 ...chartSource(args, "istiod"),
                 namespace: this.namespace.metadata.name,
-                values: this.istiodValues,
+                values: keptSecret(this.istiodValues, args.istiodValuesSecret),
             },
             // base holds the CRDs istiod's templates use: install order base, then istiod.
             { ...childOpts, dependsOn: [this.base] },
         );
         this.registerOutputs({ revision: this.revision, revisionTags: this.revisionTags });
     }
+}
+
+/** Values as Helm gets them: the whole object secret when it holds a secret (Pulumi keeps the Release's `values`
+ *  encrypted in state, and the plan shows `[secret]`). */
+function keptSecret(
+    values: Record<string, unknown>,
+    secret: boolean | undefined,
+): pulumi.Input<Record<string, unknown>> {
+    return secret ? pulumi.secret(values) : values;
 }
 
 /** Where a chart comes from: the local chart directory when given, else the repository at the pinned version. */

@@ -3,6 +3,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AsmInstall } from "./asmInstall";
 import type { EnvironmentSpec } from "./config/config";
+import { type ConfigPath, holdsSecret, redactSecrets } from "./config/secrets";
+import { isKubeconfigContents } from "./render/asmOverlay";
 import { FormanceSettings } from "./formanceSettings";
 import { formanceSettingsFor } from "./render/formanceSpec";
 import { GkeCluster } from "./gkeCluster";
@@ -74,6 +76,9 @@ export class MeshEnvironment extends pulumi.ComponentResource {
     }
 }
 
+/** Whether the config value at `path` is, or holds, a secret: wherever it lands it is kept secret. */
+const secretAt = (spec: EnvironmentSpec, ...path: ConfigPath) => holdsSecret(spec.secretPaths, path);
+
 function buildCluster(parent: MeshEnvironment, name: string, spec: EnvironmentSpec): ClusterHandle {
     if (spec.cloud === "gke" && spec.gke !== undefined) {
         const gke = new GkeCluster(`${name}-gke`, spec.gke, { parent });
@@ -86,7 +91,13 @@ function buildCluster(parent: MeshEnvironment, name: string, spec: EnvironmentSp
         const provider = new k8s.Provider(
             `${name}-k8s`,
             // A kubeconfig may hold credentials: kept secret in state whatever form it was given in.
-            { kubeconfig: pulumi.secret(spec.existing.kubeconfig), context: spec.existing.context },
+            {
+                kubeconfig: pulumi.secret(spec.existing.kubeconfig),
+                context:
+                    spec.existing.context !== undefined && secretAt(spec, "existing", "context")
+                        ? pulumi.secret(spec.existing.context)
+                        : spec.existing.context,
+            },
             { parent },
         );
         return { provider, kubeconfig: pulumi.secret(pulumi.output(spec.existing.kubeconfig)), ready: [] };
@@ -127,6 +138,8 @@ function buildMesh(parent: MeshEnvironment, name: string, spec: EnvironmentSpec,
                     baseValues: mesh.baseValues,
                     namespace: mesh.namespace,
                     istiodValues: mesh.istiodValues,
+                    istiodValuesSecret: secretAt(spec, "mesh", "istiodValues"),
+                    baseValuesSecret: secretAt(spec, "mesh", "baseValues"),
                     provider: cluster.provider,
                 },
                 { parent, dependsOn: cluster.ready },
@@ -161,6 +174,13 @@ function buildMesh(parent: MeshEnvironment, name: string, spec: EnvironmentSpec,
                                   context: spec.existing?.context,
                               },
                     dependsOn: cluster.ready,
+                    // What the script holds of the config: asmcli options, and a kubeconfig path and context (contents
+                    // go on stdin, secret already).
+                    scriptSecret:
+                        secretAt(spec, "mesh", "asmcli", "options") ||
+                        secretAt(spec, "existing", "context") ||
+                        (secretAt(spec, "existing", "kubeconfig") &&
+                            !isKubeconfigContents(spec.existing?.kubeconfig ?? "")),
                 },
                 { parent },
             );
@@ -231,7 +251,15 @@ function buildFormance(
     if (settings.length === 0) return undefined;
     return new FormanceSettings(
         `${name}-formance`,
-        { settings, operator: spec.formance.operator, operatorNamespace, provider },
+        {
+            settings,
+            operator: { ...spec.formance.operator, valuesSecret: secretAt(spec, "formance", "operator", "values") },
+            operatorNamespace,
+            provider,
+            secretSettings: settings
+                .filter((s) => s.source !== undefined && secretAt(spec, ...s.source))
+                .map((s) => s.name),
+        },
         { parent },
     );
 }
@@ -261,7 +289,8 @@ function buildCanary(
         {
             namespace: namespace.namespace.metadata.name,
             revision: spec.revision,
-            fingerprint: canaryFingerprint(canaryProves(spec)),
+            // Secret values are left out of the digest: a digest of a short secret in the Job's name could be guessed.
+            fingerprint: canaryFingerprint(canaryProves(redactSecrets(spec, spec.secretPaths))),
             image: spec.canary.image,
             probeUrl: spec.canary.probeUrl,
             timeoutSeconds: spec.canary.timeoutSeconds,

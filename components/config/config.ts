@@ -10,6 +10,9 @@ import { FormanceValueError } from "../../policy/facts/formance";
 import { formanceSettingsFor, settingsSpec } from "../render/formanceSpec";
 import { injectionLabelsFor } from "../render/revisionLabel";
 import { isDns1123Label, parseVersion, revisionFromVersion } from "../../policy/facts/versions";
+import { ConfigPath, holdsSecret, REDACTED, scrubSecrets, uncoverableSecret } from "./secrets";
+
+export type { ConfigPath };
 
 /** The config namespace: keys are written `nativemesh:<key>` in `Pulumi.<stack>.yaml`. */
 export const CONFIG_NAMESPACE = "nativemesh";
@@ -240,6 +243,9 @@ export interface EnvironmentSpec extends ParsedConfig {
     /** The control-plane revision namespaces select (derived from the version when not given); undefined only
      *  for Alibaba ASM without a revision, whose namespaces are selected by `istio-injection=enabled`. */
     revision: string | undefined;
+    /** Where the secret values of the configuration are (`pulumi config set --secret`): each path names a secret
+     *  value or a subtree that is secret as a whole. Every place such a value lands is kept secret. */
+    secretPaths: ConfigPath[];
 }
 
 /** A configuration problem; its message is one line naming the key, the value and what is allowed. */
@@ -439,15 +445,17 @@ function valueAt(raw: unknown, path: ReadonlyArray<PropertyKey>): unknown {
     return cur;
 }
 
-function describeValue(value: unknown): string {
+function describeValue(value: unknown, secret: boolean): string {
     if (value === undefined) return "";
+    // Never the value of a secret key, nor of a map that holds one.
+    if (secret) return ` (got ${REDACTED})`;
     const text = JSON.stringify(value);
     if (text === undefined) return "";
     return ` (got ${text.length > 60 ? text.slice(0, 57) + "..." : text})`;
 }
 
 /** One line per zod issue, naming the key, the value given and what is allowed. */
-function issueLine(raw: unknown, issue: z.core.$ZodIssue): string {
+function issueLine(raw: unknown, issue: z.core.$ZodIssue, secretPaths: readonly ConfigPath[]): string {
     if (issue.code === "unrecognized_keys") {
         const keys = issue.keys.map((k) => configKey([...issue.path, k]));
         return `${keys.join(", ")}: unknown key${keys.length > 1 ? "s" : ""}`;
@@ -464,22 +472,50 @@ function issueLine(raw: unknown, issue: z.core.$ZodIssue): string {
         message = `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
     }
     // Say what was given, unless the message already quotes it.
-    const given = typeof value === "string" && message.includes(`'${value}'`) ? "" : describeValue(value);
+    const secret = holdsSecret(secretPaths, issue.path as ConfigPath);
+    const given =
+        typeof value === "string" && !secret && message.includes(`'${value}'`) ? "" : describeValue(value, secret);
     return `${configKey(issue.path)}: ${message}${given}`;
+}
+
+/** How validateConfig treats the values it is given. */
+export interface ValidateOptions {
+    /** Paths of secret values (see `components/config/secrets.ts`): never echoed in a message, kept secret
+     *  wherever they land. */
+    secretPaths?: readonly ConfigPath[];
 }
 
 /**
  * Validates the `nativemesh:` section (keys without the namespace prefix) and returns the typed spec.
- * Throws ConfigError whose message is the first problem on one line.
+ * Throws ConfigError whose message is the first problem on one line; the message never holds a secret value
+ * (`[secret]` stands in for it).
  */
-export function validateConfig(raw: unknown): EnvironmentSpec {
+export function validateConfig(raw: unknown, options: ValidateOptions = {}): EnvironmentSpec {
+    const secretPaths = [...(options.secretPaths ?? [])];
+    try {
+        return { ...validated(raw, secretPaths), secretPaths };
+    } catch (err) {
+        if (err instanceof ConfigError) throw new ConfigError(scrubSecrets(err.message, raw, secretPaths));
+        throw err;
+    }
+}
+
+function validated(raw: unknown, secretPaths: readonly ConfigPath[]): Omit<EnvironmentSpec, "secretPaths"> {
     const result = rootSchema.safeParse(raw);
     if (!result.success) {
         // An unknown key is most often a misspelt one, which also makes a required key look missing: say it first.
         const issues = [...result.error.issues].sort(
             (a, b) => Number(b.code === "unrecognized_keys") - Number(a.code === "unrecognized_keys"),
         );
-        throw new ConfigError(issueLine(raw, issues[0]));
+        throw new ConfigError(issueLine(raw, issues[0], secretPaths));
+    }
+    const uncoverable = uncoverableSecret(secretPaths);
+    if (uncoverable !== undefined) {
+        throw new ConfigError(
+            `${configKey(uncoverable)}: cannot be kept secret (it names or shapes resources every plan shows): set it ` +
+                "without --secret; secrets belong in existing.kubeconfig/context, mesh.istiodValues, mesh.baseValues, " +
+                "mesh.asmcli.options, mesh.alibaba.controlPlaneKubeconfig, Formance annotation values or operator.values",
+        );
     }
     const cfg = result.data;
     let revision: string | undefined;
@@ -503,10 +539,11 @@ export type EnvironmentConfig = RawEnvironmentConfig;
 
 /**
  * validateConfig for a program that builds its configuration in code: the same checks, but the argument is
- * typed, so a misspelt key or a value of the wrong type fails at compile time.
+ * typed, so a misspelt key or a value of the wrong type fails at compile time. `secretPaths` names the values
+ * that are credentials (e.g. `[["mesh", "istiodValues", "pilot", "env", "TOKEN"]]`): kept secret where they land.
  */
-export function defineEnvironment(config: EnvironmentConfig): EnvironmentSpec {
-    return validateConfig(config);
+export function defineEnvironment(config: EnvironmentConfig, options: ValidateOptions = {}): EnvironmentSpec {
+    return validateConfig(config, options);
 }
 
 /** Every Formance map value must survive the operator's parser; found here, before anything is declared. */
