@@ -353,6 +353,8 @@ export function stackConfig(count: number): { config: Record<string, unknown> } 
                 clusterName: "fleet",
                 kubernetesVersion: "1.33.5-gke.1308000",
                 nodePools: [{ name: "general", machineType: "e2-standard-8", minNodes: 1, maxNodes: 30 }],
+                // A public control-plane endpoint needs authorized networks (a documentation range).
+                authorizedNetworks: [{ cidrBlock: "203.0.113.0/24" }],
             },
             "nativemesh:mesh": { method: "helm", version: "1.28.1", revisionTags: ["prod-stable"] },
             "nativemesh:namespaces": Array.from({ length: count }, (_, t) => ({

@@ -56,7 +56,7 @@ function readPeakKb(file: string, source: RssSource): number {
 }
 
 /** One run of `command` in `cwd`, stdout discarded: wall milliseconds and peak resident set, kB. */
-function runOnce(command: string[], cwd: string): { ms: number; peakKb: number } {
+function runOnce(command: string[], cwd: string, okExitCodes = [0]): { ms: number; peakKb: number } {
     const source = peakMemorySource();
     const report = path.join(os.tmpdir(), `nativemesh-bench-rss-${process.pid}`);
     fs.rmSync(report, { force: true });
@@ -72,7 +72,7 @@ function runOnce(command: string[], cwd: string): { ms: number; peakKb: number }
     const started = performance.now();
     const run = spawnSync(file, args, { cwd, env, stdio: ["ignore", "ignore", "pipe"], maxBuffer: 64 * 1024 * 1024 });
     const ms = performance.now() - started;
-    if (run.status !== 0) {
+    if (run.status === null || !okExitCodes.includes(run.status)) {
         const said = String(run.stderr ?? "")
             .trim()
             .split("\n")
@@ -88,6 +88,8 @@ function runOnce(command: string[], cwd: string): { ms: number; peakKb: number }
 export interface Case {
     command: string[];
     runs: number;
+    /** Exit codes that count as a run (default: 0 only), e.g. `status` exiting 1 on stale pods. */
+    okExitCodes?: number[];
 }
 
 /**
@@ -102,7 +104,7 @@ export function measureRounds(cases: Case[], cwd: string): Measurement[] {
     for (let round = 0; round < rounds; round++) {
         cases.forEach((c, i) => {
             if (round >= c.runs) return;
-            const run = runOnce(c.command, cwd);
+            const run = runOnce(c.command, cwd, c.okExitCodes);
             ms[i].push(run.ms);
             peakKb[i] = Math.max(peakKb[i], run.peakKb);
         });

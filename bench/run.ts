@@ -9,6 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { writeInputs } from "./generate";
 import { benchEngine, engineSkipReason } from "./engine";
+import { benchStatus, STATUS_NAMESPACES, STATUS_PODS_PER_NAMESPACE } from "./status";
 import { loadedModules, measureRounds, NOT_FOR_AUDIT, peakMemorySource, type Measurement } from "./measure";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -250,6 +251,32 @@ async function engineRows(rows: Row[], met: Target[], log: (line: string) => voi
     });
 }
 
+/** `status` over 10,000 pods in 1,000 namespaces beside `kubectl get pods -A -o json`, and its target. */
+async function statusRows(rows: Row[], met: Target[], log: (line: string) => void): Promise<void> {
+    const skip = engineSkipReason();
+    if (skip !== undefined) {
+        log(`status rows skipped: ${skip}`);
+        return;
+    }
+    const s = await benchStatus(log);
+    const pods = STATUS_NAMESPACES * STATUS_PODS_PER_NAMESPACE;
+    rows.push(row(`kubectl get pods -A -o json (${pods} pods)`, s.commands.floor, s.floor));
+    rows.push(
+        row(`status (${pods} pods, ${STATUS_NAMESPACES} namespaces)`, s.commands.status, s.status, {
+            floor: "kubectl get pods -A -o json",
+            ratioToFloor: s.status.medianMs / s.floor.medianMs,
+            resourcesPerSecond: pods / (s.status.medianMs / 1000),
+        }),
+    );
+    met.push({
+        target: "status over 10,000 pods: within 1.5 × kubectl get pods -A -o json (issue 9)",
+        measured: `${(s.status.medianMs / s.floor.medianMs).toFixed(2)} × (${seconds(s.status.medianMs)} s vs ${seconds(
+            s.floor.medianMs,
+        )} s), peak ${s.status.peakRssMb.toFixed(0)} MB vs ${s.floor.peakRssMb.toFixed(0)} MB`,
+        met: s.status.medianMs <= 1.5 * s.floor.medianMs,
+    });
+}
+
 async function main(): Promise<number> {
     const json = process.argv.includes("--json");
     const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
@@ -270,6 +297,7 @@ async function main(): Promise<number> {
         );
         const met = targets(rows, auditModules);
         await engineRows(rows, met, log);
+        await statusRows(rows, met, log);
         const result = {
             machine: machine(),
             rows,
