@@ -33,15 +33,18 @@ export interface GkeClusterArgs {
     releaseChannel: string;
     /** Node pools; the default pool is removed. */
     nodePools: GkeNodePoolArgs[];
-    /** Workload Identity (`<project>.svc.id.goog`) and the GKE metadata server on nodes. */
+    /** Workload Identity (`<project>.svc.id.goog`) and the GKE metadata server on nodes. Off, pods reach the
+     *  Compute Engine metadata server, and with it the node service account (least privilege, see below). */
     workloadIdentity: pulumi.Input<boolean>;
     /** Nodes without public IPs; adds the firewall rule Istio's webhooks need (and Cloud NAT unless told not to). */
     privateNodes: boolean;
+    /** Only the control plane's private endpoint (needs privateNodes); the kubeconfig then points at it. */
+    privateEndpoint?: boolean;
     /** Cloud NAT for the nodes' outbound traffic (image pulls); defaults to `privateNodes`. */
     cloudNat?: boolean;
     /** Control-plane /28 range used with private nodes. */
     masterIpv4CidrBlock: pulumi.Input<string>;
-    /** CIDR blocks allowed to reach the control plane; empty leaves authorized networks off. */
+    /** CIDR blocks allowed to reach the control plane; required (not empty) while the endpoint is public. */
     authorizedNetworks: pulumi.Input<pulumi.Input<{ cidrBlock: string; displayName?: string }>[]>;
     /** VPC network name; the project's default network when omitted. */
     network?: pulumi.Input<string>;
@@ -52,13 +55,37 @@ export interface GkeClusterArgs {
 }
 
 /**
+ * The roles of the node service account: what Google's hardening guide gives a least-privilege node service
+ * account (Google "Harden your cluster's security", "Use least privilege Google service accounts",
+ * https://cloud.google.com/kubernetes-engine/docs/how-to/hardening-your-cluster#use_least_privilege_sa): logs,
+ * metrics, resource metadata, and pulling images from Artifact Registry.
+ */
+export const NODE_SERVICE_ACCOUNT_ROLES = [
+    "roles/logging.logWriter",
+    "roles/monitoring.metricWriter",
+    "roles/monitoring.viewer",
+    "roles/stackdriver.resourceMetadata.writer",
+    "roles/artifactregistry.reader",
+];
+
+/** The node service account's id: 6-30 characters, lower-case, from the cluster name. */
+export function nodeServiceAccountId(clusterName: string): string {
+    return `${clusterName.slice(0, 24)}-nodes`;
+}
+
+/**
  * A GKE cluster for native sidecars: versions pinned, default pool replaced by our pools, Workload Identity,
- * and the `mesh_id=proj-<number>` label asmcli requires (asmcli checks the cluster label `mesh_id=proj-<PROJECT_NUMBER>`; Google "Install
+ * hardened by default (Google "Harden your cluster's security"): nodes run as a least-privilege service account
+ * of their own, Shielded nodes with Secure Boot, private nodes, authorized networks on a public endpoint,
+ * legacy metadata endpoints off, deletion protection; and the `mesh_id=proj-<number>` label asmcli requires (asmcli checks the cluster label `mesh_id=proj-<PROJECT_NUMBER>`; Google "Install
  * Cloud Service Mesh with asmcli").
  */
 export class GkeCluster extends pulumi.ComponentResource {
     public readonly cluster: gcp.container.Cluster;
     public readonly nodePools: gcp.container.NodePool[];
+    /** The nodes' own service account and its role grants. */
+    public readonly nodeServiceAccount: gcp.serviceaccount.Account;
+    public readonly nodeServiceAccountRoles: gcp.projects.IAMMember[];
     /** With private nodes: the rule letting the control plane reach Istio's webhooks on the nodes. */
     public readonly webhookFirewall?: gcp.compute.Firewall;
     /** Cloud NAT for private nodes (router and NAT), when made here. */
@@ -71,12 +98,30 @@ export class GkeCluster extends pulumi.ComponentResource {
 
     constructor(name: string, args: GkeClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("nativemesh:index:GkeCluster", name, {}, opts);
+        refuseOpenControlPlane(args);
 
         // The project number is looked up, not asked of the user: asmcli checks mesh_id=proj-<number>.
         this.projectNumber = gcp.organizations
             .getProjectOutput({ projectId: args.project }, { parent: this })
             .apply((p) => p.number ?? "");
         this.cluster = createCluster(this, name, args);
+        this.nodeServiceAccount = new gcp.serviceaccount.Account(
+            `${name}-nodes`,
+            {
+                project: args.project,
+                accountId: pulumi.output(args.clusterName).apply(nodeServiceAccountId),
+                displayName: pulumi.interpolate`GKE nodes of ${args.clusterName} (nativemesh, least privilege)`,
+            },
+            { parent: this },
+        );
+        this.nodeServiceAccountRoles = NODE_SERVICE_ACCOUNT_ROLES.map(
+            (role) =>
+                new gcp.projects.IAMMember(
+                    `${name}-nodes-${role.replace(/^roles\//, "").replace(/\./g, "-")}`,
+                    { project: args.project, role, member: this.nodeServiceAccount.member },
+                    { parent: this },
+                ),
+        );
         this.nodePools = args.nodePools.map((pool) => createNodePool(this, name, args, pool));
         if (args.privateNodes) this.webhookFirewall = createWebhookFirewall(this, name, args);
         if (args.cloudNat ?? args.privateNodes) this.nat = createCloudNat(this, name, args);
@@ -92,6 +137,20 @@ export class GkeCluster extends pulumi.ComponentResource {
             projectNumber: this.projectNumber,
             kubeconfig: this.kubeconfig,
         });
+    }
+}
+
+/** A public control-plane endpoint needs authorized networks; a private endpoint needs private nodes. */
+function refuseOpenControlPlane(args: GkeClusterArgs): void {
+    if (args.privateEndpoint && !args.privateNodes) {
+        throw new Error(
+            "GkeCluster privateEndpoint: needs privateNodes (a private endpoint exists only in a private cluster)",
+        );
+    }
+    if (!args.privateEndpoint && Array.isArray(args.authorizedNetworks) && args.authorizedNetworks.length === 0) {
+        throw new Error(
+            "GkeCluster authorizedNetworks: empty while the control plane's endpoint is public; list the CIDRs allowed to reach it, or set privateEndpoint",
+        );
     }
 }
 
@@ -120,7 +179,7 @@ function createCluster(parent: GkeCluster, name: string, args: GkeClusterArgs): 
             privateClusterConfig: args.privateNodes
                 ? {
                       enablePrivateNodes: true,
-                      enablePrivateEndpoint: false,
+                      enablePrivateEndpoint: args.privateEndpoint ?? false,
                       masterIpv4CidrBlock: args.masterIpv4CidrBlock,
                   }
                 : undefined,
@@ -130,6 +189,9 @@ function createCluster(parent: GkeCluster, name: string, args: GkeClusterArgs): 
                     : undefined,
             ),
             resourceLabels: parent.projectNumber.apply((n) => ({ mesh_id: `proj-${n}` })),
+            // Shielded GKE nodes: nodes prove their identity to the control plane (Google "Harden your cluster's
+            // security", "Use Shielded GKE Nodes").
+            enableShieldedNodes: true,
             deletionProtection: args.deletionProtection,
         },
         // masterAuth holds the cluster CA and, with legacy client certificates, a client key.
@@ -164,15 +226,28 @@ function createNodePool(
                 machineType: pool.machineType,
                 diskSizeGb: pool.diskSizeGb,
                 spot: pool.spot,
+                // The nodes' own least-privilege account, not the Compute Engine default one (Editor on the
+                // project). Access is then governed by its IAM roles, so the scope is cloud-platform, as Google
+                // recommends with a custom service account (Google "Harden your cluster's security").
+                serviceAccount: parent.nodeServiceAccount.email,
                 oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
+                // Secure Boot and integrity monitoring (Google "Use Shielded GKE Nodes"; Secure Boot is off by default).
+                shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+                // The legacy v0.1/v1beta1 metadata endpoints off (Google "Protect node metadata"; GKE's default,
+                // stated so it stays so).
+                metadata: { "disable-legacy-endpoints": "true" },
                 // The firewall rule for Istio's webhooks targets the nodes by this tag.
                 tags: [nodeTag(args.clusterName)],
+                // With Workload Identity the GKE metadata server hides the node's credentials from pods; without it
+                // GCE_METADATA is the only mode (GKE API WorkloadMetadataConfig.Mode: GKE_METADATA "can only be
+                // enabled if Workload Identity is enabled"), and pods act as the least-privilege node account.
                 workloadMetadataConfig: pulumi
                     .output(args.workloadIdentity)
                     .apply((on) => ({ mode: on ? "GKE_METADATA" : "GCE_METADATA" })),
             },
         },
-        { parent, ignoreChanges: inChannel ? ["version"] : [] },
+        // The roles first: nodes that cannot write logs or pull images would fail to register.
+        { parent, ignoreChanges: inChannel ? ["version"] : [], dependsOn: parent.nodeServiceAccountRoles },
     );
 }
 

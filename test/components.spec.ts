@@ -5,7 +5,7 @@ import { AlibabaMesh } from "../components/alibabaMesh";
 import { AsmInstall } from "../components/asmInstall";
 import { FormanceOperatorArgs, FormanceSettings } from "../components/formanceSettings";
 import { FormanceValueError } from "../policy/facts/formance";
-import { GkeCluster, GkeClusterArgs, regionOf } from "../components/gkeCluster";
+import { GkeCluster, GkeClusterArgs, nodeServiceAccountId, regionOf } from "../components/gkeCluster";
 import { IstioControlPlane, IstioControlPlaneArgs } from "../components/istioControlPlane";
 import { MeshNamespace } from "../components/meshNamespace";
 import { SidecarCanary } from "../components/sidecarCanary";
@@ -32,7 +32,7 @@ const gkeArgs: GkeClusterArgs = {
     workloadIdentity: true,
     privateNodes: false,
     masterIpv4CidrBlock: "172.16.0.0/28",
-    authorizedNetworks: [],
+    authorizedNetworks: [{ cidrBlock: "203.0.113.0/24", displayName: "office" }],
     deletionProtection: true,
 };
 
@@ -63,7 +63,68 @@ describe("GkeCluster", () => {
         assert.deepEqual(cluster.resourceLabels, { mesh_id: "proj-123456789012" });
         assert.equal(cluster.deletionProtection, true);
         assert.equal(cluster.privateClusterConfig, undefined);
-        assert.equal(cluster.masterAuthorizedNetworksConfig, undefined);
+        assert.deepEqual(cluster.masterAuthorizedNetworksConfig, {
+            cidrBlocks: [{ cidrBlock: "203.0.113.0/24", displayName: "office" }],
+        });
+    });
+
+    it("hardens nodes: their own least-privilege service account, Shielded nodes with Secure Boot, legacy metadata off", async () => {
+        const res = await record(() => new GkeCluster("c", gkeArgs));
+        const account = oneOfType(res, "gcp:serviceaccount/account:Account").inputs;
+        assert.equal(account.accountId, "mesh-dev-nodes");
+        assert.equal(account.project, "acme-mesh-dev");
+        const grants = ofType(res, "gcp:projects/iAMMember:IAMMember").map((r) => r.inputs);
+        assert.deepEqual(grants.map((g) => g.role).sort(), [
+            "roles/artifactregistry.reader",
+            "roles/logging.logWriter",
+            "roles/monitoring.metricWriter",
+            "roles/monitoring.viewer",
+            "roles/stackdriver.resourceMetadata.writer",
+        ]);
+        assert.ok(grants.every((g) => g.project === "acme-mesh-dev"));
+        const cluster = oneOfType(res, "gcp:container/cluster:Cluster").inputs;
+        assert.equal(cluster.enableShieldedNodes, true);
+        const pools = ofType(res, "gcp:container/nodePool:NodePool");
+        for (const pool of pools) {
+            // The account's email is the provider's output: unknown offline, but set (not the Compute default).
+            assert.ok("serviceAccount" in (at(pool.inputs, "nodeConfig") as object));
+            assert.deepEqual(at(pool.inputs, "nodeConfig.shieldedInstanceConfig"), {
+                enableSecureBoot: true,
+                enableIntegrityMonitoring: true,
+            });
+            assert.deepEqual(at(pool.inputs, "nodeConfig.metadata"), { "disable-legacy-endpoints": "true" });
+            // Pools wait for the grants: nodes without them cannot write logs or pull images.
+            const grantUrns = ofType(res, "gcp:projects/iAMMember:IAMMember").map((r) => r.urn);
+            assert.ok(grantUrns.every((urn) => pool.options.dependsOn.includes(urn)));
+        }
+        assert.ok(nodeServiceAccountId("a".repeat(40)).length <= 30);
+    });
+
+    it("without Workload Identity, pods see the Compute metadata server as the least-privilege account, legacy endpoints off", async () => {
+        const res = await record(() => new GkeCluster("c", { ...gkeArgs, workloadIdentity: false }));
+        const pool = ofType(res, "gcp:container/nodePool:NodePool")[0].inputs;
+        assert.deepEqual(at(pool, "nodeConfig.workloadMetadataConfig"), { mode: "GCE_METADATA" });
+        assert.deepEqual(at(pool, "nodeConfig.metadata"), { "disable-legacy-endpoints": "true" });
+        assert.equal(oneOfType(res, "gcp:container/cluster:Cluster").inputs.workloadIdentityConfig, undefined);
+    });
+
+    it("offers a private endpoint, and refuses a public one without authorized networks", async () => {
+        const res = await record(
+            () =>
+                new GkeCluster("c", { ...gkeArgs, privateNodes: true, privateEndpoint: true, authorizedNetworks: [] }),
+        );
+        assert.equal(
+            at(oneOfType(res, "gcp:container/cluster:Cluster").inputs, "privateClusterConfig.enablePrivateEndpoint"),
+            true,
+        );
+        assert.throws(
+            () => new GkeCluster("open", { ...gkeArgs, authorizedNetworks: [] }),
+            /GkeCluster authorizedNetworks: empty while the control plane's endpoint is public/,
+        );
+        assert.throws(
+            () => new GkeCluster("odd", { ...gkeArgs, privateNodes: false, privateEndpoint: true }),
+            /GkeCluster privateEndpoint: needs privateNodes/,
+        );
     });
 
     it("creates one node pool per entry, pinned to the cluster version unless the pool says otherwise", async () => {

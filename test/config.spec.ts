@@ -10,6 +10,7 @@ const good = () => ({
         clusterName: "mesh-dev",
         kubernetesVersion: "1.33.5-gke.1308000",
         nodePools: [{ name: "general" }],
+        authorizedNetworks: [{ cidrBlock: "203.0.113.0/24" }],
     },
     mesh: { method: "helm", version: "1.28.1", revisionTags: ["prod-stable"] },
     namespaces: [{ name: "payments", revisionTag: "prod-stable" }, { name: "ledger" }],
@@ -35,6 +36,23 @@ describe("config: valid configurations", () => {
                 assert.deepEqual([s.canary.enabled, s.canary.timeoutSeconds], [true, 300]);
                 assert.equal(s.formance, undefined);
             },
+        ],
+        [
+            "GKE defaults are the safe ones: private nodes, public endpoint behind authorized networks, deletion protection",
+            good(),
+            (s) => {
+                assert.equal(s.gke?.privateNodes, true);
+                assert.equal(s.gke?.privateEndpoint, false);
+                assert.equal(s.gke?.deletionProtection, true);
+            },
+        ],
+        [
+            "a private endpoint needs no authorized networks",
+            edit((c) => {
+                (c.gke as Record<string, unknown>).privateEndpoint = true;
+                (c.gke as Record<string, unknown>).authorizedNetworks = [];
+            }),
+            (s) => assert.equal(s.gke?.privateEndpoint, true),
         ],
         [
             "asmcli revision is asmcli's own asm-<MAJOR><MINOR><POINT>-<REV>",
@@ -89,6 +107,19 @@ describe("config: valid configurations", () => {
 
 describe("config: invalid configurations stop with one line naming the key", () => {
     const cases: Array<[string, unknown, RegExp]> = [
+        [
+            "a public GKE endpoint without authorized networks",
+            edit((c) => delete (c.gke as Record<string, unknown>).authorizedNetworks),
+            /^nativemesh:gke\.authorizedNetworks: must list the CIDRs allowed to reach the control plane while its endpoint is public; or set gke\.privateEndpoint: true$/,
+        ],
+        [
+            "a private endpoint without private nodes",
+            edit((c) => {
+                (c.gke as Record<string, unknown>).privateEndpoint = true;
+                (c.gke as Record<string, unknown>).privateNodes = false;
+            }),
+            /^nativemesh:gke\.privateEndpoint: needs gke\.privateNodes: true/,
+        ],
         ["unknown top-level key", edit((c) => (c.meshh = {})), /^nativemesh:meshh: unknown key$/],
         [
             "unknown nested key",

@@ -173,6 +173,29 @@ describe("preview: dev (GKE, Istio by Helm)", () => {
     });
 });
 
+describe("preview: the shipped GKE stacks are secure by default", () => {
+    for (const stack of ["dev", "gke-prod", "gke-asm"]) {
+        it(`${stack}: private nodes, authorized networks, Shielded nodes, its own node service account`, async () => {
+            const plan = await previewJson(stack);
+            const [cluster] = ofType(plan, "gcp:container/cluster:Cluster");
+            assert.equal(get(cluster.inputs, "privateClusterConfig.enablePrivateNodes"), true);
+            assert.ok((get(cluster.inputs, "masterAuthorizedNetworksConfig.cidrBlocks") as unknown[]).length > 0);
+            assert.equal(cluster.inputs.enableShieldedNodes, true);
+            assert.equal(ofType(plan, "gcp:serviceaccount/account:Account").length, 1);
+            for (const pool of ofType(plan, "gcp:container/nodePool:NodePool")) {
+                assert.equal(get(pool.inputs, "nodeConfig.shieldedInstanceConfig.enableSecureBoot"), true);
+            }
+            // Only dev relaxes a default, deletion protection, and says why in a comment just above.
+            assert.equal(cluster.inputs.deletionProtection, stack !== "dev");
+        });
+    }
+
+    it("dev relaxes deletion protection explicitly, with a comment saying why", () => {
+        const text = fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.dev.yaml"), "utf8");
+        assert.match(text, /# Relaxed on purpose: [^\n]*\n(#[^\n]*\n|\s+#[^\n]*\n)*\s+deletionProtection: false\n/);
+    });
+});
+
 describe("preview: gke-asm (self-managed ASM by asmcli)", () => {
     it("runs asmcli with the overlay and --revision_name, and every istio.io/rev it writes is that revision", async () => {
         const plan = await previewJson("gke-asm");

@@ -98,7 +98,11 @@ const gkeConfigSchema = z.strictObject({
     releaseChannel: z.enum(["RAPID", "REGULAR", "STABLE", "EXTENDED", "UNSPECIFIED"]).default("REGULAR"),
     nodePools: z.array(gkeNodePoolSchema).min(1, { message: "needs at least one node pool" }),
     workloadIdentity: z.boolean().default(true),
-    privateNodes: z.boolean().default(false),
+    /** Nodes without public IPs (Google "Harden your cluster's security": private clusters). */
+    privateNodes: z.boolean().default(true),
+    /** The control plane reachable on its private endpoint only (needs privateNodes); with a public endpoint
+     *  authorizedNetworks is required. */
+    privateEndpoint: z.boolean().default(false),
     /** Cloud NAT for the nodes (private nodes cannot pull images without it); defaults to privateNodes. */
     cloudNat: z.boolean().optional(),
     /** Control-plane range for private nodes; a /28 (GKE's requirement for private clusters). */
@@ -106,7 +110,8 @@ const gkeConfigSchema = z.strictObject({
     authorizedNetworks: z.array(z.strictObject({ cidrBlock: cidr, displayName: z.string().optional() })).default([]),
     network: z.string().optional(),
     subnetwork: z.string().optional(),
-    deletionProtection: z.boolean().default(false),
+    /** The provider's own default, true: `pulumi destroy` cannot remove the cluster until it is set false. */
+    deletionProtection: z.boolean().default(true),
 });
 
 const existingClusterSchema = z.strictObject({
@@ -270,6 +275,7 @@ function checkCrossFieldRules(cfg: ParsedConfig, ctx: z.RefinementCtx): void {
             ctx.addIssue({ code: "custom", path: [other], message: `is only allowed when cloud is ${other}` });
         }
     }
+    if (cfg.gke !== undefined) checkGkeAccess(cfg.gke, ctx);
     const { mesh } = cfg;
     if (mesh.method === "asmcli") {
         if (!/-asm\.\d+$/.test(mesh.version)) {
@@ -373,6 +379,28 @@ function checkCrossFieldRules(cfg: ParsedConfig, ctx: z.RefinementCtx): void {
     }
     if (cfg.formance !== undefined) {
         checkTag(cfg.formance.namespaceRevisionTag, ["formance", "namespaceRevisionTag"]);
+    }
+}
+
+/**
+ * Who can reach a GKE control plane. A public endpoint answers anyone on the Internet who holds a credential
+ * unless authorized networks limit it (Google "Harden your cluster's security": restrict access to the control
+ * plane), so it needs them; a private endpoint exists only in a cluster with private nodes.
+ */
+function checkGkeAccess(gke: GkeConfig, ctx: z.RefinementCtx): void {
+    if (gke.privateEndpoint && !gke.privateNodes) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["gke", "privateEndpoint"],
+            message: "needs gke.privateNodes: true (a private endpoint exists only in a cluster with private nodes)",
+        });
+    } else if (!gke.privateEndpoint && gke.authorizedNetworks.length === 0) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["gke", "authorizedNetworks"],
+            message:
+                "must list the CIDRs allowed to reach the control plane while its endpoint is public; or set gke.privateEndpoint: true",
+        });
     }
 }
 
