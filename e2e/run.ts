@@ -22,6 +22,7 @@ import { auditAgrees, packedPack, packUnderEngine } from "./specs/policy";
 import { serverDryRun } from "./specs/dryRun";
 import { destroy } from "./specs/destroy";
 import { liveStatusRestart } from "./specs/live";
+import { secretConfig } from "./specs/secrets";
 
 const SPECS: Spec[] = [
     firstUp,
@@ -33,6 +34,7 @@ const SPECS: Spec[] = [
     packUnderEngine,
     packedPack,
     auditAgrees,
+    secretConfig,
     serverDryRun,
     destroy,
 ];
