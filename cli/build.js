@@ -4,6 +4,8 @@
  *   dist/nativemesh.js  cli/main.ts and what it reaches (audit reaches no Pulumi SDK: it is required lazily);
  *   dist/program.js     index.ts, the Pulumi program the offline engine runs under the mocks;
  *   dist/lib.js         components/index.ts, the library other stacks import (package.json "main");
+ *   plugin/index.js     plugin/index.ts, the components Pulumi's plugin host serves to other languages
+ *                       (plugin/package.json "main"; `pulumi package add <package>/plugin`);
  *   dist/types/         its declaration files (package.json "types"), free of zod's own types;
  *   policy/dist/index.js the CrossGuard pack as JavaScript (policy/package.json "main"), so that
  *                       `pulumi preview --policy-pack` compiles nothing and `pulumi policy publish` uploads a pack
@@ -28,13 +30,15 @@ const ENTRIES = [
     // leaves node_modules alone.
     { source: path.join(ROOT, "components", "index.ts"), out: path.join(DIST, "lib.js") },
     { source: path.join(ROOT, "policy", "index.ts"), out: path.join(ROOT, "policy", "dist", "index.js") },
+    // Class names are the schema's resource names: the subclass and the library class share one, so keep both.
+    { source: path.join(ROOT, "plugin", "index.ts"), out: path.join(ROOT, "plugin", "index.js"), keepNames: true },
 ];
 const LIBRARY_TYPES = path.join(TYPES, "components", "index.d.ts");
 const SOURCE_DIRS = ["cli", "components", "policy"].map((dir) => path.join(ROOT, dir));
 
 /** Every file a bundle depends on: this script, index.ts and the .ts of the three source folders. */
 function sources() {
-    const found = [__filename, path.join(ROOT, "index.ts")];
+    const found = [__filename, path.join(ROOT, "index.ts"), path.join(ROOT, "plugin", "index.ts")];
     const walk = (dir) => {
         for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
             if (entry.name === "node_modules" || entry.name === "dist") continue;
@@ -85,7 +89,7 @@ function isDevelopmentCheckout(root = ROOT) {
 function buildBundles() {
     // A devDependency, loaded only here: never on the run path of an installed copy or a fresh bundle.
     const esbuild = require("esbuild");
-    for (const { source, out } of ENTRIES) {
+    for (const { source, out, keepNames } of ENTRIES) {
         esbuild.buildSync({
             entryPoints: [source],
             outfile: out,
@@ -96,6 +100,7 @@ function buildBundles() {
             target: "node20",
             packages: "external",
             sourcemap: true,
+            keepNames: keepNames === true,
             logLevel: "warning",
         });
     }

@@ -18,4 +18,5 @@ export { FormanceSettings } from "./formanceSettings";
 export type { FormanceSettingsArgs } from "./formanceSettings";
 export * from "./sidecarCanary";
 export * from "./meshEnvironment";
+export * from "./meshEnvironmentArgs";
 export * from "./config/stackConfig";

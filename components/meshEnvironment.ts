@@ -15,11 +15,19 @@ import { SidecarCanary } from "./sidecarCanary";
 import { canaryFingerprint, canaryProves } from "./render/canaryJob";
 import { buildAckCluster, buildAlibabaMesh } from "./ackEnvironment";
 import type { ClusterHandle, MeshHandle } from "./environmentParts";
+import { type MeshEnvironmentInputs, specFromInputs } from "./meshEnvironmentArgs";
 
-export interface MeshEnvironmentArgs {
-    /** The validated configuration (see `validateConfig`). */
-    spec: EnvironmentSpec;
-}
+/**
+ * The environment, either as inputs (the `nativemesh:` configuration's keys, validated here by validateConfig:
+ * the shape every Pulumi language writes) or, from TypeScript, as a spec validateConfig, defineEnvironment or
+ * specFromStackConfig already returned.
+ */
+export type MeshEnvironmentArgs =
+    | MeshEnvironmentInputs
+    | {
+          /** The validated configuration (see `validateConfig`). */
+          spec: EnvironmentSpec;
+      };
 
 /**
  * One mesh environment: cluster (GKE, ACK or existing), control plane (Helm, asmcli or Alibaba ASM) with
@@ -39,7 +47,7 @@ export class MeshEnvironment extends pulumi.ComponentResource {
 
     constructor(name: string, args: MeshEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("nativemesh:index:MeshEnvironment", name, {}, opts);
-        const { spec } = args;
+        const spec = "spec" in args ? args.spec : specFromInputs(args);
         this.revision = spec.revision;
 
         const cluster = buildCluster(this, name, spec);

@@ -1,0 +1,57 @@
+/**
+ * The components Pulumi's component plugin host serves to every language (PulumiPlugin.yaml; `pulumi package add`
+ * of this folder). Pulumi infers the schema from these classes (`@pulumi/pulumi` provider/experimental): one
+ * `args` interface without unions, and every property the class itself declares becomes an output, so it must be
+ * a plain value, an Output or a resource of an `@pulumi/*` package. The library's MeshEnvironment also holds its
+ * child components (GkeCluster, IstioControlPlane, MeshNamespace ...), which are none of these, so the plugin
+ * serves a subclass that declares only what another language can read: the same resource type
+ * (`nativemesh:index:MeshEnvironment`) and children, whatever the language.
+ *
+ * Left out, each for its reason (README, "Other languages"): GkeCluster, AckCluster, AlibabaMesh and AsmInstall
+ * hold resources of @pulumi/gcp, @pulumi/alicloud and @pulumi/command, which every SDK generated from this schema
+ * would then depend on (and whose plugins this project cannot build to test them); IstioControlPlane,
+ * MeshNamespace, SidecarCanary and FormanceSettings take a `k8s.Provider` and hold their Kubernetes children as
+ * outputs: MeshEnvironment composes them, and from TypeScript they stay usable on their own.
+ *
+ * This folder is the plugin (`pulumi package add <nativemesh>/plugin`), not the package root: Pulumi refuses a
+ * folder holding both PulumiPlugin.yaml and a Pulumi.yaml, and the root is also the nativemesh program. The
+ * host loads the folder with `require`, so package.json's "main" is this file's bundle (index.js, built by
+ * cli/build.js on `npm ci`); the inference reads this file, through tsconfig.json here.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { MeshEnvironment as LibraryMeshEnvironment } from "../components/meshEnvironment";
+import type { MeshEnvironmentInputs } from "../components/meshEnvironmentArgs";
+
+/**
+ * The library's MeshEnvironment, typed as a plain ComponentResource: Pulumi's inference recognizes a component
+ * only by a direct `extends` of ComponentResource (analyzer.ts, isPulumiComponent), and reads its outputs from
+ * the properties the class itself declares. At run time it is the library class: same resource type, same
+ * children, same validation.
+ */
+const ComponentBase: new (
+    name: string,
+    args: MeshEnvironmentInputs,
+    opts?: pulumi.ComponentResourceOptions,
+) => pulumi.ComponentResource = LibraryMeshEnvironment;
+
+/**
+ * One mesh environment: cluster (GKE, ACK or an existing one), Istio control plane with native sidecars, meshed
+ * namespaces, Formance Settings and the canary Job, from the keys of the `nativemesh:` configuration.
+ */
+export class MeshEnvironment extends ComponentBase {
+    /** Kubeconfig of the cluster (secret). */
+    declare public readonly kubeconfig: pulumi.Output<string>;
+    /** Revision the namespaces select (none for Alibaba ASM without revisions). */
+    declare public readonly revision: string | undefined;
+    /** Names of the namespaces joined to the mesh. */
+    public readonly namespaceNames: string[];
+    /** Name of the canary Job, when the canary runs. */
+    public readonly canaryJob?: pulumi.Output<string>;
+
+    constructor(name: string, args: MeshEnvironmentInputs, opts?: pulumi.ComponentResourceOptions) {
+        super(name, args, opts);
+        const env = this as unknown as LibraryMeshEnvironment;
+        this.namespaceNames = env.namespaces.map((ns) => ns.name);
+        this.canaryJob = env.canary?.job.metadata.name;
+    }
+}
