@@ -9,7 +9,8 @@
  *   dist/types/         its declaration files (package.json "types"), free of zod's own types;
  *   policy/dist/index.js the CrossGuard pack as JavaScript (policy/package.json "main"), so that
  *                       `pulumi preview --policy-pack` compiles nothing and `pulumi policy publish` uploads a pack
- *                       that needs no TypeScript.
+ *                       that needs no TypeScript; one file with @pulumi/policy inside it (buildPack), so that
+ *                       starting the pack does not load the whole Pulumi SDK.
  * The bundles sit one level below the project root, as cli/*.ts do, so `path.resolve(__dirname, "..")` is the
  * root in either form. `node cli/build.js` builds; `npm ci` and `npm pack` run it through the `prepare` script.
  * cli/nativemesh.js rebuilds first only in a development checkout (see isDevelopmentCheckout): an installed
@@ -29,10 +30,12 @@ const ENTRIES = [
     // The library entry other stacks import: Node cannot load .ts from node_modules, and Pulumi's ts-node
     // leaves node_modules alone.
     { source: path.join(ROOT, "components", "index.ts"), out: path.join(DIST, "lib.js") },
-    { source: path.join(ROOT, "policy", "index.ts"), out: path.join(ROOT, "policy", "dist", "index.js") },
+    // Built by buildPack, which bundles @pulumi/policy too.
+    { source: path.join(ROOT, "policy", "index.ts"), out: path.join(ROOT, "policy", "dist", "index.js"), pack: true },
     // Class names are the schema's resource names: the subclass and the library class share one, so keep both.
     { source: path.join(ROOT, "plugin", "index.ts"), out: path.join(ROOT, "plugin", "index.js"), keepNames: true },
 ];
+const PACK = ENTRIES.find((entry) => entry.pack === true);
 const LIBRARY_TYPES = path.join(TYPES, "components", "index.d.ts");
 const SOURCE_DIRS = ["cli", "components", "policy"].map((dir) => path.join(ROOT, dir));
 
@@ -90,6 +93,7 @@ function buildBundles() {
     // A devDependency, loaded only here: never on the run path of an installed copy or a fresh bundle.
     const esbuild = require("esbuild");
     for (const { source, out, keepNames } of ENTRIES) {
+        if (out === PACK.out) continue;
         esbuild.buildSync({
             entryPoints: [source],
             outfile: out,
@@ -104,6 +108,88 @@ function buildBundles() {
             logLevel: "warning",
         });
     }
+    // esbuild runs resolver plugins only in its asynchronous API; this function stays synchronous for
+    // cli/nativemesh.js, so the pack is built by a child process.
+    require("node:child_process").execFileSync(process.execPath, [__filename, "--pack"], { stdio: "inherit" });
+}
+
+/**
+ * What @pulumi/policy takes from the Pulumi SDK's index, read from the SDK's own modules. deserialize.js requires
+ * the whole index for these two names; the index also loads the automation API and closure serialization, which
+ * made up 0.35-0.45 s of the pack's start (docs/BENCHMARKS.md). buildPack checks that no other name is read.
+ */
+const SDK_INDEX_NAMES = ["asset", "Output"];
+const SDK_INDEX = [
+    "// The names @pulumi/policy reads from @pulumi/pulumi's index (cli/build.js SDK_INDEX_NAMES).",
+    'exports.asset = require("@pulumi/pulumi/asset");',
+    'exports.Output = require("@pulumi/pulumi/output").Output;',
+    "",
+].join("\n");
+
+/** Fails the build when a file that requires the SDK's index reads a name SDK_INDEX does not provide. */
+function checkSdkIndexNames(importers) {
+    for (const file of importers) {
+        const text = fs.readFileSync(file, "utf8");
+        const binding = /(?:const|var|let)\s+([\w$]+)\s*=\s*require\("@pulumi\/pulumi"\)/.exec(text);
+        if (binding === null) throw new Error(`${file}: requires @pulumi/pulumi in a form cli/build.js cannot check`);
+        const used = new Set(
+            [...text.matchAll(new RegExp(`\\b${binding[1].replace(/\$/g, "\\$")}\\.([\\w$]+)`, "g"))].map((m) => m[1]),
+        );
+        const missing = [...used].filter((name) => !SDK_INDEX_NAMES.includes(name));
+        if (missing.length > 0) {
+            throw new Error(
+                `${file} reads ${missing.join(", ")} from @pulumi/pulumi: add them to SDK_INDEX in cli/build.js`,
+            );
+        }
+    }
+}
+
+/**
+ * The CrossGuard pack as one file: our rules and @pulumi/policy, whose require of the SDK's index is answered by
+ * SDK_INDEX. Every other package stays in node_modules (policy/package.json "dependencies"): the Pulumi SDK above
+ * all, because run-policy-pack, which starts the pack, has already loaded the gRPC library, the protobuf messages
+ * and Output from there, and a second copy would fail the SDK's instanceof checks.
+ */
+async function buildPack() {
+    const esbuild = require("esbuild");
+    const policyIndex = require.resolve("@pulumi/policy", { paths: [ROOT] });
+    const policyVersion = JSON.parse(
+        fs.readFileSync(path.join(path.dirname(policyIndex), "package.json"), "utf8"),
+    ).version.replace(/^v/, "");
+    const importers = new Set();
+    await esbuild.build({
+        entryPoints: [PACK.source],
+        outfile: PACK.out,
+        bundle: true,
+        platform: "node",
+        format: "cjs",
+        target: "node20",
+        packages: "external",
+        sourcemap: true,
+        logLevel: "warning",
+        banner: {
+            js: `/*! Includes @pulumi/policy ${policyVersion} (https://github.com/pulumi/pulumi-policy), Copyright Pulumi Corporation, Apache License 2.0. */`,
+        },
+        plugins: [
+            {
+                name: "nativemesh-pack",
+                setup(build) {
+                    build.onResolve({ filter: /^@pulumi\/policy$/ }, () => ({ path: policyIndex }));
+                    build.onResolve({ filter: /^@pulumi\/pulumi$/ }, (args) => {
+                        if (!args.importer.startsWith(path.dirname(policyIndex) + path.sep)) return undefined;
+                        importers.add(args.importer);
+                        return { path: "@pulumi/pulumi", namespace: "sdk-index" };
+                    });
+                    build.onLoad({ filter: /.*/, namespace: "sdk-index" }, () => ({
+                        contents: SDK_INDEX,
+                        loader: "js",
+                        resolveDir: ROOT,
+                    }));
+                },
+            },
+        ],
+    });
+    checkSdkIndexNames(importers);
 }
 
 /** The names of a declaration file's statements that depend on zod, directly or through one another. */
@@ -286,6 +372,11 @@ module.exports = {
 if (require.main === module) {
     const only = process.argv[2];
     if (only === "--bundles") buildBundles();
+    else if (only === "--pack")
+        buildPack().catch((err) => {
+            process.stderr.write(`${err.stack ?? err}\n`);
+            process.exitCode = 1;
+        });
     else if (only === "--types") buildTypes();
     else build();
 }
