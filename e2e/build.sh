@@ -5,7 +5,7 @@
 # Each tool is built in a small wrapper module of its own (.e2e/build/<tool>-<version>/) that states the replace
 # directives the tool's own go.mod would have said, since Go ignores a dependency's replaces.
 # A finished tool leaves a stamp file; a second run with the same versions builds nothing.
-# Usage: e2e/build.sh [tool ...]   (default: all)   Tools: kube etcd kwok istio pulumi langhost kubeprovider
+# Usage: e2e/build.sh [tool ...]   (default: all)   Tools: kube etcd kwok istio pulumi langhost kubeprovider yaml
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -176,7 +176,20 @@ build_kubeprovider() {
     -o "$out/pulumi-resource-kubernetes" ./cmd/pulumi-resource-kubernetes
 }
 
-all="kube etcd kwok istio pulumi langhost kubeprovider"
+build_yaml() {
+  local w="$work/yaml-$YAML_VERSION"
+  new_wrapper "$w"
+  cd "$w"
+  # pulumi-yaml's own requirements (pulumi pkg/sdk 3.206.0) are kept: it does not compile against 3.248.0. pkg/v3
+  # replaces atotto/clipboard with a fork; say it here too.
+  go mod edit -replace "github.com/atotto/clipboard=github.com/tgummerer/clipboard@v0.0.0-20241001131231-d02d263e614e"
+  go get "github.com/pulumi/pulumi-yaml@v$YAML_VERSION" >/dev/null
+  go get "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@v$YAML_VERSION" >/dev/null
+  go build -ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=v$YAML_VERSION" \
+    -o "$out/pulumi-language-yaml" github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml
+}
+
+all="kube etcd kwok istio pulumi langhost kubeprovider yaml"
 want=${*:-$all}
 total=$SECONDS
 for t in $want; do
@@ -188,6 +201,7 @@ for t in $want; do
     pulumi) done_or_build pulumi "$PULUMI_VERSION" build_pulumi ;;
     langhost) done_or_build langhost "$PULUMI_VERSION" build_langhost ;;
     kubeprovider) done_or_build kubeprovider "$KUBERNETES_PROVIDER_VERSION" build_kubeprovider ;;
+    yaml) done_or_build yaml "$YAML_VERSION" build_yaml ;;
     *) echo "e2e/build.sh: unknown tool '$t' (allowed: $all)" >&2; exit 2 ;;
   esac
   cd "$root"

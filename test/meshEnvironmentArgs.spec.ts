@@ -11,7 +11,9 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as ts from "typescript";
 import { validateConfig } from "../components/config/config";
+import { MeshEnvironment as LibraryMeshEnvironment } from "../components/meshEnvironment";
 import { type MeshEnvironmentInputs, parseSecretPath, specFromInputs } from "../components/meshEnvironmentArgs";
+import { type LibraryEnvironmentView, MeshEnvironment as PluginMeshEnvironment } from "../plugin/index";
 
 const ROOT = path.resolve(__dirname, "..");
 const ARGS = path.join(ROOT, "components", "meshEnvironmentArgs.ts");
@@ -201,6 +203,13 @@ describe("MeshEnvironment inputs", function () {
         assert.throws(() => specFromInputs({ ...local, secretPaths: ["mesh..version"] }), {
             message: /^nativemesh:secretPaths: 'mesh\.\.version' is not a path/,
         });
+    });
+
+    it("the plugin's MeshEnvironment is the library class, and reads only what that class has", () => {
+        assert.equal(Object.getPrototypeOf(PluginMeshEnvironment), LibraryMeshEnvironment);
+        // Fails to compile when the library class no longer has what the plugin reads.
+        const view = (env: LibraryMeshEnvironment): LibraryEnvironmentView => env;
+        assert.equal(typeof view, "function");
     });
 
     it("refuse an Output, naming the key (values must be known before deployment)", () => {

@@ -31,7 +31,9 @@ export function versions(): Record<string, string> {
 }
 
 /** The folder of a built tool, e.g. tool("kube") -> .e2e/tools/kube-1.34.4. */
-export function tool(name: "kube" | "etcd" | "kwok" | "istio" | "pulumi" | "langhost" | "kubeprovider"): string {
+export function tool(
+    name: "kube" | "etcd" | "kwok" | "istio" | "pulumi" | "langhost" | "kubeprovider" | "yaml",
+): string {
     const v = versions();
     const version = {
         kube: v.KUBERNETES_VERSION,
@@ -41,13 +43,14 @@ export function tool(name: "kube" | "etcd" | "kwok" | "istio" | "pulumi" | "lang
         pulumi: v.PULUMI_VERSION,
         langhost: v.PULUMI_VERSION,
         kubeprovider: v.KUBERNETES_PROVIDER_VERSION,
+        yaml: v.YAML_VERSION,
     }[name];
     return path.join(TOOLS, `${name}-${version}`);
 }
 
-/** PATH with the built tools first: pulumi, its language host and provider, kubectl. */
+/** PATH with the built tools first: pulumi, its language hosts and provider, kubectl. */
 export function toolPath(): string {
-    const dirs = (["pulumi", "langhost", "kubeprovider", "kube", "istio", "etcd", "kwok"] as const).map(tool);
+    const dirs = (["pulumi", "langhost", "yaml", "kubeprovider", "kube", "istio", "etcd", "kwok"] as const).map(tool);
     return [...dirs, process.env.PATH ?? ""].join(path.delimiter);
 }
 
