@@ -23,6 +23,36 @@ const edit = (change: (c: Config) => void) => {
     return c;
 };
 
+/** A valid ACK section (components/config/ackConfig.ts), for the cross-field checks that involve cloud: ack. */
+const ACK = {
+    region: "cn-hangzhou",
+    clusterName: "mesh-prod",
+    kubernetesVersion: "1.30.1-aliyun.1",
+    vpc: { vpcId: "vpc-bp1abc2def3", vswitchIds: ["vsw-bp1node1"] },
+    podVswitchIds: ["vsw-bp1pod1"],
+    nodePools: [{ name: "general", instanceTypes: ["ecs.g7.xlarge"], desiredSize: 2 }],
+};
+/** good() moved to ACK: the gke section swapped for an ack one, namespaces kept. */
+const onAck = (mesh: Record<string, unknown>) =>
+    edit((c) => {
+        delete (c as Partial<Config>).gke;
+        c.cloud = "ack";
+        c.ack = ACK;
+        c.mesh = mesh as Config["mesh"];
+        c.namespaces = [{ name: "payments" }] as Config["namespaces"];
+    });
+/** good() on an existing cluster. */
+const onExisting = (mesh: Record<string, unknown>) =>
+    edit((c) => {
+        delete (c as Partial<Config>).gke;
+        c.cloud = "existing";
+        c.existing = { kubeconfig: "~/.kube/config" };
+        c.mesh = mesh as Config["mesh"];
+        c.namespaces = [{ name: "payments" }] as Config["namespaces"];
+    });
+const gkeEdit = (change: (gke: Record<string, unknown>) => void) =>
+    edit((c) => change(c.gke as unknown as Record<string, unknown>));
+
 describe("config: valid configurations", () => {
     const cases: Array<[string, unknown, (spec: ReturnType<typeof validateConfig>) => void]> = [
         ["helm revision derived from the version", good(), (s) => assert.equal(s.revision, "1-28-1")],
@@ -98,6 +128,76 @@ describe("config: valid configurations", () => {
             "a Kubernetes version below 1.29 is not a config error (the policy's call)",
             edit((c) => (c.gke.kubernetesVersion = "1.27.3-gke.100")),
             (s) => assert.equal(s.gke?.kubernetesVersion, "1.27.3-gke.100"),
+        ],
+        [
+            "helm on ACK",
+            onAck({ method: "helm", version: "1.28.1" }),
+            (s) => assert.deepEqual([s.cloud, s.revision], ["ack", "1-28-1"]),
+        ],
+        [
+            "alibaba-asm on ACK, without a revision (selected by istio-injection)",
+            onAck({ method: "alibaba-asm", version: "1.22.2" }),
+            (s) => assert.deepEqual([s.mesh.method, s.revision], ["alibaba-asm", undefined]),
+        ],
+        [
+            "alibaba-asm with a revision on an enterprise (default) instance",
+            onAck({ method: "alibaba-asm", version: "1.22.2", revision: "v1-22", alibaba: { name: "m" } }),
+            (s) => assert.equal(s.revision, "v1-22"),
+        ],
+        [
+            "asmcli on an existing cluster with a fleet id",
+            onExisting({ method: "asmcli", version: "1.19.10-asm.26", asmcli: { fleetId: "fleet-host" } }),
+            (s) => assert.equal(s.mesh.asmcli.fleetId, "fleet-host"),
+        ],
+        [
+            "defaultRevision with helm",
+            edit((c) => (c.mesh = { ...c.mesh, defaultRevision: true } as Config["mesh"])),
+            (s) => assert.equal(s.mesh.defaultRevision, true),
+        ],
+        [
+            "a canary namespace that is not meshed",
+            edit((c) => (c.canary = { namespace: "canary-probe" })),
+            (s) => assert.equal(s.canary.namespace, "canary-probe"),
+        ],
+        [
+            "a meshed namespace named like the canary's while the canary is off",
+            edit((c) => {
+                c.canary = { enabled: false, namespace: "payments" };
+            }),
+            (s) => assert.equal(s.canary.enabled, false),
+        ],
+        [
+            "a node pool with minNodes equal to maxNodes",
+            edit(
+                (c) =>
+                    (c.gke.nodePools = [{ name: "general", minNodes: 2, maxNodes: 2 }] as Config["gke"]["nodePools"]),
+            ),
+            (s) => assert.deepEqual([s.gke?.nodePools[0].minNodes, s.gke?.nodePools[0].maxNodes], [2, 2]),
+        ],
+        [
+            "authorized networks at the edges of IPv4 (octets 0 and 255, prefixes 0 and 32)",
+            gkeEdit((g) => (g.authorizedNetworks = [{ cidrBlock: "255.255.255.255/32" }, { cidrBlock: "0.0.0.0/0" }])),
+            (s) => assert.equal(s.gke?.authorizedNetworks.length, 2),
+        ],
+        [
+            "a digest-pinned canary image",
+            edit((c) => (c.canary = { image: `curlimages/curl@sha256:${"a".repeat(64)}` })),
+            (s) => assert.equal(s.canary.image, `curlimages/curl@sha256:${"a".repeat(64)}`),
+        ],
+        [
+            "a canary image from a registry with a port and a tag",
+            edit((c) => (c.canary = { image: "registry.example:5000/tools/curl:8.11.1" })),
+            (s) => assert.equal(s.canary.image, "registry.example:5000/tools/curl:8.11.1"),
+        ],
+        [
+            "an oci:// chart repository",
+            edit((c) => (c.mesh = { ...c.mesh, chartRepository: "oci://registry.example/istio" } as Config["mesh"])),
+            (s) => assert.equal(s.mesh.chartRepository, "oci://registry.example/istio"),
+        ],
+        [
+            "a Formance namespace revision tag that is one of mesh.revisionTags",
+            edit((c) => (c.formance = { namespaceRevisionTag: "prod-stable" })),
+            (s) => assert.equal(s.formance?.namespaceRevisionTag, "prod-stable"),
         ],
     ];
     for (const [name, input, check] of cases) {
@@ -231,6 +331,171 @@ describe("config: invalid configurations stop with one line naming the key", () 
             "alibaba-asm outside ACK",
             edit((c) => (c.mesh = { method: "alibaba-asm", version: "1.22.2", revisionTags: [] })),
             /^nativemesh:mesh\.method: alibaba-asm needs cloud: ack \(got "alibaba-asm"\)$/,
+        ],
+        // The cross-field checks (checkCrossFieldRules), each with the key it names.
+        [
+            "asmcli on ACK",
+            onAck({ method: "asmcli", version: "1.19.10-asm.26" }),
+            /^nativemesh:mesh\.method: asmcli installs on GKE only; use helm or alibaba-asm on ack \(got "asmcli"\)$/,
+        ],
+        [
+            "managed on ACK",
+            onAck({ method: "managed", version: "1.28.1" }),
+            /^nativemesh:mesh\.method: managed \(Cloud Service Mesh\) exists on GKE only \(got "managed"\)$/,
+        ],
+        [
+            "managed on an existing cluster",
+            onExisting({ method: "managed", version: "1.28.1" }),
+            /^nativemesh:mesh\.method: managed \(Cloud Service Mesh\) exists on GKE only/,
+        ],
+        [
+            "revisionTags with alibaba-asm",
+            onAck({ method: "alibaba-asm", version: "1.22.2", revisionTags: ["prod"] }),
+            /^nativemesh:mesh\.revisionTags: are made by nativemesh only with method helm or asmcli \(got \["prod"\]\)$/,
+        ],
+        [
+            "revisionTags with managed",
+            edit((c) => (c.mesh = { method: "managed", version: "1.28.1", revisionTags: ["prod-stable"] })),
+            /^nativemesh:mesh\.revisionTags: are made by nativemesh only with method helm or asmcli/,
+        ],
+        [
+            "defaultRevision with asmcli",
+            edit(
+                (c) =>
+                    (c.mesh = {
+                        method: "asmcli",
+                        version: "1.19.10-asm.26",
+                        revisionTags: ["prod-stable"],
+                        defaultRevision: true,
+                    } as Config["mesh"]),
+            ),
+            /^nativemesh:mesh\.defaultRevision: is a Helm base-chart value: only with method helm \(got true\)$/,
+        ],
+        [
+            "a gke section on ACK",
+            edit((c) => {
+                c.cloud = "ack";
+                c.ack = ACK;
+            }),
+            /^nativemesh:gke: is only allowed when cloud is gke/,
+        ],
+        ["an ack section on GKE", edit((c) => (c.ack = ACK)), /^nativemesh:ack: is only allowed when cloud is ack/],
+        [
+            "an existing section on GKE",
+            edit((c) => (c.existing = { kubeconfig: "~/.kube/config" })),
+            /^nativemesh:existing: is only allowed when cloud is existing/,
+        ],
+        [
+            "cloud ack without its section",
+            edit((c) => {
+                delete (c as Partial<Config>).gke;
+                c.cloud = "ack";
+            }),
+            /^nativemesh:ack: is required when cloud is ack$/,
+        ],
+        [
+            "cloud existing without its section",
+            edit((c) => {
+                delete (c as Partial<Config>).gke;
+                c.cloud = "existing";
+            }),
+            /^nativemesh:existing: is required when cloud is existing$/,
+        ],
+        [
+            "a canary namespace that is also a meshed namespace",
+            edit((c) => (c.canary = { namespace: "ledger" })),
+            /^nativemesh:canary\.namespace: 'ledger' is also a meshed namespace; the canary gets a namespace of its own$/,
+        ],
+        [
+            "minNodes above maxNodes",
+            edit(
+                (c) =>
+                    (c.gke.nodePools = [{ name: "general", minNodes: 4, maxNodes: 3 }] as Config["gke"]["nodePools"]),
+            ),
+            /^nativemesh:gke\.nodePools\[0\]\.minNodes: minNodes must not exceed maxNodes \(got 4\)$/,
+        ],
+        [
+            "an authorized network with an octet above 255",
+            gkeEdit((g) => (g.authorizedNetworks = [{ cidrBlock: "203.0.256.0/24" }])),
+            /^nativemesh:gke\.authorizedNetworks\[0\]\.cidrBlock: must be an IPv4 CIDR such as 10\.0\.0\.0\/16 \(octets 0-255, prefix 0-32\) \(got "203\.0\.256\.0\/24"\)$/,
+        ],
+        [
+            "an authorized network with a prefix above 32",
+            gkeEdit((g) => (g.authorizedNetworks = [{ cidrBlock: "203.0.113.0/33" }])),
+            /^nativemesh:gke\.authorizedNetworks\[0\]\.cidrBlock: must be an IPv4 CIDR/,
+        ],
+        [
+            "a control-plane range that is not a /28",
+            gkeEdit((g) => (g.masterIpv4CidrBlock = "172.16.0.0/24")),
+            /^nativemesh:gke\.masterIpv4CidrBlock: must be the control plane's \/28 such as 172\.16\.0\.0\/28 \(GKE requires a \/28\)/,
+        ],
+        [
+            "an istio.io/rev label on a meshed namespace",
+            edit((c) => ((c.namespaces[1] as Record<string, unknown>).labels = { "istio.io/rev": "1-28-1" })),
+            /^nativemesh:namespaces\[1\]\.labels\.istio\.io\/rev: is set by nativemesh to the revision, or to the namespace's revisionTag: set .*revisionTag/,
+        ],
+        [
+            "a revision on a standard (revisionless) ASM instance",
+            onAck({
+                method: "alibaba-asm",
+                version: "1.22.2",
+                revision: "v1-22",
+                alibaba: { clusterSpec: "standard" },
+            }),
+            /^nativemesh:mesh\.revision: needs an ASM instance with revisions: mesh\.alibaba\.clusterSpec enterprise or ultimate \(standard has none\)/,
+        ],
+        [
+            "an alibaba section with method helm",
+            onAck({ method: "helm", version: "1.28.1", alibaba: {} }),
+            /^nativemesh:mesh\.alibaba: is only allowed with method alibaba-asm/,
+        ],
+        [
+            "a Formance namespace revision tag that is not one of mesh.revisionTags",
+            edit((c) => (c.formance = { namespaceRevisionTag: "canary" })),
+            /^nativemesh:formance\.namespaceRevisionTag: 'canary' is not one of mesh\.revisionTags \[prod-stable\]$/,
+        ],
+        [
+            "an http:// chart repository",
+            edit((c) => (c.mesh = { ...c.mesh, chartRepository: "http://charts.example/istio" } as Config["mesh"])),
+            /^nativemesh:mesh\.chartRepository: must be an https:\/\/ or oci:\/\/ chart repository/,
+        ],
+        [
+            "a canary image on latest",
+            edit((c) => (c.canary = { image: "curlimages/curl:latest" })),
+            /^nativemesh:canary\.image: must name a tag other than latest/,
+        ],
+        [
+            "an untagged canary image (pulls latest)",
+            edit((c) => (c.canary = { image: "registry.example:5000/curl" })),
+            /^nativemesh:canary\.image: must name a tag other than latest/,
+        ],
+        [
+            "a canary image with a short digest",
+            edit((c) => (c.canary = { image: "curlimages/curl@sha256:abc" })),
+            /^nativemesh:canary\.image: must name a tag other than latest .* or a digest/,
+        ],
+        [
+            "a GCP project id that is too short",
+            gkeEdit((g) => (g.project = "acme")),
+            /^nativemesh:gke\.project: must be a GCP project id \(6-30 lowercase letters, digits, '-'\) \(got "acme"\)$/,
+        ],
+        [
+            "a GKE cluster name with upper case",
+            gkeEdit((g) => (g.clusterName = "Mesh")),
+            /^nativemesh:gke\.clusterName: must be a GKE cluster name/,
+        ],
+        [
+            "two unknown keys",
+            edit((c) => {
+                c.meshh = {};
+                c.canery = {};
+            }),
+            /^nativemesh:meshh, nativemesh:canery: unknown keys$/,
+        ],
+        [
+            "a long value is cut in the message",
+            gkeEdit((g) => (g.project = "x".repeat(80))),
+            new RegExp(`^nativemesh:gke\\.project: .* \\(got "${"x".repeat(56)}\\.\\.\\.\\)$`),
         ],
     ];
     for (const [name, input, expected] of cases) {

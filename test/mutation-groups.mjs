@@ -1,32 +1,50 @@
-// `npm run mutate [-- stryker options]`: runs StrykerJS with stryker.config.mjs, then reads its JSON report and
-// checks each group's mutation score against the group's own threshold (Stryker has only one, global).
-// Exit status: Stryker's when it failed, else 1 when a group is below its `break`, else 0.
+// `npm run mutate [-- [--group NAME] [--report-only] stryker options]`: runs StrykerJS once per group of
+// stryker.config.mjs (MUTATE_GROUP=<name>), then reads each group's JSON report and checks its mutation score
+// against the group's own threshold (Stryker has only one, global).
+// Exit status: 1 when Stryker failed or a group is below its `break`, else 0.
 //
-//   npm run mutate                                    # everything (incremental: reuses reports/mutation/)
-//   npm run mutate -- --mutate policy/rule.ts         # one file while raising its tests
-//   npm run mutate -- --force                         # ignore the incremental file, test every mutant
-//   node test/mutation-groups.mjs --report-only       # only re-read the last report
+//   npm run mutate                                             # every group (incremental: reuses reports/mutation/)
+//   npm run mutate -- --group policy --mutate policy/rule.ts   # one file of a group while raising its tests
+//   npm run mutate -- --force                                  # ignore the incremental files, test every mutant
+//   npm run mutate -- --report-only                            # only re-read the last reports
 
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import config, { groups } from "../stryker.config.mjs";
+import { groups } from "../stryker.config.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 process.chdir(root);
 
 const args = process.argv.slice(2);
-let strykerStatus = 0;
-if (!args.includes("--report-only")) {
+const reportOnly = args.includes("--report-only");
+const groupAt = args.indexOf("--group");
+const only = groupAt >= 0 ? args[groupAt + 1] : undefined;
+const strykerArgs = args.filter((arg, i) => arg !== "--report-only" && i !== groupAt && i !== groupAt + 1);
+const chosen = only === undefined ? groups : groups.filter((group) => group.name === only);
+if (chosen.length === 0) {
+    console.error(`--group ${only}: no such group (${groups.map((group) => group.name).join(", ")})`);
+    process.exit(2);
+}
+
+let failed = false;
+const started = Date.now();
+for (const group of chosen) {
+    if (reportOnly) break;
     const stryker = path.join(root, "node_modules", ".bin", "stryker");
-    const run = spawnSync(stryker, ["run", "stryker.config.mjs", ...args], { stdio: "inherit" });
-    strykerStatus = run.status ?? 1;
-    if (strykerStatus !== 0) {
-        console.error(`stryker exited with ${run.status ?? run.signal}`);
-        process.exit(strykerStatus);
+    const groupStart = Date.now();
+    const run = spawnSync(stryker, ["run", "stryker.config.mjs", ...strykerArgs], {
+        stdio: "inherit",
+        env: { ...process.env, MUTATE_GROUP: group.name },
+    });
+    console.log(`group ${group.name}: stryker took ${Math.round((Date.now() - groupStart) / 1000)} s`);
+    if (run.status !== 0) {
+        console.error(`group ${group.name}: stryker exited with ${run.status ?? run.signal}`);
+        failed = true;
     }
 }
+if (!reportOnly) console.log(`all groups: ${Math.round((Date.now() - started) / 1000)} s`);
 
 /** A glob of ours (`dir/**\/*.ts`, `dir/*.ts`, a path) as a regular expression over a relative path. */
 function globRegExp(glob) {
@@ -67,25 +85,24 @@ function filesOnDisk(group) {
     return found;
 }
 
-const reportFile = config.jsonReporter.fileName;
-const report = JSON.parse(fs.readFileSync(reportFile, "utf8"));
 const DETECTED = new Set(["Killed", "Timeout"]);
 const UNDETECTED = new Set(["Survived", "NoCoverage"]);
 
-let failed = false;
-const unassigned = Object.keys(report.files).filter((file) => !groups.some((group) => inGroup(group, file)));
-if (unassigned.length > 0) {
-    console.error(`mutated files in no group: ${unassigned.join(", ")}`);
-    failed = true;
-}
-
-console.log(`\nmutation score per group (${reportFile})`);
-for (const group of groups) {
-    const files = Object.keys(report.files).filter((file) => inGroup(group, file));
-    if (files.length === 0) {
-        console.log(`  ${group.name.padEnd(8)} not mutated in this run`);
+console.log("\nmutation score per group");
+for (const group of chosen) {
+    const reportFile = `reports/mutation/${group.name}.json`;
+    if (!fs.existsSync(reportFile)) {
+        console.log(`  ${group.name.padEnd(8)} no report (${reportFile})`);
+        failed = true;
         continue;
     }
+    const report = JSON.parse(fs.readFileSync(reportFile, "utf8"));
+    const strays = Object.keys(report.files).filter((file) => !inGroup(group, file));
+    if (strays.length > 0) {
+        console.error(`  ${group.name}: mutated files outside the group: ${strays.join(", ")}`);
+        failed = true;
+    }
+    const files = Object.keys(report.files).filter((file) => inGroup(group, file));
     let detected = 0;
     let undetected = 0;
     for (const file of files)
@@ -96,12 +113,12 @@ for (const group of groups) {
     const total = detected + undetected;
     const score = total === 0 ? 100 : (100 * detected) / total;
     const whole = filesOnDisk(group).length;
-    const partial = files.length < whole ? ` (${files.length} of its ${whole} files)` : "";
+    const partial = files.length < whole ? ` (only ${files.length} of its ${whole} files)` : "";
     const ok = score >= group.break;
     if (!ok) failed = true;
     console.log(
         `  ${group.name.padEnd(8)} ${score.toFixed(2).padStart(6)}%  ${detected}/${total} detected, ` +
-            `${undetected} survived or uncovered; threshold ${group.break}% ${ok ? "met" : "NOT MET"}${partial}`,
+            `${undetected} survived or uncovered; threshold ${group.break}% ${ok ? "met" : "NOT MET"}${partial}  ${reportFile}`,
     );
 }
 process.exit(failed ? 1 : 0);

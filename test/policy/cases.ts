@@ -415,6 +415,32 @@ export const CASES: Record<string, PolicyCase[]> = {
             resources: [serviceMesh(SECRET)],
             expect: [advisory(/cannot tell/)],
         },
+        {
+            name: "Sail Istio spec.version below 1.19",
+            resources: [sail({ version: "v1.18.2" })],
+            expect: [mandatory(/istiod spec.version "v1.18.2" is below 1.19.*Fix: use istiod 1.19 or later/)],
+        },
+        {
+            name: "Sail Istio spec.version v1.19.0 (counterpart)",
+            resources: [sail({ version: "v1.19.0" })],
+            expect: [],
+        },
+        {
+            name: "Sail IstioRevision (v1alpha1) spec.version below 1.19",
+            resources: [
+                {
+                    type: "kubernetes:sailoperator.io/v1alpha1:IstioRevision",
+                    name: "default",
+                    props: { metadata: { name: "default" }, spec: { version: "v1.17.0" } },
+                },
+            ],
+            expect: [mandatory(/spec.version "v1.17.0" is below 1.19/)],
+        },
+        {
+            name: "Sail Istio spec.version unknown during preview",
+            resources: [sail({ version: UNKNOWN })],
+            expect: [advisory(/cannot tell the istiod version: spec.version is secret, unknown/)],
+        },
     ],
 
     "native-sidecars-enabled": [
@@ -538,6 +564,130 @@ export const CASES: Record<string, PolicyCase[]> = {
             name: "ASMMeshConfig enableNativeSidecar true (counterpart)",
             resources: [meshConfig({ enableNativeSidecar: true })],
             expect: [],
+        },
+        {
+            name: 'ASMMeshConfig enableNativeSidecar "false" (a string)',
+            resources: [meshConfig({ enableNativeSidecar: "false" })],
+            expect: [
+                mandatory(/enableNativeSidecar is false.*Fix: set spec.enableNativeSidecar: true or drop the field/),
+            ],
+        },
+        {
+            name: 'ASMMeshConfig enableNativeSidecar "False" (any case)',
+            resources: [meshConfig({ enableNativeSidecar: "False" })],
+            expect: [mandatory(/enableNativeSidecar is false/)],
+        },
+        {
+            name: 'ASMMeshConfig enableNativeSidecar "true" (a string, counterpart)',
+            resources: [meshConfig({ enableNativeSidecar: "true" })],
+            expect: [],
+        },
+        {
+            name: "ASMMeshConfig enableNativeSidecar unknown during preview",
+            resources: [meshConfig({ enableNativeSidecar: UNKNOWN })],
+            expect: [advisory(/cannot tell whether spec.enableNativeSidecar is on/)],
+        },
+        {
+            name: "ASMMeshConfig spec secret",
+            resources: [meshConfig(SECRET)],
+            expect: [advisory(/cannot tell whether spec.enableNativeSidecar is on/)],
+        },
+        {
+            name: "ASMMeshConfig without enableNativeSidecar (default on, counterpart)",
+            resources: [meshConfig({})],
+            expect: [],
+        },
+        {
+            name: "IstioOperator setting another pilot k8s env variable (counterpart)",
+            resources: [
+                istioOperator({
+                    tag: "1.28.1",
+                    values: pilotEnv("true"),
+                    components: { pilot: { k8s: { env: [{ name: "PILOT_TRACE_SAMPLING", value: "100" }] } } },
+                }),
+            ],
+            expect: [],
+        },
+        {
+            name: "IstioOperator k8s.env ENABLE_NATIVE_SIDECARS from a valueFrom (cannot tell)",
+            resources: [
+                istioOperator({
+                    tag: "1.28.1",
+                    components: {
+                        pilot: {
+                            k8s: {
+                                env: [
+                                    {
+                                        name: "ENABLE_NATIVE_SIDECARS",
+                                        valueFrom: { configMapKeyRef: { name: "c", key: "k" } },
+                                    },
+                                ],
+                            },
+                        },
+                    },
+                }),
+            ],
+            expect: [
+                advisory(
+                    /cannot tell whether native sidecars are on: spec.components.pilot.k8s.env\[0\].value is secret, unknown or not readable/,
+                ),
+            ],
+        },
+        {
+            name: "IstioOperator k8s.env entry whose name is secret (cannot tell)",
+            resources: [
+                istioOperator({
+                    tag: "1.28.1",
+                    values: pilotEnv("true"),
+                    components: {
+                        pilot: {
+                            k8s: {
+                                env: [
+                                    { name: "A", value: "1" },
+                                    { name: SECRET, value: "x" },
+                                ],
+                            },
+                        },
+                    },
+                }),
+            ],
+            expect: [
+                advisory(
+                    /cannot tell whether native sidecars are on: spec.components.pilot.k8s.env\[1\] cannot be read/,
+                ),
+            ],
+        },
+        {
+            name: "IstioOperator k8s.env entry that is not an object (cannot tell)",
+            resources: [
+                istioOperator({
+                    tag: "1.28.1",
+                    values: pilotEnv("true"),
+                    components: { pilot: { k8s: { env: ["ENABLE_NATIVE_SIDECARS=false"] } } },
+                }),
+            ],
+            expect: [advisory(/spec.components.pilot.k8s.env\[0\] cannot be read/)],
+        },
+        {
+            name: "IstioOperator k8s.env list unknown during preview (cannot tell)",
+            resources: [
+                istioOperator({
+                    tag: "1.28.1",
+                    values: pilotEnv("true"),
+                    components: { pilot: { k8s: { env: UNKNOWN } } },
+                }),
+            ],
+            expect: [advisory(/spec.components.pilot.k8s.env cannot be read/)],
+        },
+        {
+            name: "istiod pilot.env.ENABLE_NATIVE_SIDECARS secret (cannot tell)",
+            resources: [istiod("1.28.1", pilotEnv(SECRET))],
+            expect: [advisory(/cannot tell whether native sidecars are on: values.pilot.env cannot be read/)],
+        },
+        {
+            name: "istiod top-level env.ENABLE_NATIVE_SIDECARS unknown (cannot tell)",
+            resources: [istiod("1.28.1", { env: { ENABLE_NATIVE_SIDECARS: UNKNOWN } })],
+            expect: [advisory(/cannot tell whether native sidecars are on: values.env cannot be read/)],
         },
         {
             name: "asmcli 1.19 install without any overlay",
@@ -842,6 +992,27 @@ export const CASES: Record<string, PolicyCase[]> = {
             resources: [workload("Job", { [NATIVE]: SECRET })],
             expect: [advisory(/cannot tell/)],
         },
+        // Istio's injector reads y, yes, true and on (any case) as "inject" (inject.go injectRequired).
+        ...["y", "yes", "on", "TRUE", "Yes"].map((value) => ({
+            name: `Job with nativeSidecar "false" and the inject label "${value}" (injection kept)`,
+            resources: [workload("Job", { [NATIVE]: "false" }, { labels: { "sidecar.istio.io/inject": value } })],
+            expect: [mandatory(/on a Job/)],
+        })),
+        {
+            name: 'Job with nativeSidecar "false" and the inject annotation "yes" (injection kept)',
+            resources: [workload("Job", { [NATIVE]: "false", "sidecar.istio.io/inject": "yes" })],
+            expect: [mandatory(/on a Job.*Fix: remove the annotation \(or set it to "true"\), or turn injection off/)],
+        },
+        {
+            name: "deployments.* template Setting with nativeSidecar=false is not a Job (counterpart)",
+            resources: [setting("deployments.ledger.spec.template.annotations", `${NATIVE}=false`)],
+            expect: [],
+        },
+        {
+            name: "jobs.* template Setting with an unknown value",
+            resources: [setting("jobs.ledger.spec.template.annotations", UNKNOWN)],
+            expect: [],
+        },
     ],
 
     "no-legacy-sidecar-workarounds": [
@@ -1070,6 +1241,16 @@ export const CASES: Record<string, PolicyCase[]> = {
             name: "stacks holding a number",
             resources: [setting("namespace.labels", "a=b", ["stack0", 1])],
             expect: [mandatory(/spec.stacks is/)],
+        },
+        {
+            name: "stacks unknown during preview",
+            resources: [setting("namespace.labels", "a=b", UNKNOWN)],
+            expect: [advisory(/cannot tell whether spec.stacks is valid/)],
+        },
+        {
+            name: "stacks holding a secret name",
+            resources: [setting("namespace.labels", "a=b", ["stack0", SECRET])],
+            expect: [advisory(/cannot tell whether spec.stacks is valid/)],
         },
         {
             name: "the seed's NEG annotation (parser rejects it)",
