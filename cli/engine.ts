@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_FILE_ENV } from "../components/config/stackConfig";
+import { offlineHelmTemplate } from "./offlineTagTemplate";
 
 /** The root resource of every stack; its type is left out of its children's URNs. */
 const STACK_TYPE = "pulumi:pulumi:Stack";
@@ -42,6 +43,8 @@ export interface ResourceOptionsSeen {
     protect: boolean;
     /** Outputs the engine keeps secret in state whatever the provider says. */
     additionalSecretOutputs?: string[];
+    /** Earlier names of the resource (alias names, or URNs). */
+    aliases?: string[];
 }
 
 export interface Plan {
@@ -75,6 +78,7 @@ interface RegisterRequest {
     getRetainondelete(): boolean | undefined;
     getProtect(): boolean | undefined;
     getAdditionalsecretoutputsList(): string[];
+    getAliasesList(): Array<{ getUrn(): string; getSpec(): { getName(): string } | undefined }>;
 }
 
 function optionsOf(req: RegisterRequest): ResourceOptionsSeen {
@@ -94,6 +98,8 @@ function optionsOf(req: RegisterRequest): ResourceOptionsSeen {
         retainOnDelete: req.getRetainondelete() === true,
         protect: req.getProtect() === true,
         additionalSecretOutputs: [...req.getAdditionalsecretoutputsList()],
+        // Names (or URNs) this resource was known by before: the engine moves state from them instead of replacing.
+        aliases: req.getAliasesList().map((alias) => alias.getSpec()?.getName() || alias.getUrn()),
     };
 }
 interface MonitorLike {
@@ -125,7 +131,7 @@ export function plainValue(value: unknown, revealSecrets = false): unknown {
 /** How a recording is made. */
 export interface RecordOptions {
     /** Answers to invokes by token; by default what is unknown offline. */
-    invokes?: Record<string, Record<string, unknown>>;
+    invokes?: InvokeAnswers;
     /** Record secrets with their plaintext (tests only; the preview never does). */
     revealSecrets?: boolean;
     /** The config keys (`nativemesh:mesh`) that hold a secret, as the engine lists them for the program. */
@@ -147,9 +153,17 @@ export function toPulumiConfig(config: Record<string, unknown>): Record<string, 
     return out;
 }
 
-/** The fields the program reads from invokes, unknown offline as in a preview without credentials. */
-const OFFLINE_INVOKE_RESULTS: Record<string, Record<string, unknown>> = {
+/** Answers to invokes by token: a fixed answer, or one computed from the invoke's inputs. */
+export type InvokeAnswers = Record<
+    string,
+    Record<string, unknown> | ((inputs: Record<string, unknown>) => Record<string, unknown>)
+>;
+
+/** The fields the program reads from invokes, unknown offline as in a preview without credentials; the revision
+ *  tags' chart render is answered by a stand-in for Helm (cli/offlineTagTemplate.ts). */
+export const OFFLINE_INVOKE_RESULTS: InvokeAnswers = {
     "gcp:organizations/getProject:getProject": { number: UNKNOWN },
+    "kubernetes:helm:template": offlineHelmTemplate,
 };
 
 /** The program: the compiled twin next to the CLI bundle (dist/program.js, see cli/build.js), else index.ts
@@ -189,7 +203,7 @@ export async function recordProgram(
     program: () => unknown,
     options: RecordOptions = {},
 ): Promise<Plan> {
-    const invokes = options.invokes ?? OFFLINE_INVOKE_RESULTS;
+    const invokes = { ...OFFLINE_INVOKE_RESULTS, ...options.invokes };
     const resources: PlannedResource[] = [];
     // additionalSecretOutputs of each registration, applied to the outputs a test's provider returns.
     const secretOutputs = new Map<string, string[]>();
@@ -210,7 +224,10 @@ export async function recordProgram(
                 return { id: typeof id === "string" ? id : undefined, state: { ...args.inputs, ...wrapped } };
             },
             // Invokes cannot be answered offline: what the program reads of them stays unknown.
-            call: (args) => invokes[args.token] ?? {},
+            call: (args) => {
+                const answer = invokes[args.token] ?? {};
+                return typeof answer === "function" ? answer(args.inputs as Record<string, unknown>) : answer;
+            },
         },
         "nativemesh",
         stack,

@@ -73,7 +73,6 @@ export function buildAlibabaMesh(
     return {
         injectionLabels: (revisionOrTag) => mesh.injectionLabels(revisionOrTag),
         ready: [mesh],
-        revisionTags: [],
         // ASM adds its injector to the ACK cluster after the cluster joins; the canary must not run before it.
         injectorReady: injectorWebhookName(cluster.kubeconfig, spec.canary.timeoutSeconds),
     };

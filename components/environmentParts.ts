@@ -29,8 +29,6 @@ export interface MeshHandle {
     injectionLabels: (revisionOrTag: string | undefined) => pulumi.Input<Record<string, string>>;
     /** Resources namespaces and the canary wait for. */
     ready: pulumi.Resource[];
-    /** Revision tags this control plane answers to. */
-    revisionTags: string[];
     /** Resolves once the mesh's injector webhook exists in the cluster, where the mesh installs it on its own
      *  schedule (Alibaba ASM); the canary waits for it. */
     injectorReady?: pulumi.Output<string>;

@@ -1,30 +1,45 @@
 import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { compareVersions, parseVersion } from "../policy/facts/versions";
 import { baseValues, istiodValues } from "./render/istioValues";
 
-export interface IstioControlPlaneArgs {
-    /** Istio version of the `base` and `istiod` charts, e.g. `1.28.1`. */
+/** One istiod revision: its own Helm release `istiod-<revision>`. */
+export interface IstioRevisionArgs {
+    /** Istio version of this revision's `istiod` chart, e.g. `1.28.1`. */
     version: string;
-    /** Revision of this control plane, e.g. `1-28-1`. */
+    /** Revision name, e.g. `1-28-1`: the release is `istiod-<revision>`, namespaces select it by `istio.io/rev`. */
     revision: string;
-    /** Revision tags pointing at this revision (rendered by the istiod chart). */
-    revisionTags: string[];
+}
+
+/** A revision tag: an alias namespaces select instead of a revision, moved by changing `revision`. */
+export interface RevisionTagArgs {
+    /** Tag name, e.g. `prod-stable`. */
+    name: string;
+    /** The revision the tag points at. */
+    revision: string;
+}
+
+export interface IstioControlPlaneArgs {
+    /** The revisions installed side by side (at least one); the first is listed first in outputs. */
+    revisions: IstioRevisionArgs[];
+    /** Revision tags and the revisions they point at; owned by no revision's release, so a move is an update. */
+    revisionTags: RevisionTagArgs[];
+    /** The default revision (base chart `defaultRevision` and the `default` tag), if any. */
+    defaultRevision?: string;
     /** Set ENABLE_NATIVE_SIDECARS to "true" (or "false" when explicitly turned off). */
     nativeSidecars: boolean;
-    /** Make this revision the default one (base chart `defaultRevision`). */
-    defaultRevision: boolean;
     /** Helm repository of the charts. */
     chartRepository: string;
     /** A local directory with the `base` and `istiod` charts; when set, the repository is not used. */
     chartPath?: string;
-    /** istiod replicas (at least 2 keeps pod admission up while one restarts). */
+    /** istiod replicas per revision (at least 2 keeps pod admission up while one restarts). */
     istiodReplicas: number;
     /** Extra base-chart values, merged under ours. */
     baseValues?: Record<string, unknown>;
     /** Namespace of the control plane. */
     namespace: string;
-    /** Extra istiod values, merged under ours. */
+    /** Extra istiod values (every revision), merged under ours. */
     istiodValues: Record<string, unknown>;
     /** The istiod values hold a secret (e.g. a credential in `pilot.env`): the Release's values are kept secret
      *  in state and plans. */
@@ -36,24 +51,33 @@ export interface IstioControlPlaneArgs {
 }
 
 /**
- * Upstream Istio installed by Helm: Releases of `base` then `istiod`, revisioned, with native sidecars on
- * (istio.io "Install with Helm"; Istio's revision-based canary upgrade).
+ * Upstream Istio installed by Helm (istio.io "Install with Helm"): the `base` release, one `istiod-<revision>`
+ * release per revision side by side (istio.io "Upgrade with Helm", canary upgrade), and the revision tags,
+ * rendered from the istiod chart's `revision-tags-mwc.yaml` and `revision-tags-svc.yaml` as that guide does
+ * (`helm template ... -s templates/revision-tags-mwc.yaml | kubectl apply`), owned by no release.
  */
 export class IstioControlPlane extends pulumi.ComponentResource {
     public readonly namespace: k8s.core.v1.Namespace;
     public readonly base: k8s.helm.v3.Release;
-    public readonly istiod: k8s.helm.v3.Release;
-    /** The revision namespaces select with `istio.io/rev`. */
+    /** istiod releases by revision. */
+    public readonly istiod: Record<string, k8s.helm.v3.Release>;
+    /** The tag webhooks (and the `default` tag's) by tag name. */
+    public readonly tags: Record<string, k8s.helm.v3.Chart>;
+    /** The first revision. */
     public readonly revision: string;
-    /** Tags that may be used in place of the revision. */
+    /** Every revision, in order. */
+    public readonly revisions: string[];
+    /** Tags that may be used in place of a revision. */
     public readonly revisionTags: string[];
-    /** The istiod values given to Helm (also written by `preview --out`). */
-    public readonly istiodValues: Record<string, unknown>;
+    /** The istiod values given to Helm, by revision (also written by `preview --out`). */
+    public readonly istiodValues: Record<string, Record<string, unknown>>;
 
     constructor(name: string, args: IstioControlPlaneArgs, opts?: pulumi.ComponentResourceOptions) {
         super("nativemesh:index:IstioControlPlane", name, {}, opts);
-        this.revision = args.revision;
-        this.revisionTags = [...args.revisionTags];
+        if (args.revisions.length === 0) throw new Error("IstioControlPlane: revisions must list at least one");
+        this.revision = args.revisions[0].revision;
+        this.revisions = args.revisions.map((r) => r.revision);
+        this.revisionTags = args.revisionTags.map((t) => t.name);
         const childOpts = { parent: this, provider: args.provider };
         // The control plane's namespace carries no injection label: istiod itself is never injected.
         this.namespace = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: args.namespace } }, childOpts);
@@ -61,37 +85,101 @@ export class IstioControlPlane extends pulumi.ComponentResource {
             `${name}-base`,
             {
                 name: "istio-base",
-                ...chartSource(args, "base"),
+                // base holds the CRDs; Istio's Helm upgrade moves base to the new release, and its CRDs serve the
+                // older istiod too: the newest version listed.
+                ...chartSource(args, "base", newestVersion(args.revisions)),
                 namespace: this.namespace.metadata.name,
                 values: keptSecret(
-                    baseValues(args.revision, args.defaultRevision, args.namespace, args.baseValues),
+                    baseValues(
+                        args.defaultRevision ?? "",
+                        args.defaultRevision !== undefined,
+                        args.namespace,
+                        args.baseValues,
+                    ),
                     args.baseValuesSecret,
                 ),
             },
             childOpts,
         );
-        this.istiodValues = istiodValues({
-            version: args.version,
-            revision: args.revision,
-            revisionTags: args.revisionTags,
-            nativeSidecars: args.nativeSidecars,
-            namespace: args.namespace,
-            replicas: args.istiodReplicas,
-            extra: args.istiodValues,
+        this.istiod = {};
+        this.istiodValues = {};
+        const valuesOf = (revision: IstioRevisionArgs, revisionTags: string[]) =>
+            istiodValues({
+                version: revision.version,
+                revision: revision.revision,
+                revisionTags,
+                nativeSidecars: args.nativeSidecars,
+                namespace: args.namespace,
+                replicas: args.istiodReplicas,
+                extra: args.istiodValues,
+            });
+        args.revisions.forEach((revision, i) => {
+            const values = valuesOf(revision, []);
+            this.istiodValues[revision.revision] = values;
+            this.istiod[revision.revision] = new k8s.helm.v3.Release(
+                `${name}-istiod-${revision.revision}`,
+                {
+                    name: `istiod-${revision.revision}`,
+                    ...chartSource(args, "istiod", revision.version),
+                    namespace: this.namespace.metadata.name,
+                    values: keptSecret(values, args.istiodValuesSecret),
+                },
+                {
+                    ...childOpts,
+                    // base holds the CRDs istiod's templates use: install order base, then istiod.
+                    dependsOn: [this.base],
+                    // The one-revision stacks of earlier nativemesh versions named the release `<name>-istiod`: the
+                    // first revision takes that name over, so upgrading nativemesh changes no release (new
+                    // revisions therefore go after the running one in the list).
+                    aliases: i === 0 ? [{ name: `${name}-istiod` }] : [],
+                },
+            );
         });
-        this.istiod = new k8s.helm.v3.Release(
-            `${name}-istiod`,
-            {
-                name: `istiod-${args.revision}`,
-                ...chartSource(args, "istiod"),
-                namespace: this.namespace.metadata.name,
-                values: keptSecret(this.istiodValues, args.istiodValuesSecret),
-            },
-            // base holds the CRDs istiod's templates use: install order base, then istiod.
-            { ...childOpts, dependsOn: [this.base] },
-        );
-        this.registerOutputs({ revision: this.revision, revisionTags: this.revisionTags });
+        this.tags = {};
+        const tags = [
+            ...args.revisionTags,
+            ...(args.defaultRevision !== undefined ? [{ name: "default", revision: args.defaultRevision }] : []),
+        ];
+        for (const tag of tags) {
+            const revision = args.revisions.find((r) => r.revision === tag.revision);
+            if (revision === undefined) {
+                throw new Error(`IstioControlPlane: tag ${tag.name} points at ${tag.revision}, which is not listed`);
+            }
+            this.tags[tag.name] = new k8s.helm.v3.Chart(
+                `${name}-tag-${tag.name}`,
+                {
+                    ...chartTemplateSource(args, revision.version),
+                    namespace: args.namespace,
+                    values: keptSecret(valuesOf(revision, [tag.name]), args.istiodValuesSecret),
+                    transformations: [keepOnlyTagObjects],
+                },
+                // The tag's webhook sends pods to its revision's istiod: that release first.
+                { ...childOpts, dependsOn: [this.istiod[revision.revision]] },
+            );
+        }
+        this.registerOutputs({
+            revision: this.revision,
+            revisions: this.revisions,
+            revisionTags: this.revisionTags,
+        });
     }
+}
+
+/** The objects of the istiod chart's tag templates: the tag's webhook configuration and Service. */
+export const TAG_OBJECT_KINDS = new Set(["MutatingWebhookConfiguration", "Service"]);
+
+/**
+ * A Chart transformation keeping what `helm template -s templates/revision-tags-mwc.yaml` (and `-svc.yaml`)
+ * would print: objects labelled `istio.io/tag`. Everything else the chart renders becomes an empty List, which
+ * the Kubernetes SDK skips (the documented way to omit a Chart object).
+ */
+export function keepOnlyTagObjects(obj: Record<string, unknown>): void {
+    const metadata = obj.metadata as { labels?: Record<string, string> } | undefined;
+    if (TAG_OBJECT_KINDS.has(String(obj.kind)) && metadata?.labels?.["istio.io/tag"] !== undefined) return;
+    for (const key of Object.keys(obj)) delete obj[key];
+    obj.apiVersion = "v1";
+    obj.kind = "List";
+    obj.items = [];
 }
 
 /** Values as Helm gets them: the whole object secret when it holds a secret (Pulumi keeps the Release's `values`
@@ -103,11 +191,31 @@ function keptSecret(
     return secret ? pulumi.secret(values) : values;
 }
 
-/** Where a chart comes from: the local chart directory when given, else the repository at the pinned version. */
+/** Where a chart comes from: the local chart directory when given, else the repository at the given version. */
 function chartSource(
     args: IstioControlPlaneArgs,
     chart: "base" | "istiod",
+    version: string,
 ): Pick<k8s.helm.v3.ReleaseArgs, "chart" | "version" | "repositoryOpts"> {
     if (args.chartPath !== undefined) return { chart: path.join(args.chartPath, chart) };
-    return { chart, version: args.version, repositoryOpts: { repo: args.chartRepository } };
+    return { chart, version, repositoryOpts: { repo: args.chartRepository } };
+}
+
+/** The istiod chart for a client-side render (the Kubernetes provider's `helm template`). */
+function chartTemplateSource(
+    args: IstioControlPlaneArgs,
+    version: string,
+): k8s.helm.v3.ChartOpts | k8s.helm.v3.LocalChartOpts {
+    if (args.chartPath !== undefined) return { path: path.join(args.chartPath, "istiod") };
+    return { chart: "istiod", version, fetchOpts: { repo: args.chartRepository } };
+}
+
+/** The newest version among the revisions (base goes with it). */
+function newestVersion(revisions: IstioRevisionArgs[]): string {
+    return revisions
+        .map((r) => r.version)
+        .reduce((a, b) => {
+            const [va, vb] = [parseVersion(a), parseVersion(b)];
+            return va !== undefined && vb !== undefined && compareVersions(vb, va) > 0 ? b : a;
+        });
 }

@@ -13,6 +13,7 @@ import { MeshNamespace } from "./meshNamespace";
 import { injectionLabelsFor } from "./render/revisionLabel";
 import { SidecarCanary } from "./sidecarCanary";
 import { canaryFingerprint, canaryProves } from "./render/canaryJob";
+import { canaryTargets, selectionOf } from "./config/revisions";
 import { buildAckCluster, buildAlibabaMesh } from "./ackEnvironment";
 import type { ClusterHandle, MeshHandle } from "./environmentParts";
 import { type MeshEnvironmentInputs, specFromInputs } from "./meshEnvironmentArgs";
@@ -43,7 +44,10 @@ export class MeshEnvironment extends pulumi.ComponentResource {
     public readonly istio?: IstioControlPlane;
     public readonly asm?: AsmInstall;
     public readonly formance?: FormanceSettings;
+    /** The first revision's canary. */
     public readonly canary?: SidecarCanary;
+    /** Every revision's canary, by revision. */
+    public readonly canaries: Record<string, SidecarCanary>;
 
     constructor(name: string, args: MeshEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("nativemesh:index:MeshEnvironment", name, {}, opts);
@@ -65,7 +69,7 @@ export class MeshEnvironment extends pulumi.ComponentResource {
                     `${name}-ns-${ns.name}`,
                     {
                         name: ns.name,
-                        injectionLabels: mesh.handle.injectionLabels(ns.revisionTag ?? spec.revision),
+                        injectionLabels: mesh.handle.injectionLabels(selectionOf(spec.revisionPlan, ns)),
                         labels: ns.labels,
                         annotations: ns.annotations,
                         provider: cluster.provider,
@@ -74,7 +78,8 @@ export class MeshEnvironment extends pulumi.ComponentResource {
                 ),
         );
         this.formance = buildFormance(this, name, spec, cluster.provider, this.namespaces);
-        this.canary = buildCanary(this, name, spec, cluster.provider, mesh.handle);
+        this.canaries = buildCanaries(this, name, spec, cluster.provider, mesh.handle);
+        this.canary = Object.values(this.canaries)[0];
 
         this.registerOutputs({
             kubeconfig: this.kubeconfig,
@@ -120,11 +125,7 @@ interface MeshParts {
     asm?: AsmInstall;
 }
 
-const istioRevisionMesh = (ready: pulumi.Resource[], revisionTags: string[]): MeshHandle => ({
-    injectionLabels: injectionLabelsFor,
-    ready,
-    revisionTags,
-});
+const istioRevisionMesh = (ready: pulumi.Resource[]): MeshHandle => ({ injectionLabels: injectionLabelsFor, ready });
 
 function buildMesh(parent: MeshEnvironment, name: string, spec: EnvironmentSpec, cluster: ClusterHandle): MeshParts {
     const { mesh } = spec;
@@ -135,11 +136,10 @@ function buildMesh(parent: MeshEnvironment, name: string, spec: EnvironmentSpec,
             const istio = new IstioControlPlane(
                 `${name}-istio`,
                 {
-                    version: mesh.version,
-                    revision,
-                    revisionTags: mesh.revisionTags,
+                    revisions: spec.revisionPlan.revisions,
+                    revisionTags: spec.revisionPlan.tags,
+                    defaultRevision: spec.revisionPlan.defaultRevision,
                     nativeSidecars: mesh.nativeSidecars,
-                    defaultRevision: mesh.defaultRevision,
                     chartRepository: mesh.chartRepository,
                     chartPath: mesh.chartPath,
                     istiodReplicas: mesh.istiodReplicas,
@@ -152,7 +152,7 @@ function buildMesh(parent: MeshEnvironment, name: string, spec: EnvironmentSpec,
                 },
                 { parent, dependsOn: cluster.ready },
             );
-            return { handle: istioRevisionMesh([istio], mesh.revisionTags), istio };
+            return { handle: istioRevisionMesh([istio]), istio };
         }
         case "asmcli": {
             const asm = new AsmInstall(
@@ -160,7 +160,8 @@ function buildMesh(parent: MeshEnvironment, name: string, spec: EnvironmentSpec,
                 {
                     version: mesh.version,
                     revision,
-                    revisionTags: mesh.revisionTags,
+                    // asmcli installs one revision: every tag points at it (validateConfig).
+                    revisionTags: spec.revisionPlan.tags.map((tag) => tag.name),
                     nativeSidecars: mesh.nativeSidecars,
                     asmcli: mesh.asmcli.path,
                     ca: mesh.asmcli.ca,
@@ -192,12 +193,12 @@ function buildMesh(parent: MeshEnvironment, name: string, spec: EnvironmentSpec,
                 },
                 { parent },
             );
-            return { handle: istioRevisionMesh([asm], mesh.revisionTags), asm };
+            return { handle: istioRevisionMesh([asm]), asm };
         }
         case "alibaba-asm":
             return { handle: buildAlibabaMesh(parent, name, spec, cluster) };
         case "managed":
-            return { handle: istioRevisionMesh(buildManagedMesh(parent, name, spec, cluster), []) };
+            return { handle: istioRevisionMesh(buildManagedMesh(parent, name, spec, cluster)) };
     }
 }
 
@@ -254,7 +255,12 @@ function buildFormance(
     if (spec.formance === undefined) return undefined;
     // A meshed namespace of the operator's name is that namespace: one object, not two.
     const operatorNamespace = meshed.find((ns) => ns.name === spec.formance?.operator.namespace);
-    const labels = injectionLabelsFor(spec.formance.namespaceRevisionTag ?? spec.revision);
+    const labels = injectionLabelsFor(
+        selectionOf(spec.revisionPlan, {
+            revision: spec.formance.namespaceRevision,
+            revisionTag: spec.formance.namespaceRevisionTag,
+        }),
+    );
     const settings = formanceSettingsFor(spec.formance, labels, spec.namespaces);
     if (settings.length === 0) return undefined;
     return new FormanceSettings(
@@ -272,40 +278,53 @@ function buildFormance(
     );
 }
 
-function buildCanary(
+/**
+ * One canary per revision, each in a namespace of its own that selects the revision through its first tag when
+ * there is one (so a broken tag webhook is caught too; a tag is only an alias of a revision).
+ */
+function buildCanaries(
     parent: MeshEnvironment,
     name: string,
     spec: EnvironmentSpec,
     provider: k8s.Provider,
     mesh: MeshHandle,
-): SidecarCanary | undefined {
-    if (!spec.canary.enabled) return undefined;
-    // Through a revision tag when there is one: the canary then proves the tag's webhook too, and the revision
-    // behind it (a tag is only an alias of a revision).
-    const namespace = new MeshNamespace(
-        `${name}-canary-ns`,
-        {
-            name: spec.canary.namespace,
-            injectionLabels: mesh.injectionLabels(mesh.revisionTags[0] ?? spec.revision),
-            labels: { "app.kubernetes.io/managed-by": "nativemesh" },
-            provider,
-        },
-        { parent, dependsOn: mesh.ready },
-    );
-    return new SidecarCanary(
-        `${name}-canary`,
-        {
-            namespace: namespace.namespace.metadata.name,
-            revision: spec.revision,
-            // Secret values are left out of the digest: a digest of a short secret in the Job's name could be guessed.
-            fingerprint: canaryFingerprint(canaryProves(redactSecrets(spec, spec.secretPaths))),
-            image: spec.canary.image,
-            probeUrl: spec.canary.probeUrl,
-            timeoutSeconds: spec.canary.timeoutSeconds,
-            provider,
-            dependsOn: [...mesh.ready, namespace],
-            waitFor: mesh.injectorReady,
-        },
-        { parent },
-    );
+): Record<string, SidecarCanary> {
+    if (!spec.canary.enabled) return {};
+    const targets: Array<{ revision?: string; label?: string; namespace: string }> =
+        spec.revisionPlan.revisions.length > 0
+            ? canaryTargets(spec.revisionPlan, spec.canary.namespace)
+            : [{ namespace: spec.canary.namespace }]; // Alibaba ASM without revisions: istio-injection=enabled
+    const canaries: Record<string, SidecarCanary> = {};
+    targets.forEach((target, i) => {
+        // The first keeps the names of the one-revision canary.
+        const suffix = i === 0 ? "" : `-${target.revision}`;
+        const namespace = new MeshNamespace(
+            `${name}-canary-ns${suffix}`,
+            {
+                name: target.namespace,
+                injectionLabels: mesh.injectionLabels(target.label),
+                labels: { "app.kubernetes.io/managed-by": "nativemesh" },
+                provider,
+            },
+            { parent, dependsOn: mesh.ready },
+        );
+        canaries[target.revision ?? ""] = new SidecarCanary(
+            `${name}-canary${suffix}`,
+            {
+                namespace: namespace.namespace.metadata.name,
+                revision: target.revision,
+                // Secret values are left out of the digest: a digest of a short secret in the Job's name could be
+                // guessed.
+                fingerprint: canaryFingerprint(canaryProves(redactSecrets(spec, spec.secretPaths), target.revision)),
+                image: spec.canary.image,
+                probeUrl: spec.canary.probeUrl,
+                timeoutSeconds: spec.canary.timeoutSeconds,
+                provider,
+                dependsOn: [...mesh.ready, namespace],
+                waitFor: mesh.injectorReady,
+            },
+            { parent },
+        );
+    });
+    return canaries;
 }

@@ -9,6 +9,7 @@ import { GkeCluster, GkeClusterArgs, nodeServiceAccountId, regionOf } from "../c
 import { IstioControlPlane, IstioControlPlaneArgs } from "../components/istioControlPlane";
 import { MeshNamespace } from "../components/meshNamespace";
 import { SidecarCanary } from "../components/sidecarCanary";
+import type { PlannedResource } from "../cli/engine";
 import { at, ofType, oneOfType, record } from "./support/plan";
 
 const gkeArgs: GkeClusterArgs = {
@@ -39,11 +40,9 @@ const gkeArgs: GkeClusterArgs = {
 const provider = () => new k8s.Provider("test-k8s", { kubeconfig: "~/.kube/config" });
 
 const istioArgs = (over: Partial<IstioControlPlaneArgs> = {}): IstioControlPlaneArgs => ({
-    version: "1.28.1",
-    revision: "1-28-1",
-    revisionTags: ["prod-stable"],
+    revisions: [{ version: "1.28.1", revision: "1-28-1" }],
+    revisionTags: [{ name: "prod-stable", revision: "1-28-1" }],
     nativeSidecars: true,
-    defaultRevision: false,
     chartRepository: "https://istio-release.storage.googleapis.com/charts",
     istiodReplicas: 2,
     namespace: "istio-system",
@@ -209,6 +208,86 @@ describe("GkeCluster", () => {
 });
 
 describe("IstioControlPlane", () => {
+    const MWC = "kubernetes:admissionregistration.k8s.io/v1:MutatingWebhookConfiguration";
+    const two = istioArgs({
+        revisions: [
+            { version: "1.28.1", revision: "1-28-1" },
+            { version: "1.29.0", revision: "1-29-0" },
+        ],
+        revisionTags: [{ name: "prod-stable", revision: "1-29-0" }],
+        defaultRevision: "1-28-1",
+    });
+
+    it("installs each revision as its own istiod release, named by revision, the first adopting the one-revision name", async () => {
+        const res = await record(() => new IstioControlPlane("istio", two));
+        const istiods = ofType(res, "kubernetes:helm.sh/v3:Release").filter((r) => r.inputs.chart === "istiod");
+        assert.deepEqual(
+            istiods.map((r) => [r.name, r.inputs.name, r.inputs.version, at(r.inputs, "values.revision")]).sort(),
+            [
+                ["istio-istiod-1-28-1", "istiod-1-28-1", "1.28.1", "1-28-1"],
+                ["istio-istiod-1-29-0", "istiod-1-29-0", "1.29.0", "1-29-0"],
+            ],
+        );
+        for (const r of istiods)
+            assert.equal(at(r.inputs, "values.revisionTags"), undefined, "tags are not a release's");
+        const base = ofType(res, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "base")!;
+        assert.equal(base.inputs.version, "1.29.0", "base (the CRDs) goes with the newest revision");
+        assert.equal(at(base.inputs, "values.defaultRevision"), "1-28-1");
+    });
+
+    it("renders revision tags and the default tag apart from the releases, each depending on its revision's release", async () => {
+        const res = await record(() => new IstioControlPlane("istio", two));
+        const hooks = ofType(res, MWC);
+        assert.deepEqual(hooks.map((h) => [at(h.inputs, "metadata.name"), at(h.inputs, "metadata.labels")]).sort(), [
+            [
+                "istio-revision-tag-default",
+                {
+                    "istio.io/tag": "default",
+                    "istio.io/rev": "1-28-1",
+                    app: "sidecar-injector",
+                    "app.kubernetes.io/name": "istiod",
+                },
+            ],
+            [
+                "istio-revision-tag-prod-stable",
+                {
+                    "istio.io/tag": "prod-stable",
+                    "istio.io/rev": "1-29-0",
+                    app: "sidecar-injector",
+                    "app.kubernetes.io/name": "istiod",
+                },
+            ],
+        ]);
+        const charts = ofType(res, "kubernetes:helm.sh/v3:Chart");
+        assert.deepEqual(charts.map((c) => c.name).sort(), ["istio-tag-default", "istio-tag-prod-stable"]);
+        const release = (rev: string) =>
+            ofType(res, "kubernetes:helm.sh/v3:Release").find((r) => r.name === `istio-istiod-${rev}`)!;
+        const chart = (tag: string) => charts.find((c) => c.name === `istio-tag-${tag}`)!;
+        assert.ok(chart("prod-stable").options.dependsOn.includes(release("1-29-0").urn));
+        assert.ok(chart("default").options.dependsOn.includes(release("1-28-1").urn));
+        // Nothing else of the istiod chart is created by the tag renders.
+        const rendered = res.filter((r) => r.urn.includes("kubernetes:helm.sh/v3:Chart$"));
+        assert.deepEqual([...new Set(rendered.map((r) => r.type))].sort(), [MWC, "kubernetes:core/v1:Service"]);
+    });
+
+    it("moving a tag changes only what the tag's objects point at, under the same names", async () => {
+        const moved = istioArgs({ ...two, revisionTags: [{ name: "prod-stable", revision: "1-28-1" }] });
+        const before = await record(() => new IstioControlPlane("istio", two));
+        const after = await record(() => new IstioControlPlane("istio", moved));
+        const tagObjects = (res: PlannedResource[]) =>
+            res
+                .filter((r) => r.urn.includes("istio-tag-prod-stable") && r.custom)
+                .map((r) => r.urn)
+                .sort();
+        assert.deepEqual(tagObjects(after), tagObjects(before), "same URNs: an update, not a replacement");
+        const labelsOf = (res: PlannedResource[]) =>
+            ofType(res, MWC)
+                .map((h) => at(h.inputs, "metadata.labels") as Record<string, string>)
+                .find((labels) => labels["istio.io/tag"] === "prod-stable");
+        assert.equal(labelsOf(before)?.["istio.io/rev"], "1-29-0");
+        assert.equal(labelsOf(after)?.["istio.io/rev"], "1-28-1");
+    });
+
     it("installs from a local chart directory when given one, with no repository or version", async () => {
         const res = await record(
             () =>
@@ -242,9 +321,9 @@ describe("IstioControlPlane", () => {
         }
         const istiod = releases[1];
         assert.equal(istiod.name, "istiod-1-28-1");
+        // Tags are not the release's: they are rendered apart (see "revision tags" below).
         assert.deepEqual(istiod.values, {
             revision: "1-28-1",
-            revisionTags: ["prod-stable"],
             pilot: { autoscaleMin: 2, replicaCount: 2, env: { ENABLE_NATIVE_SIDECARS: "true" } },
         });
         assert.deepEqual(releases[0].values, { defaultRevision: "" }, "defaultRevision only when asked");
@@ -257,7 +336,7 @@ describe("IstioControlPlane", () => {
     });
 
     it("puts defaultRevision on the base chart, never on istiod", async () => {
-        const res = await record(() => new IstioControlPlane("istio", istioArgs({ defaultRevision: true })));
+        const res = await record(() => new IstioControlPlane("istio", istioArgs({ defaultRevision: "1-28-1" })));
         const [base, istiod] = ofType(res, "kubernetes:helm.sh/v3:Release").map((r) => r.inputs);
         assert.deepEqual(base.values, { defaultRevision: "1-28-1" });
         assert.equal(at(istiod, "values.defaultRevision"), undefined);
@@ -279,11 +358,14 @@ describe("IstioControlPlane", () => {
         const istiod = ofType(res, "kubernetes:helm.sh/v3:Release")[1].inputs;
         assert.deepEqual(istiod.values, {
             revision: "1-28-1",
-            revisionTags: ["prod-stable"],
             pilot: { autoscaleMin: 2, replicaCount: 2, env: { ENABLE_NATIVE_SIDECARS: "true", X: "1" } },
         });
         const old = await record(
-            () => new IstioControlPlane("old", istioArgs({ version: "1.18.2", revision: "1-18-2", revisionTags: [] })),
+            () =>
+                new IstioControlPlane(
+                    "old",
+                    istioArgs({ revisions: [{ version: "1.18.2", revision: "1-18-2" }], revisionTags: [] }),
+                ),
         );
         assert.deepEqual(ofType(old, "kubernetes:helm.sh/v3:Release")[1].inputs.values, {
             revision: "1-18-2",

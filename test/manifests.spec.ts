@@ -27,6 +27,10 @@ describe("manifests of every shipped stack validate against the upstream schemas
                     if (r.inputs.chart !== "istiod") continue;
                     for (const p of validateIstiodValues(r.inputs.values))
                         problems.push(`${r.name} values ${p.path}: ${p.message}`);
+                } else if (r.urn.includes("kubernetes:helm.sh/v3:Chart$")) {
+                    // Rendered by Helm from Istio's chart (offline by a stand-in); not ours to check here: the
+                    // end-to-end suite has the real API server take the real rendering.
+                    continue;
                 } else if (r.type.startsWith("kubernetes:")) {
                     objects++;
                     for (const p of validateManifest(r.inputs)) problems.push(`${r.name} ${p.path}: ${p.message}`);

@@ -61,6 +61,15 @@ const get = (value: unknown, dotted: string): unknown =>
 const revOf = (ns: { inputs: Record<string, unknown> }) =>
     get(ns.inputs, "metadata.labels") as Record<string, string> | undefined;
 
+/** The revision tags of a plan that point at an istiod release's revision: the tag webhooks rendered from the
+ *  istiod chart (owned by no release), labelled istio.io/tag and istio.io/rev. */
+function tagsPointingAt(plan: PreviewJson, istiod: PreviewJson["resources"][number]): string[] {
+    return ofType(plan, "kubernetes:admissionregistration.k8s.io/v1:MutatingWebhookConfiguration")
+        .map((hook) => get(hook.inputs, "metadata.labels") as Record<string, string>)
+        .filter((labels) => labels["istio.io/rev"] === get(istiod.inputs, "values.revision"))
+        .map((labels) => labels["istio.io/tag"]);
+}
+
 describe("preview: every shipped stack", () => {
     for (const stack of shippedStackNames()) {
         it(`${stack} previews with no mandatory violation, as one JSON object on stdout`, async () => {
@@ -122,10 +131,7 @@ describe("preview: dev (GKE, Istio by Helm)", () => {
 
     it("labels namespaces with the installed revision or one of its tags, never istio-injection", () => {
         const istiod = ofType(plan, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "istiod")!;
-        const allowed = new Set([
-            get(istiod.inputs, "values.revision"),
-            ...((get(istiod.inputs, "values.revisionTags") as string[]) ?? []),
-        ]);
+        const allowed = new Set([get(istiod.inputs, "values.revision"), ...tagsPointingAt(plan, istiod)]);
         const meshed = ofType(plan, "kubernetes:core/v1:Namespace").filter(
             (ns) => revOf(ns)?.["istio.io/rev"] !== undefined,
         );
@@ -247,10 +253,7 @@ describe("preview: ACK stacks", () => {
         const istiod = releases.find((r) => r.inputs.chart === "istiod")!;
         assert.ok(releases.some((r) => r.inputs.chart === "base"));
         assert.equal(get(istiod.inputs, "values.pilot.env.ENABLE_NATIVE_SIDECARS"), "true");
-        const allowed = new Set([
-            get(istiod.inputs, "values.revision"),
-            ...((get(istiod.inputs, "values.revisionTags") as string[]) ?? []),
-        ]);
+        const allowed = new Set([get(istiod.inputs, "values.revision"), ...tagsPointingAt(plan, istiod)]);
         const revs = ofType(plan, "kubernetes:core/v1:Namespace")
             .map((ns) => revOf(ns)?.["istio.io/rev"])
             .filter(Boolean);

@@ -11,6 +11,7 @@ import { formanceSettingsFor, settingsSpec } from "../render/formanceSpec";
 import { injectionLabelsFor } from "../render/revisionLabel";
 import { isDns1123Label, parseVersion, revisionFromVersion } from "../../policy/facts/versions";
 import { ConfigPath, holdsSecret, REDACTED, scrubSecrets, uncoverableSecret } from "./secrets";
+import { canaryTargets, planRevisions, type RevisionPlan, selectedBy, selectionOf, type Selector } from "./revisions";
 
 export type { ConfigPath };
 
@@ -132,15 +133,41 @@ const asmcliSchema = z.strictObject({
     options: z.array(z.string()).default([]),
 });
 
+/** One control-plane revision of `mesh.revisions`: its Istio version and, optionally, its name. */
+const revisionSchema = z.strictObject({
+    version: parseableVersion("version"),
+    /** Derived from the version (1.31.0 → 1-31-0) when not given; two revisions of one version need names. */
+    revision: dns1123Label("revision").optional(),
+});
+
+/** A revision tag: a name (pointing at the only revision), or a name and the revision it points at. */
+const revisionTagSchema = z.union(
+    [
+        dns1123Label("revision tag"),
+        z.strictObject({ name: dns1123Label("revision tag name"), revision: dns1123Label("revision") }),
+    ],
+    { error: "must be a tag name, or {name, revision} naming the revision the tag points at" },
+);
+
 const meshSchema = z.strictObject({
     /** `managed` is accepted only so the policy pack can refuse it with its own message. */
     method: z.enum(["helm", "asmcli", "alibaba-asm", "managed"]),
-    version: parseableVersion("version"),
+    /** The one revision's Istio version (shorthand for `revisions: [{version}]`). */
+    version: parseableVersion("version").optional(),
     revision: dns1123Label("revision").optional(),
+    /** Several revisions side by side (Helm): each its own istiod release; add one, move, restart, remove. */
+    revisions: z.array(revisionSchema).min(1, { message: "must list at least one revision" }).optional(),
     nativeSidecars: z.boolean().default(true),
-    revisionTags: z.array(dns1123Label("revision tag")).default([]),
-    /** Make this revision the default one (base chart's `defaultRevision`), Helm only. */
-    defaultRevision: z.boolean().default(false),
+    revisionTags: z.array(revisionTagSchema).default([]),
+    /** The default revision (base chart's `defaultRevision` and the `default` tag), Helm only: true for the only
+     *  revision, or a revision's name. */
+    defaultRevision: z
+        .union([z.boolean(), dns1123Label("defaultRevision")], {
+            error: "must be true, false or the name of one of mesh.revisions",
+        })
+        .default(false),
+    /** After a change of what a meshed namespace selects, re-create its workloads (`nativemesh restart`). */
+    restartWorkloads: z.boolean().default(false),
     chartRepository: chartRepository.default(ISTIO_CHART_REPOSITORY),
     /** A local directory holding the `base` and `istiod` charts (an air-gapped mirror, or the charts of an Istio
      *  source tree); when set, `chartRepository` is not used. */
@@ -159,6 +186,8 @@ const meshSchema = z.strictObject({
 
 const namespaceSchema = z.strictObject({
     name: dns1123Label("name"),
+    /** The revision this namespace selects (required with several mesh.revisions, unless revisionTag). */
+    revision: dns1123Label("revision").optional(),
     /** Label `istio.io/rev` with this revision tag instead of the revision itself. */
     revisionTag: dns1123Label("revisionTag").optional(),
     labels: stringMap.default({}),
@@ -190,6 +219,8 @@ const formanceSchema = z.strictObject({
     stacks: z.array(z.string().min(1)).min(1, { message: "must list at least one stack" }).default(["*"]),
     /** Write `namespace.labels: istio.io/rev=<revision or tag>` for namespaces the operator creates. */
     namespaceLabel: z.boolean().default(true),
+    /** Revision to label Formance namespaces with (required with several mesh.revisions, unless a tag). */
+    namespaceRevision: dns1123Label("namespaceRevision").optional(),
     /** Revision tag to label Formance namespaces with, instead of the revision. */
     namespaceRevisionTag: dns1123Label("namespaceRevisionTag").optional(),
     /** `services.<service>.annotations`, e.g. `gateway: {"cloud.google.com/neg": '{"ingress":true}'}`. */
@@ -244,10 +275,15 @@ export type FormanceConfig = z.output<typeof formanceSchema>;
 export type CanaryConfig = z.output<typeof canarySchema>;
 
 /** The validated, typed environment: what MeshEnvironment builds. */
-export interface EnvironmentSpec extends ParsedConfig {
-    /** The control-plane revision namespaces select (derived from the version when not given); undefined only
-     *  for Alibaba ASM without a revision, whose namespaces are selected by `istio-injection=enabled`. */
+export interface EnvironmentSpec extends Omit<ParsedConfig, "mesh"> {
+    /** The mesh section; `version` is the first revision's. */
+    mesh: MeshConfig & { version: string };
+    /** The first control-plane revision (derived from the version when not given): the one namespaces select
+     *  when there is only one; undefined only for Alibaba ASM without a revision, whose namespaces are selected
+     *  by `istio-injection=enabled`. */
     revision: string | undefined;
+    /** Every revision installed side by side, the tags pointing at them, and the default revision. */
+    revisionPlan: RevisionPlan;
     /** Where the secret values of the configuration are (`pulumi config set --secret`): each path names a secret
      *  value or a subtree that is secret as a whole. Every place such a value lands is kept secret. */
     secretPaths: ConfigPath[];
@@ -278,12 +314,17 @@ function checkCrossFieldRules(cfg: ParsedConfig, ctx: z.RefinementCtx): void {
     if (cfg.gke !== undefined) checkGkeAccess(cfg.gke, ctx);
     const { mesh } = cfg;
     if (mesh.method === "asmcli") {
-        if (!/-asm\.\d+$/.test(mesh.version)) {
-            ctx.addIssue({
-                code: "custom",
-                path: ["mesh", "version"],
-                message: "for asmcli must be an ASM release MAJOR.MINOR.POINT-asm.REV such as 1.19.10-asm.26",
-            });
+        const versions =
+            mesh.revisions?.map((r, i) => ({ version: r.version, path: ["mesh", "revisions", i, "version"] })) ??
+            (mesh.version !== undefined ? [{ version: mesh.version, path: ["mesh", "version"] }] : []);
+        for (const { version, path } of versions) {
+            if (!/-asm\.\d+$/.test(version)) {
+                ctx.addIssue({
+                    code: "custom",
+                    path,
+                    message: "for asmcli must be an ASM release MAJOR.MINOR.POINT-asm.REV such as 1.19.10-asm.26",
+                });
+            }
         }
         if (cfg.cloud === "ack") {
             ctx.addIssue({
@@ -333,33 +374,63 @@ function checkCrossFieldRules(cfg: ParsedConfig, ctx: z.RefinementCtx): void {
             message: "are made by nativemesh only with method helm or asmcli",
         });
     }
-    if (mesh.defaultRevision && mesh.method !== "helm") {
+    if (mesh.defaultRevision !== false && mesh.method !== "helm") {
         ctx.addIssue({
             code: "custom",
             path: ["mesh", "defaultRevision"],
             message: "is a Helm base-chart value: only with method helm",
         });
     }
-    const tags = new Set(mesh.revisionTags);
-    const checkTag = (tag: string | undefined, path: (string | number)[]) => {
-        if (tag !== undefined && !tags.has(tag)) {
-            ctx.addIssue({
-                code: "custom",
-                path,
-                message: `'${tag}' is not one of mesh.revisionTags [${mesh.revisionTags.join(", ")}]`,
-            });
+    if (mesh.revisions !== undefined && (mesh.method === "alibaba-asm" || mesh.method === "managed")) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["mesh", "revisions"],
+            message: `are installed by nativemesh with method helm; ${mesh.method} names its revision itself: use mesh.version`,
+        });
+        return;
+    }
+    const planned = planRevisionsOf(cfg.mesh);
+    for (const problem of planned.problems) ctx.addIssue({ code: "custom", ...problem });
+    if (planned.problems.length > 0) return;
+    checkSelections(cfg, planned.plan, ctx);
+}
+
+/** The revision plan of a parsed mesh section; Alibaba and managed meshes name their one revision elsewhere. */
+function planRevisionsOf(mesh: MeshConfig): ReturnType<typeof planRevisions> {
+    if (mesh.method === "alibaba-asm" || mesh.method === "managed") {
+        const revision = revisionFor(mesh);
+        if (mesh.version === undefined) {
+            return {
+                plan: { revisions: [], tags: [] },
+                problems: [{ path: ["mesh", "version"], message: "is required" }],
+            };
         }
+        return { plan: { revisions: revision ? [{ version: mesh.version, revision }] : [], tags: [] }, problems: [] };
+    }
+    return planRevisions(mesh);
+}
+
+/** What every namespace, the Formance namespaces and the canaries select: an installed revision or tag. */
+function checkSelections(cfg: ParsedConfig, plan: RevisionPlan, ctx: z.RefinementCtx): void {
+    const check = (selector: Selector, path: (string | number)[], what: string, keys: Record<string, string>) => {
+        // Alibaba ASM without revisions selects by istio-injection: nothing to name.
+        if (plan.revisions.length === 0 && selector.revision === undefined && selector.revisionTag === undefined)
+            return;
+        const { problem } = selectedBy(selector, plan, what);
+        if (problem === undefined) return;
+        const key = problem.key === "self" ? [] : [keys[problem.key]];
+        ctx.addIssue({ code: "custom", path: [...path, ...key], message: problem.message });
     };
     const seen = new Set<string>();
     cfg.namespaces.forEach((ns, i) => {
-        checkTag(ns.revisionTag, ["namespaces", i, "revisionTag"]);
+        check(ns, ["namespaces", i], `namespace '${ns.name}'`, { revision: "revision", revisionTag: "revisionTag" });
         if (seen.has(ns.name)) {
             ctx.addIssue({ code: "custom", path: ["namespaces", i, "name"], message: `'${ns.name}' is listed twice` });
         }
         seen.add(ns.name);
         const injectionLabelReasons: Record<string, string> = {
             "istio.io/rev":
-                "is set by nativemesh to the revision, or to the namespace's revisionTag: set revisionTag to pick a tag",
+                "is set by nativemesh to the revision, or to the namespace's revisionTag: set revision or revisionTag to pick one",
             "istio-injection":
                 "is never written by nativemesh: with it Istio ignores istio.io/rev (the revision webhooks require it absent)",
         };
@@ -370,15 +441,31 @@ function checkCrossFieldRules(cfg: ParsedConfig, ctx: z.RefinementCtx): void {
         }
         if (Object.keys(ns.podTemplateAnnotations).length > 0) checkPodTemplateDefaults(cfg, ns, i, ctx);
     });
-    if (cfg.canary.enabled && seen.has(cfg.canary.namespace)) {
-        ctx.addIssue({
-            code: "custom",
-            path: ["canary", "namespace"],
-            message: `'${cfg.canary.namespace}' is also a meshed namespace; the canary gets a namespace of its own`,
-        });
+    if (cfg.canary.enabled) {
+        for (const target of canaryTargets(plan, cfg.canary.namespace)) {
+            if (seen.has(target.namespace)) {
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["canary", "namespace"],
+                    message: `'${target.namespace}' is also a meshed namespace; the canary gets a namespace of its own`,
+                });
+            } else if (!isDns1123Label(target.namespace)) {
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["canary", "namespace"],
+                    message: `'${cfg.canary.namespace}' makes '${target.namespace}' for revision ${target.revision}, longer than a namespace may be (63): choose a shorter one`,
+                });
+            }
+        }
     }
-    if (cfg.formance !== undefined) {
-        checkTag(cfg.formance.namespaceRevisionTag, ["formance", "namespaceRevisionTag"]);
+    const { formance } = cfg;
+    if (formance !== undefined && formance.namespaceLabel) {
+        check(
+            { revision: formance.namespaceRevision, revisionTag: formance.namespaceRevisionTag },
+            ["formance"],
+            "formance.namespaceLabel",
+            { revision: "namespaceRevision", revisionTag: "namespaceRevisionTag" },
+        );
     }
 }
 
@@ -442,9 +529,12 @@ export function revisionFor(mesh: MeshConfig): string | undefined {
     if (mesh.revision !== undefined) return mesh.revision;
     switch (mesh.method) {
         case "helm":
-            return revisionFromVersion(mesh.version, "helm");
-        case "asmcli":
-            return revisionFromVersion(mesh.version, "asmcli");
+        case "asmcli": {
+            // The first of mesh.revisions, or the one-revision shorthand.
+            const first = mesh.revisions?.[0] ?? (mesh.version !== undefined ? { version: mesh.version } : undefined);
+            if (first === undefined) return undefined;
+            return first.revision ?? revisionFromVersion(first.version, mesh.method);
+        }
         case "managed":
             return MANAGED_REVISION;
         case "alibaba-asm":
@@ -546,20 +636,24 @@ function validated(raw: unknown, secretPaths: readonly ConfigPath[]): Omit<Envir
         );
     }
     const cfg = result.data;
-    let revision: string | undefined;
-    try {
-        revision = revisionFor(cfg.mesh);
-    } catch (err) {
-        throw new ConfigError(`${configKey(["mesh", "version"])}: ${(err as Error).message}`);
-    }
+    const { plan, problems } = planRevisionsOf(cfg.mesh);
+    // The schema's refinement reports these first; a version the planner cannot name lands here too.
+    if (problems.length > 0) throw new ConfigError(`${configKey(problems[0].path)}: ${problems[0].message}`);
+    const revision = plan.revisions[0]?.revision;
+    const mesh = { ...cfg.mesh, version: cfg.mesh.version ?? plan.revisions[0]?.version ?? "" };
     if (cfg.formance !== undefined) {
         checkFormanceValues(
             cfg.formance,
-            injectionLabelsFor(cfg.formance.namespaceRevisionTag ?? revision),
+            injectionLabelsFor(
+                selectionOf(plan, {
+                    revision: cfg.formance.namespaceRevision,
+                    revisionTag: cfg.formance.namespaceRevisionTag,
+                }),
+            ),
             cfg.namespaces,
         );
     }
-    return { ...cfg, revision };
+    return { ...cfg, mesh, revision, revisionPlan: plan };
 }
 
 /** The environment as a program writes it: the `nativemesh:` keys without their prefix, defaults optional. */

@@ -60,15 +60,30 @@ export function canaryJobName(revision?: string, fingerprint?: string): string {
 }
 
 /**
- * What a canary run proves: the mesh's settings and the cluster's versions. A credential (the ASM control-plane
- * kubeconfig) is left out of it.
+ * What a canary run proves: the mesh's settings for one revision (its version, the tags pointing at it, whether
+ * it is the default) and the cluster's versions. Another revision's change does not re-run this one's canary. A
+ * credential (the ASM control-plane kubeconfig) is left out of it.
  */
-export function canaryProves(spec: EnvironmentSpec): unknown {
-    const { alibaba, ...mesh } = spec.mesh;
+export function canaryProves(spec: EnvironmentSpec, revision: string | undefined = spec.revision): unknown {
+    const {
+        alibaba,
+        revisions: _revisions,
+        revisionTags: _tags,
+        defaultRevision: _default,
+        restartWorkloads: _restart,
+        ...mesh
+    } = spec.mesh;
     const { controlPlaneKubeconfig: _credential, ...asm } = alibaba ?? {};
+    const plan = spec.revisionPlan;
     return {
-        mesh: { ...mesh, alibaba: asm },
-        revision: spec.revision,
+        mesh: {
+            ...mesh,
+            version: plan.revisions.find((r) => r.revision === revision)?.version ?? mesh.version,
+            alibaba: asm,
+        },
+        revision,
+        tags: plan.tags.filter((t) => t.revision === revision).map((t) => t.name),
+        default: plan.defaultRevision === revision,
         kubernetes: spec.gke?.kubernetesVersion ?? spec.ack?.kubernetesVersion ?? null,
         pools: spec.gke?.nodePools.map((p) => p.version ?? null) ?? [],
         canary: spec.canary,

@@ -1,13 +1,17 @@
 // revision-references-control-plane (stack): when the stack installs its own control plane, every istio.io/rev
 // it writes must name one of its revisions or revision tags; otherwise the namespace gets no injection, or a
 // control plane the stack does not configure (istio.io "Canary Upgrades"; istio/istio
-// manifests/charts/istio-control/istio-discovery/templates/mutatingwebhook.yaml).
+// manifests/charts/istio-control/istio-discovery/templates/mutatingwebhook.yaml). And every revision tag's
+// webhook must point at a revision the stack installs: a tag left on a dropped revision sends pod admission to an
+// istiod that is gone, and its webhook's failurePolicy Fail then refuses every pod of the namespaces selecting
+// the tag (templates/revision-tags-mwc.yaml).
 
 import { controlPlanesOf } from "../control-planes";
 import { istioctlTags, type RevisionTag } from "../istioctl";
 import { stackPolicy } from "../pulumi-adapter";
 import { CANNOT_TELL, show } from "../read";
 import { describe, say, type Finding, type StackFinding, type StackResource, type StackRule } from "../rule";
+import { tagWebhook } from "../tag-webhooks";
 import { namespaceLabels, settingNamespaceLabels } from "../workloads";
 
 // This rule has no thresholds.
@@ -20,14 +24,19 @@ export interface InstalledRevisions {
     incomplete: boolean;
     /** Some control plane is installed with a revision (the rule only applies then). */
     anyRevision: boolean;
+    /** Revision tags made outside a control plane's own install, pointing at a revision the stack does not
+     *  install: each with the resource that makes it. */
+    danglingTags: Array<{ tag: string; revision: string; resource: StackResource }>;
 }
 
 export function installedRevisions(resources: StackResource[]): InstalledRevisions {
-    const installed: InstalledRevisions = { names: new Map(), incomplete: false, anyRevision: false };
+    const installed: InstalledRevisions = { names: new Map(), incomplete: false, anyRevision: false, danglingTags: [] };
     const tagSetters: Array<[RevisionTag, StackResource]> = [];
     const revisions = new Set<string>();
     for (const resource of resources) {
         for (const tag of istioctlTags(resource.type, resource.props)) tagSetters.push([tag, resource]);
+        const hook = tagWebhook(resource.type, resource.props);
+        if (hook !== undefined) tagSetters.push([hook, resource]);
         for (const plane of controlPlanesOf(resource.type, resource.props)) {
             if (plane.kind === "sail") continue; // not one of the installs this rule names (issue 4)
             if (plane.revision === CANNOT_TELL) installed.incomplete = true;
@@ -51,7 +60,9 @@ export function installedRevisions(resources: StackResource[]): InstalledRevisio
     // among revision webhooks, not tags, and fails without one).
     for (const [{ tag, revision }, resource] of tagSetters) {
         if (tag === CANNOT_TELL || revision === CANNOT_TELL) installed.incomplete = true;
-        else if (revisions.has(revision)) installed.names.set(tag, `${describe(resource)} (istioctl tag set)`);
+        else if (revisions.has(revision)) installed.names.set(tag, `${describe(resource)} (tag)`);
+        else if (tagWebhook(resource.type, resource.props) !== undefined)
+            installed.danglingTags.push({ tag, revision, resource });
     }
     return installed;
 }
@@ -90,6 +101,25 @@ export function checkRevisionReference(
     ];
 }
 
+/** A tag whose webhook points at a revision the stack does not install (e.g. one it just dropped). */
+export function danglingTagFinding(tag: string, revision: string, installed: InstalledRevisions): Finding {
+    const what = `the revision tag ${show(tag)} points at revision ${show(revision)}, which no control plane in this stack serves`;
+    if (installed.incomplete) {
+        return {
+            cannotTell: true,
+            message: `${what}; some revision names in the stack cannot be read, so it may still match`,
+        };
+    }
+    const known = [...installed.names.keys()].join(", ") || "none";
+    return {
+        message: say(
+            what,
+            "Its webhook sends pod admission to an istiod that is not there, and with failurePolicy Fail every pod of a namespace selecting the tag is refused",
+            `point the tag at a revision this stack installs before removing ${show(revision)} (revisions and tags: ${known})`,
+        ),
+    };
+}
+
 export const rule: StackRule<RevisionReferencesConfig> = {
     kind: "stack",
     name: "revision-references-control-plane",
@@ -102,12 +132,18 @@ export const rule: StackRule<RevisionReferencesConfig> = {
     check: (resources): StackFinding[] => {
         const installed = installedRevisions(resources);
         if (!installed.anyRevision) return [];
-        return resources.flatMap((resource) =>
-            checkRevisionReference(resource.type, resource.props, installed).map((finding) => ({
-                ...finding,
+        return [
+            ...resources.flatMap((resource) =>
+                checkRevisionReference(resource.type, resource.props, installed).map((finding) => ({
+                    ...finding,
+                    resource,
+                })),
+            ),
+            ...installed.danglingTags.map(({ tag, revision, resource }) => ({
                 resource,
+                ...danglingTagFinding(tag, revision, installed),
             })),
-        );
+        ];
     },
 };
 

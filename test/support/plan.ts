@@ -4,11 +4,19 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { planStack, recordProgram, type Plan, type PlannedResource } from "../../cli/engine";
+import {
+    OFFLINE_INVOKE_RESULTS,
+    planStack,
+    recordProgram,
+    type InvokeAnswers,
+    type Plan,
+    type PlannedResource,
+} from "../../cli/engine";
 import { shippedStacks, STACKS_DIR } from "../../cli/stackFile";
 
 /** Invoke answers for component tests: a known project number, so the mesh_id label can be asserted. */
-export const TEST_INVOKES: Record<string, Record<string, unknown>> = {
+export const TEST_INVOKES: InvokeAnswers = {
+    ...OFFLINE_INVOKE_RESULTS,
     "gcp:organizations/getProject:getProject": { number: "123456789012", projectId: "acme-mesh-dev" },
 };
 
