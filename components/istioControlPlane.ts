@@ -2,7 +2,7 @@ import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { compareVersions, parseVersion } from "../policy/facts/versions";
-import { baseValues, istiodValues } from "./render/istioValues";
+import { baseValues, deepMerge, istiodValues } from "./render/istioValues";
 
 /** One istiod revision: its own Helm release `istiod-<revision>`. */
 export interface IstioRevisionArgs {
@@ -10,6 +10,8 @@ export interface IstioRevisionArgs {
     version: string;
     /** Revision name, e.g. `1-28-1`: the release is `istiod-<revision>`, namespaces select it by `istio.io/rev`. */
     revision: string;
+    /** istiod values of this revision only, merged over the control plane's `istiodValues`. */
+    istiodValues?: Record<string, unknown>;
 }
 
 /** A revision tag: an alias namespaces select instead of a revision, moved by changing `revision`. */
@@ -111,7 +113,7 @@ export class IstioControlPlane extends pulumi.ComponentResource {
                 nativeSidecars: args.nativeSidecars,
                 namespace: args.namespace,
                 replicas: args.istiodReplicas,
-                extra: args.istiodValues,
+                extra: deepMerge(args.istiodValues, revision.istiodValues ?? {}),
             });
         args.revisions.forEach((revision, i) => {
             const values = valuesOf(revision, []);

@@ -146,7 +146,9 @@ function buildMesh(parent: MeshEnvironment, name: string, spec: EnvironmentSpec,
                     baseValues: mesh.baseValues,
                     namespace: mesh.namespace,
                     istiodValues: mesh.istiodValues,
-                    istiodValuesSecret: secretAt(spec, "mesh", "istiodValues"),
+                    istiodValuesSecret:
+                        secretAt(spec, "mesh", "istiodValues") ||
+                        (mesh.revisions ?? []).some((_, i) => secretAt(spec, "mesh", "revisions", i, "istiodValues")),
                     baseValuesSecret: secretAt(spec, "mesh", "baseValues"),
                     provider: cluster.provider,
                 },

@@ -138,6 +138,8 @@ const revisionSchema = z.strictObject({
     version: parseableVersion("version"),
     /** Derived from the version (1.31.0 → 1-31-0) when not given; two revisions of one version need names. */
     revision: dns1123Label("revision").optional(),
+    /** istiod values of this revision only, merged over mesh.istiodValues (ours still win). */
+    istiodValues: z.record(z.string(), z.unknown()).optional(),
 });
 
 /** A revision tag: a name (pointing at the only revision), or a name and the revision it points at. */
@@ -631,7 +633,7 @@ function validated(raw: unknown, secretPaths: readonly ConfigPath[]): Omit<Envir
     if (uncoverable !== undefined) {
         throw new ConfigError(
             `${configKey(uncoverable)}: cannot be kept secret (it names or shapes resources every plan shows): set it ` +
-                "without --secret; secrets belong in existing.kubeconfig/context, mesh.istiodValues, mesh.baseValues, " +
+                "without --secret; secrets belong in existing.kubeconfig/context, mesh.istiodValues (also per revision), mesh.baseValues, " +
                 "mesh.asmcli.options, mesh.alibaba.controlPlaneKubeconfig, Formance annotation values or operator.values",
         );
     }

@@ -13,6 +13,7 @@ import { revisionFromVersion } from "../../policy/facts/versions";
 export interface RevisionEntry {
     version: string;
     revision?: string;
+    istiodValues?: Record<string, unknown>;
 }
 
 /** A revision tag as configured: a name (the one-revision form) or a name with the revision it points at. */
@@ -32,6 +33,8 @@ export interface MeshRevisionConfig {
 export interface PlannedRevision {
     version: string;
     revision: string;
+    /** This revision's own istiod values, over the mesh's. */
+    istiodValues?: Record<string, unknown>;
 }
 
 /** A tag and the revision it points at. */
@@ -110,7 +113,11 @@ export function planRevisions(mesh: MeshRevisionConfig): { plan: RevisionPlan; p
             );
             continue;
         }
-        revisions.push({ version: entry.version, revision });
+        revisions.push({
+            version: entry.version,
+            revision,
+            ...(entry.istiodValues !== undefined ? { istiodValues: entry.istiodValues } : {}),
+        });
     }
     const names = revisions.map((r) => r.revision);
     const several = names.length > 1;

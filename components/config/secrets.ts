@@ -124,6 +124,7 @@ export const SECRET_CAPABLE: readonly ConfigPath[] = [
     ["existing", "kubeconfig"],
     ["existing", "context"],
     ["mesh", "istiodValues"],
+    ["mesh", "revisions", "*", "istiodValues"],
     ["mesh", "baseValues"],
     ["mesh", "asmcli", "options"],
     ["mesh", "alibaba", "controlPlaneKubeconfig"],

@@ -1,0 +1,286 @@
+/**
+ * The canary upgrade of the README, as real `pulumi up`s of the local stack with real Helm releases of two
+ * revisions (two revisions of the one Istio version the testbed builds): add the new revision beside the old,
+ * move the tag and the namespaces, restart the workloads, remove the old revision. Along the way: the old
+ * revision's workloads are stale after the move (`status` exits 1) and clean after the restart (exit 0, injected
+ * natively by the new revision's real istiod); moving the tag updates its webhook configuration in place; removing
+ * a revision that a namespace still selects is refused before anything changes.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { spawnSync } from "node:child_process";
+import { parse, stringify } from "yaml";
+import { renderTagObjects } from "../../cli/offlineTagTemplate";
+import { KUBECONFIG, ROOT, RUN } from "../lib/env";
+import { kubectl, kubectlJson } from "../lib/kubectl";
+import { waitFor } from "../lib/cluster";
+import { jobComplete, type Pod, proxyMode } from "../lib/pods";
+import { pulumi, pulumiOk } from "../lib/pulumi";
+import { expect, LOCAL, type Spec } from "../lib/spec";
+import { tail } from "./deploy";
+
+const OLD = LOCAL.revision; // 1-31-0, what the local stack runs
+const NEW = "1-31-0-next";
+/** The new revision's istiod listens on its own port (the supervisor reads it from the webhook URL). */
+const NEW_WEBHOOK = "https://127.0.0.1:15018/inject";
+
+type Config = Record<string, unknown>;
+type Mesh = Record<string, unknown>;
+
+/** A stack file for `--config-file`: the local stack's config with the mesh and namespaces of one step. */
+function step(name: string, mesh: (m: Mesh) => void, namespaces: Array<Record<string, string>>): string {
+    const doc = parse(fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.local.yaml"), "utf8")) as { config: Config };
+    const m = doc.config["nativemesh:mesh"] as Mesh;
+    delete m.version;
+    mesh(m);
+    doc.config["nativemesh:namespaces"] = namespaces;
+    const file = path.join(RUN, "upgrade", `${name}.yaml`);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, stringify(doc));
+    return file;
+}
+
+const revisions = (...names: string[]) =>
+    names.map((revision) =>
+        revision === OLD
+            ? { version: "1.31.0" }
+            : { version: "1.31.0", revision, istiodValues: { istiodRemote: { injectionURL: NEW_WEBHOOK } } },
+    );
+
+const STEP1 = () =>
+    step(
+        "1-add",
+        (m) => {
+            m.revisions = revisions(OLD, NEW);
+            m.revisionTags = [{ name: LOCAL.tag, revision: OLD }];
+            m.defaultRevision = OLD;
+        },
+        [
+            { name: LOCAL.revisionNamespace, revision: OLD },
+            { name: LOCAL.tagNamespace, revisionTag: LOCAL.tag },
+        ],
+    );
+const STEP2 = () =>
+    step(
+        "2-move",
+        (m) => {
+            m.revisions = revisions(OLD, NEW);
+            m.revisionTags = [{ name: LOCAL.tag, revision: NEW }];
+            m.defaultRevision = NEW;
+        },
+        [
+            { name: LOCAL.revisionNamespace, revision: NEW },
+            { name: LOCAL.tagNamespace, revisionTag: LOCAL.tag },
+        ],
+    );
+/** Step 4 too early: the old revision removed while a namespace still names it. */
+const REMOVE_TOO_EARLY = () =>
+    step(
+        "4-too-early",
+        (m) => {
+            m.revisions = revisions(NEW);
+            m.revisionTags = [{ name: LOCAL.tag, revision: NEW }];
+            m.defaultRevision = NEW;
+        },
+        [
+            { name: LOCAL.revisionNamespace, revision: OLD },
+            { name: LOCAL.tagNamespace, revisionTag: LOCAL.tag },
+        ],
+    );
+const STEP4 = () =>
+    step(
+        "4-remove",
+        (m) => {
+            m.revisions = revisions(NEW);
+            m.revisionTags = [{ name: LOCAL.tag, revision: NEW }];
+            m.defaultRevision = NEW;
+        },
+        [
+            { name: LOCAL.revisionNamespace, revision: NEW },
+            { name: LOCAL.tagNamespace, revisionTag: LOCAL.tag },
+        ],
+    );
+
+const up = (file: string) =>
+    pulumiOk(["up", "--yes", "--stack", LOCAL.stack, "--config-file", file, "--policy-pack", "policy"]);
+
+interface Run {
+    status: number;
+    stdout: string;
+    stderr: string;
+}
+
+function nativemesh(args: string[]): Run {
+    const res = spawnSync("node", ["cli/nativemesh.js", ...args, "--kubeconfig", KUBECONFIG], {
+        cwd: ROOT,
+        encoding: "utf8",
+        timeout: 300_000,
+    });
+    return { status: res.status ?? 1, stdout: res.stdout ?? "", stderr: res.stderr ?? String(res.error ?? "") };
+}
+const show = (r: Run) => `exit ${r.status}\n${r.stdout}${r.stderr}`;
+
+/** Two workloads started under the old revision: one in the namespace that names it, one behind the tag. */
+const WORKLOADS = [
+    { namespace: LOCAL.revisionNamespace, name: "upgrade-web" },
+    { namespace: LOCAL.tagNamespace, name: "upgrade-tagged" },
+];
+
+function deploy(namespace: string, name: string): void {
+    const manifest = {
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name, namespace },
+        spec: {
+            replicas: 1,
+            selector: { matchLabels: { app: name } },
+            template: {
+                metadata: { labels: { app: name } },
+                spec: { containers: [{ name: "web", image: "nginx:1.27" }] },
+            },
+        },
+    };
+    const res = kubectl(["apply", "-f", "-"], JSON.stringify(manifest));
+    if (res.status !== 0) throw new Error(`kubectl apply: ${res.stderr.trim()}`);
+}
+
+/** The one live pod of a workload once it runs and passes `check`. */
+async function podOf(namespace: string, app: string, check: (p: Pod) => boolean, what: string): Promise<Pod> {
+    let found: Pod | undefined;
+    await waitFor(
+        what,
+        async () => {
+            const list = kubectlJson(["get", "pods", "-n", namespace, "-l", `app=${app}`]) as {
+                items: Array<Pod & { metadata: { deletionTimestamp?: string } }>;
+            };
+            const live = list.items.filter((p) => p.metadata.deletionTimestamp === undefined);
+            found = live.length === 1 && live[0].status?.phase === "Running" && check(live[0]) ? live[0] : undefined;
+            return found !== undefined;
+        },
+        90_000,
+    );
+    return found!;
+}
+
+const injectedBy = (revision: string) => (p: Pod) =>
+    proxyMode(p) === "native" && p.metadata.annotations?.["istio.io/rev"] === revision;
+
+interface Webhook {
+    metadata: { name: string; uid: string; labels?: Record<string, string> };
+    webhooks?: Array<{ name: string; clientConfig?: { url?: string } }>;
+}
+
+const tagWebhook = (tag: string) =>
+    kubectlJson(["get", "mutatingwebhookconfiguration", `istio-revision-tag-${tag}`]) as Webhook;
+
+function helmReleases(): string[] {
+    const list = kubectlJson(["get", "secrets", "-n", LOCAL.istioNamespace, "-l", "owner=helm,status=deployed"]) as {
+        items: Array<{ metadata: { labels: Record<string, string> } }>;
+    };
+    return list.items.map((s) => s.metadata.labels.name).sort();
+}
+
+async function canaryComplete(namespace: string): Promise<void> {
+    const jobs = kubectlJson(["get", "jobs", "-n", namespace]) as { items: Array<{ metadata: { name: string } }> };
+    expect(jobs.items.length > 0, `a canary Job in ${namespace}`);
+    for (const job of jobs.items) await jobComplete(namespace, job.metadata.name, 60_000);
+}
+
+export const canaryUpgrade: Spec = {
+    name: "the canary upgrade as four `pulumi up`s: add a revision, move the tag and namespaces (status exits 1), restart (natively by the new istiod; status exits 0), remove the old revision",
+    async run(ctx) {
+        // The stand-in the offline preview uses for Helm's rendering of the tag templates matches the real one.
+        const real = tagWebhook(LOCAL.tag);
+        const [standIn] = renderTagObjects({
+            path: "charts/istiod",
+            namespace: LOCAL.istioNamespace,
+            values: {
+                revision: OLD,
+                revisionTags: [LOCAL.tag],
+                istiodRemote: { injectionURL: "https://127.0.0.1:15017/inject" },
+            },
+        }) as unknown as Webhook[];
+        expect(real.metadata.name === standIn.metadata.name, `tag webhook name ${real.metadata.name}`);
+        for (const [k, v] of Object.entries(standIn.metadata.labels ?? {})) {
+            expect(real.metadata.labels?.[k] === v, `the real tag webhook's label ${k}=${real.metadata.labels?.[k]}`);
+        }
+        expect(
+            JSON.stringify(real.webhooks?.map((w) => [w.name, w.clientConfig?.url])) ===
+                JSON.stringify(standIn.webhooks?.map((w) => [w.name, w.clientConfig?.url])),
+            `the offline stand-in's webhooks differ from Helm's: ${JSON.stringify(real.webhooks?.map((w) => w.name))}`,
+        );
+
+        for (const w of WORKLOADS) deploy(w.namespace, w.name);
+        try {
+            for (const w of WORKLOADS)
+                await podOf(w.namespace, w.name, injectedBy(OLD), `${w.name} injected by ${OLD}`);
+
+            // 1. Add the new revision beside the old one.
+            await up(STEP1());
+            expect(
+                JSON.stringify(helmReleases()) ===
+                    JSON.stringify(["istio-base", `istiod-${NEW}`, `istiod-${OLD}`].sort()),
+                `Helm releases after adding ${NEW}: ${helmReleases().join(", ")}`,
+            );
+            await waitFor(`istiod of ${NEW} running`, async () => ctx.istiod.revisions().includes(NEW), 60_000);
+            await canaryComplete(`${LOCAL.canaryNamespace}-${NEW}`);
+            const still = nativemesh(["status"]);
+            expect(still.status === 0, `status after adding a revision (nothing moved): ${show(still)}`);
+
+            // 2. Move the tag (and the namespace that names the revision) to the new revision.
+            const uid = tagWebhook(LOCAL.tag).metadata.uid;
+            await up(STEP2());
+            const moved = tagWebhook(LOCAL.tag);
+            expect(moved.metadata.labels?.["istio.io/rev"] === NEW, `the tag points at ${NEW}`);
+            expect(moved.metadata.uid === uid, "moving the tag updated its webhook configuration in place");
+            expect(
+                moved.webhooks?.every((w) => w.clientConfig?.url === NEW_WEBHOOK) === true,
+                `the tag's webhooks send pods to ${NEW}'s istiod`,
+            );
+            const stale = nativemesh(["status", "--json"]);
+            expect(stale.status === 1, `status after the move: ${show(stale)}`);
+            const report = JSON.parse(stale.stdout) as { stale: Array<{ namespace: string; name: string }> };
+            for (const w of WORKLOADS) {
+                expect(
+                    report.stale.some((s) => s.namespace === w.namespace && s.name === w.name),
+                    `status lists ${w.namespace}/${w.name} as stale: ${show(stale)}`,
+                );
+            }
+
+            // 3. Restart the workloads: the new revision's istiod injects them, natively.
+            for (const ns of [LOCAL.revisionNamespace, LOCAL.tagNamespace]) {
+                const restart = nativemesh(["restart", "--namespace", ns, "--timeout", "120"]);
+                expect(restart.status === 0, `restart of ${ns}: ${show(restart)}`);
+            }
+            for (const w of WORKLOADS)
+                await podOf(w.namespace, w.name, injectedBy(NEW), `${w.name} injected by ${NEW}`);
+            const clean = nativemesh(["status"]);
+            expect(clean.status === 0, `status after the restart: ${show(clean)}`);
+
+            // 4. Remove the old revision: refused while a namespace still names it, then done.
+            const early = await pulumi(["preview", "--stack", LOCAL.stack, "--config-file", REMOVE_TOO_EARLY()]);
+            const out = early.stdout + early.stderr;
+            expect(early.code !== 0, `removing ${OLD} while a namespace names it was not refused:\n${tail(out)}`);
+            expect(
+                new RegExp(`nativemesh:namespaces\\[0\\]\\.revision: '${OLD}' is not one of mesh.revisions`).test(out),
+                `the refusal names the key and the revision:\n${tail(out)}`,
+            );
+            expect(helmReleases().includes(`istiod-${OLD}`), "the refused step changed nothing");
+            await up(STEP4());
+            expect(
+                JSON.stringify(helmReleases()) === JSON.stringify(["istio-base", `istiod-${NEW}`].sort()),
+                `Helm releases after removing ${OLD}: ${helmReleases().join(", ")}`,
+            );
+            await waitFor(`istiod of ${OLD} stopped`, async () => !ctx.istiod.revisions().includes(OLD), 60_000);
+            const canaryNs = kubectlJson(["get", "namespace", LOCAL.canaryNamespace]) as Webhook;
+            expect(canaryNs.metadata.labels?.["istio.io/rev"] === LOCAL.tag, "the canary goes through the tag");
+            await canaryComplete(LOCAL.canaryNamespace);
+            const after = nativemesh(["status"]);
+            expect(after.status === 0, `status after removing ${OLD}: ${show(after)}`);
+        } finally {
+            for (const w of WORKLOADS) kubectl(["delete", "deployment", "-n", w.namespace, w.name, "--wait=false"]);
+            // Back to the local stack as shipped (one revision), for the specs after this one.
+            await pulumiOk(["up", "--yes", "--stack", LOCAL.stack, "--policy-pack", "policy"]);
+        }
+    },
+};
