@@ -23,6 +23,8 @@ import { serverDryRun } from "./specs/dryRun";
 import { destroy } from "./specs/destroy";
 import { liveStatusRestart } from "./specs/live";
 import { secretConfig } from "./specs/secrets";
+import { packageSchema } from "./specs/schema";
+import { yamlConsumer, yamlConsumerBadInput } from "./specs/consumers";
 
 const SPECS: Spec[] = [
     firstUp,
@@ -36,6 +38,9 @@ const SPECS: Spec[] = [
     auditAgrees,
     secretConfig,
     serverDryRun,
+    packageSchema,
+    yamlConsumerBadInput,
+    yamlConsumer,
     destroy,
 ];
 
