@@ -220,6 +220,8 @@ export interface RevisionInput {
     version: string;
     /** Its name; derived from the version when omitted (1.31.0 gives 1-31-0). */
     revision?: string;
+    /** istiod values of this revision only, merged over mesh.istiodValues. */
+    istiodValues?: ValueMap;
 }
 
 /** The Istio control plane (`nativemesh:mesh`). */
