@@ -1,0 +1,265 @@
+// Revision planning (components/config/revisions.ts) and the config refusals that keep a canary upgrade safe:
+// tables of config in, plan or one-line error out, through validateConfig as a stack file is validated.
+
+import * as assert from "node:assert/strict";
+import { ConfigError, validateConfig } from "../components/config/config";
+import { canaryTargets, planRevisions, revisionBehind } from "../components/config/revisions";
+
+/** An existing-cluster Helm config; `mesh` and `namespaces` are each case's. */
+const config = (mesh: Record<string, unknown>, namespaces: unknown[] = [], more: Record<string, unknown> = {}) => ({
+    cloud: "existing",
+    existing: { kubeconfig: "~/.kube/config" },
+    mesh: { method: "helm", ...mesh },
+    namespaces,
+    ...more,
+});
+
+const TWO = [{ version: "1.30.2" }, { version: "1.31.0" }];
+
+describe("revision planning", () => {
+    const plans: Array<{
+        name: string;
+        mesh: Record<string, unknown>;
+        revisions: string[];
+        tags: string[];
+        def?: string;
+    }> = [
+        { name: "the one-revision shorthand", mesh: { version: "1.31.0" }, revisions: ["1-31-0"], tags: [] },
+        {
+            name: "shorthand tags point at the only revision, defaultRevision true names it",
+            mesh: { version: "1.31.0", revisionTags: ["prod"], defaultRevision: true },
+            revisions: ["1-31-0"],
+            tags: ["prod=1-31-0"],
+            def: "1-31-0",
+        },
+        {
+            name: "two versions side by side, revisions derived, a tag and the default named",
+            mesh: { revisions: TWO, revisionTags: [{ name: "prod", revision: "1-31-0" }], defaultRevision: "1-30-2" },
+            revisions: ["1-30-2", "1-31-0"],
+            tags: ["prod=1-31-0"],
+            def: "1-30-2",
+        },
+        {
+            name: "two revisions of one version, named",
+            mesh: { revisions: [{ version: "1.31.0" }, { version: "1.31.0", revision: "1-31-0-b" }] },
+            revisions: ["1-31-0", "1-31-0-b"],
+            tags: [],
+        },
+    ];
+    for (const c of plans) {
+        it(c.name, () => {
+            const spec = validateConfig(config(c.mesh));
+            const plan = spec.revisionPlan;
+            assert.deepEqual(
+                plan.revisions.map((r) => r.revision),
+                c.revisions,
+            );
+            assert.deepEqual(
+                plan.tags.map((t) => `${t.name}=${t.revision}`),
+                c.tags,
+            );
+            assert.equal(plan.defaultRevision, c.def);
+            assert.equal(spec.revision, c.revisions[0], "the first revision is the spec's revision");
+            assert.equal(spec.mesh.version, plan.revisions[0].version, "mesh.version is the first revision's");
+        });
+    }
+
+    it("keeps a revision's own istiod values with it", () => {
+        const { plan } = planRevisions({
+            method: "helm",
+            revisions: [{ version: "1.31.0", istiodValues: { a: 1 } }],
+            revisionTags: [],
+            defaultRevision: false,
+        });
+        assert.deepEqual(plan.revisions, [{ version: "1.31.0", revision: "1-31-0", istiodValues: { a: 1 } }]);
+    });
+
+    it("resolves a label to the revision behind it", () => {
+        const { plan } = planRevisions({
+            method: "helm",
+            revisions: TWO,
+            revisionTags: [{ name: "prod", revision: "1-31-0" }],
+            defaultRevision: false,
+        });
+        assert.equal(revisionBehind("prod", plan), "1-31-0");
+        assert.equal(revisionBehind("1-30-2", plan), "1-30-2");
+        assert.equal(revisionBehind("gone", plan), undefined);
+    });
+
+    it("gives every revision a canary: the first in the canary namespace through its tag, the others beside it", () => {
+        const { plan } = planRevisions({
+            method: "helm",
+            revisions: TWO,
+            revisionTags: [{ name: "prod", revision: "1-30-2" }],
+            defaultRevision: false,
+        });
+        assert.deepEqual(canaryTargets(plan, "nativemesh-canary"), [
+            { revision: "1-30-2", label: "prod", namespace: "nativemesh-canary" },
+            { revision: "1-31-0", label: "1-31-0", namespace: "nativemesh-canary-1-31-0" },
+        ]);
+    });
+});
+
+describe("revision refusals: one line naming the key, before anything is declared", () => {
+    const refusals: Array<{ name: string; cfg: unknown; error: RegExp }> = [
+        {
+            name: "neither version nor revisions",
+            cfg: config({}),
+            error: /^nativemesh:mesh\.version: is required \(or list mesh\.revisions/,
+        },
+        {
+            name: "both version and revisions",
+            cfg: config({ version: "1.31.0", revisions: TWO }),
+            error: /^nativemesh:mesh\.revisions: give mesh\.version \(one revision\) or mesh\.revisions \(several\), not both/,
+        },
+        {
+            name: "mesh.revision beside mesh.revisions",
+            cfg: config({ revisions: TWO, revision: "x" }),
+            error: /^nativemesh:mesh\.revision: belongs to the one-revision form/,
+        },
+        {
+            name: "several revisions by asmcli",
+            cfg: {
+                ...config({
+                    method: "asmcli",
+                    revisions: [{ version: "1.19.10-asm.26" }, { version: "1.20.8-asm.1" }],
+                }),
+                mesh: {
+                    method: "asmcli",
+                    revisions: [{ version: "1.19.10-asm.26" }, { version: "1.20.8-asm.1" }],
+                    asmcli: { fleetId: "acme" },
+                },
+            },
+            error: /^nativemesh:mesh\.revisions: several revisions side by side are installed by method helm only/,
+        },
+        {
+            name: "revisions on a managed mesh",
+            cfg: {
+                cloud: "gke",
+                gke: {
+                    project: "acme-mesh-dev",
+                    location: "europe-west1",
+                    clusterName: "mesh-dev",
+                    kubernetesVersion: "1.33.5-gke.1308000",
+                    nodePools: [{ name: "general" }],
+                    authorizedNetworks: [{ cidrBlock: "203.0.113.0/24" }],
+                },
+                mesh: { method: "managed", revisions: TWO },
+            },
+            error: /^nativemesh:mesh\.revisions: are installed by nativemesh with method helm; managed names its revision itself: use mesh\.version/,
+        },
+        {
+            name: "one version twice under one name",
+            cfg: config({ revisions: [{ version: "1.31.0" }, { version: "1.31.0" }] }),
+            error: /^nativemesh:mesh\.revisions\[1\]\.revision: '1-31-0' is listed twice/,
+        },
+        {
+            name: "a plain tag with several revisions",
+            cfg: config({ revisions: TWO, revisionTags: ["prod"] }),
+            error: /^nativemesh:mesh\.revisionTags\[0\]: with several revisions, name the one 'prod' points at/,
+        },
+        {
+            name: "a tag on a revision not listed (removed too early)",
+            cfg: config({ revisions: [{ version: "1.31.0" }], revisionTags: [{ name: "prod", revision: "1-30-2" }] }),
+            error: /^nativemesh:mesh\.revisionTags\[0\]\.revision: '1-30-2' is not one of mesh\.revisions \[1-31-0\]/,
+        },
+        {
+            name: "a tag named default",
+            cfg: config({ version: "1.31.0", revisionTags: ["default"] }),
+            error: /^nativemesh:mesh\.revisionTags\[0\]: the tag 'default' is Istio's default revision: set mesh\.defaultRevision/,
+        },
+        {
+            name: "a tag named as a revision",
+            cfg: config({ version: "1.31.0", revisionTags: ["1-31-0"] }),
+            error: /^nativemesh:mesh\.revisionTags\[0\]: '1-31-0' is also a revision name/,
+        },
+        {
+            name: "a tag listed twice",
+            cfg: config({ version: "1.31.0", revisionTags: ["prod", "prod"] }),
+            error: /^nativemesh:mesh\.revisionTags\[1\]: 'prod' is listed twice/,
+        },
+        {
+            name: "defaultRevision true with several revisions",
+            cfg: config({ revisions: TWO, defaultRevision: true }),
+            error: /^nativemesh:mesh\.defaultRevision: with several revisions, name one of mesh\.revisions \[1-30-2, 1-31-0\]/,
+        },
+        {
+            name: "the default on a revision not listed",
+            cfg: config({ revisions: TWO, defaultRevision: "1-29-0" }),
+            error: /^nativemesh:mesh\.defaultRevision: '1-29-0' is not one of mesh\.revisions .*move the default before removing its revision/,
+        },
+        {
+            name: "a namespace naming no revision when there are several",
+            cfg: config({ revisions: TWO }, [{ name: "apps" }]),
+            error: /^nativemesh:namespaces\[0\]: with several mesh\.revisions, namespace 'apps' must name its revision or revisionTag/,
+        },
+        {
+            name: "a namespace still on a removed revision",
+            cfg: config({ version: "1.31.0" }, [{ name: "apps", revision: "1-30-2" }]),
+            error: /^nativemesh:namespaces\[0\]\.revision: '1-30-2' is not one of mesh\.revisions \[1-31-0\]: a revision is removed only once no namespace, tag or default selects it/,
+        },
+        {
+            name: "a namespace naming both a revision and a tag",
+            cfg: config({ version: "1.31.0", revisionTags: ["prod"] }, [
+                { name: "apps", revision: "1-31-0", revisionTag: "prod" },
+            ]),
+            error: /^nativemesh:namespaces\[0\]: namespace 'apps' selects a revision or a revision tag, not both/,
+        },
+        {
+            name: "a namespace on an unknown tag",
+            cfg: config({ version: "1.31.0" }, [{ name: "apps", revisionTag: "prod" }]),
+            error: /^nativemesh:namespaces\[0\]\.revisionTag: 'prod' is not one of mesh\.revisionTags \[\]/,
+        },
+        {
+            name: "Formance namespaces naming no revision when there are several",
+            cfg: config({ revisions: TWO }, [], { formance: {} }),
+            error: /^nativemesh:formance: with several mesh\.revisions, formance\.namespaceLabel must name its revision/,
+        },
+        {
+            name: "Formance namespaces on a removed revision",
+            cfg: config({ version: "1.31.0" }, [], { formance: { namespaceRevision: "1-30-2" } }),
+            error: /^nativemesh:formance\.namespaceRevision: '1-30-2' is not one of mesh\.revisions/,
+        },
+        {
+            name: "a second revision's canary namespace would be a meshed one",
+            cfg: config({ revisions: TWO }, [{ name: "nativemesh-canary-1-31-0", revision: "1-31-0" }]),
+            error: /^nativemesh:canary\.namespace: 'nativemesh-canary-1-31-0' is also a meshed namespace/,
+        },
+        {
+            name: "a canary namespace too long for a second revision",
+            cfg: config({ revisions: TWO }, [], { canary: { namespace: "c".repeat(60) } }),
+            error: /^nativemesh:canary\.namespace: '.*' makes '.*-1-31-0' for revision 1-31-0, longer than a namespace may be \(63\)/,
+        },
+        {
+            name: "a tag that is neither a name nor {name, revision}",
+            cfg: config({ version: "1.31.0", revisionTags: [{ tag: "prod" }] }),
+            error: /^nativemesh:mesh\.revisionTags\[0\]: must be a tag name, or \{name, revision\}/,
+        },
+    ];
+    for (const c of refusals) {
+        it(c.name, () => {
+            assert.throws(
+                () => validateConfig(c.cfg),
+                (err: unknown) => {
+                    assert.ok(err instanceof ConfigError, String(err));
+                    assert.match(err.message, c.error);
+                    assert.ok(!err.message.includes("\n"), "one line");
+                    return true;
+                },
+            );
+        });
+    }
+
+    it("accepts the four steps of the README's upgrade, each on its own", () => {
+        const ns = (revision: string) => [
+            { name: "payments", revision },
+            { name: "ledger", revisionTag: "prod" },
+        ];
+        const steps = [
+            config({ revisions: TWO, revisionTags: [{ name: "prod", revision: "1-30-2" }] }, ns("1-30-2")),
+            config({ revisions: TWO, revisionTags: [{ name: "prod", revision: "1-31-0" }] }, ns("1-31-0")),
+            config({ revisions: [TWO[1]], revisionTags: [{ name: "prod", revision: "1-31-0" }] }, ns("1-31-0")),
+        ];
+        for (const step of steps) assert.doesNotThrow(() => validateConfig(step));
+    });
+});
