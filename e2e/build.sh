@@ -5,7 +5,7 @@
 # Each tool is built in a small wrapper module of its own (.e2e/build/<tool>-<version>/) that states the replace
 # directives the tool's own go.mod would have said, since Go ignores a dependency's replaces.
 # A finished tool leaves a stamp file; a second run with the same versions builds nothing.
-# Usage: e2e/build.sh [tool ...]   (default: all)   Tools: kube etcd kwok istio pulumi langhost kubeprovider yaml
+# Usage: e2e/build.sh [tool ...]   (default: all)   Tools: kube etcd kwok istio pulumi langhost kubeprovider yaml python
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -189,7 +189,27 @@ build_yaml() {
     -o "$out/pulumi-language-yaml" github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml
 }
 
-all="kube etcd kwok istio pulumi langhost kubeprovider yaml"
+build_python() {
+  # Upstream's Python language host (github.com/pulumi/pulumi/sdk/python/cmd/pulumi-language-python/v3) is not
+  # served by the module proxy either: the testbed's own (e2e/langhost-python) runs programs with the PyPI pulumi
+  # package and generates SDKs with Pulumi's Python code generator (pkg/v3/codegen/python).
+  local w="$work/python-$PULUMI_VERSION"
+  rm -rf "$w"
+  mkdir -p "$w"
+  cp "$here"/langhost-python/main.go "$w/"
+  cd "$w"
+  go mod init e2e-langhost-python >/dev/null 2>&1
+  go mod edit -replace "github.com/atotto/clipboard=github.com/tgummerer/clipboard@v0.0.0-20241001131231-d02d263e614e"
+  go get "github.com/pulumi/pulumi/sdk/v3@v$PULUMI_VERSION" "github.com/pulumi/pulumi/pkg/v3@v$PULUMI_VERSION" >/dev/null
+  go mod tidy >/dev/null
+  go build -ldflags "-s -w -X main.version=$PULUMI_VERSION" -o "$out/pulumi-language-python" .
+  cp "$here/langhost-python/exec.py" "$out/exec.py"
+  # The pulumi package from PyPI at the CLI's release, and what a generated SDK requires beside it.
+  python3 -m venv "$out/venv"
+  "$out/venv/bin/pip" install --quiet --disable-pip-version-check "pulumi==$PULUMI_VERSION" parver semver
+}
+
+all="kube etcd kwok istio pulumi langhost kubeprovider yaml python"
 want=${*:-$all}
 total=$SECONDS
 for t in $want; do
@@ -202,6 +222,7 @@ for t in $want; do
     langhost) done_or_build langhost "$PULUMI_VERSION" build_langhost ;;
     kubeprovider) done_or_build kubeprovider "$KUBERNETES_PROVIDER_VERSION" build_kubeprovider ;;
     yaml) done_or_build yaml "$YAML_VERSION" build_yaml ;;
+    python) done_or_build python "$PULUMI_VERSION" build_python ;;
     *) echo "e2e/build.sh: unknown tool '$t' (allowed: $all)" >&2; exit 2 ;;
   esac
   cd "$root"

@@ -32,7 +32,7 @@ export function versions(): Record<string, string> {
 
 /** The folder of a built tool, e.g. tool("kube") -> .e2e/tools/kube-1.34.4. */
 export function tool(
-    name: "kube" | "etcd" | "kwok" | "istio" | "pulumi" | "langhost" | "kubeprovider" | "yaml",
+    name: "kube" | "etcd" | "kwok" | "istio" | "pulumi" | "langhost" | "kubeprovider" | "yaml" | "python",
 ): string {
     const v = versions();
     const version = {
@@ -44,13 +44,16 @@ export function tool(
         langhost: v.PULUMI_VERSION,
         kubeprovider: v.KUBERNETES_PROVIDER_VERSION,
         yaml: v.YAML_VERSION,
+        python: v.PULUMI_VERSION,
     }[name];
     return path.join(TOOLS, `${name}-${version}`);
 }
 
 /** PATH with the built tools first: pulumi, its language hosts and provider, kubectl. */
 export function toolPath(): string {
-    const dirs = (["pulumi", "langhost", "yaml", "kubeprovider", "kube", "istio", "etcd", "kwok"] as const).map(tool);
+    const dirs = (
+        ["pulumi", "langhost", "yaml", "python", "kubeprovider", "kube", "istio", "etcd", "kwok"] as const
+    ).map(tool);
     return [...dirs, process.env.PATH ?? ""].join(path.delimiter);
 }
 
