@@ -169,8 +169,7 @@ describe("config: valid configurations", () => {
         [
             "a node pool with minNodes equal to maxNodes",
             edit(
-                (c) =>
-                    (c.gke.nodePools = [{ name: "general", minNodes: 2, maxNodes: 2 }] as Config["gke"]["nodePools"]),
+                (c) => ((c.gke as Record<string, unknown>).nodePools = [{ name: "general", minNodes: 2, maxNodes: 2 }]),
             ),
             (s) => assert.deepEqual([s.gke?.nodePools[0].minNodes, s.gke?.nodePools[0].maxNodes], [2, 2]),
         ],
@@ -409,8 +408,7 @@ describe("config: invalid configurations stop with one line naming the key", () 
         [
             "minNodes above maxNodes",
             edit(
-                (c) =>
-                    (c.gke.nodePools = [{ name: "general", minNodes: 4, maxNodes: 3 }] as Config["gke"]["nodePools"]),
+                (c) => ((c.gke as Record<string, unknown>).nodePools = [{ name: "general", minNodes: 4, maxNodes: 3 }]),
             ),
             /^nativemesh:gke\.nodePools\[0\]\.minNodes: minNodes must not exceed maxNodes \(got 4\)$/,
         ],

@@ -54,6 +54,7 @@ describe("policy config", () => {
             ["native-sidecar-annotation", "annotationMinIstioVersion", "1.24.0"],
             ["native-sidecars-enabled", "autoMinIstioVersion", "1.27"],
             ["native-sidecars-enabled", "autoMinKubeletMinor", 33],
+            ["no-legacy-sidecar-workarounds", "proxyUid", 1337],
         ];
         for (const [policyName, key, value] of defaults) {
             it(`${policyName} ${key} defaults to ${JSON.stringify(value)}`, () => {
@@ -119,6 +120,67 @@ describe("policy config", () => {
         assert.deepEqual((await runResourcePolicy(policy, oldPool, { gkeMinVersion: "1.27" })).violations, []);
     });
 
+    describe("integer settings change the verdict", () => {
+        const initAs = (uid: number): StackResource => ({
+            urn: `urn:pulumi:test::nativemesh::kubernetes:apps/v1:Deployment::app${uid}`,
+            type: "kubernetes:apps/v1:Deployment",
+            name: `app${uid}`,
+            props: {
+                spec: {
+                    template: {
+                        spec: {
+                            initContainers: [{ name: "warm", image: "i", securityContext: { runAsUser: uid } }],
+                            containers: [{ name: "app", image: "a" }],
+                        },
+                    },
+                },
+            },
+        });
+        const uidFindings = (config?: unknown) =>
+            evaluatePolicies([nativeIstiod, initAs(1337), initAs(1000)], config)
+                .filter((violation) => violation.policy === "no-legacy-sidecar-workarounds")
+                .map((violation) => violation.message.replace(/\. .*/, ""));
+
+        it("proxyUid: the init container running as the proxy's UID is advised against, by default 1337", () => {
+            assert.deepEqual(uidFindings(), [
+                "app1337 (kubernetes:apps/v1:Deployment): the pod template (spec.template.spec) init container warm runs as UID 1337",
+            ]);
+        });
+        it("proxyUid: 1000 moves the advice to the init container running as 1000", () => {
+            assert.deepEqual(uidFindings({ "no-legacy-sidecar-workarounds": { proxyUid: 1000 } }), [
+                "app1000 (kubernetes:apps/v1:Deployment): the pod template (spec.template.spec) init container warm runs as UID 1000",
+            ]);
+        });
+
+        const autoIstiod: StackResource = {
+            ...nativeIstiod,
+            props: {
+                chart: "istiod",
+                version: "1.28.1",
+                values: { pilot: { env: { ENABLE_NATIVE_SIDECARS: "auto" } } },
+            },
+        };
+        const pool31: StackResource = { ...oldPool, props: { version: "1.31.4-gke.1" } };
+        const enabled = (config?: unknown) =>
+            evaluatePolicies([autoIstiod, pool31], config)
+                .filter((violation) => violation.policy === "native-sidecars-enabled")
+                .map((violation) => `${violation.enforcementLevel}: ${violation.message}`);
+
+        it('autoMinKubeletMinor: by default (33) "auto" with a node pool on 1.31 is refused, naming 1.33', () => {
+            const found = enabled();
+            assert.equal(found.length, 1, JSON.stringify(found));
+            assert.match(found[0], /^mandatory: .*pins Kubernetes below 1\.33: pool/);
+        });
+        it('autoMinKubeletMinor: 31 accepts "auto" with a node pool on 1.31', () => {
+            assert.deepEqual(enabled({ "native-sidecars-enabled": { autoMinKubeletMinor: 31 } }), []);
+        });
+        it("autoMinKubeletMinor: 32 still refuses it, naming 1.32", () => {
+            const found = enabled({ "native-sidecars-enabled": { autoMinKubeletMinor: 32 } });
+            assert.equal(found.length, 1, JSON.stringify(found));
+            assert.match(found[0], /below 1\.32: pool.*kubelet minor >= 32/);
+        });
+    });
+
     const bad: Array<[string, unknown, RegExp]> = [
         ["not an object", [], /expected a JSON object/],
         ["an unknown policy", { "no-such-policy": "advisory" }, /unknown policy "no-such-policy"/],
@@ -147,6 +209,41 @@ describe("policy config", () => {
             "a string where an integer is expected",
             { "native-sidecars-enabled": { autoMinKubeletMinor: "33" } },
             /config "autoMinKubeletMinor" is "33"; expected an integer/,
+        ],
+        [
+            "a fraction where an integer is expected",
+            { "native-sidecars-enabled": { autoMinKubeletMinor: 33.5 } },
+            /config "autoMinKubeletMinor" is 33.5; expected an integer$/,
+        ],
+        [
+            "an integer below its minimum",
+            { "native-sidecars-enabled": { autoMinKubeletMinor: -1 } },
+            /config "autoMinKubeletMinor" is -1; expected an integer >= 0$/,
+        ],
+        [
+            "a proxy UID that is not an integer",
+            { "no-legacy-sidecar-workarounds": { proxyUid: "1337" } },
+            /policy "no-legacy-sidecar-workarounds": config "proxyUid" is "1337"; expected an integer$/,
+        ],
+        [
+            "a negative proxy UID",
+            { "no-legacy-sidecar-workarounds": { proxyUid: -5 } },
+            /config "proxyUid" is -5; expected an integer >= 0$/,
+        ],
+        [
+            "a version string that is not one in a version key",
+            { "native-sidecars-enabled": { autoMinIstioVersion: "1.x" } },
+            /config "autoMinIstioVersion" is "1.x"; expected a version such as "1.29"$/,
+        ],
+        [
+            "strict that is not a boolean",
+            { "native-sidecars-enabled": { strict: "yes" } },
+            /policy "native-sidecars-enabled": config "strict" is "yes"; expected true or false$/,
+        ],
+        [
+            "a list that is not a list",
+            { "no-managed-control-plane": { managedRevisions: "asm-managed" } },
+            /config "managedRevisions" is "asm-managed"; expected a list of strings$/,
         ],
         [
             "a list holding a number",
