@@ -212,6 +212,15 @@ describe("MeshEnvironment inputs", function () {
         assert.equal(typeof view, "function");
     });
 
+    it("plugin/ names the package and version of the package it serves (the schema's name and version)", () => {
+        const read = (file: string) => JSON.parse(ts.sys.readFile(path.join(ROOT, file))!) as Record<string, unknown>;
+        const root = read("package.json");
+        const plugin = read("plugin/package.json");
+        assert.deepEqual([plugin.name, plugin.version], [root.name, root.version]);
+        assert.equal(plugin.main, "index.js");
+        assert.ok((root.files as string[]).includes("plugin/"), "npm pack leaves plugin/ out");
+    });
+
     it("refuse an Output, naming the key (values must be known before deployment)", () => {
         const withOutput = {
             ...local,
