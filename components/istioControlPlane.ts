@@ -154,6 +154,9 @@ export class IstioControlPlane extends pulumi.ComponentResource {
                     namespace: args.namespace,
                     values: keptSecret(valuesOf(revision, [tag.name]), args.istiodValuesSecret),
                     transformations: [keepOnlyTagObjects],
+                    // As `helm template | kubectl apply` does: nothing waits for the tag's Service to get endpoints
+                    // (it aliases the revision's istiod Service; istiod's own release is what the tag waits for).
+                    skipAwait: true,
                 },
                 // The tag's webhook sends pods to its revision's istiod: that release first.
                 { ...childOpts, dependsOn: [this.istiod[revision.revision]] },

@@ -168,8 +168,6 @@ const meshSchema = z.strictObject({
             error: "must be true, false or the name of one of mesh.revisions",
         })
         .default(false),
-    /** After a change of what a meshed namespace selects, re-create its workloads (`nativemesh restart`). */
-    restartWorkloads: z.boolean().default(false),
     chartRepository: chartRepository.default(ISTIO_CHART_REPOSITORY),
     /** A local directory holding the `base` and `istiod` charts (an air-gapped mirror, or the charts of an Istio
      *  source tree); when set, `chartRepository` is not used. */

@@ -70,7 +70,6 @@ export function canaryProves(spec: EnvironmentSpec, revision: string | undefined
         revisions: _revisions,
         revisionTags: _tags,
         defaultRevision: _default,
-        restartWorkloads: _restart,
         ...mesh
     } = spec.mesh;
     const { controlPlaneKubeconfig: _credential, ...asm } = alibaba ?? {};
