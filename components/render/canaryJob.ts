@@ -65,13 +65,7 @@ export function canaryJobName(revision?: string, fingerprint?: string): string {
  * credential (the ASM control-plane kubeconfig) is left out of it.
  */
 export function canaryProves(spec: EnvironmentSpec, revision: string | undefined = spec.revision): unknown {
-    const {
-        alibaba,
-        revisions: _revisions,
-        revisionTags: _tags,
-        defaultRevision: _default,
-        ...mesh
-    } = spec.mesh;
+    const { alibaba, revisions: _revisions, revisionTags: _tags, defaultRevision: _default, ...mesh } = spec.mesh;
     const { controlPlaneKubeconfig: _credential, ...asm } = alibaba ?? {};
     const plan = spec.revisionPlan;
     return {
