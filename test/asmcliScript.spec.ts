@@ -147,3 +147,77 @@ describe("asmcli script: a kubeconfig given by its contents", () => {
         it(`takes ${JSON.stringify(given)} for a path`, () => assert.equal(isKubeconfigContents(given), false));
     }
 });
+
+describe("asmcli script: what asmcli is given", () => {
+    let dir: string;
+    beforeEach(() => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "nativemesh-asmcli-"));
+    });
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    /** The arguments the stand-in asmcli recorded, with the scratch paths named. */
+    const argsOf = (o: AsmcliScriptOptions): string => {
+        const result = run(dir, asmcliInstallScript(o), "apiVersion: v1\nkind: Config\n");
+        assert.equal(result.status, 0, result.stderr);
+        return fs
+            .readFileSync(path.join(dir, "args"), "utf8")
+            .trim()
+            .replaceAll(path.join(dir, "out"), "OUT")
+            .replace(/\S+\/nativemesh-asmcli\.\w+\//g, "WORK/");
+    };
+
+    const cases: Array<[string, Partial<AsmcliScriptOptions>, string]> = [
+        [
+            "GKE with --enable_all",
+            {},
+            "install --project_id p --cluster_name c --cluster_location l --ca mesh_ca --output_dir OUT " +
+                "--custom_overlay WORK/overlay.yaml --revision_name asm-1272-1 --enable_all",
+        ],
+        [
+            "without enable_all: only cluster roles and labels, which asmcli cannot do without",
+            { enableAll: false, ca: "citadel" },
+            "install --project_id p --cluster_name c --cluster_location l --ca citadel --output_dir OUT " +
+                "--custom_overlay WORK/overlay.yaml --revision_name asm-1272-1 --enable_cluster_roles --enable_cluster_labels",
+        ],
+        [
+            "a kubeconfig file with a context, the fleet id and packaged options",
+            {
+                target: { kind: "kubeconfig", kubeconfig: "/etc/kube/config", context: "prod" },
+                fleetId: "fleet-host",
+                options: ["legacy-default-ingressgateway"],
+            },
+            "install --kubeconfig /etc/kube/config --context prod --fleet_id fleet-host --ca mesh_ca --output_dir OUT " +
+                "--custom_overlay WORK/overlay.yaml --revision_name asm-1272-1 --enable_all --option legacy-default-ingressgateway",
+        ],
+    ];
+    for (const [name, over, expected] of cases) {
+        it(`${name}: exactly these arguments`, () => assert.equal(argsOf(options(dir, over)), expected));
+    }
+
+    it("stops at the first failing command (set -eu): an asmcli failure sets no tag and keeps asmcli's status", () => {
+        const failing = options(dir);
+        // Fails after unpacking istioctl, so a script that carried on would set the tag and end with status 0.
+        fs.appendFileSync(failing.asmcli, "\nexit 7\n");
+        const result = run(dir, asmcliInstallScript(failing));
+        assert.equal(result.status, 7, result.stderr);
+        assert.equal(fs.existsSync(path.join(dir, "tags")), false, "a tag was set after asmcli failed");
+    });
+
+    it("refuses an asmcli of another release before installing anything", () => {
+        const result = run(dir, asmcliInstallScript(options(dir, { version: "1.27.2-asm.10" })));
+        assert.equal(result.status, 1);
+        assert.match(result.stderr, /nativemesh: asmcli is '1\.27\.2-asm\.1\+config1', not 1\.27\.2-asm\.10/);
+        assert.equal(fs.existsSync(path.join(dir, "args")), false, "asmcli install ran");
+    });
+
+    it("fails on an unset variable (set -u) instead of installing with an empty overlay", () => {
+        const result = spawnSync("sh", ["-c", asmcliInstallScript(options(dir))], {
+            cwd: dir,
+            encoding: "utf8",
+            env: { PATH: process.env.PATH, TMPDIR: dir },
+        });
+        assert.notEqual(result.status, 0);
+        assert.match(result.stderr, /NATIVEMESH_OVERLAY/);
+        assert.equal(fs.existsSync(path.join(dir, "args")), false, "asmcli install ran");
+    });
+});

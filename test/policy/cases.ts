@@ -889,12 +889,18 @@ export const CASES: Record<string, PolicyCase[]> = {
         {
             name: 'Job with nativeSidecar "false"',
             resources: [workload("Job", { [NATIVE]: "false" })],
-            expect: [mandatory(/sets sidecar.istio.io\/nativeSidecar: "false" on a Job/)],
+            expect: [
+                mandatory(
+                    /job \(kubernetes:batch\/v1:Job\): the pod template \(spec\.template\.metadata\.annotations\) sets sidecar.istio.io\/nativeSidecar: "false" on a Job\. With a regular sidecar the Job's pod never completes/,
+                ),
+            ],
         },
         {
             name: 'CronJob with nativeSidecar "false"',
             resources: [workload("CronJob", { [NATIVE]: "false" })],
-            expect: [mandatory(/on a Job/)],
+            expect: [
+                mandatory(/the pod template \(spec\.jobTemplate\.spec\.template\.metadata\.annotations\) .* on a Job/),
+            ],
         },
         {
             name: 'Job with nativeSidecar "false" and inject "false" (counterpart)',
@@ -1002,6 +1008,16 @@ export const CASES: Record<string, PolicyCase[]> = {
             name: 'Job with nativeSidecar "false" and the inject annotation "yes" (injection kept)',
             resources: [workload("Job", { [NATIVE]: "false", "sidecar.istio.io/inject": "yes" })],
             expect: [mandatory(/on a Job.*Fix: remove the annotation \(or set it to "true"\), or turn injection off/)],
+        },
+        {
+            name: "a List of CronJobs is not a CronJob (counterpart: the type must end with the kind)",
+            resources: [{ ...workload("CronJob", { [NATIVE]: "false" }), type: "kubernetes:batch/v1:CronJobList" }],
+            expect: [],
+        },
+        {
+            name: "a type that only ends like a Job's is not one (counterpart: the type must start with kubernetes:)",
+            resources: [{ ...workload("Job", { [NATIVE]: "false" }), type: "acme:kubernetes:batch/v1:Job" }],
+            expect: [],
         },
         {
             name: "deployments.* template Setting with nativeSidecar=false is not a Job (counterpart)",

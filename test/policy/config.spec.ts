@@ -64,6 +64,17 @@ describe("policy config", () => {
         }
     });
 
+    it("every policy tells what it refuses and how to fix it, in the pack as in the rule", () => {
+        for (const rule of RULES) {
+            const policy = POLICIES.find((candidate) => candidate.name === rule.name)!;
+            assert.equal(policy.description, rule.description, rule.name);
+            assert.equal(policy.remediationSteps, rule.remediationSteps, rule.name);
+            // One or more sentences: a capitalised verb first, a full stop last.
+            assert.match(rule.description, /^[A-Z][a-z]+s .{20,}\.$/, rule.name);
+            assert.match(rule.remediationSteps, /^[A-Z].{20,}\.$/, rule.name);
+        }
+    });
+
     it("every policy is mandatory except no-legacy-sidecar-workarounds (advisory)", () => {
         for (const policy of POLICIES) {
             assert.equal(
