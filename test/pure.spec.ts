@@ -268,6 +268,31 @@ describe("canary Job names", () => {
         assert.notEqual(nameOf(spec((c) => (c.canary = { timeoutSeconds: 600 }))), base);
     });
 
+    it("change with the cluster's Kubernetes version and node versions, so an upgraded cluster proves it again", () => {
+        const gke = (kubernetesVersion: string, poolVersion?: string) =>
+            spec((c) => {
+                delete c.existing;
+                c.cloud = "gke";
+                c.gke = {
+                    project: "acme-mesh-dev",
+                    location: "europe-west1",
+                    clusterName: "mesh-dev",
+                    kubernetesVersion,
+                    nodePools: [{ name: "general", version: poolVersion }],
+                    authorizedNetworks: [{ cidrBlock: "203.0.113.0/24" }],
+                };
+            });
+        const base = nameOf(gke("1.33.5-gke.1308000"));
+        assert.equal(nameOf(gke("1.33.5-gke.1308000")), base, "the same cluster gives the same name");
+        assert.notEqual(nameOf(gke("1.34.1-gke.1000000")), base, "the control plane's version");
+        assert.notEqual(nameOf(gke("1.33.5-gke.1308000", "1.32.9-gke.1")), base, "a node pool's version");
+        const proves = canaryProves(gke("1.33.5-gke.1308000", "1.32.9-gke.1")) as Record<string, unknown>;
+        assert.deepEqual([proves.kubernetes, proves.pools], ["1.33.5-gke.1308000", ["1.32.9-gke.1"]]);
+        const ack = loadStackFile({ stack: "ack-istio" }).spec;
+        assert.equal((canaryProves(ack) as Record<string, unknown>).kubernetes, ack.ack?.kubernetesVersion);
+        assert.equal((canaryProves(spec()) as Record<string, unknown>).kubernetes, null, "an existing cluster");
+    });
+
     it("do not change with what the canary does not prove", () => {
         assert.equal(nameOf(spec((c) => c.namespaces.push({ name: "more" }))), nameOf(spec()));
     });
@@ -291,6 +316,10 @@ describe("canary Job names", () => {
 });
 
 describe("canaryJobManifest: the init container's probe", () => {
+    it("asks istio-proxy's readiness endpoint, the pilot-agent status port 15021, on loopback", () => {
+        assert.equal(PROXY_READY_URL, "http://127.0.0.1:15021/healthz/ready");
+    });
+
     const job = canaryJobManifest({
         name: "c",
         namespace: "n",
