@@ -270,7 +270,8 @@ describe("canary Job names", () => {
 
     it("change with the cluster's Kubernetes version and node versions, so an upgraded cluster proves it again", () => {
         const gke = (kubernetesVersion: string, poolVersion?: string) =>
-            spec((c) => {
+            spec((raw) => {
+                const c = raw as Record<string, unknown>;
                 delete c.existing;
                 c.cloud = "gke";
                 c.gke = {
