@@ -321,16 +321,18 @@ describe("canaryJobManifest: the init container's probe", () => {
         assert.equal(PROXY_READY_URL, "http://127.0.0.1:15021/healthz/ready");
     });
 
-    const job = canaryJobManifest({
-        name: "c",
-        namespace: "n",
-        image: "i",
-        probeUrl: "https://api/readyz",
-        timeoutSeconds: 60,
-    });
-    const init = (job.spec as { template: { spec: { initContainers: Array<{ command: string[] }> } } }).template.spec
-        .initContainers[0];
-    const script = init.command[2];
+    // Rendered inside each test (not when mocha loads the file), so mutation testing can tell which tests cover it.
+    const job = () =>
+        canaryJobManifest({
+            name: "c",
+            namespace: "n",
+            image: "i",
+            probeUrl: "https://api/readyz",
+            timeoutSeconds: 60,
+        });
+    const init = () =>
+        (job().spec as { template: { spec: { initContainers: Array<{ command: string[] }> } } }).template.spec
+            .initContainers[0];
     /**
      * Runs the probe with a stand-in curl that behaves as curl does: `answers` maps the URLs that answer to their
      * HTTP status; with -f a status of 400 or more fails (exit 22), without it any answer succeeds; a URL that
@@ -348,7 +350,7 @@ describe("canaryJobManifest: the init container's probe", () => {
                         .join(" ")} *) return 7 ;; esac`,
                     `  if [ -n "$f" ] && [ "$code" -ge 400 ]; then return 22; fi; return 0; }`,
                     `sleep() { :; }`,
-                    script,
+                    init().command[2],
                 ].join("\n"),
             ],
             { encoding: "utf8", env: { PATH: process.env.PATH, PROBE_URL: "https://api/readyz" } },
@@ -390,28 +392,32 @@ describe("canaryJobManifest: the init container's probe", () => {
     }
 
     it("lets Pulumi wait longer than the Job's own deadline, so the Job's failure is what is reported", () => {
-        const meta = job.metadata as { annotations: Record<string, string> };
-        assert.equal((job.spec as { activeDeadlineSeconds: number }).activeDeadlineSeconds, 60);
+        const rendered = job();
+        const meta = rendered.metadata as { annotations: Record<string, string> };
+        assert.equal((rendered.spec as { activeDeadlineSeconds: number }).activeDeadlineSeconds, 60);
         assert.equal(Number(meta.annotations["pulumi.com/timeoutSeconds"]), 60 + CANARY_WAIT_MARGIN_SECONDS);
     });
 });
 
 describe("formanceSettingsFor", () => {
-    const spec = validateConfig({
-        cloud: "existing",
-        existing: { kubeconfig: "k" },
-        mesh: { method: "helm", version: "1.28.1", revisionTags: ["prod"] },
-        namespaces: [{ name: "batch", podTemplateAnnotations: { "sidecar.istio.io/nativeSidecar": "true" } }],
-        formance: {
-            stacks: ["a", "b"],
-            namespaceRevisionTag: "prod",
-            serviceAnnotations: { gateway: { "cloud.google.com/neg": '{"ingress":true}' } },
-            jobAnnotations: { ledger: { x: "y" } },
-        },
-    });
+    // Validated inside the test (not when mocha loads the file), so mutation testing can tell which tests cover it.
+    const spec = () =>
+        validateConfig({
+            cloud: "existing",
+            existing: { kubeconfig: "k" },
+            mesh: { method: "helm", version: "1.28.1", revisionTags: ["prod"] },
+            namespaces: [{ name: "batch", podTemplateAnnotations: { "sidecar.istio.io/nativeSidecar": "true" } }],
+            formance: {
+                stacks: ["a", "b"],
+                namespaceRevisionTag: "prod",
+                serviceAnnotations: { gateway: { "cloud.google.com/neg": '{"ingress":true}' } },
+                jobAnnotations: { ledger: { x: "y" } },
+            },
+        });
 
     it("maps each config entry to its Setting key, and scopes per-namespace defaults to that namespace's stack", () => {
-        const settings = formanceSettingsFor(spec.formance!, injectionLabelsFor("prod"), spec.namespaces);
+        const { formance, namespaces } = spec();
+        const settings = formanceSettingsFor(formance!, injectionLabelsFor("prod"), namespaces);
         assert.deepEqual(
             settings.map((s) => [s.key, s.stacks]),
             [
