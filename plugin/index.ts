@@ -10,8 +10,9 @@
  * Left out, each for its reason (README, "Other languages"): GkeCluster, AckCluster, AlibabaMesh and AsmInstall
  * hold resources of @pulumi/gcp, @pulumi/alicloud and @pulumi/command, which every SDK generated from this schema
  * would then depend on (and whose plugins this project cannot build to test them); IstioControlPlane,
- * MeshNamespace, SidecarCanary and FormanceSettings take a `k8s.Provider` and hold their Kubernetes children as
- * outputs: MeshEnvironment composes them, and from TypeScript they stay usable on their own.
+ * MeshNamespace, SidecarCanary and FormanceSettings are the parts MeshEnvironment composes, and their arguments
+ * hold what the inference refuses (`Record<string, unknown>` values, `pulumi.Resource` dependencies, maps of
+ * Helm releases as outputs). From TypeScript all of them stay usable on their own.
  *
  * This folder is the plugin (`pulumi package add <nativemesh>/plugin`), not the package root: Pulumi refuses a
  * folder holding both PulumiPlugin.yaml and a Pulumi.yaml, and the root is also the nativemesh program. The
