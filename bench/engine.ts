@@ -1,7 +1,8 @@
 /**
  * Rows under the real engine, when the end-to-end tools are built (e2e/build.sh): `pulumi preview` of the local
  * stack with and without `--policy-pack policy` in the same rounds, and the pack's own start (the engine's
- * `run-policy-pack` entry point until the pack's gRPC server prints its port). It starts the loopback cluster of
+ * `run-policy-pack` entry point until the pack's gRPC server prints its port) beside that entry point's floor (the
+ * same entry point on a pack that only prints a port), also in rounds. It starts the loopback cluster of
  * `npm run e2e`, deploys the local stack once, measures, and stops everything. Skipped, with a line saying why,
  * when the tools are not built or a testbed is already running.
  */
@@ -20,11 +21,13 @@ export interface EngineRows {
     preview: Measurement;
     previewWithPack: Measurement;
     packStartMs: number[];
+    /** run-policy-pack on a pack that only prints a port: what the SDK's entry point costs by itself. */
+    floorStartMs: number[];
     commands: { preview: string[]; previewWithPack: string[] };
 }
 
-const PREVIEW_RUNS = 5;
-const PACK_START_RUNS = 5;
+const PREVIEW_RUNS = 7;
+const PACK_START_RUNS = 9;
 
 export function engineSkipReason(): string | undefined {
     for (const name of ["pulumi", "langhost", "kubeprovider", "kube", "etcd", "kwok", "istio"] as const) {
@@ -37,25 +40,54 @@ export function engineSkipReason(): string | undefined {
     return undefined;
 }
 
-/** Milliseconds from starting the engine's run-policy-pack on policy/ until the pack prints its port. */
-function packStart(): Promise<number> {
-    const entry = path.join(ROOT, "node_modules", "@pulumi", "pulumi", "cmd", "run-policy-pack");
+/**
+ * A pack that does nothing but print a port, as a served pack does: run-policy-pack's floor. Its package.json
+ * gives the version @pulumi/policy would require; it loads nothing.
+ */
+function floorPack(): string {
+    const dir = path.join(RUN, "floor-pack");
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, "PulumiPolicy.yaml"), "runtime: nodejs\n");
+    fs.writeFileSync(
+        path.join(dir, "package.json"),
+        JSON.stringify({ name: "floor-pack", version: "0.0.0", main: "index.js" }),
+    );
+    fs.writeFileSync(path.join(dir, "index.js"), "console.log(1); setInterval(() => undefined, 60_000);\n");
+    return dir;
+}
+
+/**
+ * Milliseconds from starting the engine's run-policy-pack on a pack folder (the way the Node.js language host
+ * starts it: `node run-policy-pack <engine> .` in that folder) until the pack prints its port.
+ */
+function packStart(dir: string): Promise<number> {
+    // Found from the pack's folder, as the language host finds it.
+    const entry = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [dir] });
     return new Promise((resolve, reject) => {
         const started = performance.now();
-        const child = spawn(process.execPath, [entry, "127.0.0.1:1", "."], { cwd: path.join(ROOT, "policy") });
+        const child = spawn(process.execPath, [entry, "127.0.0.1:1", "."], { cwd: dir });
         let out = "";
+        let err = "";
+        let served = false;
         const timer = setTimeout(() => {
             child.kill("SIGKILL");
-            reject(new Error(`the pack did not print its port in 60 s: ${out}`));
+            reject(new Error(`${dir}: the pack did not print its port in 60 s: ${out}${err}`));
         }, 60_000);
+        child.stderr.on("data", (d: Buffer) => (err += d.toString()));
         child.stdout.on("data", (d: Buffer) => {
             out += d.toString();
-            if (/^\d+\s*$/m.test(out)) {
+            if (!served && /^\d+\s*$/m.test(out)) {
+                served = true;
                 const ms = performance.now() - started;
                 clearTimeout(timer);
                 child.kill("SIGKILL");
                 resolve(ms);
             }
+        });
+        child.on("exit", (code) => {
+            if (served) return;
+            clearTimeout(timer);
+            reject(new Error(`${dir}: the pack exited ${code} before printing its port: ${out}${err}`));
         });
         child.on("error", reject);
     });
@@ -90,10 +122,15 @@ export async function benchEngine(log: (line: string) => void): Promise<EngineRo
             ],
             ROOT,
         );
-        log(`engine: the pack's own start, ${PACK_START_RUNS} runs`);
+        log(`engine: the pack's own start and run-policy-pack's floor, ${PACK_START_RUNS} rounds`);
+        const floor = floorPack();
         const packStartMs: number[] = [];
-        for (let i = 0; i < PACK_START_RUNS; i++) packStartMs.push(await packStart());
-        return { preview, previewWithPack, packStartMs, commands };
+        const floorStartMs: number[] = [];
+        for (let i = 0; i < PACK_START_RUNS; i++) {
+            packStartMs.push(await packStart(path.join(ROOT, "policy")));
+            floorStartMs.push(await packStart(floor));
+        }
+        return { preview, previewWithPack, packStartMs, floorStartMs, commands };
     } finally {
         istiod?.stop(true);
         stopAll();

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { writeInputs } from "./generate";
 import { benchEngine, engineSkipReason } from "./engine";
 import { benchStatus, STATUS_NAMESPACES, STATUS_PODS_PER_NAMESPACE } from "./status";
-import { loadedModules, measureRounds, NOT_FOR_AUDIT, peakMemorySource, type Measurement } from "./measure";
+import { loadedModules, measureRounds, median, NOT_FOR_AUDIT, peakMemorySource, type Measurement } from "./measure";
 
 const ROOT = path.resolve(__dirname, "..");
 const NODE = process.execPath;
@@ -234,19 +234,34 @@ async function engineRows(rows: Row[], met: Target[], log: (line: string) => voi
             ratioToFloor: e.previewWithPack.medianMs / e.preview.medianMs,
         }),
     );
-    const sorted = [...e.packStartMs].sort((a, b) => a - b);
-    const startMs = sorted[Math.floor(sorted.length / 2)];
+    const startMs = median(e.packStartMs);
+    const floorMs = median(e.floorStartMs);
+    const floorName = "run-policy-pack floor";
     rows.push({
         name: "  the pack's own start (run-policy-pack until its port)",
-        command: "node node_modules/@pulumi/pulumi/cmd/run-policy-pack ENGINE policy",
-        runs: sorted.length,
+        command: "node node_modules/@pulumi/pulumi/cmd/run-policy-pack ENGINE . (in policy/)",
+        runs: e.packStartMs.length,
         medianMs: startMs,
+        peakRssMb: 0,
+        floor: floorName,
+        ratioToFloor: startMs / floorMs,
+    });
+    rows.push({
+        name: `  ${floorName} (a pack that only prints a port)`,
+        command: "node node_modules/@pulumi/pulumi/cmd/run-policy-pack ENGINE . (in a pack of one console.log)",
+        runs: e.floorStartMs.length,
+        medianMs: floorMs,
         peakRssMb: 0,
     });
     const added = e.previewWithPack.medianMs - e.preview.medianMs;
+    // The same rounds pair by pair: a burst of load from elsewhere falls on both runs of a round.
+    const perRound = median(e.previewWithPack.runsMs.map((ms, i) => ms - e.preview.runsMs[i]));
     met.push({
         target: "the policy pack adds under 1 s to a pulumi preview (issue 11)",
-        measured: `${seconds(added)} s (${seconds(e.previewWithPack.medianMs)} s vs ${seconds(e.preview.medianMs)} s)`,
+        measured:
+            `${seconds(added)} s (${seconds(e.previewWithPack.medianMs)} s vs ${seconds(e.preview.medianMs)} s; ` +
+            `median of the ${e.preview.runsMs.length} rounds' differences ${seconds(perRound)} s; the pack's start ` +
+            `${seconds(startMs - floorMs)} s above run-policy-pack's floor)`,
         met: added < 1000,
     });
 }
