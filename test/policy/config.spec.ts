@@ -5,6 +5,7 @@ import { strict as assert } from "assert";
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { evaluatePolicies, PolicyConfigError, type StackResource } from "../../policy/evaluate";
 import { POLICIES, RULES } from "../../policy/rules";
+import Ajv from "ajv";
 import { runResourcePolicy } from "./args";
 
 const oldPool: StackResource = {
@@ -73,6 +74,58 @@ describe("policy config", () => {
             assert.match(rule.description, /^[A-Z][a-z]+s .{20,}\.$/, rule.name);
             assert.match(rule.remediationSteps, /^[A-Z].{20,}\.$/, rule.name);
         }
+    });
+
+    describe("configSchema, as Pulumi validates --policy-pack-config against it (JSON schema, ajv)", () => {
+        const ajv = new Ajv({ strict: false });
+        const schemaOf = (policyName: string) => {
+            const policy = POLICIES.find((candidate) => candidate.name === policyName)!;
+            return { type: "object", properties: policy.configSchema!.properties };
+        };
+        const table: Array<[string, Record<string, unknown>, boolean]> = [
+            ["native-sidecars-enabled", { autoMinIstioVersion: "1.27" }, true],
+            ["native-sidecars-enabled", { autoMinIstioVersion: "v1.27.3" }, true],
+            ["native-sidecars-enabled", { autoMinIstioVersion: "1.x" }, false],
+            ["native-sidecars-enabled", { autoMinIstioVersion: "1" }, false],
+            ["native-sidecars-enabled", { autoMinIstioVersion: "1.27.3.1" }, false],
+            ["native-sidecars-enabled", { autoMinIstioVersion: "x1.27" }, false],
+            ["native-sidecars-enabled", { autoMinKubeletMinor: 0 }, true],
+            ["native-sidecars-enabled", { autoMinKubeletMinor: -1 }, false],
+            ["native-sidecars-enabled", { autoMinKubeletMinor: 33.5 }, false],
+            ["native-sidecars-enabled", { strict: true }, true],
+            ["native-sidecars-enabled", { strict: "yes" }, false],
+            ["no-legacy-sidecar-workarounds", { proxyUid: 1000 }, true],
+            ["no-legacy-sidecar-workarounds", { proxyUid: "1337" }, false],
+            ["no-managed-control-plane", { managedRevisions: ["asm-managed"] }, true],
+            ["no-managed-control-plane", { managedRevisions: ["asm-managed", 1] }, false],
+            ["no-managed-control-plane", { managedRevisions: "asm-managed" }, false],
+            ["kubernetes-version-supports-native-sidecars", { gkeMinVersion: 1.29 }, false],
+        ];
+        for (const [policyName, config, valid] of table) {
+            it(`${policyName} ${valid ? "accepts" : "refuses"} ${JSON.stringify(config)}, as the offline engine does`, () => {
+                assert.equal(ajv.validate(schemaOf(policyName), config), valid, JSON.stringify(ajv.errors));
+                const offline = () => evaluatePolicies([], { [policyName]: config });
+                if (valid) offline();
+                else assert.throws(offline, PolicyConfigError);
+            });
+        }
+
+        it("each property carries its rule's type, default and description", () => {
+            for (const rule of RULES) {
+                const properties = POLICIES.find((candidate) => candidate.name === rule.name)!.configSchema!.properties;
+                for (const [key, spec] of Object.entries(
+                    rule.config as unknown as Record<string, Record<string, unknown>>,
+                )) {
+                    const property = properties[key] as Record<string, unknown>;
+                    assert.deepEqual(
+                        [property.type, property.default, property.description],
+                        [spec.type, spec.default, spec.description],
+                        `${rule.name}.${key}`,
+                    );
+                    assert.ok(String(spec.description).length > 10, `${rule.name}.${key} has no description`);
+                }
+            }
+        });
     });
 
     it("every policy is mandatory except no-legacy-sidecar-workarounds (advisory)", () => {
