@@ -184,6 +184,8 @@ export function keepOnlyTagObjects(obj: Record<string, unknown>): void {
     for (const key of Object.keys(obj)) delete obj[key];
     obj.apiVersion = "v1";
     obj.kind = "List";
+    // Metadata stays an object: the Chart's own transformations after ours (skipAwait) write annotations to it.
+    obj.metadata = {};
     obj.items = [];
 }
 
