@@ -243,8 +243,6 @@ export interface MeshInput {
     /** The default revision (Helm): true for the only revision, false, or a revision's name; default false. */
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     defaultRevision?: any;
-    /** Re-create the workloads of namespaces whose selected revision changed; default false. */
-    restartWorkloads?: boolean;
     /** Chart repository, https:// or oci://; default Istio's. */
     chartRepository?: string;
     /** A local directory holding the base and istiod charts, used instead of chartRepository. */
