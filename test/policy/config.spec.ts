@@ -246,7 +246,42 @@ describe("policy config", () => {
     });
 
     const bad: Array<[string, unknown, RegExp]> = [
-        ["not an object", [], /expected a JSON object/],
+        ["not an object", [], /^policy config: expected a JSON object such as \{"all": "advisory"\}, got \[\]$/],
+        [
+            "an unknown policy, naming the known ones",
+            { "native-sidecar": "advisory" },
+            /^policy config: unknown policy "native-sidecar"; known: all, no-managed-control-plane, .*native-sidecars-enabled/,
+        ],
+        [
+            "a key beside enforcementLevel in all",
+            { all: { enforcementLevel: "advisory", strict: true } },
+            /^policy "all": only enforcementLevel can be set, not "strict"$/,
+        ],
+        [
+            "a list for all",
+            { all: ["advisory"] },
+            /^policy "all": expected an enforcement level or \{"enforcementLevel": \.\.\.\}, got \["advisory"\]$/,
+        ],
+        [
+            "a bad level inside all's object",
+            { all: { enforcementLevel: "warn" } },
+            /^policy "all": enforcementLevel "warn" is not one of advisory, mandatory, remediate, disabled$/,
+        ],
+        [
+            "a number for a policy",
+            { "native-sidecars-enabled": 3 },
+            /^policy "native-sidecars-enabled": expected an enforcement level or an object, got 3$/,
+        ],
+        [
+            "a bad level inside a policy's object",
+            { "native-sidecars-enabled": { enforcementLevel: "warn" } },
+            /^policy "native-sidecars-enabled": enforcementLevel "warn" is not one of advisory, mandatory, remediate, disabled$/,
+        ],
+        [
+            "an unknown key, naming the allowed ones",
+            { "native-sidecars-enabled": { autoMinKubelet: 33 } },
+            /^policy "native-sidecars-enabled": unknown config key "autoMinKubelet"; allowed: autoMinIstioVersion, autoMinKubeletMinor, strict$/,
+        ],
         ["an unknown policy", { "no-such-policy": "advisory" }, /unknown policy "no-such-policy"/],
         [
             "a bad level",
