@@ -191,7 +191,7 @@ describe("revision refusals: one line naming the key, before anything is declare
         {
             name: "a namespace naming no revision when there are several",
             cfg: config({ revisions: TWO }, [{ name: "apps" }]),
-            error: /^nativemesh:namespaces\[0\]: with several mesh\.revisions, namespace 'apps' must name its revision or revisionTag/,
+            error: /^nativemesh:namespaces\[0\]\.revision: with several mesh\.revisions, namespace 'apps' must name its revision or revisionTag/,
         },
         {
             name: "a namespace still on a removed revision",
@@ -203,7 +203,7 @@ describe("revision refusals: one line naming the key, before anything is declare
             cfg: config({ version: "1.31.0", revisionTags: ["prod"] }, [
                 { name: "apps", revision: "1-31-0", revisionTag: "prod" },
             ]),
-            error: /^nativemesh:namespaces\[0\]: namespace 'apps' selects a revision or a revision tag, not both/,
+            error: /^nativemesh:namespaces\[0\]\.revision: namespace 'apps' selects a revision or a revision tag, not both \(got "1-31-0"\)$/,
         },
         {
             name: "a namespace on an unknown tag",
@@ -213,7 +213,7 @@ describe("revision refusals: one line naming the key, before anything is declare
         {
             name: "Formance namespaces naming no revision when there are several",
             cfg: config({ revisions: TWO }, [], { formance: {} }),
-            error: /^nativemesh:formance: with several mesh\.revisions, formance\.namespaceLabel must name its revision/,
+            error: /^nativemesh:formance\.namespaceRevision: with several mesh\.revisions, formance\.namespaceLabel must name its revision or revisionTag \(adding or removing a revision never moves it by itself\)$/,
         },
         {
             name: "Formance namespaces on a removed revision",

@@ -418,7 +418,8 @@ function checkSelections(cfg: ParsedConfig, plan: RevisionPlan, ctx: z.Refinemen
             return;
         const { problem } = selectedBy(selector, plan, what);
         if (problem === undefined) return;
-        const key = problem.key === "self" ? [] : [keys[problem.key]];
+        // "Name one" problems point at the revision key, which is not given: no value to echo.
+        const key = problem.key === "self" ? [keys.revision] : [keys[problem.key]];
         ctx.addIssue({ code: "custom", path: [...path, ...key], message: problem.message });
     };
     const seen = new Set<string>();

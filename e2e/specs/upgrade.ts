@@ -34,6 +34,8 @@ function step(name: string, mesh: (m: Mesh) => void, namespaces: Array<Record<st
     delete m.version;
     mesh(m);
     doc.config["nativemesh:namespaces"] = namespaces;
+    // The namespaces the Formance operator creates follow the tag, as apps-tag does.
+    (doc.config["nativemesh:formance"] as Config).namespaceRevisionTag = LOCAL.tag;
     const file = path.join(RUN, "upgrade", `${name}.yaml`);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, stringify(doc));
