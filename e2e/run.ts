@@ -24,7 +24,7 @@ import { destroy } from "./specs/destroy";
 import { liveStatusRestart } from "./specs/live";
 import { secretConfig } from "./specs/secrets";
 import { packageSchema } from "./specs/schema";
-import { yamlConsumer, yamlConsumerBadInput } from "./specs/consumers";
+import { localStackBack, pythonConsumer, yamlConsumer, yamlConsumerBadInput } from "./specs/consumers";
 
 const SPECS: Spec[] = [
     firstUp,
@@ -41,6 +41,8 @@ const SPECS: Spec[] = [
     packageSchema,
     yamlConsumerBadInput,
     yamlConsumer,
+    pythonConsumer,
+    localStackBack,
     destroy,
 ];
 

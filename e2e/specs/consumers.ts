@@ -1,14 +1,16 @@
 /**
- * MeshEnvironment from another Pulumi language, under the real engine: a Pulumi YAML program (the
- * pulumi-language-yaml host built from github.com/pulumi/pulumi-yaml) names the component package (plugin/) and
- * deploys MeshEnvironment to the loopback cluster; the engine runs the TypeScript component through the Node.js
- * language host as a plugin. Checked in the API server (namespace labels, istiod's native switch, the canary Job),
+ * MeshEnvironment from other Pulumi languages, under the real engine: a Pulumi YAML program (the
+ * pulumi-language-yaml host built from github.com/pulumi/pulumi-yaml) and a Python program (the `pulumi` package
+ * from PyPI, with the SDK `pulumi package gen-sdk --language python` generates, run by the testbed's Python host)
+ * name the component package (plugin/) and deploy MeshEnvironment to the loopback cluster; the engine runs the
+ * TypeScript component through the Node.js language host as a plugin. Checked in the API server (namespace labels, istiod's native switch, the canary Job),
  * in the stack's outputs and state; then `pulumi destroy` removes it all.
  *
- * The consumer's environment installs the same control plane as the local stack (one Istio base chart per cluster:
- * its CRDs cannot belong to two Helm releases), so while it runs the local stack is destroyed, and deployed again
- * afterwards for the specs that follow.
+ * The consumers' environment installs the same control plane as the local stack (one Istio base chart per cluster:
+ * its CRDs cannot belong to two Helm releases), so the first consumer destroys the local stack when it is deployed,
+ * and localStackBack, after the last, deploys it again for the specs that follow.
  */
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
@@ -16,7 +18,7 @@ import { KUBECONFIG, RUN, tool, versions } from "../lib/env";
 import { kubectl, kubectlJson } from "../lib/kubectl";
 import { waitFor } from "../lib/cluster";
 import { pulumi, pulumiOk } from "../lib/pulumi";
-import { expect, LOCAL, Spec } from "../lib/spec";
+import { Context, expect, LOCAL, Spec } from "../lib/spec";
 import { tail } from "./deploy";
 import { ensurePluginBuilt, PLUGIN } from "./schema";
 
@@ -59,25 +61,39 @@ async function localStackResources(): Promise<number> {
     return ((JSON.parse(res.stdout) as { deployment: { resources?: unknown[] } }).deployment.resources ?? []).length;
 }
 
-/** Runs `fn` with the local stack out of the way, and deploys it again afterwards when it was there. */
-async function withoutLocalStack(fn: () => Promise<void>): Promise<void> {
+/** Takes the local stack down (once, for every consumer spec) when it is deployed; localStackBack deploys it
+ *  again after the last consumer. */
+async function localStackAway(ctx: Context): Promise<void> {
+    if (ctx.facts.localStackAway !== undefined) return;
     const deployed = (await localStackResources()) > 0;
     if (deployed) await pulumiOk(["destroy", "--yes", "--stack", LOCAL.stack]);
-    try {
-        await fn();
-    } finally {
-        if (deployed) await pulumiOk(["up", "--yes", "--policy-pack", "policy", "--stack", LOCAL.stack]);
-    }
+    ctx.facts.localStackAway = deployed;
+}
+
+export const localStackBack: Spec = {
+    name: "consumers done: the local stack is deployed again for the specs after them",
+    async run(ctx) {
+        if (ctx.facts.localStackAway === true) {
+            await pulumiOk(["up", "--yes", "--policy-pack", "policy", "--stack", LOCAL.stack]);
+        }
+        delete ctx.facts.localStackAway;
+    },
+};
+
+/** The engine's error lines (its diagnostics), else the output's tail. */
+function errorLines(text: string): string {
+    const errors = [...new Set(text.split("\n").filter((l) => /\berror:/.test(l)))].map((l) => l.trim());
+    return errors.length > 0 ? errors.slice(0, 20).join("\n") : tail(text);
 }
 
 /** Deploys the consumer project in `dir`, checks what it made, destroys it and checks that it is gone. */
-async function deployAndDestroy(dir: string, namespace: string): Promise<void> {
+async function deployAndDestroy(dir: string, namespace: string, env: Record<string, string> = {}): Promise<void> {
     const stack = "consumer";
-    const at = { cwd: dir };
+    const at = { cwd: dir, env };
     await pulumiOk(["stack", "init", stack], at);
     try {
         const up = await pulumi(["up", "--yes", "--stack", stack], at);
-        expect(up.code === 0, `pulumi up exited ${up.code}:\n${tail(up.stdout + up.stderr)}`);
+        expect(up.code === 0, `pulumi up exited ${up.code}:\n${errorLines(up.stdout + up.stderr)}`);
 
         const outputs = JSON.parse((await pulumiOk(["stack", "output", "--json", "--stack", stack], at)).stdout) as {
             revision?: string;
@@ -148,7 +164,7 @@ async function deployAndDestroy(dir: string, namespace: string): Promise<void> {
 
 export const yamlConsumer: Spec = {
     name: "consumer yaml: a Pulumi YAML program deploys MeshEnvironment from the component package, and destroy removes it",
-    async run() {
+    async run(ctx) {
         ensurePluginBuilt();
         const dir = path.join(CONSUMERS, "yaml");
         fs.rmSync(dir, { recursive: true, force: true });
@@ -170,7 +186,8 @@ export const yamlConsumer: Spec = {
             },
         };
         fs.writeFileSync(path.join(dir, "Pulumi.yaml"), stringify(project));
-        await withoutLocalStack(() => deployAndDestroy(dir, namespace));
+        await localStackAway(ctx);
+        await deployAndDestroy(dir, namespace);
     },
 };
 
@@ -207,5 +224,86 @@ export const yamlConsumerBadInput: Spec = {
         } finally {
             await pulumi(["stack", "rm", "--yes", "--force", "bad"], at);
         }
+    },
+};
+
+/** A Python expression for a JSON value (maps and lists as json.loads of their text). */
+const py = (value: unknown): string =>
+    typeof value === "string" ? JSON.stringify(value) : `json.loads(${JSON.stringify(JSON.stringify(value))})`;
+
+/** The consumer's program, written as a Python user would: the generated SDK's typed argument classes. */
+function pythonProgram(inputs: Record<string, unknown>): string {
+    const mesh = inputs.mesh as Record<string, unknown>;
+    const canary = inputs.canary as { enabled: boolean; timeoutSeconds: number };
+    const namespaces = inputs.namespaces as { name: string }[];
+    return [
+        "import json",
+        "",
+        "import pulumi",
+        "import pulumi_nativemesh as nativemesh",
+        "",
+        "env = nativemesh.MeshEnvironment(",
+        '    "env",',
+        `    cloud=${py(inputs.cloud)},`,
+        `    existing=nativemesh.ExistingClusterInputArgs(kubeconfig=${py((inputs.existing as { kubeconfig: string }).kubeconfig)}),`,
+        "    mesh=nativemesh.MeshInputArgs(",
+        `        method=${py(mesh.method)},`,
+        `        version=${py(mesh.version)},`,
+        `        chart_path=${py(mesh.chartPath)},`,
+        `        default_revision=${mesh.defaultRevision === true ? "True" : "False"},`,
+        `        istiod_replicas=${String(mesh.istiodReplicas)},`,
+        `        istiod_values=${py(mesh.istiodValues)},`,
+        `        base_values=${py(mesh.baseValues)},`,
+        "    ),",
+        `    namespaces=[${namespaces.map((n) => `nativemesh.NamespaceInputArgs(name=${py(n.name)})`).join(", ")}],`,
+        `    canary=nativemesh.CanaryInputArgs(enabled=${canary.enabled ? "True" : "False"}, timeout_seconds=${canary.timeoutSeconds}),`,
+        ")",
+        "",
+        'pulumi.export("revision", env.revision)',
+        'pulumi.export("namespaces", env.namespace_names)',
+        'pulumi.export("canaryJob", env.canary_job)',
+        "",
+    ].join("\n");
+}
+
+export const pythonConsumer: Spec = {
+    name: "consumer python: a Python program deploys MeshEnvironment through the generated SDK, and destroy removes it",
+    async run(ctx) {
+        ensurePluginBuilt();
+        const dir = path.join(CONSUMERS, "python");
+        fs.rmSync(dir, { recursive: true, force: true });
+        fs.mkdirSync(dir, { recursive: true });
+        const namespace = "consumer-python";
+        const venv = path.join(tool("python"), "venv");
+        // The SDK, as `pulumi package gen-sdk` writes it, installed beside the program (its dependencies, pulumi
+        // among them, are in the testbed's virtualenv).
+        const sdk = path.join(dir, "sdk");
+        await pulumiOk(["package", "gen-sdk", PLUGIN, "--language", "python", "--out", sdk], { cwd: dir });
+        const site = path.join(dir, "site");
+        const pip = spawnSync(
+            path.join(venv, "bin", "pip"),
+            [
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--no-deps",
+                "--target",
+                site,
+                path.join(sdk, "python"),
+            ],
+            { encoding: "utf8" },
+        );
+        expect(pip.status === 0, `pip install of the generated SDK exited ${pip.status}: ${pip.stderr}`);
+        fs.writeFileSync(
+            path.join(dir, "Pulumi.yaml"),
+            stringify({
+                name: "nativemesh-python-consumer",
+                runtime: { name: "python", options: { virtualenv: venv } },
+                packages: { nativemesh: PLUGIN },
+            }),
+        );
+        fs.writeFileSync(path.join(dir, "__main__.py"), pythonProgram(consumerInputs(namespace)));
+        await localStackAway(ctx);
+        await deployAndDestroy(dir, namespace, { PYTHONPATH: site });
     },
 };
