@@ -180,6 +180,12 @@ describe("asmcli script: what asmcli is given", () => {
                 "--custom_overlay WORK/overlay.yaml --revision_name asm-1272-1 --enable_cluster_roles --enable_cluster_labels",
         ],
         [
+            "a kubeconfig file under ~ without a context",
+            { target: { kind: "kubeconfig", kubeconfig: "~/kube/config" } },
+            `install --kubeconfig ${process.env.HOME}/kube/config --ca mesh_ca --output_dir OUT ` +
+                "--custom_overlay WORK/overlay.yaml --revision_name asm-1272-1 --enable_all",
+        ],
+        [
             "a kubeconfig file with a context, the fleet id and packaged options",
             {
                 target: { kind: "kubeconfig", kubeconfig: "/etc/kube/config", context: "prod" },
@@ -201,6 +207,15 @@ describe("asmcli script: what asmcli is given", () => {
         const result = run(dir, asmcliInstallScript(failing));
         assert.equal(result.status, 7, result.stderr);
         assert.equal(fs.existsSync(path.join(dir, "tags")), false, "a tag was set after asmcli failed");
+    });
+
+    it("removes its files when stopped by a signal (SIGTERM) while asmcli runs", () => {
+        const stopped = options(dir);
+        // The stand-in asmcli signals the script that runs it, as a CI runner or Ctrl-C would.
+        fs.appendFileSync(stopped.asmcli, '\nkill -TERM "$PPID"\n');
+        const result = run(dir, asmcliInstallScript(stopped));
+        assert.equal(result.status, 1, result.stderr);
+        assert.deepEqual(leftovers(dir), []);
     });
 
     it("refuses an asmcli of another release before installing anything", () => {

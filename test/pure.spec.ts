@@ -5,9 +5,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
 import {
+    absoluteShellPath,
     asmcliInstallScript,
     AsmcliScriptOptions,
     AsmTarget,
+    isKubeconfigContents,
     renderAsmOverlay,
     shellQuote,
 } from "../components/render/asmOverlay";
@@ -22,7 +24,7 @@ import {
     PROXY_READY_URL,
 } from "../components/render/canaryJob";
 import { validateConfig } from "../components/config/config";
-import { formanceSettingsFor, settingObjectName } from "../components/render/formanceSpec";
+import { formanceSettingsFor, settingObjectName, settingsSpec } from "../components/render/formanceSpec";
 import { baseValues, deepMerge, istiodValues, nativeSidecarEnv } from "../components/render/istioValues";
 import { injectionLabelsFor } from "../components/render/revisionLabel";
 import { formatTree, planFiles } from "../cli/planOutput";
@@ -133,6 +135,38 @@ describe("asmcli overlay and script", () => {
             spec: { values: { pilot: { env: { ENABLE_NATIVE_SIDECARS: "true" } } } },
         });
     });
+
+    it("renders no env for an istiod that does not read it (before 1.19): an empty spec", () => {
+        assert.deepEqual(parse(renderAsmOverlay("1.18.3-asm.5", true)), {
+            apiVersion: "install.istio.io/v1alpha1",
+            kind: "IstioOperator",
+            spec: {},
+        });
+    });
+
+    const kubeconfigs: Array<[string, string, boolean]> = [
+        ["one line of YAML", "apiVersion: v1", true],
+        ["one line of YAML with a space before the colon", "kind : Config", true],
+        ["one line of JSON after white space", '  {"apiVersion":"v1"}', true],
+        ["YAML after white space", "  clusters: []", true],
+        ["a path whose last segment starts with kind:", "configs/kind:prod", false],
+        ["a path", "/etc/kube/config", false],
+    ];
+    for (const [name, given, contents] of kubeconfigs) {
+        it(`takes ${name} (${JSON.stringify(given)}) for ${contents ? "contents" : "a path"}`, () =>
+            assert.equal(isKubeconfigContents(given), contents));
+    }
+
+    const paths: Array<[string, string]> = [
+        ["~", '"$HOME"'],
+        ["~/kube config", `"$HOME"/'kube config'`],
+        ["/etc/kube", "/etc/kube"],
+        ["kube/config", '"$PWD"/kube/config'],
+    ];
+    for (const [given, expected] of paths) {
+        it(`writes the path ${JSON.stringify(given)} for sh as ${expected}`, () =>
+            assert.equal(absoluteShellPath(given), expected));
+    }
 
     const quoting: Array<[string, string]> = [
         ["asm-out", "asm-out"],
@@ -313,6 +347,12 @@ describe("canary Job names", () => {
         const name = canaryJobName("a".repeat(63), "f".repeat(64));
         assert.ok(name.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name), name);
         assert.equal(canaryJobName(undefined, undefined), "nativemesh-canary");
+        assert.equal(canaryJobName(undefined, "0123456789abcdef"), "nativemesh-canary-01234567");
+        // Cut at 54 characters (63 less the fingerprint's 9), which falls after "--": every trailing "-" goes.
+        assert.equal(
+            canaryJobName(`${"x".repeat(34)}--yyyy`, "f".repeat(64)),
+            `nativemesh-canary-${"x".repeat(34)}-ffffffff`,
+        );
     });
 });
 
@@ -391,6 +431,102 @@ describe("canaryJobManifest: the init container's probe", () => {
         });
     }
 
+    it("is a batch/v1 Job that runs once (no retry, no restart) and is cleaned up after an hour", () => {
+        const rendered = job() as {
+            apiVersion: string;
+            kind: string;
+            metadata: { name: string; namespace: string; labels: Record<string, string> };
+            spec: {
+                backoffLimit: number;
+                ttlSecondsAfterFinished: number;
+                template: { spec: { restartPolicy: string } };
+            };
+        };
+        assert.deepEqual([rendered.apiVersion, rendered.kind], ["batch/v1", "Job"]);
+        assert.deepEqual([rendered.metadata.name, rendered.metadata.namespace], ["c", "n"]);
+        assert.deepEqual(rendered.metadata.labels, {
+            "app.kubernetes.io/name": "nativemesh-canary",
+            "app.kubernetes.io/managed-by": "nativemesh",
+        });
+        assert.equal(rendered.spec.backoffLimit, 0);
+        assert.equal(rendered.spec.ttlSecondsAfterFinished, 3600);
+        assert.equal(rendered.spec.template.spec.restartPolicy, "Never");
+    });
+
+    it("asks for injection by the pod label, and carries no nativeSidecar annotation (it proves the mesh-wide switch)", () => {
+        const template = (job().spec as { template: { metadata: Record<string, Record<string, string>> } }).template;
+        assert.deepEqual(template.metadata.labels, {
+            "app.kubernetes.io/name": "nativemesh-canary",
+            "sidecar.istio.io/inject": "true",
+        });
+        assert.equal(template.metadata.annotations, undefined);
+    });
+
+    it("runs unprivileged: non-root UID, no token, RuntimeDefault seccomp, read-only, no capabilities, small", () => {
+        type Container = {
+            name: string;
+            image: string;
+            command: string[];
+            securityContext: unknown;
+            resources: unknown;
+            env?: unknown;
+        };
+        const pod = (
+            job().spec as {
+                template: {
+                    spec: {
+                        automountServiceAccountToken: boolean;
+                        securityContext: unknown;
+                        initContainers: Container[];
+                        containers: Container[];
+                    };
+                };
+            }
+        ).template.spec;
+        assert.equal(pod.automountServiceAccountToken, false);
+        assert.deepEqual(pod.securityContext, {
+            runAsNonRoot: true,
+            runAsUser: 65532,
+            runAsGroup: 65532,
+            seccompProfile: { type: "RuntimeDefault" },
+        });
+        const [init] = pod.initContainers;
+        const [main] = pod.containers;
+        assert.deepEqual(
+            [init.name, init.image, init.command.slice(0, 2), init.env],
+            ["reach-through-mesh", "i", ["sh", "-c"], [{ name: "PROBE_URL", value: "https://api/readyz" }]],
+        );
+        assert.deepEqual([main.name, main.image, main.command.slice(0, 2)], ["exit", "i", ["sh", "-c"]]);
+        assert.match(main.command[2], /^echo 'nativemesh canary: done/);
+        for (const container of [init, main]) {
+            assert.deepEqual(container.securityContext, {
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+                capabilities: { drop: ["ALL"] },
+            });
+            assert.deepEqual(container.resources, {
+                requests: { cpu: "10m", memory: "16Mi" },
+                limits: { cpu: "100m", memory: "64Mi" },
+            });
+        }
+    });
+
+    it("tells why it failed in words a user can act on", () => {
+        assert.match(
+            CANARY_FAILURE,
+            /^nativemesh canary: no istio-proxy was ready on 127\.0\.0\.1:15021 .*native sidecars are not active$/,
+        );
+        assert.match(
+            CANARY_UNREACHABLE,
+            /^nativemesh canary: istio-proxy runs as a native sidecar, but the probe URL could not be reached/,
+        );
+        const run = probe({ [PROXY_READY_URL]: 200, "https://api/readyz": 200 });
+        assert.equal(
+            run.stdout,
+            "nativemesh canary: istio-proxy was ready before this init container and https://api/readyz was reached through it\n",
+        );
+    });
+
     it("lets Pulumi wait longer than the Job's own deadline, so the Job's failure is what is reported", () => {
         const rendered = job();
         const meta = rendered.metadata as { annotations: Record<string, string> };
@@ -432,6 +568,98 @@ describe("formanceSettingsFor", () => {
         assert.equal(new Set(settings.map((s) => s.name)).size, settings.length, "object names are unique");
     });
 
+    it("records where each Setting comes from in the config, the key an error about it names", () => {
+        const settings = formanceSettingsFor(
+            {
+                stacks: ["*"],
+                namespaceLabel: true,
+                serviceAnnotations: { gateway: { a: "1" } },
+                deploymentAnnotations: { ledger: { b: "2" } },
+                jobAnnotations: { payments: { c: "3" } },
+            },
+            { "istio.io/rev": "1-28-1" },
+            [
+                { name: "quiet", podTemplateAnnotations: {} },
+                { name: "batch", podTemplateAnnotations: { d: "4" } },
+            ],
+        );
+        assert.deepEqual(
+            settings.map((s) => [s.source, s.key, s.name, s.stacks, s.value]),
+            [
+                [
+                    ["formance", "namespaceLabel"],
+                    "namespace.labels",
+                    "nativemesh-namespace-labels",
+                    ["*"],
+                    { "istio.io/rev": "1-28-1" },
+                ],
+                [
+                    ["formance", "serviceAnnotations", "gateway"],
+                    "services.gateway.annotations",
+                    "nativemesh-services-gateway-annotations",
+                    ["*"],
+                    { a: "1" },
+                ],
+                [
+                    ["formance", "deploymentAnnotations", "ledger"],
+                    "deployments.ledger.spec.template.annotations",
+                    "nativemesh-deployments-ledger-spec-template-annotations",
+                    ["*"],
+                    { b: "2" },
+                ],
+                [
+                    ["formance", "jobAnnotations", "payments"],
+                    "jobs.payments.spec.template.annotations",
+                    "nativemesh-jobs-payments-spec-template-annotations",
+                    ["*"],
+                    { c: "3" },
+                ],
+                [
+                    ["namespaces", 1, "podTemplateAnnotations"],
+                    "deployments.*.spec.template.annotations",
+                    "nativemesh-deployments-all-spec-template-annotations-batch",
+                    ["batch"],
+                    { d: "4" },
+                ],
+                [
+                    ["namespaces", 1, "podTemplateAnnotations"],
+                    "jobs.*.spec.template.annotations",
+                    "nativemesh-jobs-all-spec-template-annotations-batch",
+                    ["batch"],
+                    { d: "4" },
+                ],
+            ],
+        );
+    });
+
+    it("writes no namespace.labels Setting when namespaceLabel is off", () => {
+        const settings = formanceSettingsFor(
+            {
+                stacks: ["*"],
+                namespaceLabel: false,
+                serviceAnnotations: {},
+                deploymentAnnotations: {},
+                jobAnnotations: {},
+            },
+            { "istio.io/rev": "1-28-1" },
+            [],
+        );
+        assert.deepEqual(settings, []);
+    });
+
+    it("settingsSpec encodes a map only for a key that takes one, and refuses a map elsewhere", () => {
+        const setting = { name: "n", key: "namespace.labels", value: { a: "1", b: "2" }, stacks: ["s"] };
+        assert.deepEqual(settingsSpec(setting), { key: "namespace.labels", value: "a=1,b=2", stacks: ["s"] });
+        assert.deepEqual(
+            settingsSpec({ ...setting, key: "postgres.ledger.uri", value: "postgresql://db" }).value,
+            "postgresql://db",
+        );
+        assert.throws(
+            () => settingsSpec({ ...setting, key: "postgres.ledger.uri" }),
+            /^Error: Formance setting n: key postgres\.ledger\.uri does not take a map; give a string value$/,
+        );
+    });
+
     const names: Array<[string, string | undefined, string]> = [
         ["namespace.labels", undefined, "nativemesh-namespace-labels"],
         [
@@ -440,6 +668,10 @@ describe("formanceSettingsFor", () => {
             "nativemesh-deployments-all-spec-template-annotations-batch",
         ],
         ["services.My_Gateway.annotations", undefined, "nativemesh-services-my-gateway-annotations"],
+        ["services.a__b..c.annotations", undefined, "nativemesh-services-a-b-c-annotations"],
+        ["services.gateway.--", undefined, "nativemesh-services-gateway"],
+        [`services.${"a".repeat(300)}`, undefined, `nativemesh-services-${"a".repeat(233)}`],
+        [`services.${"a".repeat(231)}--b`, undefined, `nativemesh-services-${"a".repeat(231)}`],
     ];
     for (const [key, suffix, expected] of names) {
         it(`names the Settings object of ${key}${suffix ? ` (${suffix})` : ""} ${expected}`, () =>
