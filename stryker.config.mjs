@@ -65,7 +65,6 @@ export const groups = [
             "test/config.spec.ts",
             "test/ackConfig.spec.ts",
             "test/secrets.spec.ts",
-            "test/ackComponents.spec.ts",
             "test/mutation-config*.spec.ts",
         ],
         // 85: lower than the others because many survivors there are wording inside error messages whose key
