@@ -30,6 +30,7 @@ export const groups = [
             "test/audit.spec.ts",
             "test/formance.spec.ts",
             "test/versions.spec.ts",
+            "test/policy/revisions*.spec.ts",
             "test/mutation-policy*.spec.ts",
         ],
         // 90: a rule that stops catching what it names lets a broken mesh through `pulumi preview` unnoticed,
@@ -50,6 +51,7 @@ export const groups = [
             "test/policy/istioctl.spec.ts",
             // Not test/policy/rules.spec.ts: its fixture table renders an asmcli script when mocha loads it, which
             // would make every mutant of that script "static" (run against every spec of the group, ~20 s each).
+            "test/revisions*.spec.ts",
             "test/mutation-render*.spec.ts",
         ],
         // 90: what they render is what the clusters run; a wrong value reaches a cluster, not a message.
@@ -65,6 +67,7 @@ export const groups = [
             "test/config.spec.ts",
             "test/ackConfig.spec.ts",
             "test/secrets.spec.ts",
+            "test/revisions*.spec.ts",
             "test/mutation-config*.spec.ts",
         ],
         // 85: lower than the others because many survivors there are wording inside error messages whose key

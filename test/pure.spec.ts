@@ -328,6 +328,24 @@ describe("canary Job names", () => {
         assert.equal((canaryProves(spec()) as Record<string, unknown>).kubernetes, null, "an existing cluster");
     });
 
+    it("prove one revision each: its own version, the tags pointing at it, whether it is the default", () => {
+        const two = spec((c) => {
+            c.mesh = {
+                method: "helm",
+                revisions: [{ version: "1.30.2" }, { version: "1.31.0" }],
+                revisionTags: [{ name: "prod", revision: "1-30-2" }],
+                defaultRevision: "1-31-0",
+            };
+            c.namespaces = [{ name: "apps", revision: "1-30-2" } as { name: string }];
+        });
+        const proves = (revision: string) => {
+            const p = canaryProves(two, revision) as { mesh: { version: string }; tags: string[]; default: boolean };
+            return [p.mesh.version, p.tags, p.default];
+        };
+        assert.deepEqual(proves("1-30-2"), ["1.30.2", ["prod"], false]);
+        assert.deepEqual(proves("1-31-0"), ["1.31.0", [], true]);
+    });
+
     it("do not change with what the canary does not prove", () => {
         assert.equal(nameOf(spec((c) => c.namespaces.push({ name: "more" }))), nameOf(spec()));
     });
