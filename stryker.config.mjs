@@ -59,19 +59,29 @@ export const groups = [
     },
     {
         name: "config",
-        description: "components/config/{config,ackConfig,secrets}.ts: the stack config schemas and secret paths",
+        description: "components/config/{config,ackConfig}.ts: the stack config schemas and their cross-field checks",
         // stackConfig.ts is left out: it is the Pulumi glue (runtime config, the stack file on disk) around these,
-        // tested through the CLI in child processes.
-        files: ["components/config/config.ts", "components/config/ackConfig.ts", "components/config/secrets.ts"],
+        // tested through the CLI in child processes. revisions.ts (the revision planner) is tested by
+        // test/revisions.spec.ts and can join this group once measured.
+        files: ["components/config/config.ts", "components/config/ackConfig.ts"],
         specs: [
             "test/config.spec.ts",
             "test/ackConfig.spec.ts",
-            "test/secrets.spec.ts",
             "test/revisions*.spec.ts",
             "test/mutation-config*.spec.ts",
         ],
         // 85: lower than the others because many survivors there are wording inside error messages whose key
         // and fix are pinned by tests but whose prose is not (issue 13 sets 85 for the schemas).
+        break: 85,
+    },
+    {
+        name: "secrets",
+        description: "components/config/secrets.ts: which config values are secret, and keeping them out of messages",
+        files: ["components/config/secrets.ts"],
+        // Its own group because test/secrets.spec.ts runs the offline preview engine (about 15 s a run): with
+        // the config group, every static mutant there would pay for it.
+        specs: ["test/secrets.spec.ts", "test/config.spec.ts", "test/mutation-secrets*.spec.ts"],
+        // 85, as the config schemas it belongs to.
         break: 85,
     },
 ];
