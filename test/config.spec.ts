@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { ConfigError, namespaceConfig, validateConfig } from "../components/config/config";
+import { ConfigError, editDistance, namespaceConfig, validateConfig } from "../components/config/config";
 
 /** A valid GKE + Helm config; each bad case changes one thing. */
 const good = () => ({
@@ -511,7 +511,116 @@ describe("config: invalid configurations stop with one line naming the key", () 
     }
 });
 
+describe("config: messages about secret values", () => {
+    it("a refused secret value is named by its key and shown as [secret]", () => {
+        const c = good() as Config;
+        c.gke.project = "ACME-secret";
+        assert.throws(
+            () => validateConfig(c, { secretPaths: [["gke", "project"]] }),
+            (err: Error) =>
+                err instanceof ConfigError &&
+                err.message ===
+                    "nativemesh:gke.project: must be a GCP project id (6-30 lowercase letters, digits, '-') (got [secret])",
+        );
+    });
+
+    it("a secret where it cannot stay secret (it names resources) is refused, naming its key", () => {
+        assert.throws(
+            () => validateConfig(good(), { secretPaths: [["namespaces", 0, "name"]] }),
+            (err: Error) =>
+                err instanceof ConfigError &&
+                /^nativemesh:namespaces\[0\]\.name: cannot be kept secret \(it names or shapes resources every plan shows\): set it without --secret; secrets belong in existing\.kubeconfig\/context, mesh\.istiodValues/.test(
+                    err.message,
+                ),
+        );
+    });
+
+    it("a secret istiod value is accepted and its path kept", () => {
+        const paths = [["mesh", "istiodValues", "pilot", "env", "TOKEN"]];
+        const c = edit(
+            (x) => (x.mesh = { ...x.mesh, istiodValues: { pilot: { env: { TOKEN: "t" } } } } as Config["mesh"]),
+        );
+        assert.deepEqual(validateConfig(c, { secretPaths: paths }).secretPaths, paths);
+    });
+});
+
+describe("config: a version Helm cannot name a revision after", () => {
+    it("names mesh.version and the form expected", () => {
+        assert.throws(
+            () => validateConfig(edit((c) => (c.mesh.version = "1.28"))),
+            (err: Error) =>
+                err instanceof ConfigError &&
+                /^nativemesh:mesh\.version: .*"1\.28".*MAJOR\.MINOR\.PATCH/.test(err.message) &&
+                !err.message.includes("\n"),
+        );
+    });
+});
+
 describe("config: reading Pulumi's config map", () => {
+    const misspelt: Array<[string, Record<string, unknown>, string]> = [
+        [
+            "a letter missing",
+            { "nativemsh:cloud": "gke" },
+            "nativemsh:cloud: the namespace 'nativemsh' is not nativemesh, so this key would be ignored: write nativemesh:cloud",
+        ],
+        [
+            "another case",
+            { "NativeMesh:cloud": "gke" },
+            "NativeMesh:cloud: the namespace 'NativeMesh' is not nativemesh, so this key would be ignored: write nativemesh:cloud",
+        ],
+        [
+            "a dash and no key",
+            { "native-mesh": "gke" },
+            "native-mesh: the namespace 'native-mesh' is not nativemesh, so this key would be ignored: write nativemesh:<key>",
+        ],
+        [
+            "two letters swapped",
+            { "natviemesh:mesh": "{}" },
+            "natviemesh:mesh: the namespace 'natviemesh' is not nativemesh, so this key would be ignored: write nativemesh:mesh",
+        ],
+    ];
+    for (const [name, config, message] of misspelt) {
+        it(`refuses a misspelt namespace (${name}), naming the key to write`, () => {
+            assert.throws(
+                () => namespaceConfig(config),
+                (err: Error) => err instanceof ConfigError && err.message === message,
+            );
+        });
+    }
+
+    it("leaves provider namespaces alone, even short ones near nothing (gcp, kubernetes, alicloud, mesh)", () => {
+        assert.deepEqual(
+            namespaceConfig({ "gcp:project": "p", "kubernetes:context": "c", "alicloud:region": "r", "mesh:x": 1 }),
+            {},
+        );
+    });
+
+    it("parses JSON arrays and objects, keeps other strings and non-strings as they are", () => {
+        assert.deepEqual(
+            namespaceConfig({
+                "nativemesh:a": "[1,2]",
+                "nativemesh:b": "{not json",
+                "nativemesh:c": 3,
+                "nativemesh:d": " [1]",
+            }),
+            { a: [1, 2], b: "{not json", c: 3, d: " [1]" },
+        );
+    });
+
+    it("editDistance counts insertions, deletions and substitutions", () => {
+        const table: Array<[string, string, number]> = [
+            ["", "", 0],
+            ["nativemesh", "nativemesh", 0],
+            ["nativemsh", "nativemesh", 1],
+            ["nativemeshh", "nativemesh", 1],
+            ["nativemash", "nativemesh", 1],
+            ["natviemesh", "nativemesh", 2],
+            ["", "abc", 3],
+            ["kitten", "sitting", 3],
+        ];
+        for (const [a, b, distance] of table) assert.equal(editDistance(a, b), distance, `${a} / ${b}`);
+    });
+
     it("keeps nativemesh keys, parses structured JSON values, keeps version strings as strings", () => {
         const raw = namespaceConfig({
             "gcp:project": "p",
