@@ -3,32 +3,13 @@
  * namespace was meshed is stale; restart re-creates its pods (kwok makes them Ready), the real istiod injects
  * them natively, and status is clean. A bare Pod is listed, never touched.
  */
-import { spawnSync } from "node:child_process";
-import { KUBECONFIG, ROOT } from "../lib/env";
+import { type CliRun as Run, nativemesh, show } from "../lib/cli";
 import { kubectl, kubectlJson } from "../lib/kubectl";
 import { waitFor } from "../lib/cluster";
 import { Pod, proxyMode } from "../lib/pods";
 import { expect, LOCAL, Spec } from "../lib/spec";
 
 const NAMESPACE = "live-restart";
-
-interface Run {
-    status: number;
-    stdout: string;
-    stderr: string;
-}
-
-/** The CLI as a user runs it (`npm run status` runs the same file), against the testbed's kubeconfig. */
-function nativemesh(args: string[]): Run {
-    const res = spawnSync("node", ["cli/nativemesh.js", ...args, "--kubeconfig", KUBECONFIG], {
-        cwd: ROOT,
-        encoding: "utf8",
-        timeout: 300_000,
-    });
-    return { status: res.status ?? 1, stdout: res.stdout ?? "", stderr: res.stderr ?? String(res.error ?? "") };
-}
-
-const show = (r: Run) => `exit ${r.status}\n${r.stdout}${r.stderr}`;
 
 interface StatusJson {
     namespaces: Array<{

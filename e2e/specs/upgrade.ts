@@ -8,10 +8,10 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { spawnSync } from "node:child_process";
 import { parse, stringify } from "yaml";
 import { renderTagObjects } from "../../cli/offlineTagTemplate";
-import { KUBECONFIG, ROOT, RUN } from "../lib/env";
+import { nativemesh, show } from "../lib/cli";
+import { ROOT, RUN } from "../lib/env";
 import { kubectl, kubectlJson } from "../lib/kubectl";
 import { waitFor } from "../lib/cluster";
 import { jobComplete, type Pod, proxyMode } from "../lib/pods";
@@ -49,78 +49,31 @@ const revisions = (...names: string[]) =>
             : { version: "1.31.0", revision, istiodValues: { istiodRemote: { injectionURL: NEW_WEBHOOK } } },
     );
 
-const STEP1 = () =>
-    step(
-        "1-add",
+/** One step's config: which revisions are installed, where the tag and the default point, and which revision
+ *  the namespace that names one selects (the other namespace follows the tag). */
+function stepFile(name: string, installed: string[], tagAndDefault: string, namespaceRevision: string): string {
+    return step(
+        name,
         (m) => {
-            m.revisions = revisions(OLD, NEW);
-            m.revisionTags = [{ name: LOCAL.tag, revision: OLD }];
-            m.defaultRevision = OLD;
+            m.revisions = revisions(...installed);
+            m.revisionTags = [{ name: LOCAL.tag, revision: tagAndDefault }];
+            m.defaultRevision = tagAndDefault;
         },
         [
-            { name: LOCAL.revisionNamespace, revision: OLD },
+            { name: LOCAL.revisionNamespace, revision: namespaceRevision },
             { name: LOCAL.tagNamespace, revisionTag: LOCAL.tag },
         ],
     );
-const STEP2 = () =>
-    step(
-        "2-move",
-        (m) => {
-            m.revisions = revisions(OLD, NEW);
-            m.revisionTags = [{ name: LOCAL.tag, revision: NEW }];
-            m.defaultRevision = NEW;
-        },
-        [
-            { name: LOCAL.revisionNamespace, revision: NEW },
-            { name: LOCAL.tagNamespace, revisionTag: LOCAL.tag },
-        ],
-    );
+}
+
+const STEP1 = () => stepFile("1-add", [OLD, NEW], OLD, OLD);
+const STEP2 = () => stepFile("2-move", [OLD, NEW], NEW, NEW);
 /** Step 4 too early: the old revision removed while a namespace still names it. */
-const REMOVE_TOO_EARLY = () =>
-    step(
-        "4-too-early",
-        (m) => {
-            m.revisions = revisions(NEW);
-            m.revisionTags = [{ name: LOCAL.tag, revision: NEW }];
-            m.defaultRevision = NEW;
-        },
-        [
-            { name: LOCAL.revisionNamespace, revision: OLD },
-            { name: LOCAL.tagNamespace, revisionTag: LOCAL.tag },
-        ],
-    );
-const STEP4 = () =>
-    step(
-        "4-remove",
-        (m) => {
-            m.revisions = revisions(NEW);
-            m.revisionTags = [{ name: LOCAL.tag, revision: NEW }];
-            m.defaultRevision = NEW;
-        },
-        [
-            { name: LOCAL.revisionNamespace, revision: NEW },
-            { name: LOCAL.tagNamespace, revisionTag: LOCAL.tag },
-        ],
-    );
+const REMOVE_TOO_EARLY = () => stepFile("4-too-early", [NEW], NEW, OLD);
+const STEP4 = () => stepFile("4-remove", [NEW], NEW, NEW);
 
 const up = (file: string) =>
     pulumiOk(["up", "--yes", "--stack", LOCAL.stack, "--config-file", file, "--policy-pack", "policy"]);
-
-interface Run {
-    status: number;
-    stdout: string;
-    stderr: string;
-}
-
-function nativemesh(args: string[]): Run {
-    const res = spawnSync("node", ["cli/nativemesh.js", ...args, "--kubeconfig", KUBECONFIG], {
-        cwd: ROOT,
-        encoding: "utf8",
-        timeout: 300_000,
-    });
-    return { status: res.status ?? 1, stdout: res.stdout ?? "", stderr: res.stderr ?? String(res.error ?? "") };
-}
-const show = (r: Run) => `exit ${r.status}\n${r.stdout}${r.stderr}`;
 
 /** Two workloads started under the old revision: one in the namespace that names it, one behind the tag. */
 const WORKLOADS = [
