@@ -54,6 +54,14 @@ const goodSections: Array<[string, unknown]> = [
         "production deletion protection and a service range",
         withKeys({ deletionProtection: true, serviceCidr: "192.168.0.0/16" }),
     ],
+    ["a finance region", withKeys({ region: "cn-shanghai-finance-1" })],
+    ["a GPU instance type", pool({ instanceTypes: ["ecs.gn7i-c8g1.2xlarge"] })],
+    ["a credential lifetime at its bounds (15)", withKeys({ credentialMinutes: 15 })],
+    ["a credential lifetime at its bounds (4320)", withKeys({ credentialMinutes: 4320 })],
+    ["an autoscaled pool from 0", pool({ desiredSize: undefined, autoscaling: { minSize: 0, maxSize: 1000 } })],
+    ["a system disk of cloud_auto at 2048 GiB", pool({ systemDisk: { category: "cloud_auto", sizeGb: 2048 } })],
+    ["a pool with its own vSwitches and a key pair", pool({ vswitchIds: ["vsw-bp1pool"], keyName: "ops" })],
+    ["an empty pool (desiredSize 0)", pool({ desiredSize: 0 })],
 ];
 
 // [case, section, expected path, expected message fragment]
@@ -169,6 +177,111 @@ const badSections: Array<[string, unknown, PropertyKey[], string]> = [
         "two node pools",
     ],
     [
+        "a credential lifetime below ACK's 15 minutes",
+        withKeys({ credentialMinutes: 14 }),
+        ["credentialMinutes"],
+        "must be at least 15 minutes (ACK's minimum)",
+    ],
+    [
+        "a credential lifetime above ACK's 3 days",
+        withKeys({ credentialMinutes: 4321 }),
+        ["credentialMinutes"],
+        "must be at most 4320 minutes (3 days, ACK's maximum)",
+    ],
+    [
+        "a credential lifetime in fractions",
+        withKeys({ credentialMinutes: 60.5 }),
+        ["credentialMinutes"],
+        "must be a whole number of minutes, 15-4320",
+    ],
+    [
+        "a credential lifetime as a string",
+        withKeys({ credentialMinutes: "60" }),
+        ["credentialMinutes"],
+        "must be a whole number of minutes, 15-4320",
+    ],
+    ["an empty cluster name", withKeys({ clusterName: "" }), ["clusterName"], "must not be empty"],
+    [
+        "an ACK version with a bare -aliyun suffix",
+        withKeys({ kubernetesVersion: "1.30.1-aliyun" }),
+        ["kubernetesVersion"],
+        'must be a pinned ACK version MAJOR.MINOR.PATCH[-aliyun.N], e.g. "1.30.1-aliyun.1"',
+    ],
+    ["publicApiServer as a string", withKeys({ publicApiServer: "no" }), ["publicApiServer"], "true or false"],
+    ["rrsa as a string", withKeys({ rrsa: "yes" }), ["rrsa"], "true or false"],
+    ["newNatGateway as a string", withKeys({ newNatGateway: "yes" }), ["newNatGateway"], "true or false"],
+    ["a bad pod range", withKeys({ podVswitchIds: undefined, podCidr: "172.20.0.0" }), ["podCidr"], "IPv4 CIDR"],
+    [
+        "a service range with an octet above 255",
+        withKeys({ serviceCidr: "192.168.256.0/16" }),
+        ["serviceCidr"],
+        "IPv4 CIDR",
+    ],
+    [
+        "an empty vSwitch list",
+        withKeys({ vpc: { vpcId: "vpc-bp1abc2def3", vswitchIds: [] } }),
+        ["vpc", "vswitchIds"],
+        "needs at least one vSwitch id (control plane and nodes)",
+    ],
+    [
+        "vSwitches not in a list",
+        withKeys({ vpc: { vpcId: "vpc-bp1abc2def3", vswitchIds: "vsw-a" } }),
+        ["vpc", "vswitchIds"],
+        "must be a list of vSwitch ids (control plane and nodes)",
+    ],
+    [
+        "a created vSwitch in a zone that is not one",
+        withKeys({
+            vpc: { create: { cidrBlock: "10.0.0.0/8", vswitches: [{ zoneId: "Zone I", cidrBlock: "10.1.0.0/16" }] } },
+            podVswitchIds: undefined,
+            podCidr: "172.20.0.0/16",
+        }),
+        ["vpc", "create", "vswitches", 0, "zoneId"],
+        "must be a zone id such as cn-hangzhou-i or ap-southeast-1a",
+    ],
+    [
+        "a created VPC without vSwitches",
+        withKeys({
+            vpc: { create: { cidrBlock: "10.0.0.0/8", vswitches: [] } },
+            podVswitchIds: undefined,
+            podCidr: "172.20.0.0/16",
+        }),
+        ["vpc", "create", "vswitches"],
+        "needs at least one {zoneId, cidrBlock}",
+    ],
+    ["a negative fixed size", pool({ desiredSize: -1 }), ["nodePools", 0, "desiredSize"], "0 or more"],
+    [
+        "autoscaling below 0",
+        pool({ desiredSize: undefined, autoscaling: { minSize: -1, maxSize: 3 } }),
+        ["nodePools", 0, "autoscaling", "minSize"],
+        "0-1000",
+    ],
+    [
+        "no instance types",
+        pool({ instanceTypes: [] }),
+        ["nodePools", 0, "instanceTypes"],
+        "needs at least one ECS instance type",
+    ],
+    [
+        "a system disk category that is not one",
+        pool({ systemDisk: { category: "ssd", sizeGb: 100 } }),
+        ["nodePools", 0, "systemDisk", "category"],
+        "must be a disk category such as cloud_essd",
+    ],
+    [
+        "a system disk of 0 GiB",
+        pool({ systemDisk: { category: "cloud_essd", sizeGb: 0 } }),
+        ["nodePools", 0, "systemDisk", "sizeGb"],
+        "1-2048",
+    ],
+    ["an empty key pair name", pool({ keyName: "" }), ["nodePools", 0, "keyName"], ""],
+    [
+        "node pools not in a list",
+        withKeys({ nodePools: base.nodePools[0] }),
+        ["nodePools"],
+        "must be a list of node pools",
+    ],
+    [
         "a system disk beyond 2048 GiB",
         pool({ systemDisk: { category: "cloud_essd", sizeGb: 4096 } }),
         ["nodePools", 0, "systemDisk", "sizeGb"],
@@ -203,6 +316,7 @@ describe("ackConfigSchema", () => {
         assert.strictEqual(parsed.publicApiServer, false);
         assert.strictEqual(parsed.rrsa, true);
         assert.strictEqual(parsed.credentialMinutes, 60);
+        assert.strictEqual(parsed.newNatGateway, true);
     });
 });
 
@@ -212,6 +326,17 @@ describe("alibabaMeshConfigSchema", () => {
         assert.strictEqual(parsed.clusterSpec, "enterprise");
         assert.strictEqual(asmEditionFor(parsed.clusterSpec), "Pro");
         assert.strictEqual(parsed.apiServerPublicEip, false);
+        assert.strictEqual(parsed.crAggregationEnabled, false);
+    });
+
+    it("pairs standard with Default and enterprise or ultimate with Pro", () => {
+        assert.deepStrictEqual((["standard", "enterprise", "ultimate"] as const).map(asmEditionFor), [
+            "Default",
+            "Pro",
+            "Pro",
+        ]);
+        assert.ok(alibabaMeshConfigSchema.safeParse({ clusterSpec: "ultimate", edition: "Pro" }).success);
+        assert.ok(alibabaMeshConfigSchema.safeParse({ clusterSpec: "standard", edition: "Default" }).success);
     });
 
     const bad: Array<[string, unknown, PropertyKey[], string]> = [
@@ -224,6 +349,20 @@ describe("alibabaMeshConfigSchema", () => {
         ["an unknown spec", { clusterSpec: "premium" }, ["clusterSpec"], "enterprise"],
         ["a malformed vSwitch id", { vswitchId: "vsw_1" }, ["vswitchId"], "'vsw-'"],
         ["an unknown key", { enableNativeSidecar: true }, [], "enableNativeSidecar"],
+        ["an empty instance name", { name: "" }, ["name"], "must not be empty"],
+        [
+            "an empty control-plane kubeconfig",
+            { controlPlaneKubeconfig: "" },
+            ["controlPlaneKubeconfig"],
+            "must not be empty",
+        ],
+        ["apiServerPublicEip as a string", { apiServerPublicEip: "yes" }, ["apiServerPublicEip"], "true or false"],
+        [
+            "crAggregationEnabled as a string",
+            { crAggregationEnabled: "yes" },
+            ["crAggregationEnabled"],
+            "true or false",
+        ],
     ];
     for (const [name, section, path, fragment] of bad) {
         it(`refuses ${name}`, () => {
