@@ -3,9 +3,9 @@
 // against the group's own threshold (Stryker has only one, global).
 // Exit status: 1 when Stryker failed or a group is below its `break`, else 0.
 //
-//   npm run mutate                                             # every group (incremental: reuses reports/mutation/)
+//   npm run mutate                                             # every group, every mutant
 //   npm run mutate -- --group policy --mutate policy/rule.ts   # one file of a group while raising its tests
-//   npm run mutate -- --force                                  # ignore the incremental files, test every mutant
+//   npm run mutate -- --group policy --incremental             # reuse the last results (reports/mutation/)
 //   npm run mutate -- --report-only                            # only re-read the last reports
 
 import { spawnSync } from "node:child_process";
