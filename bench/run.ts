@@ -208,7 +208,8 @@ function table(rows: Row[]): string {
         r.name,
         String(r.runs),
         seconds(r.medianMs),
-        r.peakRssMb.toFixed(0),
+        // 0: not measured (the pack's starts are timed to their port, then killed).
+        r.peakRssMb > 0 ? r.peakRssMb.toFixed(0) : "",
         r.ratioToFloor === undefined ? "" : r.ratioToFloor.toFixed(2),
         r.resourcesPerSecond === undefined ? "" : Math.round(r.resourcesPerSecond).toLocaleString("en-US"),
         r.msPerNamespace === undefined ? "" : r.msPerNamespace.toFixed(2),
