@@ -345,7 +345,11 @@ export const CASES: Record<string, PolicyCase[]> = {
         {
             name: "istiod Helm release below 1.19",
             resources: [istiod("1.18.3")],
-            expect: [mandatory(/istiod version "1.18.3" is below 1.19/)],
+            expect: [
+                mandatory(
+                    /istiod version "1.18.3" is below 1.19\. Native sidecar injection first shipped in Istio 1\.19\.0 .*Fix: use istiod 1\.19 or later \(1\.28\+ recommended\)\./,
+                ),
+            ],
         },
         { name: "istiod Helm release on 1.19.0 (counterpart)", resources: [istiod("1.19.0")], expect: [] },
         {
@@ -381,6 +385,15 @@ export const CASES: Record<string, PolicyCase[]> = {
         },
         { name: "istiod version a semver range", resources: [istiod("^1.18")], expect: [advisory(/not a version/)] },
         {
+            name: "a Helm chart that cannot be read: one cannot-tell about the chart, none about its version",
+            resources: [helm({ chart: UNKNOWN, version: "1.28.1" })],
+            expect: [
+                advisory(
+                    /cannot tell the istiod version: the chart cannot be read \(istiod\?\), and it may set the image/,
+                ),
+            ],
+        },
+        {
             name: "IstioOperator spec.tag below 1.19",
             resources: [istioOperator({ tag: "1.18.2" })],
             expect: [mandatory(/spec.tag "1.18.2"/)],
@@ -403,7 +416,11 @@ export const CASES: Record<string, PolicyCase[]> = {
         {
             name: "Alibaba ServiceMesh below 1.22",
             resources: [serviceMesh("v1.21.6.30-g1d0a3a0b-aliyun")],
-            expect: [mandatory(/Alibaba Service Mesh version "v1.21.6.30-g1d0a3a0b-aliyun" is below 1.22/)],
+            expect: [
+                mandatory(
+                    /Alibaba Service Mesh version "v1.21.6.30-g1d0a3a0b-aliyun" is below 1.22\. Alibaba ASM runs native sidecars from 1\.22 .*Fix: upgrade the mesh to ASM 1\.22 or later\./,
+                ),
+            ],
         },
         {
             name: "Alibaba ServiceMesh v1.22.2.35-ge64ec8af-aliyun (counterpart)",
@@ -463,12 +480,16 @@ export const CASES: Record<string, PolicyCase[]> = {
         {
             name: 'istiod with an odd value "1"',
             resources: [istiod("1.28.1", pilotEnv("1"))],
-            expect: [mandatory(/is "1"/)],
+            expect: [mandatory(/is "1"\. Only true\/"true" turns native sidecars on \("auto" from 1\.27\)/)],
         },
         {
             name: 'istiod 1.26 with "auto" (not valid before 1.27)',
             resources: [istiod("1.26.2", pilotEnv("auto"))],
-            expect: [mandatory(/"auto" on istiod 1.26/)],
+            expect: [
+                mandatory(
+                    /"auto" on istiod 1.26\. Before 1\.27 the variable is a boolean and "auto" leaves it off .*Fix: set ENABLE_NATIVE_SIDECARS: "true" \(a string\) in istiod's env/,
+                ),
+            ],
         },
         {
             name: 'istiod 1.28 with "auto" and every node on 1.33',
@@ -478,7 +499,11 @@ export const CASES: Record<string, PolicyCase[]> = {
         {
             name: 'istiod 1.28 with "auto" and a node pool pinned on 1.31',
             resources: [istiod("1.28.1", pilotEnv("auto")), gkePool("1.31.4-gke.1")],
-            expect: [mandatory(/pins Kubernetes below 1.33: pool/)],
+            expect: [
+                mandatory(
+                    /values\.pilot\.env\.ENABLE_NATIVE_SIDECARS is "auto", and the stack pins Kubernetes below 1\.33: pool \(gcp:container\/nodePool:NodePool\) version=1\.31\.4-gke\.1\./,
+                ),
+            ],
         },
         {
             name: "istiod 1.22 with the variable unset (default off)",
@@ -499,6 +524,51 @@ export const CASES: Record<string, PolicyCase[]> = {
             name: "istiod 1.28 unset and no cluster version in the stack",
             resources: [istiod("1.28.1")],
             expect: [advisory(/not pinned/)],
+        },
+        {
+            name: 'istiod 1.28 with "auto" and a GKE cluster on the "latest" alias (counterpart)',
+            resources: [istiod("1.28.1", pilotEnv("auto")), gkeCluster({ minMasterVersion: "latest" })],
+            expect: [],
+        },
+        {
+            name: 'istiod 1.28 with "auto", one pool on 1.34 and one whose version is unknown',
+            resources: [
+                istiod("1.28.1", pilotEnv("auto")),
+                gkePool("1.34.1-gke.1"),
+                { ...gkePool(UNKNOWN), name: "pool2" },
+            ],
+            expect: [
+                advisory(
+                    /values\.pilot\.env\.ENABLE_NATIVE_SIDECARS is "auto": "auto" gives native sidecars only on nodes with kubelet >= 1\.33, and the stack's cluster versions cannot all be read; set ENABLE_NATIVE_SIDECARS: "true" to be sure/,
+                ),
+            ],
+        },
+        {
+            name: 'istiod with "auto" and no version pinned',
+            resources: [istiod(undefined, pilotEnv("auto"))],
+            expect: [
+                advisory(
+                    /cannot tell whether values\.pilot\.env\.ENABLE_NATIVE_SIDECARS="auto" is valid: the istiod version is not pinned or not readable \("auto" exists from 1\.27\); set ENABLE_NATIVE_SIDECARS: "true"/,
+                ),
+            ],
+        },
+        {
+            name: "istiod unset and its version not readable",
+            resources: [istiod("^1.28")],
+            expect: [
+                advisory(
+                    /ENABLE_NATIVE_SIDECARS is unset and the istiod version is not readable, so its default is unknown/,
+                ),
+            ],
+        },
+        {
+            name: "istiod unset and its version not pinned (the message says so)",
+            resources: [istiod(undefined)],
+            expect: [
+                advisory(
+                    /ENABLE_NATIVE_SIDECARS is unset and the istiod version is not pinned, so its default is unknown/,
+                ),
+            ],
         },
         {
             name: "istiod unset and version not pinned",
@@ -569,7 +639,9 @@ export const CASES: Record<string, PolicyCase[]> = {
             name: 'ASMMeshConfig enableNativeSidecar "false" (a string)',
             resources: [meshConfig({ enableNativeSidecar: "false" })],
             expect: [
-                mandatory(/enableNativeSidecar is false.*Fix: set spec.enableNativeSidecar: true or drop the field/),
+                mandatory(
+                    /enableNativeSidecar is false\. ASMMeshConfig is Alibaba ASM's mesh-wide native sidecar switch .*Fix: set spec.enableNativeSidecar: true or drop the field/,
+                ),
             ],
         },
         {
@@ -759,6 +831,26 @@ export const CASES: Record<string, PolicyCase[]> = {
         {
             name: "namespace with istio.io/rev only (counterpart)",
             resources: [namespace({ "istio.io/rev": "1-28-1" })],
+            expect: [],
+        },
+        {
+            name: "a NamespaceList is not a Namespace (counterpart: the type must end with Namespace or NamespacePatch)",
+            resources: [
+                {
+                    ...namespace({ "istio-injection": "enabled", "istio.io/rev": "1-28-1" }),
+                    type: "kubernetes:core/v1:NamespaceList",
+                },
+            ],
+            expect: [],
+        },
+        {
+            name: "a type that only ends like a Namespace's is not one (counterpart)",
+            resources: [
+                {
+                    ...namespace({ "istio-injection": "enabled", "istio.io/rev": "1-28-1" }),
+                    type: "acme:kubernetes:core/v1:Namespace",
+                },
+            ],
             expect: [],
         },
         {
@@ -1225,11 +1317,19 @@ export const CASES: Record<string, PolicyCase[]> = {
             resources: [setting("postgres.ledger.uri", "postgresql://db:5432/ledger?sslmode=disable")],
             expect: [],
         },
-        { name: "key missing", resources: [setting(undefined, "x")], expect: [mandatory(/spec.key is missing/)] },
+        {
+            name: "key missing",
+            resources: [setting(undefined, "x")],
+            expect: [
+                mandatory(
+                    /spec\.key is missing\. the Settings CRD requires string spec\.key and spec\.value .*Fix: set spec\.key to a string\./,
+                ),
+            ],
+        },
         {
             name: "value not a string",
             resources: [setting("namespace.labels", 42)],
-            expect: [mandatory(/spec.value is 42, not a string/)],
+            expect: [mandatory(/spec.value is 42, not a string.*Fix: write spec\.value as a string\./)],
         },
         { name: "value secret", resources: [setting("namespace.labels", SECRET)], expect: [advisory(/cannot tell/)] },
         {
@@ -1241,7 +1341,11 @@ export const CASES: Record<string, PolicyCase[]> = {
                     props: { spec: { key: "namespace.labels", value: "a=b" } },
                 },
             ],
-            expect: [mandatory(/spec.stacks is missing/)],
+            expect: [
+                mandatory(
+                    /spec\.stacks is missing\. The operator applies a Setting only to the stacks listed in spec\.stacks .*Fix: list the stack names, or \["\*"\] for every stack\./,
+                ),
+            ],
         },
         {
             name: "stacks empty",
@@ -1276,12 +1380,20 @@ export const CASES: Record<string, PolicyCase[]> = {
                     'cloud.google.com/neg={"ingress":true,"exposed_ports":{"8080":{}}}',
                 ),
             ],
-            expect: [mandatory(/rejected: quotes are not allowed in keys/)],
+            expect: [
+                mandatory(
+                    /rejected: quotes are not allowed in keys.*The operator's parser \(formancehq\/operator .* fails, and the operator then fails the whole Setting.*Fix: write k=v pairs/,
+                ),
+            ],
         },
         {
             name: "a map value the parser changes (a=b=c)",
             resources: [setting("namespace.annotations", "a=b=c")],
-            expect: [mandatory(/"=" inside the value of "a" is dropped: it reads as "bc"/)],
+            expect: [
+                mandatory(
+                    /spec\.value of map key namespace\.annotations is not read as written: the "=" inside the value of "a" is dropped: it reads as "bc"\. The operator's parser .* drops "=" inside values/,
+                ),
+            ],
         },
         {
             name: "a map value with a duplicate key",
@@ -1326,7 +1438,11 @@ export const CASES: Record<string, PolicyCase[]> = {
         {
             name: "jobs.<Kind> with an upper-case owner kind never matches",
             resources: [setting("jobs.Ledger.spec.template.annotations", "a=b")],
-            expect: [mandatory(/write the owner kind in lower case: jobs.ledger.spec.template.annotations/)],
+            expect: [
+                mandatory(
+                    /spec\.key "jobs\.Ledger\.spec\.template\.annotations" names the job owner kind "Ledger" with upper-case letters, so it matches no job\. The operator looks job Settings up under the owner kind in lower case .*write the owner kind in lower case: jobs.ledger.spec.template.annotations/,
+                ),
+            ],
         },
         {
             name: "jobs.<Kind>.containers with an upper-case owner kind never matches",
@@ -1341,6 +1457,21 @@ export const CASES: Record<string, PolicyCase[]> = {
         {
             name: "jobs.* wildcard (counterpart)",
             resources: [setting("jobs.*.spec.template.annotations", "a=b")],
+            expect: [],
+        },
+        {
+            name: "jobs.<Kind> alone (two segments) with an upper-case owner kind",
+            resources: [setting("jobs.Ledger", "x")],
+            expect: [mandatory(/write the owner kind in lower case: jobs\.ledger/)],
+        },
+        {
+            name: "an upper-case segment outside jobs (counterpart: only job owner kinds are looked up in lower case)",
+            resources: [setting("deployments.Ledger.spec.template.annotations", "a=b")],
+            expect: [],
+        },
+        {
+            name: "a List of Settings is not a Setting (counterpart: the type must end with Settings)",
+            resources: [{ ...setting(undefined, 42), type: "kubernetes:formance.com/v1beta1:SettingsList" }],
             expect: [],
         },
         {
