@@ -72,8 +72,21 @@ const STEP2 = () => stepFile("2-move", [OLD, NEW], NEW, NEW);
 const REMOVE_TOO_EARLY = () => stepFile("4-too-early", [NEW], NEW, OLD);
 const STEP4 = () => stepFile("4-remove", [NEW], NEW, NEW);
 
-const up = (file: string) =>
-    pulumiOk(["up", "--yes", "--stack", LOCAL.stack, "--config-file", file, "--policy-pack", "policy"]);
+/** `pulumi up` of a step; when it fails, what the control plane's namespace holds is added to the error. */
+async function up(file: string): Promise<void> {
+    try {
+        await pulumiOk(["up", "--yes", "--stack", LOCAL.stack, "--config-file", file, "--policy-pack", "policy"]);
+    } catch (err) {
+        const ns = ["-n", LOCAL.istioNamespace];
+        const pods = kubectl(["get", "deployments,replicasets,pods", ...ns, "-o", "wide"]).stdout;
+        const events = kubectl(["get", "events", ...ns, "--sort-by=.lastTimestamp"])
+            .stdout.split("\n")
+            .slice(-15);
+        throw new Error(
+            `${(err as Error).message}\n--- ${LOCAL.istioNamespace}:\n${pods}\n--- events:\n${events.join("\n")}`,
+        );
+    }
+}
 
 /** Two workloads started under the old revision: one in the namespace that names it, one behind the tag. */
 const WORKLOADS = [
