@@ -54,6 +54,10 @@ describe("istiodValues and deepMerge", () => {
         assert.deepEqual(under, { a: { b: 1, c: [1, 2] }, d: "x" });
     });
 
+    it("lets a null over an object replace it (Helm reads a null value as: remove this key)", () => {
+        assert.deepEqual(deepMerge({ a: { b: 1 }, c: null }, { a: null, c: { d: 1 } }), { a: null, c: { d: 1 } });
+    });
+
     it("tells base the control plane's namespace too, where its default validator must point", () => {
         assert.deepEqual(baseValues("1-28-1", true), { defaultRevision: "1-28-1" });
         assert.deepEqual(baseValues("1-28-1", false, "mesh"), {
