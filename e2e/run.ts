@@ -22,6 +22,7 @@ import { auditAgrees, packedPack, packUnderEngine } from "./specs/policy";
 import { serverDryRun } from "./specs/dryRun";
 import { destroy } from "./specs/destroy";
 import { liveStatusRestart } from "./specs/live";
+import { canaryUpgrade } from "./specs/upgrade";
 import { secretConfig } from "./specs/secrets";
 import { packageSchema } from "./specs/schema";
 import { localStackBack, pythonConsumer, yamlConsumer, yamlConsumerBadInput } from "./specs/consumers";
@@ -33,6 +34,7 @@ const SPECS: Spec[] = [
     injection,
     canary,
     liveStatusRestart,
+    canaryUpgrade,
     packUnderEngine,
     packedPack,
     auditAgrees,
