@@ -123,6 +123,10 @@ describe("policy config", () => {
                         `${rule.name}.${key}`,
                     );
                     assert.ok(String(spec.description).length > 10, `${rule.name}.${key} has no description`);
+                    // Only version keys carry the version pattern, only lists an item type, only bounded integers a minimum.
+                    assert.equal("pattern" in property, spec.version === true, `${rule.name}.${key} pattern`);
+                    assert.equal("items" in property, spec.type === "array", `${rule.name}.${key} items`);
+                    assert.equal(property.minimum, spec.minimum, `${rule.name}.${key} minimum`);
                 }
             }
         });
@@ -355,7 +359,10 @@ describe("policy config", () => {
             assert.throws(
                 () => evaluatePolicies([oldPool], config),
                 (error: Error) =>
-                    error instanceof PolicyConfigError && message.test(error.message) && !error.message.includes("\n"),
+                    error instanceof PolicyConfigError &&
+                    error.name === "PolicyConfigError" &&
+                    message.test(error.message) &&
+                    !error.message.includes("\n"),
             );
         });
     }

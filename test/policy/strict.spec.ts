@@ -62,7 +62,7 @@ describe("strict mode", () => {
         ]);
     });
 
-    it("every policy has strict in its configSchema, a boolean defaulting to false", () => {
+    it("every policy has strict in its configSchema, a boolean defaulting to false, saying what it does", () => {
         for (const policy of POLICIES) {
             assert.deepEqual(
                 {
@@ -70,6 +70,11 @@ describe("strict mode", () => {
                     default: policy.configSchema?.properties.strict?.default,
                 },
                 { type: "boolean", default: false },
+                policy.name,
+            );
+            assert.match(
+                String(policy.configSchema?.properties.strict?.description),
+                /^Report "cannot tell" \(a value the pack cannot read: a secret, a file, an unknown\) at this policy's level instead of as advisory\.$/,
                 policy.name,
             );
         }
