@@ -54,9 +54,15 @@ export const serverDryRun: Spec = {
                     notChecked.push(`${stack}/${file} (${kind}: no public CRD)`);
                     continue;
                 }
-                const apply = kubectl(["apply", "--dry-run=server", "-f", path.join(dir, file)]);
+                // Each object as a fresh cluster would take it: created, or, where the local stack already made one of
+                // that name, replaced whole (an apply would merge it with the local stack's object, e.g. a webhook's
+                // url with a shipped stack's service, which no real cluster would see).
+                const manifest = path.join(dir, file);
+                let write = kubectl(["create", "--dry-run=server", "-f", manifest]);
+                if (write.status !== 0 && /AlreadyExists|already exists/.test(write.stderr))
+                    write = kubectl(["replace", "--dry-run=server", "-f", manifest]);
                 checked++;
-                if (apply.status !== 0) refused.push(`${stack}/${file}: ${apply.stderr.trim()}`);
+                if (write.status !== 0) refused.push(`${stack}/${file}: ${write.stderr.trim()}`);
             }
         }
         for (const ns of created) kubectl(["delete", "namespace", ns, "--wait=false"]);
