@@ -19,3 +19,9 @@ export function kubectlJson(args: string[]): unknown {
     if (res.status !== 0) throw new Error(`kubectl ${args.join(" ")}: ${res.stderr.trim()}`);
     return JSON.parse(res.stdout);
 }
+
+/** `kubectl apply` of a manifest object; throws with the API server's answer when refused. */
+export function kubectlApply(manifest: object): void {
+    const res = kubectl(["apply", "-f", "-"], JSON.stringify(manifest));
+    if (res.status !== 0) throw new Error(`kubectl apply: ${res.stderr.trim()}`);
+}

@@ -1,5 +1,5 @@
 /** Pods as the API server stored them after admission: where istio-proxy ended up. */
-import { kubectl, kubectlJson } from "./kubectl";
+import { kubectlApply, kubectlJson } from "./kubectl";
 import { waitFor } from "./cluster";
 
 export interface Container {
@@ -60,8 +60,7 @@ export function createJob(namespace: string, name: string, annotations: Record<s
             },
         },
     };
-    const res = kubectl(["apply", "-f", "-"], JSON.stringify(job));
-    if (res.status !== 0) throw new Error(`creating Job ${namespace}/${name}: ${res.stderr.trim()}`);
+    kubectlApply(job);
 }
 
 export async function jobComplete(namespace: string, name: string, timeoutMs: number): Promise<void> {

@@ -4,7 +4,7 @@
  * them natively, and status is clean. A bare Pod is listed, never touched.
  */
 import { type CliRun as Run, nativemesh, show } from "../lib/cli";
-import { kubectl, kubectlJson } from "../lib/kubectl";
+import { kubectl, kubectlApply as apply, kubectlJson } from "../lib/kubectl";
 import { waitFor } from "../lib/cluster";
 import { Pod, proxyMode } from "../lib/pods";
 import { expect, LOCAL, Spec } from "../lib/spec";
@@ -30,11 +30,6 @@ function statusJson(): { run: Run; report: StatusJson } {
     const run = nativemesh(["status", "--namespace", NAMESPACE, "--json"]);
     expect(run.status === 0 || run.status === 1, `status --json: ${show(run)}`);
     return { run, report: JSON.parse(run.stdout) as StatusJson };
-}
-
-function apply(manifest: object): void {
-    const res = kubectl(["apply", "-f", "-"], JSON.stringify(manifest));
-    if (res.status !== 0) throw new Error(`kubectl apply: ${res.stderr.trim()}`);
 }
 
 function livePods(selector: string): Pod[] {

@@ -12,7 +12,7 @@ import { parse, stringify } from "yaml";
 import { renderTagObjects } from "../../cli/offlineTagTemplate";
 import { nativemesh, show } from "../lib/cli";
 import { ROOT, RUN } from "../lib/env";
-import { kubectl, kubectlJson } from "../lib/kubectl";
+import { kubectl, kubectlApply, kubectlJson } from "../lib/kubectl";
 import { waitFor } from "../lib/cluster";
 import { jobComplete, type Pod, proxyMode } from "../lib/pods";
 import { pulumi, pulumiOk } from "../lib/pulumi";
@@ -95,7 +95,7 @@ const WORKLOADS = [
 ];
 
 function deploy(namespace: string, name: string): void {
-    const manifest = {
+    kubectlApply({
         apiVersion: "apps/v1",
         kind: "Deployment",
         metadata: { name, namespace },
@@ -107,9 +107,7 @@ function deploy(namespace: string, name: string): void {
                 spec: { containers: [{ name: "web", image: "nginx:1.27" }] },
             },
         },
-    };
-    const res = kubectl(["apply", "-f", "-"], JSON.stringify(manifest));
-    if (res.status !== 0) throw new Error(`kubectl apply: ${res.stderr.trim()}`);
+    });
 }
 
 /** The one live pod of a workload once it runs and passes `check`. */
