@@ -385,6 +385,14 @@ export const CASES: Record<string, PolicyCase[]> = {
         },
         { name: "istiod version a semver range", resources: [istiod("^1.18")], expect: [advisory(/not a version/)] },
         {
+            name: "an old istiod chart with a values file the pack cannot see: cannot tell the image, and still below 1.19",
+            resources: [helm({ version: "1.18.0", valueYamlFiles: [UNKNOWN] })],
+            expect: [
+                advisory(/cannot tell the istiod version: valueYamlFiles\[0\] .*, and it may set the image/),
+                mandatory(/istiod version "1.18.0" is below 1.19/),
+            ],
+        },
+        {
             name: "a Helm chart that cannot be read: one cannot-tell about the chart, none about its version",
             resources: [helm({ chart: UNKNOWN, version: "1.28.1" })],
             expect: [
