@@ -331,6 +331,12 @@ describe("secrets: where the secret values are", () => {
         const short = { mesh: { istiodValues: { pilot: { env: { TOKEN: "ab" } } } } };
         // A short one only as a word of its own.
         assert.equal(scrubSecrets("tab ab", short, paths), "tab [secret]");
+        // The key that starts a config message names a place, not a value: left whole.
+        const one = { mesh: { istiodValues: { pilot: { env: { TOKEN: "1" } } } } };
+        assert.equal(
+            scrubSecrets("nativemesh:namespaces[1].labels.a: must be 1 (got 1)", one, paths),
+            "nativemesh:namespaces[1].labels.a: must be [secret] (got [secret])",
+        );
     });
 
     it("refuses a secret on a key that cannot be kept secret, naming it (one line)", () => {

@@ -180,12 +180,15 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&
  * that the rest of the message still reads.
  */
 export function scrubSecrets(message: string, config: unknown, paths: readonly ConfigPath[] | undefined): string {
-    let out = message;
+    // The key a config message starts with (`nativemesh:namespaces[1].labels.a: `) names where, never a value: a
+    // short secret such as "1" must not turn `[1]` into `[[secret]]`.
+    const key = /^nativemesh:\S*: /.exec(message)?.[0] ?? "";
+    let out = message.slice(key.length);
     const texts = secretTexts(config, paths).flatMap((t) => [t, JSON.stringify(t).slice(1, -1)]);
     for (const text of [...new Set(texts)].sort((a, b) => b.length - a.length)) {
         const pattern =
             text.length >= 6 ? escapeRegExp(text) : `(?<![A-Za-z0-9_.-])${escapeRegExp(text)}(?![A-Za-z0-9_-])`;
         out = out.replace(new RegExp(pattern, "g"), REDACTED);
     }
-    return out;
+    return key + out;
 }
