@@ -1,17 +1,11 @@
 import * as assert from "node:assert/strict";
 import { ConfigError, editDistance, namespaceConfig, validateConfig } from "../components/config/config";
+import { GKE_SECTION } from "./support/configFixtures";
 
 /** A valid GKE + Helm config; each bad case changes one thing. */
 const good = () => ({
     cloud: "gke",
-    gke: {
-        project: "acme-mesh-dev",
-        location: "europe-west1",
-        clusterName: "mesh-dev",
-        kubernetesVersion: "1.33.5-gke.1308000",
-        nodePools: [{ name: "general" }],
-        authorizedNetworks: [{ cidrBlock: "203.0.113.0/24" }],
-    },
+    gke: structuredClone(GKE_SECTION),
     mesh: { method: "helm", version: "1.28.1", revisionTags: ["prod-stable"] },
     namespaces: [{ name: "payments", revisionTag: "prod-stable" }, { name: "ledger" }],
 });

@@ -4,6 +4,7 @@
 import * as assert from "node:assert/strict";
 import { ConfigError, validateConfig } from "../components/config/config";
 import { canaryTargets, planRevisions, revisionBehind } from "../components/config/revisions";
+import { GKE_SECTION } from "./support/configFixtures";
 
 /** An existing-cluster Helm config; `mesh` and `namespaces` are each case's. */
 const config = (mesh: Record<string, unknown>, namespaces: unknown[] = [], more: Record<string, unknown> = {}) => ({
@@ -136,14 +137,7 @@ describe("revision refusals: one line naming the key, before anything is declare
             name: "revisions on a managed mesh",
             cfg: {
                 cloud: "gke",
-                gke: {
-                    project: "acme-mesh-dev",
-                    location: "europe-west1",
-                    clusterName: "mesh-dev",
-                    kubernetesVersion: "1.33.5-gke.1308000",
-                    nodePools: [{ name: "general" }],
-                    authorizedNetworks: [{ cidrBlock: "203.0.113.0/24" }],
-                },
+                gke: GKE_SECTION,
                 mesh: { method: "managed", revisions: TWO },
             },
             error: /^nativemesh:mesh\.revisions: are installed by nativemesh with method helm; managed names its revision itself: use mesh\.version/,
