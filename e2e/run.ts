@@ -15,6 +15,7 @@ import { IstiodSupervisor } from "./lib/istiod";
 import { step, timed } from "./lib/log";
 import { pulumiOk } from "./lib/pulumi";
 import { running, stopAll } from "./lib/processes";
+import { clusterSnapshot } from "./lib/snapshot";
 import { Context, LOCAL, Spec } from "./lib/spec";
 import { canary, injection, nativeSwitch } from "./specs/injection";
 import { firstUp, idempotent } from "./specs/deploy";
@@ -133,6 +134,7 @@ async function main(): Promise<number> {
                 step(
                     `  FAILED (${((Date.now() - t0) / 1000).toFixed(1)} s): ${err instanceof Error ? err.message : String(err)}`,
                 );
+                step(`  the cluster at the failure:\n${clusterSnapshot()}`);
             }
         }
         if (keep) {

@@ -171,6 +171,13 @@ export async function startCluster(): Promise<Cluster> {
     start("kwok", path.join(kwok, "kwok"), [
         `--kubeconfig=${KUBECONFIG}`,
         "--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
+        // The node's heartbeat, as a kubelet's: a Lease in kube-node-lease renewed every quarter of its 40 s
+        // (the kubelet's nodeLeaseDurationSeconds default: kubernetes v1.34.4,
+        // pkg/kubelet/apis/config/v1beta1/defaults.go).
+        // Without it the kwok binary renews nothing, the node lifecycle controller marks the node NotReady after
+        // its grace period (about every 50 s) and with it every pod on it; kwok never sets them Ready again, so
+        // a Deployment's readiness, and Helm's wait on it, depended on when the flap came.
+        "--node-lease-duration-seconds=40",
         `--server-address=127.0.0.1:${kwokPort}`,
         ...stages,
     ]);
@@ -188,6 +195,19 @@ export async function startCluster(): Promise<Cluster> {
                 status?: { conditions?: Array<{ type: string; status: string }> };
             };
             return node.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") === true;
+        },
+        60_000,
+        "kwok",
+    );
+    // The heartbeat the node lifecycle controller reads (see --node-lease-duration-seconds above): without a
+    // renewed Lease the node and its pods would turn NotReady under the specs.
+    await waitFor(
+        "kwok to renew the fake node's Lease",
+        async () => {
+            const lease = kubectl(["get", "lease", "kwok-node-0", "-n", "kube-node-lease", "-o", "json"]);
+            if (lease.status !== 0) return false;
+            const spec = (JSON.parse(lease.stdout) as { spec?: { renewTime?: string } }).spec;
+            return spec?.renewTime !== undefined;
         },
         60_000,
         "kwok",

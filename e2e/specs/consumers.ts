@@ -82,7 +82,8 @@ export const localStackBack: Spec = {
 
 /** The engine's error lines (its diagnostics), else the output's tail. */
 function errorLines(text: string): string {
-    const errors = [...new Set(text.split("\n").filter((l) => /\berror:/.test(l)))].map((l) => l.trim());
+    // The engine's multi-errors put their causes on the lines after "N errors occurred:", as "* cause".
+    const errors = [...new Set(text.split("\n").filter((l) => /\berror:|^\s*\* /.test(l)))].map((l) => l.trim());
     return errors.length > 0 ? errors.slice(0, 20).join("\n") : tail(text);
 }
 
