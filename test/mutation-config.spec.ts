@@ -303,6 +303,15 @@ describe("mutation, config: refusals, the whole line", () => {
             },
             "nativemesh:gke.locaton: unknown key",
         ],
+        [
+            "two misspelt keys: the first in the file is told",
+            () => ({
+                cloud: "gke",
+                gke: { ...structuredClone(GKE_SECTION), locaton: "europe-west1" },
+                mesh: { method: "helm", version: "1.28.1", revison: "blue" },
+            }),
+            "nativemesh:gke.locaton: unknown key",
+        ],
     ];
     for (const [name, build, message] of rows) {
         it(name, () => {
