@@ -69,6 +69,13 @@ function build(): Promise<void> {
     });
 }
 
+/** How often the node lifecycle controller found the (only) node not Ready, from its log. */
+function nodeNotReadyCount(): number {
+    const log = path.join(RUN, "logs", "kube-controller-manager.log");
+    const text = fs.existsSync(log) ? fs.readFileSync(log, "utf8") : "";
+    return text.split("\n").filter((l) => l.includes("all Nodes are not-Ready")).length;
+}
+
 function writeEnvFile(): void {
     const lines = [
         "# Source this file: the built tools first on PATH, and the loopback cluster and state of `npm run e2e`.",
@@ -136,6 +143,13 @@ async function main(): Promise<number> {
                 );
                 step(`  the cluster at the failure:\n${clusterSnapshot()}`);
             }
+        }
+        // The testbed itself: its results hold only if the fake node stayed Ready throughout (a NotReady node
+        // takes every pod's readiness with it; see the kwok Lease in lib/cluster.ts).
+        const flaps = nodeNotReadyCount();
+        if (flaps > 0) {
+            failed++;
+            step(`testbed FAILED: the fake node went NotReady ${flaps} time(s) (kube-controller-manager log)`);
         }
         if (keep) {
             await timed("E2E_KEEP: deploying the local stack again", () =>
