@@ -13,6 +13,9 @@ export default tseslint.config(
             ".bench/**",
             ".scratch/**",
             ".e2e/**",
+            // npm run mutate: Stryker's sandboxes (copies of the project, with @ts-nocheck) and its reports.
+            ".stryker-tmp/**",
+            "reports/**",
             "**/*.mjs",
             "**/*.js",
         ],
