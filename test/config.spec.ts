@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { ConfigError, editDistance, namespaceConfig, validateConfig } from "../components/config/config";
-import { GKE_SECTION } from "./support/configFixtures";
+import { ACK_SECTION, GKE_SECTION } from "./support/configFixtures";
 
 /** A valid GKE + Helm config; each bad case changes one thing. */
 const good = () => ({
@@ -17,21 +17,12 @@ const edit = (change: (c: Config) => void) => {
     return c;
 };
 
-/** A valid ACK section (components/config/ackConfig.ts), for the cross-field checks that involve cloud: ack. */
-const ACK = {
-    region: "cn-hangzhou",
-    clusterName: "mesh-prod",
-    kubernetesVersion: "1.30.1-aliyun.1",
-    vpc: { vpcId: "vpc-bp1abc2def3", vswitchIds: ["vsw-bp1node1"] },
-    podVswitchIds: ["vsw-bp1pod1"],
-    nodePools: [{ name: "general", instanceTypes: ["ecs.g7.xlarge"], desiredSize: 2 }],
-};
 /** good() moved to ACK: the gke section swapped for an ack one, namespaces kept. */
 const onAck = (mesh: Record<string, unknown>) =>
     edit((c) => {
         delete (c as Partial<Config>).gke;
         c.cloud = "ack";
-        c.ack = ACK;
+        c.ack = structuredClone(ACK_SECTION);
         c.mesh = mesh as Config["mesh"];
         c.namespaces = [{ name: "payments" }] as Config["namespaces"];
     });
@@ -368,11 +359,15 @@ describe("config: invalid configurations stop with one line naming the key", () 
             "a gke section on ACK",
             edit((c) => {
                 c.cloud = "ack";
-                c.ack = ACK;
+                c.ack = structuredClone(ACK_SECTION);
             }),
             /^nativemesh:gke: is only allowed when cloud is gke/,
         ],
-        ["an ack section on GKE", edit((c) => (c.ack = ACK)), /^nativemesh:ack: is only allowed when cloud is ack/],
+        [
+            "an ack section on GKE",
+            edit((c) => (c.ack = structuredClone(ACK_SECTION))),
+            /^nativemesh:ack: is only allowed when cloud is ack/,
+        ],
         [
             "an existing section on GKE",
             edit((c) => (c.existing = { kubeconfig: "~/.kube/config" })),

@@ -5,9 +5,9 @@
 // wrong type, so that the message naming what is expected is pinned.
 
 import * as assert from "node:assert/strict";
-import { ConfigError, validateConfig } from "../components/config/config";
+import { validateConfig } from "../components/config/config";
 import { isIpv4Cidr } from "../components/config/ackConfig";
-import { ACK_SECTION } from "./support/configFixtures";
+import { ACK_SECTION, itRefuses, type RefusalRow } from "./support/configFixtures";
 
 type Section = Record<string, unknown>;
 
@@ -47,7 +47,7 @@ const NOT_BOTH =
 const CIDR = "must be an IPv4 CIDR such as 10.0.0.0/16";
 
 describe("mutation, ack config: refusals, the whole line", () => {
-    const rows: Array<[string, () => unknown, string]> = [
+    const rows: RefusalRow[] = [
         // Resource ids: the prefix must start the value and lowercase alphanumerics must end it.
         [
             "a VPC id with junk before vpc-",
@@ -259,18 +259,7 @@ describe("mutation, ack config: refusals, the whole line", () => {
             "nativemesh:mesh.alibaba.controlPlaneKubeconfig: must be a string (a kubeconfig) (got 1)",
         ],
     ];
-    for (const [name, build, message] of rows) {
-        it(name, () => {
-            assert.throws(
-                () => validateConfig(build()),
-                (err: unknown) => {
-                    assert.ok(err instanceof ConfigError, String(err));
-                    assert.equal(err.message, message);
-                    return true;
-                },
-            );
-        });
-    }
+    itRefuses(rows);
 });
 
 describe("mutation, ack config: values at the edges of what is allowed are accepted", () => {

@@ -4,7 +4,8 @@
 // refusals quote when they hold more than one name.
 
 import * as assert from "node:assert/strict";
-import { ConfigError, validateConfig } from "../components/config/config";
+import { validateConfig } from "../components/config/config";
+import { itRefuses, type RefusalRow } from "./support/configFixtures";
 import { planRevisions, selectedBy, selectionOf, type MeshRevisionConfig } from "../components/config/revisions";
 
 /** A Helm mesh section as the planner reads it. */
@@ -111,7 +112,7 @@ describe("mutation, revisions: the plan", () => {
 
 describe("mutation, revisions: refusals quoting several names, the whole line", () => {
     const TWO = [{ version: "1.30.2" }, { version: "1.31.0" }];
-    const rows: Array<[string, () => unknown, string]> = [
+    const rows: RefusalRow[] = [
         [
             "a namespace on a revision not installed, beside two that are",
             () => config({ revisions: TWO }, [{ name: "apps", revision: "1-29-0" }]),
@@ -131,16 +132,5 @@ describe("mutation, revisions: refusals quoting several names, the whole line", 
             "nativemesh:namespaces[0].revisionTag: 'canary' is not one of mesh.revisionTags [prod, stable]",
         ],
     ];
-    for (const [name, build, message] of rows) {
-        it(name, () => {
-            assert.throws(
-                () => validateConfig(build()),
-                (err: unknown) => {
-                    assert.ok(err instanceof ConfigError, String(err));
-                    assert.equal(err.message, message);
-                    return true;
-                },
-            );
-        });
-    }
+    itRefuses(rows);
 });

@@ -12,7 +12,7 @@ import {
     type EnvironmentSpec,
     type MeshConfig,
 } from "../components/config/config";
-import { ACK_SECTION, GKE_SECTION } from "./support/configFixtures";
+import { ACK_SECTION, GKE_SECTION, itRefuses, type RefusalRow } from "./support/configFixtures";
 
 type Section = Record<string, unknown>;
 
@@ -52,7 +52,7 @@ const CLUSTER_NAME = "must be a GKE cluster name (lowercase, starts with a lette
 const HEX = "0123456789abcdef".repeat(4);
 
 describe("mutation, config: refusals, the whole line", () => {
-    const rows: Array<[string, () => unknown, string]> = [
+    const rows: RefusalRow[] = [
         // GKE.
         [
             "a node pool name that is not a DNS label",
@@ -313,19 +313,7 @@ describe("mutation, config: refusals, the whole line", () => {
             "nativemesh:gke.locaton: unknown key",
         ],
     ];
-    for (const [name, build, message] of rows) {
-        it(name, () => {
-            assert.throws(
-                () => validateConfig(build()),
-                (err: unknown) => {
-                    assert.ok(err instanceof ConfigError, String(err));
-                    assert.equal(err.name, "ConfigError");
-                    assert.equal(err.message, message);
-                    return true;
-                },
-            );
-        });
-    }
+    itRefuses(rows);
 });
 
 describe("mutation, config: bounds checked by zod, the key and the value", () => {

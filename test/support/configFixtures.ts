@@ -1,4 +1,6 @@
-/** Config sections the config tables share. */
+/** Config sections the config tables share, and their table of refusals. */
+import * as assert from "node:assert/strict";
+import { ConfigError, validateConfig } from "../../components/config/config";
 
 /** A valid GKE section (public endpoint with an authorized network). */
 export const GKE_SECTION = {
@@ -19,3 +21,23 @@ export const ACK_SECTION = {
     podVswitchIds: ["vsw-bp1pod1"],
     nodePools: [{ name: "general", instanceTypes: ["ecs.g7.xlarge"], desiredSize: 2 }],
 };
+
+/** A table of refused configs: each row's name, how to build the config (inside the test, so that Stryker can
+ *  trace a mutant to it), and the whole one-line message validateConfig must throw, as a ConfigError. */
+export type RefusalRow = [name: string, build: () => unknown, message: string];
+
+export function itRefuses(rows: RefusalRow[]): void {
+    for (const [name, build, message] of rows) {
+        it(name, () => {
+            assert.throws(
+                () => validateConfig(build()),
+                (err: unknown) => {
+                    assert.ok(err instanceof ConfigError, String(err));
+                    assert.equal(err.name, "ConfigError");
+                    assert.equal(err.message, message);
+                    return true;
+                },
+            );
+        });
+    }
+}
