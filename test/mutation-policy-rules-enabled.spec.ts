@@ -1,7 +1,8 @@
 // native-sidecars-enabled, istio-version-supports-native-sidecars and formance-settings-valid, for mutation
 // testing: auto mode against the stack's Kubernetes pins (which versions are below kubelet 1.33, the whole
-// messages), the compatibility version's message and fix, which resources count as istiod manifests, and the
-// version check on config floors. Inputs are built inside each `it` (docs/MUTATION.md).
+// messages), the compatibility version's message and fix, the version check on config floors, and how Formance
+// Settings are misread (every misreading listed, the fix for a job owner kind). Inputs are built inside each `it`
+// (docs/MUTATION.md).
 
 import * as assert from "node:assert/strict";
 import { evaluatePolicies, PolicyConfigError, type StackResource } from "../policy/evaluate";
