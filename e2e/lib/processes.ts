@@ -26,9 +26,16 @@ function writePids(pids: Record<string, number>): void {
 export function isAlive(pid: number): boolean {
     try {
         process.kill(pid, 0);
-        return true;
     } catch {
         return false;
+    }
+    // A process that has exited but that this (busy, synchronous) process has not reaped yet is a zombie: it
+    // still answers signal 0, but it is gone (state Z in /proc/PID/stat, proc(5)).
+    try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+        return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+    } catch {
+        return true;
     }
 }
 
