@@ -101,7 +101,9 @@ function tagOf(args: string[]): RevisionTag | undefined {
 export function istioctlTags(type: string, props: unknown): RevisionTag[] {
     if (type !== COMMAND_TYPE) return [];
     const create = readString(at(props, "create"));
-    if (typeof create !== "string" || !create.includes("istioctl")) return [];
+    // No shortcut on the text containing "istioctl": the shell finds the program after removing quotes and
+    // backslashes (is"tio"ctl, istio\ctl run istioctl), and findInvocations reads the words as the shell does.
+    if (typeof create !== "string") return [];
     return findInvocations(create, (name) => name === "istioctl")
         .map((invocation) => tagOf(invocation.args))
         .filter((tag): tag is RevisionTag => tag !== undefined);

@@ -36,6 +36,10 @@ describe("istioctlTags", () => {
         ["istioctl tag generate prod -r r1", []],
         ["istioctl tag list", []],
         ["istioctl install --revision r1", []],
+        // The shell removes quotes and backslashes before it looks the program up: these run istioctl too.
+        ['is"tio"ctl tag set prod --revision canary', [{ tag: "prod", revision: "canary" }]],
+        ["istio\\ctl tag set prod -r canary", [{ tag: "prod", revision: "canary" }]],
+        ["'istioctl' tag set prod -r canary", [{ tag: "prod", revision: "canary" }]],
     ];
     for (const [create, expected] of cases) {
         it(`${create} -> ${expected.length} tag(s)`, () => assert.deepEqual(tagsIn(create), expected));
