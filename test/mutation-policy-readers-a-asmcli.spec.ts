@@ -86,6 +86,14 @@ describe("policy readers: findInvocations", () => {
         ["four levels deep", () => nested(4), [["a"]]],
         ["five levels deep is not read", () => nested(5), []],
     ];
+    it("a text without a shell or eval hands on no script", () => {
+        assert.deepStrictEqual(
+            findInvocations("p a; P b", (program) => /^[A-Z]/.test(program) || program === "p").map(
+                (invocation) => invocation.args,
+            ),
+            [["a"], ["b"]],
+        );
+    });
     for (const [name, text, expected] of table) {
         it(name, () => {
             const found = findInvocations(text(), (program) => program === "p");
