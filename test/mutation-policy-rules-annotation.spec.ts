@@ -8,6 +8,7 @@ import { evaluatePolicies, PolicyConfigError, type StackResource } from "../poli
 import { configSchemaOf } from "../policy/rule";
 import { isMisspelledNativeSidecarKey, rule } from "../policy/rules/native-sidecar-annotation";
 import { UNKNOWN } from "./policy/cases";
+import { stackResource } from "./support/stackResource";
 
 const POLICY = "native-sidecar-annotation";
 const NATIVE = "sidecar.istio.io/nativeSidecar";
@@ -19,12 +20,7 @@ const WHERE = "the pod template (spec.template.metadata.annotations)";
 const WHY =
     "Istio reads it from 1.24.0 (istio/istio commit 78f4c95, PR #53490; tag 1.23.6 does not have it); older istiod ignores it";
 
-const resource = (type: string, name: string, props: Record<string, unknown>): StackResource => ({
-    urn: `urn:pulumi:s::p::${type}::${name}`,
-    type,
-    name,
-    props,
-});
+const resource = stackResource;
 const istiod = (version: unknown, name = "istiod") =>
     resource(HELM, name, {
         chart: "istiod",

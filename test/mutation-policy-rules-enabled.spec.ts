@@ -10,6 +10,7 @@ import { configSchemaOf } from "../policy/rule";
 import { checkFormanceSettings } from "../policy/rules/formance-settings-valid";
 import { rule as istioVersionRule } from "../policy/rules/istio-version-supports-native-sidecars";
 import { UNKNOWN } from "./policy/cases";
+import { stackResource } from "./support/stackResource";
 
 const ENABLED = "native-sidecars-enabled";
 const HELM = "kubernetes:helm.sh/v3:Release";
@@ -17,12 +18,7 @@ const GKE = "gcp:container/cluster:Cluster";
 const ISTIOD = `istiod (${HELM})`;
 const AUTO = `${ISTIOD}: ENABLE_NATIVE_SIDECARS is unset on istiod 1.28.1 (default "auto")`;
 
-const resource = (type: string, name: string, props: Record<string, unknown>): StackResource => ({
-    urn: `urn:pulumi:s::p::${type}::${name}`,
-    type,
-    name,
-    props,
-});
+const resource = stackResource;
 const istiod = (values: Record<string, unknown> = {}) =>
     resource(HELM, "istiod", {
         chart: "istiod",

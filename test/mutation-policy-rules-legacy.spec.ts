@@ -5,6 +5,7 @@
 import * as assert from "node:assert/strict";
 import { evaluatePolicies, type StackResource } from "../policy/evaluate";
 import { SECRET, UNKNOWN } from "./policy/cases";
+import { stackResource } from "./support/stackResource";
 
 const POLICY = "no-legacy-sidecar-workarounds";
 const NATIVE = "sidecar.istio.io/nativeSidecar";
@@ -12,12 +13,7 @@ const HOLD = "holdApplicationUntilProxyStarts";
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const HELM = "kubernetes:helm.sh/v3:Release";
 
-const resource = (type: string, name: string, props: Record<string, unknown>): StackResource => ({
-    urn: `urn:pulumi:s::p::${type}::${name}`,
-    type,
-    name,
-    props,
-});
+const resource = stackResource;
 const istiod = (version: unknown, values: Record<string, unknown> = {}, name = "istiod"): StackResource =>
     resource(HELM, name, {
         chart: "istiod",

@@ -6,6 +6,7 @@
 import * as assert from "node:assert/strict";
 import { evaluatePolicies, type StackResource } from "../policy/evaluate";
 import { UNKNOWN } from "./policy/cases";
+import { stackResource } from "./support/stackResource";
 
 const POLICY = "revision-references-control-plane";
 const NAMESPACE = "kubernetes:core/v1:Namespace";
@@ -15,12 +16,7 @@ const COMMAND = "command:local:Command";
 const WHY =
     "A namespace whose istio.io/rev matches no installed revision or tag gets no sidecar, or one from a control plane this stack does not configure for native sidecars";
 
-const resource = (type: string, name: string, props: Record<string, unknown>): StackResource => ({
-    urn: `urn:pulumi:s::p::${type}::${name}`,
-    type,
-    name,
-    props,
-});
+const resource = stackResource;
 const namespace = (rev: string) =>
     resource(NAMESPACE, "apps", { metadata: { name: "apps", labels: { "istio.io/rev": rev } } });
 const istiod = (values: Record<string, unknown>, name = "istiod") =>
