@@ -69,20 +69,28 @@ function runOnce(command: string[], cwd: string, okExitCodes = [0]): { ms: numbe
                   NATIVEMESH_BENCH_RSS: report,
                   NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require "${MAXRSS_HOOK}"`.trim(),
               };
-    const started = performance.now();
-    const run = spawnSync(file, args, { cwd, env, stdio: ["ignore", "ignore", "pipe"], maxBuffer: 64 * 1024 * 1024 });
-    const ms = performance.now() - started;
-    if (run.status === null || !okExitCodes.includes(run.status)) {
-        const said = String(run.stderr ?? "")
-            .trim()
-            .split("\n")
-            .slice(-3)
-            .join(" | ");
-        throw new Error(`${command.join(" ")}: exit ${run.status ?? run.signal}: ${said}`);
+    try {
+        const started = performance.now();
+        const run = spawnSync(file, args, {
+            cwd,
+            env,
+            stdio: ["ignore", "ignore", "pipe"],
+            maxBuffer: 64 * 1024 * 1024,
+        });
+        const ms = performance.now() - started;
+        if (run.status === null || !okExitCodes.includes(run.status)) {
+            const said = String(run.stderr ?? "")
+                .trim()
+                .split("\n")
+                .slice(-3)
+                .join(" | ");
+            throw new Error(`${command.join(" ")}: exit ${run.status ?? run.signal}: ${said}`);
+        }
+        return { ms, peakKb: readPeakKb(report, source) };
+    } finally {
+        // Also when the command failed: the report must not outlive the run.
+        fs.rmSync(report, { force: true });
     }
-    const peakKb = readPeakKb(report, source);
-    fs.rmSync(report, { force: true });
-    return { ms, peakKb };
 }
 
 export interface Case {

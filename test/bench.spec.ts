@@ -11,7 +11,7 @@ import { planStack } from "../cli/engine";
 import { loadStackFile } from "../cli/stackFile";
 import { evaluatePolicies } from "../policy/evaluate";
 import { stackExport, writeInputs } from "../bench/generate";
-import { loadedModules, median, NOT_FOR_AUDIT } from "../bench/measure";
+import { loadedModules, measureRounds, median, NOT_FOR_AUDIT } from "../bench/measure";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -148,6 +148,22 @@ describe("bench: helpers", () => {
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
+    });
+
+    const rssReport = path.join(os.tmpdir(), `nativemesh-bench-rss-${process.pid}`);
+    it("measures a run's wall time and peak memory, and leaves no memory report behind", () => {
+        const [run] = measureRounds([{ command: [process.execPath, "-e", "Buffer.alloc(64e6, 1)"], runs: 1 }], ROOT);
+        assert.equal(run.runsMs.length, 1);
+        assert.ok(run.peakRssMb > 64, `peak ${run.peakRssMb} MB for a 64 MB buffer`);
+        assert.equal(fs.existsSync(rssReport), false);
+    });
+
+    it("a command that fails is reported with its exit status, and its memory report is removed all the same", () => {
+        assert.throws(
+            () => measureRounds([{ command: [process.execPath, "-e", "process.exit(4)"], runs: 1 }], ROOT),
+            /-e process\.exit\(4\): exit 4/,
+        );
+        assert.equal(fs.existsSync(rssReport), false);
     });
 
     it("NOT_FOR_AUDIT names the SDK, gRPC and the compilers, and not our own files", () => {

@@ -1,13 +1,13 @@
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { planStack } from "../cli/engine";
 import { runPreview } from "../cli/preview";
 import { loadStackFile, OFFLINE_SECRET } from "../cli/stackFile";
 import { shippedStackNames } from "./support/plan";
+import { tempDir } from "./support/tempDir";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -348,7 +348,7 @@ describe("preview: output", () => {
     });
 
     it("--out writes every Kubernetes object, the istiod values and the asmcli overlay", async () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nativemesh-out-"));
+        const dir = tempDir("out");
         assert.equal((await preview(["--stack", "gke-asm", "--out", dir])).code, 0);
         const overlay = parse(fs.readFileSync(path.join(dir, "asmcli", "overlay.yaml"), "utf8"));
         assert.equal(overlay.kind, "IstioOperator");
@@ -366,7 +366,7 @@ describe("preview: output", () => {
         );
         assert.equal(named.length, 1);
 
-        const devDir = fs.mkdtempSync(path.join(os.tmpdir(), "nativemesh-out-"));
+        const devDir = tempDir("out");
         assert.equal((await preview(["--out", devDir])).code, 0);
         const values = parse(fs.readFileSync(path.join(devDir, "helm", "istiod-1-28-1-values.yaml"), "utf8"));
         assert.equal(values.pilot.env.ENABLE_NATIVE_SIDECARS, "true");
@@ -376,7 +376,7 @@ describe("preview: output", () => {
 const ackStack = () => fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.ack-istio.yaml"), "utf8");
 
 describe("preview: bad input exits 2 with one line and no stack trace", () => {
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "nativemesh-bad-"));
+    const tmp = tempDir("bad");
     const write = (name: string, text: string) => {
         const file = path.join(tmp, name);
         fs.writeFileSync(file, text);

@@ -1,7 +1,6 @@
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
 import {
@@ -30,6 +29,7 @@ import { injectionLabelsFor } from "../components/render/revisionLabel";
 import { formatTree, planFiles } from "../cli/planOutput";
 import { loadStackFile } from "../cli/stackFile";
 import type { PlannedResource } from "../cli/engine";
+import { tempDir } from "./support/tempDir";
 
 describe("nativeSidecarEnv: the ENABLE_NATIVE_SIDECARS value for a version", () => {
     const table: Array<[string, boolean, string | undefined]> = [
@@ -187,7 +187,7 @@ describe("asmcli overlay and script", () => {
     }
 
     it("refuses an asmcli of another release before installing anything, and installs with the right one", () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nativemesh-asmcli-"));
+        const dir = tempDir("asmcli");
         const asmcli = path.join(dir, "asmcli");
         // A stand-in asmcli: reports $FAKE_RELEASE and records each install with its arguments.
         fs.writeFileSync(
@@ -254,7 +254,7 @@ describe("asmcli script: paths stay right after asmcli changes directory", () =>
     ];
     for (const [name, given] of paths) {
         it(`finds a kubeconfig given as ${name}, and tags on the same cluster and context`, () => {
-            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nativemesh-asmcli-"));
+            const dir = tempDir("asmcli");
             fs.mkdirSync(path.join(dir, "kube"));
             fs.writeFileSync(path.join(dir, "kube", "config"), "kind: Config\n");
             const script = asmcliInstallScript(
@@ -270,7 +270,7 @@ describe("asmcli script: paths stay right after asmcli changes directory", () =>
     }
 
     it("tags a GKE install through the kubeconfig asmcli writes in its output directory", () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nativemesh-asmcli-"));
+        const dir = tempDir("asmcli");
         const script = asmcliInstallScript(
             options(dir, { kind: "gke", project: "p", clusterName: "c", location: "l" }),
         );

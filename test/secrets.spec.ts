@@ -6,7 +6,6 @@
  */
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import { planStack, type PlannedResource } from "../cli/engine";
@@ -22,6 +21,7 @@ import {
     stackFileSecretPaths,
     uncoverableSecret,
 } from "../components/config/secrets";
+import { tempDir } from "./support/tempDir";
 
 const ROOT = path.resolve(__dirname, "..");
 const SIG = "4dabf18193072939515e22adb298388d";
@@ -126,7 +126,7 @@ function markerStacks(): Record<string, Record<string, unknown>> {
     };
 }
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "nativemesh-secrets-"));
+const tmp = tempDir("secrets");
 function writeStack(name: string, doc: unknown): string {
     const file = path.join(tmp, `Pulumi.${name}.yaml`);
     fs.writeFileSync(file, stringify(doc));
