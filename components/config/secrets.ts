@@ -63,24 +63,22 @@ export function stackFileSecretKeys(fileConfig: Record<string, unknown>): string
 
 /**
  * Whether the stack file's value (with `{secure}` leaves) is the value the engine gave (decrypted): equal
- * everywhere but at the encrypted leaves, whose plaintext is unknown here. A top-level scalar arrives as a string.
+ * everywhere but at the encrypted leaves, whose plaintext is unknown here. Only values holding a leaf are compared
+ * (a `{secure}` value, a list or a map), so a top-level scalar, which the engine hands over as a string, never is.
  */
-function sameBesideSecrets(file: unknown, given: unknown, top: boolean): boolean {
+function sameBesideSecrets(file: unknown, given: unknown): boolean {
     if (isSecureValue(file)) return given !== undefined;
     if (Array.isArray(file)) {
         return (
-            Array.isArray(given) &&
-            file.length === given.length &&
-            file.every((v, i) => sameBesideSecrets(v, given[i], false))
+            Array.isArray(given) && file.length === given.length && file.every((v, i) => sameBesideSecrets(v, given[i]))
         );
     }
     if (isObject(file)) {
         if (!isObject(given)) return false;
         const keys = Object.keys(file);
         if (keys.length !== Object.keys(given).length) return false;
-        return keys.every((k) => k in given && sameBesideSecrets(file[k], given[k], false));
+        return keys.every((k) => k in given && sameBesideSecrets(file[k], given[k]));
     }
-    if (top && typeof given === "string" && file !== null && typeof file !== "string") return String(file) === given;
     return file === given;
 }
 
@@ -100,8 +98,8 @@ export function locateSecretPaths(
     const wholeKeys: string[] = [];
     for (const key of secretKeys) {
         const fromFile = fileConfig?.[`${namespace}:${key}`];
-        const leaves = fromFile === undefined ? [] : securePathsIn(fromFile, [key]);
-        if (leaves.length > 0 && sameBesideSecrets(fromFile, config[key], true)) {
+        const leaves = securePathsIn(fromFile, [key]);
+        if (leaves.length > 0 && sameBesideSecrets(fromFile, config[key])) {
             paths.push(...leaves);
         } else {
             paths.push([key]);
