@@ -104,8 +104,8 @@ export function show(value: unknown): string {
         if (text === undefined) return String(value);
         return text.length > 80 ? `${text.slice(0, 77)}...` : text;
     } catch {
-        // Cyclic, or with a toString that is not a function: name the kind of value, never throw.
-        return Array.isArray(value) ? "(an array)" : `(a ${value === null ? "null" : typeof value})`;
+        // Cyclic, or with a toJSON that throws: name the kind of value, never throw (null never gets here).
+        return Array.isArray(value) ? "(an array)" : `(a ${typeof value})`;
     }
 }
 
@@ -117,15 +117,14 @@ export function readVersionText(value: unknown): string | undefined | CannotTell
     return readString(value);
 }
 
-// An asset in `pulumi stack export` and on the wire: {"4dabf18193072939515e22adb298388d":
-// "c44067f5952c0a294b673a41bacd8c17", "text" | "path" | "uri": ...} (pulumi/pulumi sdk/go/common/resource
-// asset.go, AssetSig). Only a StringAsset carries its content.
-const ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17";
-
-/** The text of a string asset; CANNOT_TELL for a file or remote asset, a secret, or anything else. */
+/**
+ * The text of a string asset; CANNOT_TELL for a file or remote asset, a secret, or anything else. An asset in
+ * `pulumi stack export` and on the wire is {"4dabf18193072939515e22adb298388d": "c44067f5952c0a294b673a41bacd8c17",
+ * "text" | "path" | "uri": ...} (pulumi/pulumi sdk/go/common/resource asset.go, AssetSig), and the SDK's own
+ * StringAsset object has `text` too: only a string `text` is content, whatever the signature says.
+ */
 export function readAssetText(value: unknown): string | CannotTell {
     if (typeof value !== "object" || value === null || isSecret(value)) return CANNOT_TELL;
-    const asset = value as Record<string, unknown>;
-    if (asset[SIG_KEY] !== ASSET_SIG && !("text" in asset)) return CANNOT_TELL;
-    return typeof asset.text === "string" ? asset.text : CANNOT_TELL;
+    const text = (value as Record<string, unknown>).text;
+    return typeof text === "string" ? text : CANNOT_TELL;
 }
