@@ -126,9 +126,9 @@ function markerStacks(): Record<string, Record<string, unknown>> {
     };
 }
 
-const tmp = tempDir("secrets");
+/** Writes a stack file into a scratch folder of the running test (removed when the test ends). */
 function writeStack(name: string, doc: unknown): string {
-    const file = path.join(tmp, `Pulumi.${name}.yaml`);
+    const file = path.join(tempDir("secrets"), `Pulumi.${name}.yaml`);
     fs.writeFileSync(file, stringify(doc));
     return file;
 }
@@ -160,7 +160,7 @@ describe("secrets: the marker test (offline plan, --out, --json, messages)", () 
     for (const [name, doc] of Object.entries(stacks)) {
         it(`${name}: no marker in the plan, the tree, --json, the --out files or any message`, async () => {
             const file = writeStack(name, doc);
-            const out = path.join(tmp, `${name}-out`);
+            const out = path.join(path.dirname(file), `${name}-out`);
             const text = await preview(["--config", file, "--out", out]);
             assert.ok(text.code === 0 || text.code === 1, text.stderr);
             const json = await preview(["--config", file, "--json"]);

@@ -2,24 +2,36 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-/** Folders made by `tempDir` in this process, removed when it exits. */
-const made = new Set<string>();
+/** Folders made while a test runs, removed when it ends; undefined between tests. */
+let madeInTest: string[] | undefined;
+/** Folders made while mocha loads the specs (or outside mocha), removed when the process exits. */
+const madeAtLoad = new Set<string>();
+
+const remove = (dir: string) => fs.rmSync(dir, { recursive: true, force: true });
 
 /**
  * A private scratch folder `<os.tmpdir()>/nativemesh-<purpose>-XXXXXX`, removed with everything in it when the
- * process exits (however mocha ends: pass, fail or `--bail`). For folders a spec makes while mocha loads it or
- * inside a test, where an `after` hook would be easy to forget; a process killed by a signal it cannot catch
- * (SIGKILL) still leaves its folders behind.
+ * test that made it ends (pass or fail), or, when made while mocha loads the specs, when the process exits. Test
+ * runners that reuse their process and kill it without an exit (StrykerJS does) leave nothing behind for folders
+ * made inside tests; make folders there, not at the top of a spec.
  */
 export function tempDir(purpose: string): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `nativemesh-${purpose}-`));
-    made.add(dir);
+    if (madeInTest !== undefined) madeInTest.push(dir);
+    else madeAtLoad.add(dir);
     return dir;
 }
 
-function removeAll(): void {
-    for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
-    made.clear();
+// Root hooks: this module is loaded while mocha loads the specs, so these run around every test of the run.
+// Outside mocha (a plain `node` process) there are none, and every folder waits for the exit.
+if (typeof beforeEach === "function" && typeof afterEach === "function") {
+    beforeEach(() => {
+        madeInTest = [];
+    });
+    afterEach(() => {
+        for (const dir of madeInTest ?? []) remove(dir);
+        madeInTest = undefined;
+    });
 }
 
-process.once("exit", removeAll);
+process.once("exit", () => madeAtLoad.forEach(remove));
