@@ -62,7 +62,12 @@ function relativeLinks(text: string): Array<{ line: number; target: string }> {
 }
 
 /** Every relative link of `file` that leads nowhere, as `file:line: target (why)`. */
-function brokenLinks(file: string, text: string, exists = fs.existsSync, read = readText): string[] {
+function brokenLinks(
+    file: string,
+    text: string,
+    exists: (file: string) => boolean = fs.existsSync,
+    read: (file: string) => string = readText,
+): string[] {
     const broken: string[] = [];
     for (const { line, target } of relativeLinks(text)) {
         const [pathPart, fragment] = target.split("#", 2) as [string, string | undefined];
