@@ -102,8 +102,8 @@ export const rule: ResourceRule<IstioVersionConfig> = {
         isSail(type) ||
         type === ALIBABA_SERVICE_MESH ||
         isCommand(type) ||
-        // istiod Deployments given as manifests or patches (istiod-manifest.ts).
-        (podTemplateOf(type, {}) !== undefined && /:Deployment(Patch)?$/.test(type)),
+        // istiod run by any workload kind, as a manifest or a patch (istiod-manifest.ts).
+        podTemplateOf(type, {}) !== undefined,
     check: checkIstioVersion,
 };
 

@@ -160,11 +160,25 @@ function compatibilityFindings(plane: ControlPlane, config: NativeSidecarsEnable
     ];
 }
 
+/** Proven on only when nothing can undo the env after the pack read it: a post-renderer, reused values, custom
+ *  injection templates or a remote injector make an "on" a "cannot tell" (docs/POLICY.md, "What the pack
+ *  proves"). An "off" stays refused. */
 function controlPlaneFindings(
     plane: ControlPlane,
     config: NativeSidecarsEnabledConfig,
     clusters: ClusterContext,
 ): Finding[] {
+    const findings = envFindings(plane, config, clusters);
+    if (!plane.overrides?.length || findings.length > 0) return findings;
+    return [
+        {
+            cannotTell: true,
+            message: `cannot tell whether native sidecars are on: ${plane.overrides.join("; ")}`,
+        },
+    ];
+}
+
+function envFindings(plane: ControlPlane, config: NativeSidecarsEnabledConfig, clusters: ClusterContext): Finding[] {
     if (plane.env.kind === "cannot-tell") {
         return [{ cannotTell: true, message: `cannot tell whether native sidecars are on: ${plane.env.why}` }];
     }
