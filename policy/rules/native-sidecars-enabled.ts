@@ -242,11 +242,17 @@ export function checkNativeSidecarsEnabled(
                 },
             ];
         }
-        if (enabled === CANNOT_TELL) {
+        // true (or "true") and unset (on by default from ASM 1.22) are on; anything else is a value ASM may read
+        // either way.
+        if (
+            enabled !== undefined &&
+            enabled !== true &&
+            !(typeof enabled === "string" && enabled.toLowerCase() === "true")
+        ) {
             return [
                 {
                     cannotTell: true,
-                    message: "cannot tell whether spec.enableNativeSidecar is on: it is secret or unknown",
+                    message: `cannot tell whether spec.enableNativeSidecar is on: it is ${enabled === CANNOT_TELL ? "secret or unknown" : `${show(enabled)}, not a boolean`}`,
                 },
             ];
         }
