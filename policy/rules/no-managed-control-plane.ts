@@ -19,8 +19,87 @@ const CNRM_FEATURE = /^kubernetes:gkehub\.cnrm\.cloud\.google\.com\/[^:]+:GKEHub
 // control plane on GKE", the in-cluster ControlPlaneRevision with spec.type managed_service).
 const CONTROL_PLANE_REVISION = /^kubernetes:mesh\.cloud\.google\.com\/[^:]+:ControlPlaneRevision$/;
 
+// GKE's Istio add-on (`addonsConfig.istioConfig`, "Istio on GKE") runs an Istio that Google installs and
+// upgrades (@pulumi/gcp container Cluster, ClusterAddonsConfigIstioConfig: "disabled by default, set disabled =
+// false to enable"); Config Connector's ContainerCluster has the same field under spec.
+const GKE_CLUSTER = "gcp:container/cluster:Cluster";
+const CNRM_CLUSTER = /^kubernetes:container\.cnrm\.cloud\.google\.com\/[^:]+:ContainerCluster$/;
+// ACK add-ons (@pulumi/alicloud cs KubernetesAddon `name`, ManagedKubernetes/Kubernetes `addons[].name`): an
+// add-on named for Istio or a mesh would install a control plane the pack cannot configure.
+const ACK_ADDON = "alicloud:cs/kubernetesAddon:KubernetesAddon";
+const ACK_CLUSTERS = /^alicloud:cs\/(managedKubernetes|kubernetes|serverlessKubernetes|edgeKubernetes):/;
+const MESH_ADDON = /istio|mesh|(^|[-_])asm([-_]|$)/i;
+
 function isManagedMeshKind(type: string): boolean {
-    return CNRM_FEATURE_MEMBERSHIP.test(type) || CNRM_FEATURE.test(type) || CONTROL_PLANE_REVISION.test(type);
+    return (
+        CNRM_FEATURE_MEMBERSHIP.test(type) ||
+        CNRM_FEATURE.test(type) ||
+        CONTROL_PLANE_REVISION.test(type) ||
+        type === GKE_CLUSTER ||
+        CNRM_CLUSTER.test(type) ||
+        type === ACK_ADDON ||
+        ACK_CLUSTERS.test(type)
+    );
+}
+
+function istioAddonFindings(type: string, props: unknown): Finding[] {
+    const root = type === GKE_CLUSTER ? props : CNRM_CLUSTER.test(type) ? at(props, "spec") : undefined;
+    if (root === undefined) return [];
+    const prefix = type === GKE_CLUSTER ? "" : "spec.";
+    const disabled = at(root, "addonsConfig", "istioConfig", "disabled");
+    if (disabled === undefined || disabled === true) return [];
+    if (disabled === false) {
+        return [
+            {
+                message: say(
+                    `${prefix}addonsConfig.istioConfig.disabled is false (the Istio on GKE add-on)`,
+                    "The add-on's Istio is installed and upgraded by Google, whose istiod env the user cannot set",
+                    `set ${prefix}addonsConfig.istioConfig.disabled: true and install a self-managed control plane`,
+                ),
+            },
+        ];
+    }
+    return [
+        {
+            cannotTell: true,
+            message: `cannot tell whether the Istio on GKE add-on is on: ${prefix}addonsConfig.istioConfig.disabled is secret, unknown or not a boolean`,
+        },
+    ];
+}
+
+function addonFindings(type: string, props: unknown): Finding[] {
+    const names: Array<{ field: string; name: unknown }> = [];
+    if (type === ACK_ADDON) names.push({ field: "name", name: at(props, "name") });
+    else if (ACK_CLUSTERS.test(type)) {
+        const addons = at(props, "addons");
+        if (addons !== undefined && !Array.isArray(addons)) names.push({ field: "addons", name: CANNOT_TELL });
+        else
+            (addons ?? []).forEach((_: unknown, index: number) =>
+                names.push({ field: `addons[${index}].name`, name: at(addons, index, "name") }),
+            );
+    }
+    return names.flatMap(({ field, name }): Finding[] => {
+        const text = readString(name);
+        if (typeof text === "string") {
+            // No add-on of ACK's catalogue is documented as a mesh; one named for a mesh is not read further.
+            return MESH_ADDON.test(text)
+                ? [
+                      {
+                          cannotTell: true,
+                          message: `cannot tell whether ${field} ${JSON.stringify(text)} installs a control plane: an add-on named for a mesh is configured by Alibaba, not by this stack; use alicloud.servicemesh.ServiceMesh or a self-managed istiod`,
+                      },
+                  ]
+                : [];
+        }
+        return text === CANNOT_TELL
+            ? [
+                  {
+                      cannotTell: true,
+                      message: `cannot tell whether ${field} installs a mesh add-on: it is secret or unknown`,
+                  },
+              ]
+            : [];
+    });
 }
 
 export interface NoManagedControlPlaneConfig {
@@ -95,6 +174,8 @@ function controlPlaneRevisionFindings(props: unknown): Finding[] {
 }
 
 function fleetFindings(type: string, props: Record<string, unknown>): Finding[] {
+    if (type === GKE_CLUSTER || CNRM_CLUSTER.test(type)) return istioAddonFindings(type, props);
+    if (type === ACK_ADDON || ACK_CLUSTERS.test(type)) return addonFindings(type, props);
     if (type === FEATURE_MEMBERSHIP) return membershipFindings(props, "");
     if (CNRM_FEATURE_MEMBERSHIP.test(type)) return membershipFindings(at(props, "spec"), "spec.");
     if (CONTROL_PLANE_REVISION.test(type)) return controlPlaneRevisionFindings(props);

@@ -354,6 +354,46 @@ export const PLACES: Place[] = [
     },
 ];
 
+const istioAddon = (state: State): unknown =>
+    state === "on"
+        ? true
+        : state === "off"
+          ? false
+          : state === "secret"
+            ? SECRET
+            : state === "unknown"
+              ? UNKNOWN
+              : "false";
+
+PLACES.push(
+    {
+        unit: "no-managed-control-plane",
+        policy: "no-managed-control-plane",
+        name: "gcp container Cluster addonsConfig.istioConfig (Istio on GKE)",
+        build: (state) => [
+            {
+                type: "gcp:container/cluster:Cluster",
+                name: "cluster",
+                props: { location: "europe-west1", addonsConfig: { istioConfig: { disabled: istioAddon(state) } } },
+            },
+        ],
+    },
+    {
+        unit: "no-managed-control-plane",
+        policy: "no-managed-control-plane",
+        name: "Config Connector ContainerCluster spec.addonsConfig.istioConfig",
+        build: (state) => [
+            {
+                type: "kubernetes:container.cnrm.cloud.google.com/v1beta1:ContainerCluster",
+                name: "cluster",
+                props: {
+                    spec: { location: "europe-west1", addonsConfig: { istioConfig: { disabled: istioAddon(state) } } },
+                },
+            },
+        ],
+    },
+);
+
 /** The verdict the pack must give: on is silent, off is mandatory, anything it cannot read is "cannot tell". */
 export function truthOf(states: State[]): "silent" | "mandatory" | "cannot-tell" {
     if (states.includes("off")) return "mandatory";

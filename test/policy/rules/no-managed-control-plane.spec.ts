@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { runAudit } from "../../../cli/audit";
 import { tempDir } from "../../support/tempDir";
-import type { PolicyCase } from "../cases";
+import { UNKNOWN, type PolicyCase } from "../cases";
 import { placeCases } from "../tableOfPlaces";
 import { PLACES } from "../places";
 import { describeTables } from "../table";
@@ -53,6 +53,36 @@ const labels: PolicyCase[] = [
         expect: [],
     },
 ];
+
+const addon = (name: unknown) => ({
+    type: "alicloud:cs/kubernetesAddon:KubernetesAddon",
+    name: "addon",
+    props: { clusterId: "c", name },
+});
+labels.push(
+    {
+        name: "an ACK add-on named for a mesh: cannot tell",
+        resources: [addon("ack-istio-operator")],
+        expect: [{ level: "advisory", match: /name "ack-istio-operator" installs a control plane/ }],
+    },
+    { name: "an ACK add-on of another kind: silent", resources: [addon("csi-plugin")], expect: [] },
+    {
+        name: "an ACK add-on whose name is unknown: cannot tell",
+        resources: [addon(UNKNOWN)],
+        expect: [{ level: "advisory", match: /cannot tell whether name installs/ }],
+    },
+    {
+        name: "a ManagedKubernetes with a mesh add-on inline: cannot tell",
+        resources: [
+            {
+                type: "alicloud:cs/managedKubernetes:ManagedKubernetes",
+                name: "ack",
+                props: { version: "1.31.1-aliyun.1", addons: [{ name: "logtail-ds" }, { name: "servicemesh" }] },
+            },
+        ],
+        expect: [{ level: "advisory", match: /addons\[1\]\.name "servicemesh"/ }],
+    },
+);
 
 describe("no-managed-control-plane: every resource that can turn on a managed mesh", () => {
     describeTables(placeCases("no-managed-control-plane"));
