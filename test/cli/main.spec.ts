@@ -4,14 +4,13 @@ import * as path from "node:path";
 
 const ROOT = path.resolve(__dirname, "../..");
 
-function cli(args: string[], timeout = 60_000) {
-    const started = Date.now();
+function cli(args: string[]) {
     const r = spawnSync(process.execPath, ["--require", "tsx/cjs", path.join(ROOT, "cli", "main.ts"), ...args], {
         cwd: ROOT,
         encoding: "utf8",
-        timeout,
+        timeout: 60_000,
     });
-    return { status: r.status, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - started };
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 const oneLine = (r: { status: number | null; stdout: string; stderr: string }, expected: RegExp) => {

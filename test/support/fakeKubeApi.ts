@@ -34,6 +34,8 @@ export interface FakeCluster {
     deployments: Map<string, Obj>;
     /** called on a PATCH of a Deployment */
     onPatch?: (ns: string, name: string) => void;
+    /** called on a GET of a Deployment, before it is sent */
+    onRead?: (ns: string, name: string) => void;
 }
 
 /** A copy of the captured pod as pod `name` of Deployment `web` in `ns`; `stale`: without its sidecar. */
@@ -121,7 +123,8 @@ export async function fakeApi(cluster: FakeCluster) {
                 const d = cluster.deployments.get(key);
                 if (d === undefined) return notFound();
                 if (req.method === "PATCH") cluster.onPatch?.(m[1], m[2]);
-                return send(200, d);
+                else cluster.onRead?.(m[1], m[2]);
+                return send(200, cluster.deployments.get(key));
             }
             return notFound();
         });
