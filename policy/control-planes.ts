@@ -136,7 +136,7 @@ function helmOverrides(props: unknown): string[] {
 
 /** Injection the pack cannot follow from istiod's env: custom templates applied to every pod, a template that
  *  replaces the built-in `sidecar`, or pods sent to an injector elsewhere (istio-discovery values.yaml
- *  `sidecarInjectorWebhook.templates`, `defaultTemplates`, `istiodRemote.injectionURL`/`enabled`). */
+ *  `sidecarInjectorWebhook.templates`, `defaultTemplates`, `istiodRemote.enabled`). */
 function injectionOverrides(values: unknown, prefix: string): string[] {
     const found: string[] = [];
     const templates = at(values, "sidecarInjectorWebhook", "templates");
@@ -149,11 +149,13 @@ function injectionOverrides(values: unknown, prefix: string): string[] {
         found.push(
             `${prefix}sidecarInjectorWebhook.defaultTemplates applies templates other than sidecar to every pod`,
         );
+    // istiodRemote.enabled renders only the webhook and leaves injection to an istiod installed elsewhere, whose
+    // env these values do not set. An injectionURL alone points the webhook at the istiod these values install,
+    // run outside the cluster (istio.io "Install Istio with an external control plane"; our local testbed).
     const remote = at(values, "istiodRemote", "enabled");
-    const url = at(values, "istiodRemote", "injectionURL");
-    if (remote === CANNOT_TELL || url === CANNOT_TELL) found.push(`${prefix}istiodRemote cannot be read`);
-    else if (remote === true || remote === "true" || (typeof url === "string" && url !== ""))
-        found.push(`${prefix}istiodRemote sends injection to an istiod elsewhere`);
+    if (remote === CANNOT_TELL) found.push(`${prefix}istiodRemote.enabled cannot be read`);
+    else if (remote === true || remote === "true")
+        found.push(`${prefix}istiodRemote.enabled leaves injection to an istiod installed elsewhere`);
     return found;
 }
 

@@ -475,9 +475,14 @@ describe("control-planes: what the pack proves (issue 20)", () => {
             expect: cannotTell(/defaultTemplates cannot be read/),
         },
         {
-            name: "injection sent to a remote istiod: cannot tell",
-            resources: [release({}, { ...ON, istiodRemote: { injectionURL: "https://istiod.example:15017/inject" } })],
-            expect: cannotTell(/istiodRemote sends injection to an istiod elsewhere/),
+            name: "injection left to a remote istiod (istiodRemote.enabled): cannot tell",
+            resources: [release({}, { ...ON, istiodRemote: { enabled: true } })],
+            expect: cannotTell(/istiodRemote\.enabled leaves injection to an istiod installed elsewhere/),
+        },
+        {
+            name: "an injectionURL alone points at the istiod these values install (external control plane): silent",
+            resources: [release({}, { ...ON, istiodRemote: { injectionURL: "https://127.0.0.1:15017/inject" } })],
+            expect: [],
         },
         {
             name: "an off switch stays mandatory beside a post-renderer",
