@@ -193,8 +193,8 @@ function helmControlPlane(props: unknown): ControlPlane | undefined {
     };
 }
 
-/** spec.values with spec.unvalidatedValues over them: istioctl merges both into the chart values (operator API
- *  IstioOperatorSpec `unvalidatedValues`: "values passed to Helm without validation"). */
+/** spec.values with spec.unvalidatedValues over them: after validation istioctl merges unvalidatedValues into
+ *  spec.values (istio/istio operator/pkg/render/manifest.go; field in operator/pkg/apis/types.go). */
 function operatorValues(props: unknown): unknown {
     const values = at(props, "spec", "values");
     const unvalidated = at(props, "spec", "unvalidatedValues");
@@ -211,8 +211,8 @@ function mergeValues(base: unknown, over: unknown, depth = 0): unknown {
     return merged;
 }
 
-// k8s overlays patch the rendered objects by path (operator API K8sObjectOverlay: kind, name, patches[].path
-// like `spec.template.spec.containers.[name:discovery].env[name:ENABLE_NATIVE_SIDECARS].value`).
+// k8s overlays patch the rendered objects by path (istio/istio operator/pkg/apis/types.go KubernetesOverlay: kind,
+// name, patches[].path "a.[key1:value1].b", e.g. `spec.template.spec.containers.[name:discovery].env.[name:X].value`).
 const OVERLAY_ENV = new RegExp(`\\[name:${NATIVE_SIDECARS_ENV}\\]\\.value$`);
 
 /** What spec.components.pilot.k8s.overlays do to istiod's env: settings read from patches that name the
