@@ -11,6 +11,7 @@ import {
     type ControlPlane,
     type EnvSetting,
 } from "../control-planes";
+import { injectorConfigDoubt } from "../injector-config";
 import { stackPolicy } from "../pulumi-adapter";
 import { at, CANNOT_TELL, show } from "../read";
 import { describe, say, type Finding, type StackFinding, type StackResource, type StackRule } from "../rule";
@@ -257,6 +258,15 @@ export function checkNativeSidecarsEnabled(
             ];
         }
         return [];
+    }
+    const doubt = injectorConfigDoubt(type, props);
+    if (doubt) {
+        return [
+            {
+                cannotTell: true,
+                message: `cannot tell whether the injector gives native sidecars: ${doubt}; keep Istio's own templates (they read .NativeSidecars)`,
+            },
+        ];
     }
     return controlPlanesOf(type, props).flatMap((plane) => controlPlaneFindings(plane, config, clusters));
 }
