@@ -5,7 +5,7 @@
 
 import { tagOf } from "./helm-values";
 import { at, CANNOT_TELL, isPlainObject, readArray, readString, type CannotTell } from "./read";
-import { podTemplateOf } from "./workloads";
+import { podTemplatePath } from "./workloads";
 
 export interface IstiodManifest {
     patch: boolean;
@@ -42,9 +42,9 @@ function isIstiodContainer(container: unknown): boolean {
 /** The istiod a workload (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, or their Patch
  *  resources) runs, or undefined when it runs none. */
 export function istiodManifestOf(type: string, props: unknown, variable: string): IstiodManifest | undefined {
-    const template = podTemplateOf(type, props);
+    const template = podTemplatePath(type);
     if (!template) return undefined;
-    const containers = readArray(at(template.spec, "containers"));
+    const containers = readArray(at(props, ...template.path, "spec", "containers"));
     if (!Array.isArray(containers)) return undefined;
     const index = containers.findIndex(isIstiodContainer);
     if (index < 0) return undefined;

@@ -5,7 +5,7 @@ import { isCommand } from "../asmcli";
 import { ALIBABA_SERVICE_MESH, controlPlanesOf, HELM_TYPES, isIstioOperator, isSail } from "../control-planes";
 import { resourcePolicy } from "../pulumi-adapter";
 import { at, CANNOT_TELL, readVersionText, show } from "../read";
-import { podTemplateOf } from "../workloads";
+import { podTemplatePath } from "../workloads";
 import { say, type Finding, type ResourceRule } from "../rule";
 
 export interface IstioVersionConfig {
@@ -103,7 +103,7 @@ export const rule: ResourceRule<IstioVersionConfig> = {
         type === ALIBABA_SERVICE_MESH ||
         isCommand(type) ||
         // istiod run by any workload kind, as a manifest or a patch (istiod-manifest.ts).
-        podTemplateOf(type, {}) !== undefined,
+        podTemplatePath(type) !== undefined,
     check: checkIstioVersion,
 };
 

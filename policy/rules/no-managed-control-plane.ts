@@ -7,7 +7,7 @@ import { gcloudMeshFindings } from "../gcloud";
 import { resourcePolicy } from "../pulumi-adapter";
 import { at, CANNOT_TELL, readString } from "../read";
 import { say, type Finding, type ResourceRule } from "../rule";
-import { isNamespace, isSettings, namespaceLabels, podTemplateOf, settingNamespaceLabels } from "../workloads";
+import { isNamespace, isSettings, namespaceLabels, podTemplatePath, settingNamespaceLabels } from "../workloads";
 
 export const FEATURE_MEMBERSHIP = "gcp:gkehub/featureMembership:FeatureMembership";
 export const FEATURE = "gcp:gkehub/feature:Feature";
@@ -270,9 +270,11 @@ export function checkNoManagedControlPlane(
         findings.push(...revisionFindings("the namespace label", labels.get("istio.io/rev"), config));
     // istio.io/rev on a pod selects its injector as the namespace label does (istio-discovery
     // templates/mutatingwebhook.yaml objectSelector), so a pod template can pick a managed revision too.
-    const template = podTemplateOf(type, props);
-    if (template && template.labels instanceof Map)
-        findings.push(...revisionFindings("the pod template label", template.labels.get("istio.io/rev"), config));
+    const template = podTemplatePath(type);
+    if (template) {
+        const revision = at(props, ...template.path, "metadata", "labels", "istio.io/rev");
+        findings.push(...revisionFindings("the pod template label", revision, config));
+    }
     const setting = settingNamespaceLabels(type, props);
     if (setting && setting.entries instanceof Map) {
         findings.push(
@@ -316,7 +318,7 @@ export const rule: ResourceRule<NoManagedControlPlaneConfig> = {
         isNamespace(type) ||
         isCommand(type) ||
         isSettings(type) ||
-        podTemplateOf(type, {}) !== undefined,
+        podTemplatePath(type) !== undefined,
     check: checkNoManagedControlPlane,
 };
 
