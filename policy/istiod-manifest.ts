@@ -45,6 +45,19 @@ export function istiodManifestOf(type: string, props: unknown, variable: string)
     const template = podTemplatePath(type);
     if (!template) return undefined;
     const containers = readArray(at(props, ...template.path, "spec", "containers"));
+    const revisionLabel = readString(at(props, "metadata", "labels", "istio.io/rev"));
+    const revision = revisionLabel === "" || revisionLabel === "default" ? undefined : revisionLabel;
+    // Containers the pack cannot read (a secret, an unknown, not a list or not objects) may run istiod: the
+    // workload is not provably outside the mesh, so its version and env are "cannot tell".
+    if (containers === CANNOT_TELL || containers?.some((entry) => entry != null && !isPlainObject(entry))) {
+        const field = [...template.path, "spec", "containers"].join(".");
+        return {
+            patch: template.patch,
+            tag: { field, text: CANNOT_TELL },
+            env: { field, value: CANNOT_TELL },
+            revision,
+        };
+    }
     if (!Array.isArray(containers)) return undefined;
     const index = containers.findIndex(isIstiodContainer);
     if (index < 0) return undefined;
@@ -70,11 +83,5 @@ export function istiodManifestOf(type: string, props: unknown, variable: string)
         if (env === undefined && at(container, "envFrom") !== undefined)
             env = { field: `${base}.envFrom`, value: CANNOT_TELL };
     }
-    const revision = readString(at(props, "metadata", "labels", "istio.io/rev"));
-    return {
-        patch: template.patch,
-        tag,
-        env,
-        revision: revision === "" || revision === "default" ? undefined : revision,
-    };
+    return { patch: template.patch, tag, env, revision };
 }

@@ -5,6 +5,7 @@ import { ISTIO_OPERATOR } from "../../policy/control-planes";
 import { evaluatePolicies, PolicyConfigError, type StackResource, type Violation } from "../../policy/evaluate";
 import { stackResource } from "../support/stackResource";
 import fc from "fast-check";
+import { SECRET, UNKNOWN } from "../support/policy/cases";
 import { PLACES, STATES, truthOf, type State } from "../support/policy/places";
 
 const ISTIO_VERSION = "istio-version-supports-native-sidecars";
@@ -237,5 +238,71 @@ describe("evaluate: what the pack proves (issue 20)", () => {
                 { numRuns: 300 },
             );
         });
+    });
+    // The paths where a place's "on" and "off" resources differ: the switch. Every step on the way to it is a
+    // place an unreadable value can live (a secret or an unknown in place of `values`, `spec`, a container...).
+    type Path = Array<string | number>;
+    function switchPaths(on: unknown, off: unknown, path: Path = []): Path[] {
+        if (typeof on === "object" && on !== null && typeof off === "object" && off !== null) {
+            const keys = new Set([...Object.keys(on), ...Object.keys(off)]);
+            return [...keys].flatMap((key) =>
+                switchPaths((on as Record<string, unknown>)[key], (off as Record<string, unknown>)[key], [
+                    ...path,
+                    Array.isArray(on) ? Number(key) : key,
+                ]),
+            );
+        }
+        return on === off ? [] : [path];
+    }
+    function replaced(root: unknown, path: Path, value: unknown): unknown {
+        if (path.length === 0) return value;
+        const [step, ...rest] = path;
+        if (Array.isArray(root))
+            return root.map((entry, index) => (index === step ? replaced(entry, rest, value) : entry));
+        const copy = { ...(root as Record<string, unknown>) };
+        copy[step] = replaced(copy[step], rest, value);
+        return copy;
+    }
+    const ancestors = PLACES.flatMap((place) => {
+        const on = place.build("on");
+        const off = place.build("off");
+        if (on.length === 0 || on.length !== off.length) return [];
+        return on.flatMap((resource, index) =>
+            switchPaths(resource.props, off[index].props).flatMap((leaf) =>
+                leaf.map((_, depth) => ({ place, index, path: leaf.slice(0, depth + 1) })),
+            ),
+        );
+    });
+
+    it("a secret or an unknown anywhere on the way to the switch is cannot tell, never silent", () => {
+        assert.ok(ancestors.length > PLACES.length, "the places yield ancestors to try");
+        fc.assert(
+            fc.property(
+                fc.constantFrom(...ancestors),
+                fc.constantFrom<unknown>(SECRET, UNKNOWN),
+                ({ place, index, path }, opaque) => {
+                    const resources = place.build("on");
+                    const target = resources[index];
+                    const props = replaced(target.props, path, opaque) as Record<string, unknown>;
+                    const stack = resources.map((resource, position) => ({
+                        urn: `urn:pulumi:prod::p::${resource.type}::r${position}`,
+                        type: resource.type,
+                        name: `r${position}`,
+                        props: position === index ? props : resource.props,
+                    }));
+                    const found = evaluatePolicies(stack).filter((v) => v.urn === stack[index].urn);
+                    const label = `${place.name} ${path.join(".")}: ${JSON.stringify(found)}`;
+                    assert.ok(
+                        found.every((v) => v.enforcementLevel === "advisory"),
+                        label,
+                    );
+                    assert.ok(
+                        found.some((v) => v.policy === place.policy && /cannot tell/.test(v.message)),
+                        label,
+                    );
+                },
+            ),
+            { numRuns: 400 },
+        );
     });
 });
