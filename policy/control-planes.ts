@@ -243,6 +243,28 @@ function overlaySettings(props: unknown): { settings: EnvSetting[]; why: string 
     return result;
 }
 
+// istioctl's built-in profiles (istio/istio manifests/profiles/*.yaml); none sets ENABLE_NATIVE_SIDECARS. Any other
+// spec.profile is a file or a profile of another tool (asmcli's), which may.
+const ISTIOCTL_PROFILES = new Set([
+    "ambient",
+    "default",
+    "demo",
+    "empty",
+    "minimal",
+    "openshift",
+    "openshift-ambient",
+    "preview",
+    "remote",
+    "stable",
+]);
+
+function profileOverrides(props: unknown): string[] {
+    const profile = readString(at(props, "spec", "profile"));
+    if (profile === CANNOT_TELL) return ["spec.profile cannot be read"];
+    if (profile === undefined || profile === "" || ISTIOCTL_PROFILES.has(profile)) return [];
+    return [`spec.profile ${JSON.stringify(profile)} is not one of istioctl's profiles, and a profile can set the env`];
+}
+
 function istioOperatorControlPlane(props: unknown): ControlPlane {
     const tag = fieldText("spec.tag", at(props, "spec", "tag"));
     const revisionText = readString(at(props, "spec", "revision"));
@@ -288,7 +310,7 @@ function istioOperatorControlPlane(props: unknown): ControlPlane {
             ownCompat !== undefined
                 ? compatibilityOf({ compatibilityVersion: ownCompat }, "spec.", false)
                 : compatibilityOf(values, "spec.values.", false),
-        overrides: injectionOverrides(values, "spec.values."),
+        overrides: [...profileOverrides(props), ...injectionOverrides(values, "spec.values.")],
         unreadable: undefined,
         settingsRoot: at(props, "spec"),
     };

@@ -526,6 +526,28 @@ describe("control-planes: what the pack proves (issue 20)", () => {
             expect: cannotTell(/patches spec\.template\.spec\.containers\.\[name:discovery\]\.envFrom/),
         },
         {
+            name: "IstioOperator with one of istioctl's profiles: silent",
+            resources: [
+                {
+                    type: "kubernetes:install.istio.io/v1alpha1:IstioOperator",
+                    name: "istio",
+                    props: { spec: { profile: "minimal", tag: "1.28.1", values: ON } },
+                },
+            ],
+            expect: [],
+        },
+        {
+            name: "IstioOperator with a profile istioctl does not ship (a file, asmcli's): cannot tell",
+            resources: [
+                {
+                    type: "kubernetes:install.istio.io/v1alpha1:IstioOperator",
+                    name: "istio",
+                    props: { spec: { profile: "./my-profile.yaml", tag: "1.28.1", values: ON } },
+                },
+            ],
+            expect: cannotTell(/spec\.profile "\.\/my-profile\.yaml" is not one of istioctl's profiles/),
+        },
+        {
             name: "IstioOperator overlay on another kind: silent",
             resources: [
                 {
