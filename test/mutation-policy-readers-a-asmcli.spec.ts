@@ -1,5 +1,4 @@
-// Mutation tests for the shell readers of policy/asmcli.ts: shellWords (quotes, escapes, continuations,
-// separators), findInvocations (separators end a command; sh -c, bash -lc and eval are read, four levels deep),
+// Mutation tests for the shell readers of policy/asmcli.ts (the shell itself: test/policy/shell.spec.ts): findInvocations (separators end a command; sh -c, bash -lc and eval are read, four levels deep),
 // findAsmcliInvocations (asmcli by name, or renamed with an asmcli-only flag), flagValues, commandTexts and
 // overlayFiles (an overlay written from the environment or a here-document). Each row compares the whole answer.
 
@@ -15,7 +14,6 @@ import {
     overlayFiles,
     REMOTE_COMMAND_TYPE,
     REVISION_FLAG,
-    shellWords,
 } from "../policy/asmcli";
 import { CANNOT_TELL } from "../policy/read";
 
@@ -30,33 +28,6 @@ function nested(levels: number): string {
     for (let i = 0; i < levels; i++) text = `sh -c ${quoted(text)}`;
     return text;
 }
-
-describe("policy readers: shellWords", () => {
-    const table: Array<[string, string, string[]]> = [
-        ["plain words, repeated blanks", "  a  b\tc ", ["a", "b", "c"]],
-        ["quotes", `a 'b c' "d e"`, ["a", "b c", "d e"]],
-        ["an escaped quote in double quotes", `"a\\"b"`, ['a"b']],
-        ["a backslash in single quotes is kept", `'a\\b'`, ["a\\b"]],
-        ["a trailing backslash in open double quotes is kept", `"a\\`, ["a\\"]],
-        ["empty quotes are a word", `'' ""`, ["", ""]],
-        ["an escaped blank", `f\\ g`, ["f g"]],
-        ["an escaped character alone is a word", `\\x`, ["x"]],
-        ["a trailing backslash is dropped", `a\\`, ["a"]],
-        ["a backslash alone makes no word", `\\`, []],
-        ["a line continuation", "a\\\nb c", ["ab", "c"]],
-        ["an escaped letter", "a\\bc", ["abc"]],
-        ["semicolons and newlines", "a;b\nc ;", ["a", ";", "b", "\n", "c", ";"]],
-        ["a leading semicolon", ";a", [";", "a"]],
-        ["and, or, pipe, background", "a&&b||c|d&e", ["a", "&&", "b", "||", "c", "|", "d", "&", "e"]],
-        ["a pipe after a word", "a |b", ["a", "|", "b"]],
-        ["separators inside quotes", `'a;b' "c&&d|e"`, ["a;b", "c&&d|e"]],
-    ];
-    for (const [name, text, expected] of table) {
-        it(name, () => {
-            assert.deepStrictEqual(shellWords(text), expected);
-        });
-    }
-});
 
 describe("policy readers: findInvocations", () => {
     const table: Array<[string, () => string, string[][]]> = [
@@ -80,11 +51,11 @@ describe("policy readers: findInvocations", () => {
         ["a flag at the end", () => "bash -x", []],
         ["a separator ends the shell's flags", () => "bash -x ; -c 'p a'", []],
         ["-c in another program is not read", () => "p -c 'p a'", [["-c", "p a"]]],
-        ["eval", () => "eval p a b; p c", [["a", "b"], ["c"], ["a", "b"]]],
+        ["eval", () => "eval p a b; p c", [["a", "b"], ["c"]]],
         ["eval of a quoted word", () => "eval 'p  a'", [["a"]]],
         ["eval at the end", () => "eval", []],
-        ["four levels deep", () => nested(4), [["a"]]],
-        ["five levels deep is not read", () => nested(5), []],
+        ["eight levels deep", () => nested(8), [["a"]]],
+        ["nine levels deep is not read", () => nested(9), []],
     ];
     it("a text without a shell or eval hands on no script", () => {
         assert.deepStrictEqual(
@@ -180,7 +151,7 @@ describe("policy readers: flagValues and hasFlag", () => {
 });
 
 describe("policy readers: commandTexts and asmcliInstalls", () => {
-    it("reads create and update of local and remote Commands, CANNOT_TELL for an unreadable one", () => {
+    it("reads create, update and delete of local and remote Commands, CANNOT_TELL for an unreadable one", () => {
         assert.deepStrictEqual(
             [
                 commandTexts(COMMAND_TYPE, { create: "a", update: "b", delete: "c" }),
@@ -188,15 +159,18 @@ describe("policy readers: commandTexts and asmcliInstalls", () => {
                 commandTexts("kubernetes:core/v1:ConfigMap", { create: "a" }),
                 commandTexts(COMMAND_TYPE, {}),
             ],
-            [["a", "b"], [CANNOT_TELL], [], []],
+            [["a", "b", "c"], [CANNOT_TELL], [], []],
         );
     });
     it("keeps install and apply, with the script", () => {
         const script = "asmcli validate; asmcli Install -r a; ./run apply --managed; asmcli";
-        assert.deepStrictEqual(asmcliInstalls(COMMAND_TYPE, { create: script, update: 5 }), [
-            { args: ["Install", "-r", "a"], script },
-            { args: ["apply", "--managed"], script },
-        ]);
+        assert.deepStrictEqual(
+            asmcliInstalls(COMMAND_TYPE, { create: script, update: 5 }).map((install) => install.args),
+            [
+                ["Install", "-r", "a"],
+                ["apply", "--managed"],
+            ],
+        );
     });
 });
 
@@ -211,12 +185,12 @@ describe("policy readers: overlayFiles", () => {
                 `echo "$OTHER"; printf '%s' "$OVERLAY" > overlay.yaml; asmcli install --custom_overlay overlay.yaml`,
                 { OTHER: "kind: IstioOperator", OVERLAY },
             ],
-            [{ name: "environment.OVERLAY", document: PARSED, why: "" }],
+            [{ name: "overlay.yaml", document: PARSED, why: "" }],
         ],
         [
             "the variable the line names, not the first one",
             () => [`echo "\${OVERLAY}" > "o.yaml" && asmcli install --co o.yaml`, { A: "x", B: 5, OVERLAY }],
-            [{ name: "environment.OVERLAY", document: PARSED, why: "" }],
+            [{ name: "o.yaml", document: PARSED, why: "" }],
         ],
         [
             "a file name with regex characters is matched literally",
@@ -225,7 +199,7 @@ describe("policy readers: overlayFiles", () => {
                 {
                     name: "a.b",
                     document: CANNOT_TELL,
-                    why: "the --custom_overlay file a.b is not part of the resource (pass its content in the Command's environment or a here-document)",
+                    why: "the file a.b is not written by the script before it runs (write it from the Command's environment or a here-document)",
                 },
             ],
         ],
@@ -236,23 +210,23 @@ describe("policy readers: overlayFiles", () => {
                 undefined,
             ],
             [
-                { name: "here-document", document: PARSED, why: "" },
+                { name: "/tmp/io.yaml", document: PARSED, why: "" },
                 {
                     name: "/tmp/x.yaml",
                     document: CANNOT_TELL,
-                    why: "the --custom_overlay file /tmp/x.yaml is not part of the resource (pass its content in the Command's environment or a here-document)",
+                    why: "the file /tmp/x.yaml is not written by the script before it runs (write it from the Command's environment or a here-document)",
                 },
             ],
         ],
         [
             "YAML that is not an IstioOperator",
             () => [`echo "$CM" > cm.yaml; asmcli install --co cm.yaml`, { CM: "kind: ConfigMap\n" }],
-            [{ name: "environment.CM", document: CANNOT_TELL, why: "environment.CM is not an IstioOperator overlay" }],
+            [{ name: "cm.yaml", document: CANNOT_TELL, why: "cm.yaml is not an IstioOperator overlay" }],
         ],
         [
             "text that is not YAML",
             () => [`echo "$CM" > cm.yaml; asmcli install --co cm.yaml`, { CM: "a: [" }],
-            [{ name: "environment.CM", document: CANNOT_TELL, why: "environment.CM is not an IstioOperator overlay" }],
+            [{ name: "cm.yaml", document: CANNOT_TELL, why: "cm.yaml is not an IstioOperator overlay" }],
         ],
     ];
     for (const [name, input, expected] of table) {
@@ -260,7 +234,7 @@ describe("policy readers: overlayFiles", () => {
             const [script, environment] = input();
             const props = { create: script, environment };
             const [install] = asmcliInstalls(COMMAND_TYPE, props);
-            assert.deepStrictEqual(overlayFiles(install, props), expected);
+            assert.deepStrictEqual(overlayFiles(install), expected);
         });
     }
 });

@@ -4,6 +4,7 @@
 
 import * as assert from "node:assert/strict";
 import { gcloudMeshFindings } from "../policy/gcloud";
+import { readShell } from "../policy/shell";
 import { propsFromState } from "../policy/state";
 
 /** `levels` objects (or one-entry lists) around `leaf`: nest(2, "object", x) is { n: { n: x } }. */
@@ -98,8 +99,9 @@ describe("policy readers: gcloudMeshFindings", () => {
             "gcloud container fleet mesh enable --fleet-default-member-config mesh.yaml",
             [
                 {
-                    what: "runs `gcloud container fleet mesh enable --fleet-default-member-config` with a file",
+                    what: "runs `gcloud container fleet mesh enable --fleet-default-member-config mesh.yaml`",
                     managed: "cannot tell",
+                    why: "mesh.yaml is not written by the script",
                 },
             ],
         ],
@@ -125,7 +127,7 @@ describe("policy readers: gcloudMeshFindings", () => {
     ];
     for (const [name, text, expected] of table) {
         it(name, () => {
-            assert.deepStrictEqual(gcloudMeshFindings(text), expected);
+            assert.deepStrictEqual(readShell(text).invocations.flatMap(gcloudMeshFindings), expected);
         });
     }
 });
