@@ -24,11 +24,17 @@ export interface AsmcliInvocation {
 
 /** Every run of a program in a shell text, e.g. `./asmcli install --revision_name asm-11910-26 ...`, also inside
  *  `sh -c '...'`, `eval`, subshells and groups, as the shell reader follows them. */
-export function findInvocations(text: string, isProgram: (name: string) => boolean): Array<AsmcliInvocation & { invocation: Invocation }> {
+export function findInvocations(
+    text: string,
+    isProgram: (name: string) => boolean,
+): Array<AsmcliInvocation & { invocation: Invocation }> {
     return invocationsOf(readShellInvocations(text), isProgram);
 }
 
-function invocationsOf(invocations: Invocation[], isProgram: (name: string) => boolean): Array<AsmcliInvocation & { invocation: Invocation }> {
+function invocationsOf(
+    invocations: Invocation[],
+    isProgram: (name: string) => boolean,
+): Array<AsmcliInvocation & { invocation: Invocation }> {
     return invocations
         .filter((invocation) => isProgram(invocation.name))
         .map((invocation) => ({ args: invocation.args.map((arg) => arg.text), invocation }));
@@ -74,9 +80,7 @@ function asmcliAmong(invocations: Invocation[]): Array<AsmcliInvocation & { invo
             INSTALL_SUBCOMMANDS.has(invocation.args[0]?.toLowerCase() ?? "") &&
             invocation.args.some((arg) => ASMCLI_ONLY_FLAGS.has(flagName(arg))),
     );
-    return [...found, ...renamed].sort(
-        (a, b) => invocations.indexOf(a.invocation) - invocations.indexOf(b.invocation),
-    );
+    return [...found, ...renamed].sort((a, b) => invocations.indexOf(a.invocation) - invocations.indexOf(b.invocation));
 }
 
 /** A word the shell may rewrite (parameter or command substitution): its value cannot be read from the text.
@@ -169,7 +173,14 @@ export function overlayFiles(install: AsmcliInstall): OverlayFile[] {
 export function readOverlay(file: string, invocation: Invocation): OverlayFile {
     const name = shown(file);
     const state = file === "-" ? undefined : invocation.readFile(file);
-    const text = file === "-" ? (invocation.stdin?.kind === "text" ? invocation.stdin.text : undefined) : state?.kind === "text" ? state.text : undefined;
+    const text =
+        file === "-"
+            ? invocation.stdin?.kind === "text"
+                ? invocation.stdin.text
+                : undefined
+            : state?.kind === "text"
+              ? state.text
+              : undefined;
     if (text === undefined) {
         const why =
             state?.kind === "unknown"

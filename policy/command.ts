@@ -67,7 +67,8 @@ export function commandScripts(type: string, props: unknown): CommandScript[] {
     for (const field of COMMAND_FIELDS) {
         const text = readString(at(props, field));
         if (text === undefined) continue;
-        if (text === CANNOT_TELL) scripts.push({ field, reading: { unreadable: `its ${field} text is secret, unknown or not a string` } });
+        if (text === CANNOT_TELL)
+            scripts.push({ field, reading: { unreadable: `its ${field} text is secret, unknown or not a string` } });
         else if (badInterpreter) scripts.push({ field, reading: { unreadable: badInterpreter } });
         else {
             const reading = readShell(text, {

@@ -47,7 +47,11 @@ export function gcloudMeshFindings(invocation: Invocation): GcloudMeshFinding[] 
         const value = flagValue(args, name);
         if (value === undefined) continue;
         if (hasUnknown(value)) {
-            findings.push({ what: `runs \`gcloud container fleet mesh ${verb} ${name} ${shown(value)}\``, managed: "cannot tell", why: `${name} is not known before it runs` });
+            findings.push({
+                what: `runs \`gcloud container fleet mesh ${verb} ${name} ${shown(value)}\``,
+                managed: "cannot tell",
+                why: `${name} is not known before it runs`,
+            });
         } else if (value.toLowerCase() === "automatic") {
             findings.push({ what: `runs \`gcloud container fleet mesh ${verb} ${name} ${value}\``, managed: true });
         }
@@ -65,7 +69,11 @@ export function gcloudMeshFindings(invocation: Invocation): GcloudMeshFinding[] 
             }
         }
         if (state?.kind !== "text") {
-            findings.push({ what, managed: "cannot tell", why: state?.kind === "unknown" ? state.why : `${shown(file)} is not written by the script` });
+            findings.push({
+                what,
+                managed: "cannot tell",
+                why: state?.kind === "unknown" ? state.why : `${shown(file)} is not written by the script`,
+            });
         } else if (typeof management === "string" && management.toLowerCase() === "automatic") {
             findings.push({ what: `${what} (management: automatic)`, managed: true });
         }

@@ -122,8 +122,10 @@ export function readDollar(text: string, i: number, quoted: boolean): { segment:
         const close = closingBrace(text, i + 2);
         const inner = text.slice(i + 2, close);
         const match = /^([A-Za-z_][A-Za-z0-9_]*)(:?[-=+?])([\s\S]*)$/.exec(inner);
-        if (match) return { segment: { kind: "param", name: match[1], quoted, op: match[2], arg: match[3] }, end: close + 1 };
-        if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(inner)) return { segment: { kind: "param", name: inner, quoted }, end: close + 1 };
+        if (match)
+            return { segment: { kind: "param", name: match[1], quoted, op: match[2], arg: match[3] }, end: close + 1 };
+        if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(inner))
+            return { segment: { kind: "param", name: inner, quoted }, end: close + 1 };
         // ${#x}, ${x%pat}, ${x/a/b}, ${!x}, ${1}: a value the pack does not compute.
         return { segment: { kind: "opaque", shown: text.slice(i, close + 1), quoted }, end: close + 1 };
     }
@@ -138,12 +140,25 @@ export function readDollar(text: string, i: number, quoted: boolean): { segment:
     return undefined;
 }
 
-const ANSI_ESCAPES: Record<string, string> = { n: "\n", t: "\t", r: "\r", "\\": "\\", "'": "'", '"': '"', a: "\x07", b: "\b", e: "\x1b", f: "\f", v: "\v" };
+const ANSI_ESCAPES: Record<string, string> = {
+    n: "\n",
+    t: "\t",
+    r: "\r",
+    "\\": "\\",
+    "'": "'",
+    '"': '"',
+    a: "\x07",
+    b: "\b",
+    e: "\x1b",
+    f: "\f",
+    v: "\v",
+};
 
 /** Tokens of a shell text. Throws ShellSyntaxError for an unclosed quote, substitution or here-document. */
 export function lex(text: string): Token[] {
     const tokens: Token[] = [];
-    const pendingHereDocs: Array<{ token: { hereDoc?: HereDoc }; delimiter: string; expand: boolean; strip: boolean }> = [];
+    const pendingHereDocs: Array<{ token: { hereDoc?: HereDoc }; delimiter: string; expand: boolean; strip: boolean }> =
+        [];
     let segments: Segment[] = [];
     let inWord = false;
     const pushText = (chunk: string, quoted: boolean): void => {
@@ -162,7 +177,8 @@ export function lex(text: string): Token[] {
         for (const pending of pendingHereDocs) {
             const lines: string[] = [];
             for (;;) {
-                if (i >= text.length) throw new ShellSyntaxError(`a here-document without its ${pending.delimiter} line`);
+                if (i >= text.length)
+                    throw new ShellSyntaxError(`a here-document without its ${pending.delimiter} line`);
                 let end = text.indexOf("\n", i);
                 if (end < 0) end = text.length;
                 let line = text.slice(i, end);
@@ -223,7 +239,11 @@ export function lex(text: string): Token[] {
         }
         if (char === "`") {
             const end = closingBackquote(text, i + 1);
-            segments.push({ kind: "command", source: text.slice(i + 1, end).replace(/\\([$`\\])/g, "$1"), quoted: false });
+            segments.push({
+                kind: "command",
+                source: text.slice(i + 1, end).replace(/\\([$`\\])/g, "$1"),
+                quoted: false,
+            });
             inWord = true;
             i = end + 1;
             continue;
@@ -286,7 +306,11 @@ export function lex(text: string): Token[] {
 
 /** The segments of the inside of a double-quoted string: `$` expansions and backquotes stay live; a backslash
  *  escapes only $ ` " \ and a newline (XCU 2.2.3). */
-export function readDoubleQuoted(inner: string, segments: Segment[], pushText: (chunk: string, quoted: boolean) => void): void {
+export function readDoubleQuoted(
+    inner: string,
+    segments: Segment[],
+    pushText: (chunk: string, quoted: boolean) => void,
+): void {
     let i = 0;
     while (i < inner.length) {
         const char = inner[i];
@@ -304,7 +328,11 @@ export function readDoubleQuoted(inner: string, segments: Segment[], pushText: (
             }
         } else if (char === "`") {
             const end = closingBackquote(inner, i + 1);
-            segments.push({ kind: "command", source: inner.slice(i + 1, end).replace(/\\([$`\\])/g, "$1"), quoted: true });
+            segments.push({
+                kind: "command",
+                source: inner.slice(i + 1, end).replace(/\\([$`\\])/g, "$1"),
+                quoted: true,
+            });
             i = end + 1;
         } else {
             pushText(char, true);

@@ -63,7 +63,10 @@ class Parser {
             this.skipNewlines();
             const token = this.peek();
             if (token === undefined) return nodes;
-            if (token.kind === "op" && (token.op === ")" || token.op === ";;" || token.op === ";&" || token.op === ";;&"))
+            if (
+                token.kind === "op" &&
+                (token.op === ")" || token.op === ";;" || token.op === ";&" || token.op === ";;&")
+            )
                 return nodes;
             const word = this.peekWord();
             if (word !== undefined && stops.has(word)) return nodes;
@@ -187,7 +190,10 @@ class Parser {
         this.skipNewlines();
         if (this.peekWord() === "in") {
             this.position++;
-            while (this.peek()?.kind === "word") tested.push((this.peek() as { segments: Word }).segments), this.position++;
+            for (let token = this.peek(); token?.kind === "word"; token = this.peek()) {
+                tested.push(token.segments);
+                this.position++;
+            }
         }
         if (this.isOp(";")) this.position++;
         this.expectWord("do");

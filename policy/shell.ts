@@ -35,9 +35,7 @@ export interface ShellWord {
 }
 
 export type Stream =
-    | { kind: "text"; text: string }
-    | { kind: "output"; of: Invocation }
-    | { kind: "unknown"; why: string };
+    { kind: "text"; text: string } | { kind: "output"; of: Invocation } | { kind: "unknown"; why: string };
 
 export type FileState = { kind: "text"; text: string } | { kind: "unknown"; why: string };
 
@@ -178,7 +176,7 @@ function hereDocSegments(body: string): Word {
         if (text !== "") segments.push({ kind: "text", text, quoted: true });
         text = "";
     };
-    for (let i = 0; i < body.length; ) {
+    for (let i = 0; i < body.length;) {
         const char = body[i];
         if (char === "\\" && i + 1 < body.length && "$`\\\n".includes(body[i + 1])) {
             if (body[i + 1] !== "\n") text += body[i + 1];
@@ -312,9 +310,39 @@ const DEV_FILES = /^\/dev\/(null|stdout|stderr|fd\/\d+|tty)$/;
 // Programs that only read the files they name: the files keep their content. Any other program given a file the
 // script wrote may have changed it (sed -i, yq -i, a tool writing its output there): its content is then unknown.
 const FILE_READERS = new Set([
-    "cat", "grep", "egrep", "fgrep", "head", "tail", "wc", "ls", "stat", "test", "[", "[[", "chmod", "chown", "diff",
-    "cmp", "md5sum", "sha1sum", "sha256sum", "base64", "echo", "printf", "istioctl", "helm", "kubectl", "asmcli",
-    "gcloud", "aliyun", "file", "readlink", "realpath", "dirname", "basename",
+    "cat",
+    "grep",
+    "egrep",
+    "fgrep",
+    "head",
+    "tail",
+    "wc",
+    "ls",
+    "stat",
+    "test",
+    "[",
+    "[[",
+    "chmod",
+    "chown",
+    "diff",
+    "cmp",
+    "md5sum",
+    "sha1sum",
+    "sha256sum",
+    "base64",
+    "echo",
+    "printf",
+    "istioctl",
+    "helm",
+    "kubectl",
+    "asmcli",
+    "gcloud",
+    "aliyun",
+    "file",
+    "readlink",
+    "realpath",
+    "dirname",
+    "basename",
 ]);
 
 /** printf FORMAT ARGS (%s, %b, %d, %%, escapes), the format reused while arguments remain; undefined for any other
@@ -379,7 +407,12 @@ function write(ctx: Context, path: string, content: FileState, append: boolean):
                 ? { kind: "text", text: before.text + content.text }
                 : { kind: "unknown", why: before.kind === "unknown" ? before.why : (content as { why: string }).why };
     }
-    ctx.files.set(path, ctx.conditional ? { kind: "unknown", why: `${shown(path)} is written only in a branch (if, case, a loop or after ||)` } : content);
+    ctx.files.set(
+        path,
+        ctx.conditional
+            ? { kind: "unknown", why: `${shown(path)} is written only in a branch (if, case, a loop or after ||)` }
+            : content,
+    );
 }
 
 /** Output redirections: what the command prints goes to the files it names. Answers what stays on stdout. */
@@ -441,7 +474,8 @@ function runSimple(node: Extract<Node, { kind: "simple" }>, ctx: Context, stdin:
         stdout = { kind: "text", text: "" };
     } else if (name === "read" || name === "getopts" || name === "mapfile" || name === "readarray") {
         for (const arg of args) {
-            if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(arg.text)) assign(ctx, arg.text, fresh(ctx, `(what ${name} reads into ${arg.text})`), false);
+            if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(arg.text))
+                assign(ctx, arg.text, fresh(ctx, `(what ${name} reads into ${arg.text})`), false);
         }
         stdout = { kind: "text", text: "" };
     } else if (name === "eval") {
@@ -476,10 +510,18 @@ function runSimple(node: Extract<Node, { kind: "simple" }>, ctx: Context, stdin:
             stdout = { kind: "text", text: "" };
         } else {
             const text = printfText(args);
-            stdout = text === undefined ? { kind: "unknown", why: "printf with a conversion other than %s" } : { kind: "text", text };
+            stdout =
+                text === undefined
+                    ? { kind: "unknown", why: "printf with a conversion other than %s" }
+                    : { kind: "text", text };
         }
-    } else if (name === "cat" && !programWord.splits && args.every((arg) => !arg.text.startsWith("-") || arg.text === "-")) {
-        const parts = args.length === 0 ? [input] : args.map((arg) => (arg.text === "-" ? input : fileStream(ctx, arg.text)));
+    } else if (
+        name === "cat" &&
+        !programWord.splits &&
+        args.every((arg) => !arg.text.startsWith("-") || arg.text === "-")
+    ) {
+        const parts =
+            args.length === 0 ? [input] : args.map((arg) => (arg.text === "-" ? input : fileStream(ctx, arg.text)));
         const texts = parts.map(streamText);
         const missing = parts.find((part) => part?.kind !== "text");
         stdout = texts.every((text) => text !== undefined)
@@ -489,12 +531,27 @@ function runSimple(node: Extract<Node, { kind: "simple" }>, ctx: Context, stdin:
               : { kind: "unknown", why: "cat of an input the script does not write" };
     } else if (name === "tee" && !programWord.splits) {
         const append = args.some((arg) => arg.text === "-a" || arg.text === "--append");
-        const content: FileState = input?.kind === "text" ? { kind: "text", text: input.text } : { kind: "unknown", why: "tee of an input the pack cannot read" };
+        const content: FileState =
+            input?.kind === "text"
+                ? { kind: "text", text: input.text }
+                : { kind: "unknown", why: "tee of an input the pack cannot read" };
         for (const arg of args) if (!arg.text.startsWith("-")) write(ctx, arg.text, content, append);
         stdout = input ?? { kind: "unknown", why: "tee without input" };
-    } else if ((name === "cp" || name === "mv") && args.length === 2 && args.every((arg) => !arg.text.startsWith("-"))) {
+    } else if (
+        (name === "cp" || name === "mv") &&
+        args.length === 2 &&
+        args.every((arg) => !arg.text.startsWith("-"))
+    ) {
         const source = ctx.files.get(args[0].text);
-        write(ctx, args[1].text, source ?? { kind: "unknown", why: `${shown(args[1].text)} is a copy of ${shown(args[0].text)}, which the script does not write` }, false);
+        write(
+            ctx,
+            args[1].text,
+            source ?? {
+                kind: "unknown",
+                why: `${shown(args[1].text)} is a copy of ${shown(args[0].text)}, which the script does not write`,
+            },
+            false,
+        );
         if (name === "mv") ctx.files.delete(args[0].text);
         stdout = { kind: "text", text: "" };
     } else {
@@ -502,7 +559,11 @@ function runSimple(node: Extract<Node, { kind: "simple" }>, ctx: Context, stdin:
         if (name === "rm") for (const arg of args) ctx.files.delete(arg.text);
         else if (!FILE_READERS.has(name)) {
             for (const arg of args) {
-                if (ctx.files.has(arg.text)) ctx.files.set(arg.text, { kind: "unknown", why: `${shown(arg.text)} is given to ${shown(programWord.text)}, which may change it` });
+                if (ctx.files.has(arg.text))
+                    ctx.files.set(arg.text, {
+                        kind: "unknown",
+                        why: `${shown(arg.text)} is given to ${shown(programWord.text)}, which may change it`,
+                    });
             }
         }
         stdout = { kind: "output", of: invocation };
@@ -518,7 +579,13 @@ function fileStream(ctx: Context, path: string): Stream {
 
 /** `sh -c SCRIPT`, `bash -ec SCRIPT`, `sh -s < input`, `sh FILE`: the script is followed in a child shell that sees
  *  only exported variables. */
-function runShell(programWord: ShellWord, args: ShellWord[], ctx: Context, vars: Map<string, Variable>, input: Stream | undefined): Stream {
+function runShell(
+    programWord: ShellWord,
+    args: ShellWord[],
+    ctx: Context,
+    vars: Map<string, Variable>,
+    input: Stream | undefined,
+): Stream {
     for (let i = 0; i < args.length; i++) {
         const arg = args[i].text;
         if (!arg.startsWith("-") && !arg.startsWith("+")) {
@@ -528,7 +595,11 @@ function runShell(programWord: ShellWord, args: ShellWord[], ctx: Context, vars:
         if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(arg)) {
             const script = args[i + 1];
             if (script === undefined) return { kind: "text", text: "" };
-            if (hasUnknown(script.text)) issue(ctx, `runs \`${programName(programWord.text)} -c ${shown(script.text)}\`, a script not known before it runs`);
+            if (hasUnknown(script.text))
+                issue(
+                    ctx,
+                    `runs \`${programName(programWord.text)} -c ${shown(script.text)}\`, a script not known before it runs`,
+                );
             else runNested(script.text, ctx, vars, `${programName(programWord.text)} -c`);
             return { kind: "unknown", why: "the output of a nested shell" };
         }
@@ -536,7 +607,8 @@ function runShell(programWord: ShellWord, args: ShellWord[], ctx: Context, vars:
     }
     // No -c and no file: the shell reads its script from stdin.
     const text = streamText(input);
-    if (text !== undefined) runNested(text, ctx, vars, `${programName(programWord.text)} reading its script from stdin`);
+    if (text !== undefined)
+        runNested(text, ctx, vars, `${programName(programWord.text)} reading its script from stdin`);
     else issue(ctx, `runs ${programName(programWord.text)} on a script from its input, which the pack cannot read`);
     return { kind: "unknown", why: "the output of a nested shell" };
 }
@@ -567,7 +639,8 @@ function runBranches(bodies: Node[][], ctx: Context, loopVariable: string | unde
     const changed = new Set<string>();
     for (const body of bodies) {
         const vars = cloneVars(ctx.vars);
-        if (loopVariable !== undefined) vars.set(loopVariable, { value: fresh(ctx, `$${loopVariable}`), exported: false });
+        if (loopVariable !== undefined)
+            vars.set(loopVariable, { value: fresh(ctx, `$${loopVariable}`), exported: false });
         runList(body, { ...ctx, vars, conditional: true }, undefined);
         for (const [name, entry] of vars) if (ctx.vars.get(name)?.value !== entry.value) changed.add(name);
     }

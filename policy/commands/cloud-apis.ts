@@ -18,18 +18,77 @@ import { kubernetesType } from "./kubectl";
 import { parseLine, valuesOf, type FlagSpec } from "./flags";
 
 const CURL: FlagSpec = {
-    values: Object.fromEntries(
+    values: Object.fromEntries([
+        ["--request", "request"],
+        ["--data", "data"],
+        ["--data-raw", "data"],
+        ["--data-binary", "data"],
+        ["--data-ascii", "data"],
+        ["--data-urlencode", "data"],
+        ["--json", "data"],
+        ["--upload-file", "data"],
+        ["--header", "header"],
+        ["--output", "output"],
+        ["--user", "user"],
+        ["--url", "url"],
+        ["--form", "form"],
+        ["--user-agent", "x"],
+        ["--referer", "x"],
+        ["--cookie", "x"],
+        ["--cookie-jar", "x"],
+        ["--config", "config"],
+        ["--oauth2-bearer", "x"],
+        ["--write-out", "x"],
+        ["--max-time", "x"],
+        ["--connect-timeout", "x"],
+        ["--retry", "x"],
+        ["--proxy", "x"],
+        ["--cacert", "x"],
+        ["--cert", "x"],
+        ["--key", "x"],
+        ["--resolve", "x"],
+    ]),
+    booleans: Object.fromEntries(
         [
-            ["--request", "request"], ["--data", "data"], ["--data-raw", "data"], ["--data-binary", "data"],
-            ["--data-ascii", "data"], ["--data-urlencode", "data"], ["--json", "data"], ["--upload-file", "data"],
-            ["--header", "header"], ["--output", "output"], ["--user", "user"], ["--url", "url"], ["--form", "form"],
-            ["--user-agent", "x"], ["--referer", "x"], ["--cookie", "x"], ["--cookie-jar", "x"], ["--config", "config"],
-            ["--oauth2-bearer", "x"], ["--write-out", "x"], ["--max-time", "x"], ["--connect-timeout", "x"],
-            ["--retry", "x"], ["--proxy", "x"], ["--cacert", "x"], ["--cert", "x"], ["--key", "x"], ["--resolve", "x"],
-        ],
+            "--silent",
+            "--show-error",
+            "--fail",
+            "--location",
+            "--insecure",
+            "--compressed",
+            "--verbose",
+            "--include",
+            "--head",
+            "--get",
+        ].map((flag) => [flag, flag.slice(2)]),
     ),
-    booleans: Object.fromEntries(["--silent", "--show-error", "--fail", "--location", "--insecure", "--compressed", "--verbose", "--include", "--head", "--get"].map((flag) => [flag, flag.slice(2)])),
-    shorthands: { X: "request", d: "data", T: "data", H: "header", o: "output", u: "user", F: "form", A: "x", e: "x", b: "x", c: "x", K: "config", w: "x", m: "x", x: "x", E: "x", s: "silent", S: "show-error", f: "fail", L: "location", k: "insecure", v: "verbose", i: "include", I: "head", G: "get" },
+    shorthands: {
+        X: "request",
+        d: "data",
+        T: "data",
+        H: "header",
+        o: "output",
+        u: "user",
+        F: "form",
+        A: "x",
+        e: "x",
+        b: "x",
+        c: "x",
+        K: "config",
+        w: "x",
+        m: "x",
+        x: "x",
+        E: "x",
+        s: "silent",
+        S: "show-error",
+        f: "fail",
+        L: "location",
+        k: "insecure",
+        v: "verbose",
+        i: "include",
+        I: "head",
+        G: "get",
+    },
 };
 
 /** A request body: the text, or why it cannot be read. `@file`/`@-` is read where the script wrote it. */
@@ -38,7 +97,14 @@ function bodyOf(invocation: Invocation, values: string[]): string | { why: strin
     for (const value of values) {
         if (value.startsWith("@")) {
             const file = value.slice(1);
-            const text = file === "-" ? (invocation.stdin?.kind === "text" ? invocation.stdin.text : undefined) : invocation.readFile(file)?.kind === "text" ? (invocation.readFile(file) as { text: string }).text : undefined;
+            const text =
+                file === "-"
+                    ? invocation.stdin?.kind === "text"
+                        ? invocation.stdin.text
+                        : undefined
+                    : invocation.readFile(file)?.kind === "text"
+                      ? (invocation.readFile(file) as { text: string }).text
+                      : undefined;
             if (text === undefined) return { why: `its body ${shown(value)} is not written by the script` };
             parts.push(text);
         } else parts.push(value);
@@ -62,7 +128,12 @@ function curlRequest(invocation: Invocation): Request | undefined {
     const get = parsed.flags.some((flag) => flag.name === "get");
     const method = (valuesOf(parsed, "request")[0]?.text ?? (data.length > 0 && !get ? "POST" : "GET")).toUpperCase();
     const headers = valuesOf(parsed, "header").map((word) => word.text.toLowerCase());
-    return { url, method, body: data.length > 0 ? bodyOf(invocation, data) : undefined, jsonPatch: headers.some((header) => header.includes("json-patch")) };
+    return {
+        url,
+        method,
+        body: data.length > 0 ? bodyOf(invocation, data) : undefined,
+        jsonPatch: headers.some((header) => header.includes("json-patch")),
+    };
 }
 
 function wgetRequest(invocation: Invocation): Request | undefined {
@@ -71,7 +142,9 @@ function wgetRequest(invocation: Invocation): Request | undefined {
     let method = "GET";
     const data: string[] = [];
     for (let i = 0; i < args.length; i++) {
-        const [flag, inline] = args[i].includes("=") ? [args[i].slice(0, args[i].indexOf("=")), args[i].slice(args[i].indexOf("=") + 1)] : [args[i], undefined];
+        const [flag, inline] = args[i].includes("=")
+            ? [args[i].slice(0, args[i].indexOf("=")), args[i].slice(args[i].indexOf("=") + 1)]
+            : [args[i], undefined];
         const value = (): string => inline ?? args[++i] ?? "";
         if (flag === "--method") method = value().toUpperCase();
         else if (flag === "--body-data" || flag === "--post-data") data.push(value());
@@ -91,7 +164,8 @@ function nativeSidecarParams(pairs: Array<[string, string]>, what: string): Comm
     return pairs
         .filter(([name]) => /nativesidecar/i.test(name))
         .flatMap(([name, value]): CommandEffect[] => {
-            if (hasUnknown(value)) return [{ kind: "cannot-tell", what, why: `${name} is not known before it runs`, about: "native" }];
+            if (hasUnknown(value))
+                return [{ kind: "cannot-tell", what, why: `${name} is not known before it runs`, about: "native" }];
             return value.toLowerCase() === "true" ? [] : [{ kind: "native-off", what, why: `${name} is ${value}` }];
         });
 }
@@ -115,19 +189,41 @@ function queryPairs(text: string): Array<[string, string]> {
 
 // Kubernetes API resources (plural, as in the URL) whose writes can change the mesh.
 const MESH_RESOURCES = new Set([
-    "deployments", "daemonsets", "statefulsets", "configmaps", "namespaces", "asmmeshconfigs", "istiooperators",
-    "istios", "istiorevisions", "mutatingwebhookconfigurations", "controlplanerevisions", "releases",
+    "deployments",
+    "daemonsets",
+    "statefulsets",
+    "configmaps",
+    "namespaces",
+    "asmmeshconfigs",
+    "istiooperators",
+    "istios",
+    "istiorevisions",
+    "mutatingwebhookconfigurations",
+    "controlplanerevisions",
+    "releases",
 ]);
 const KINDS_BY_PLURAL: Record<string, string> = {
-    deployments: "Deployment", daemonsets: "DaemonSet", statefulsets: "StatefulSet", configmaps: "ConfigMap",
-    namespaces: "Namespace", asmmeshconfigs: "ASMMeshConfig", istiooperators: "IstioOperator",
+    deployments: "Deployment",
+    daemonsets: "DaemonSet",
+    statefulsets: "StatefulSet",
+    configmaps: "ConfigMap",
+    namespaces: "Namespace",
+    asmmeshconfigs: "ASMMeshConfig",
+    istiooperators: "IstioOperator",
 };
 
 function requestEffects(request: Request, what: string): CommandEffect[] {
     let parsed: URL;
     if (hasUnknown(request.url)) {
         return /gkehub|servicemesh|istio|asmmeshconfig/i.test(shown(request.url)) && MUTATING.has(request.method)
-            ? [{ kind: "cannot-tell", what, why: `its URL ${shown(request.url)} is not known before it runs`, about: "both" }]
+            ? [
+                  {
+                      kind: "cannot-tell",
+                      what,
+                      why: `its URL ${shown(request.url)} is not known before it runs`,
+                      about: "both",
+                  },
+              ]
             : [];
     }
     try {
@@ -149,24 +245,39 @@ function requestEffects(request: Request, what: string): CommandEffect[] {
         else if (body !== undefined) return [{ kind: "cannot-tell", what, why: body.why, about: "native" }];
         return nativeSidecarParams(pairs, what);
     }
-    const path = /^\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))(?:\/namespaces\/([^/]+))?\/([^/]+)(?:\/([^/]+))?/.exec(parsed.pathname);
+    const path = /^\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))(?:\/namespaces\/([^/]+))?\/([^/]+)(?:\/([^/]+))?/.exec(
+        parsed.pathname,
+    );
     if (!path || !MUTATING.has(request.method)) return [];
     const [, coreVersion, group, groupVersion, namespace, plural, name] = path;
     if (!MESH_RESOURCES.has(plural)) return [];
     if (body === undefined) return [];
     if (typeof body !== "string") return [{ kind: "cannot-tell", what, why: body.why, about: "both" }];
-    if (request.jsonPatch) return [{ kind: "cannot-tell", what, why: "a JSON patch edits by position, which the pack does not apply", about: "both" }];
+    if (request.jsonPatch)
+        return [
+            {
+                kind: "cannot-tell",
+                what,
+                why: "a JSON patch edits by position, which the pack does not apply",
+                about: "both",
+            },
+        ];
     let object: unknown;
     try {
         object = parseYaml(body);
     } catch {
         object = undefined;
     }
-    if (!isPlainObject(object)) return [{ kind: "cannot-tell", what, why: "its body is not a JSON object", about: "both" }];
+    if (!isPlainObject(object))
+        return [{ kind: "cannot-tell", what, why: "its body is not a JSON object", about: "both" }];
     const apiVersion = coreVersion ?? `${group}/${groupVersion}`;
     const kind = (typeof object.kind === "string" ? object.kind : KINDS_BY_PLURAL[plural]) ?? plural;
     const type = kubernetesType(apiVersion, kind, request.method === "PATCH")!;
-    const metadata = { ...(isPlainObject(object.metadata) ? object.metadata : {}), ...(name ? { name } : {}), ...(namespace ? { namespace } : {}) };
+    const metadata = {
+        ...(isPlainObject(object.metadata) ? object.metadata : {}),
+        ...(name ? { name } : {}),
+        ...(namespace ? { namespace } : {}),
+    };
     return [{ kind: "resource", what, type, props: { ...object, metadata } }];
 }
 

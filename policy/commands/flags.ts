@@ -5,7 +5,6 @@
 
 import { hasUnknown, shown, type ShellWord } from "../shell";
 
-
 export interface FlagSpec {
     /** Long flags that take a value, by every spelling, mapped to one canonical name. */
     values: Record<string, string>;
@@ -54,7 +53,11 @@ export function parseLine(args: ShellWord[], spec: FlagSpec, unknownTakesValue: 
             } else if (booleanName !== undefined) {
                 parsed.flags.push({ name: booleanName, value: inline, known: true });
             } else {
-                const takes = inline === undefined && unknownTakesValue && i + 1 < args.length && !args[i + 1].text.startsWith("-");
+                const takes =
+                    inline === undefined &&
+                    unknownTakesValue &&
+                    i + 1 < args.length &&
+                    !args[i + 1].text.startsWith("-");
                 parsed.flags.push({ name: written, value: inline ?? (takes ? args[++i] : undefined), known: false });
             }
         } else if (text.startsWith("-") && text.length > 1 && !/^-\d/.test(text)) {

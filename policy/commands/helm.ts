@@ -16,24 +16,97 @@ import { parseLine, valuesOf, type FlagSpec, type ParsedLine } from "./flags";
 export const HELM_RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
 
 const VALUE_FLAGS = [
-    "set", "set-string", "set-json", "set-literal", "set-file", "values", "version", "repo", "namespace",
-    "kube-context", "kubeconfig", "username", "password", "ca-file", "cert-file", "key-file", "keyring",
-    "post-renderer", "post-renderer-args", "timeout", "description", "name-template", "history-max", "output",
-    "labels", "registry-config", "repository-cache", "repository-config", "burst-limit", "qps", "kube-apiserver",
-    "kube-as-user", "kube-as-group", "kube-ca-file", "kube-tls-server-name", "kube-token", "show-only",
-    "api-versions", "kube-version", "output-dir", "release-name",
+    "set",
+    "set-string",
+    "set-json",
+    "set-literal",
+    "set-file",
+    "values",
+    "version",
+    "repo",
+    "namespace",
+    "kube-context",
+    "kubeconfig",
+    "username",
+    "password",
+    "ca-file",
+    "cert-file",
+    "key-file",
+    "keyring",
+    "post-renderer",
+    "post-renderer-args",
+    "timeout",
+    "description",
+    "name-template",
+    "history-max",
+    "output",
+    "labels",
+    "registry-config",
+    "repository-cache",
+    "repository-config",
+    "burst-limit",
+    "qps",
+    "kube-apiserver",
+    "kube-as-user",
+    "kube-as-group",
+    "kube-ca-file",
+    "kube-tls-server-name",
+    "kube-token",
+    "show-only",
+    "api-versions",
+    "kube-version",
+    "output-dir",
+    "release-name",
 ];
 const BOOLEAN_FLAGS = [
-    "install", "atomic", "wait", "wait-for-jobs", "create-namespace", "devel", "force", "reuse-values",
-    "reset-values", "reset-then-reuse-values", "skip-crds", "skip-schema-validation", "disable-openapi-validation",
-    "no-hooks", "render-subchart-notes", "generate-name", "replace", "verify", "insecure-skip-tls-verify",
-    "plain-http", "enable-dns", "dependency-update", "cleanup-on-fail", "debug", "include-crds", "is-upgrade",
-    "validate", "pass-credentials", "take-ownership", "hide-notes", "hide-secret", "dry-run", "help",
+    "install",
+    "atomic",
+    "wait",
+    "wait-for-jobs",
+    "create-namespace",
+    "devel",
+    "force",
+    "reuse-values",
+    "reset-values",
+    "reset-then-reuse-values",
+    "skip-crds",
+    "skip-schema-validation",
+    "disable-openapi-validation",
+    "no-hooks",
+    "render-subchart-notes",
+    "generate-name",
+    "replace",
+    "verify",
+    "insecure-skip-tls-verify",
+    "plain-http",
+    "enable-dns",
+    "dependency-update",
+    "cleanup-on-fail",
+    "debug",
+    "include-crds",
+    "is-upgrade",
+    "validate",
+    "pass-credentials",
+    "take-ownership",
+    "hide-notes",
+    "hide-secret",
+    "dry-run",
+    "help",
 ];
 const SPEC: FlagSpec = {
     values: Object.fromEntries(VALUE_FLAGS.map((name) => [`--${name}`, name])),
     booleans: Object.fromEntries(BOOLEAN_FLAGS.map((name) => [`--${name}`, name])),
-    shorthands: { f: "values", n: "namespace", i: "install", g: "generate-name", o: "output", l: "labels", a: "api-versions", s: "show-only", h: "help" },
+    shorthands: {
+        f: "values",
+        n: "namespace",
+        i: "install",
+        g: "generate-name",
+        o: "output",
+        l: "labels",
+        a: "api-versions",
+        s: "show-only",
+        h: "help",
+    },
 };
 
 type Strvals = "set" | "set-string" | "set-json" | "set-literal" | "set-file";
@@ -69,7 +142,8 @@ function typed(text: string, asString: boolean): unknown {
     if (lower === "false") return false;
     if (lower === "null") return null;
     if (text === "0") return 0;
-    if (text !== "" && text[0] !== "0" && /^[+-]?\d+$/.test(text) && Number.isSafeInteger(Number(text))) return Number(text);
+    if (text !== "" && text[0] !== "0" && /^[+-]?\d+$/.test(text) && Number.isSafeInteger(Number(text)))
+        return Number(text);
     return text;
 }
 
@@ -124,10 +198,15 @@ interface Values {
 }
 
 function readFileText(file: string, invocation: Invocation): string | { why: string } {
-    if (file === "-") return invocation.stdin?.kind === "text" ? invocation.stdin.text : { why: "its input is not written by the script" };
+    if (file === "-")
+        return invocation.stdin?.kind === "text"
+            ? invocation.stdin.text
+            : { why: "its input is not written by the script" };
     const state = invocation.readFile(file);
     if (state?.kind === "text") return state.text;
-    return { why: state?.kind === "unknown" ? state.why : `${shown(file)} is not written by the script before it runs` };
+    return {
+        why: state?.kind === "unknown" ? state.why : `${shown(file)} is not written by the script before it runs`,
+    };
 }
 
 function helmValues(invocation: Invocation, parsed: ParsedLine): Values {
@@ -174,9 +253,13 @@ function helmValues(invocation: Invocation, parsed: ParsedLine): Values {
                 } else if (flag === "set-literal") value = raw;
                 else {
                     const unescaped = raw.replace(/\\(.)/g, "$1");
-                    value = /^\{.*\}$/.test(raw) && flag === "set"
-                        ? raw.slice(1, -1).split(",").map((entry) => typed(entry, false))
-                        : typed(unescaped, flag === "set-string");
+                    value =
+                        /^\{.*\}$/.test(raw) && flag === "set"
+                            ? raw
+                                  .slice(1, -1)
+                                  .split(",")
+                                  .map((entry) => typed(entry, false))
+                            : typed(unescaped, flag === "set-string");
                 }
                 setPath(values, keyPath(key), value);
             }
@@ -201,7 +284,8 @@ export function helmRelease(
     }
     if (sub === "template" && !includeTemplate) return undefined;
     if (parsed.unplaceable) return { why: `${parsed.unplaceable} may expand to any words, flags among them` };
-    if (sub !== "template" && parsed.flags.some((flag) => flag.name === "dry-run" && flag.value?.text !== "false")) return undefined;
+    if (sub !== "template" && parsed.flags.some((flag) => flag.name === "dry-run" && flag.value?.text !== "false"))
+        return undefined;
     // install [NAME] CHART (NAME absent with --generate-name), upgrade RELEASE CHART, template [NAME] CHART.
     const chartWord = rest.length >= 2 ? rest[1] : rest[0];
     if (chartWord === undefined) return undefined;
@@ -234,7 +318,9 @@ export function helmEffects(invocation: Invocation): CommandEffect[] {
     if ("why" in release) return [{ kind: "cannot-tell", what, why: release.why, about: "native" }];
     const effects: CommandEffect[] = [];
     const values = release.props.values as Record<string, unknown>;
-    const hidden = release.unreadable ?? (release.reuses ? "--reuse-values keeps the release's earlier values, which the pack cannot see" : undefined);
+    const hidden =
+        release.unreadable ??
+        (release.reuses ? "--reuse-values keeps the release's earlier values, which the pack cannot see" : undefined);
     // pilot.env wins over every file and profile (the chart copies pilot.* last), so a line that sets it there is
     // read whatever else it cannot see.
     const blind = hidden !== undefined && !setsNative(values);

@@ -17,18 +17,103 @@ export type { CommandEffect } from "./effect";
 
 // Words that name what the pack guards: Istio (istiod, istioctl, IstioOperator, istio-sidecar-injector), the
 // native switch, Alibaba's mesh config and API, Google's fleet API, managed revisions.
-const MESH_WORDS = /istio|enable_native_sidecars|nativesidecar|asmmeshconfig|servicemesh|gkehub|management_automatic|asm-managed|controlplanerevision|sailoperator/i;
+const MESH_WORDS =
+    /istio|enable_native_sidecars|nativesidecar|asmmeshconfig|servicemesh|gkehub|management_automatic|asm-managed|controlplanerevision|sailoperator/i;
 
 // Programs the readers read (their other subcommands change no control plane: istioctl analyze, helm repo add,
 // kubectl get...), and programs that only handle files and text.
-const READ_BY_A_READER = new Set(["istioctl", "helm", "kubectl", "gcloud", "asmcli", "asmcli.sh", "aliyun", "curl", "wget"]);
+const READ_BY_A_READER = new Set([
+    "istioctl",
+    "helm",
+    "kubectl",
+    "gcloud",
+    "asmcli",
+    "asmcli.sh",
+    "aliyun",
+    "curl",
+    "wget",
+]);
 const NOT_ABOUT_THE_MESH = new Set([
-    "echo", "printf", "cat", "tee", "cp", "mv", "rm", "mkdir", "rmdir", "touch", "chmod", "chown", "ln", "ls", "pwd",
-    "cd", "test", "[", "[[", "true", "false", ":", "sleep", "date", "mktemp", "umask", "set", "trap", "exit",
-    "return", "shift", "wait", "grep", "egrep", "fgrep", "sed", "awk", "jq", "yq", "base64", "head", "tail", "wc",
-    "sort", "uniq", "tr", "cut", "basename", "dirname", "readlink", "realpath", "which", "type", "hash", "stat",
-    "find", "sha256sum", "sha1sum", "md5sum", "diff", "cmp", "tar", "gzip", "gunzip", "unzip", "zip", "git",
-    "uname", "id", "whoami", "hostname", "env", "printenv", "seq", "expr", "let", "ps", "kill", "nc", "openssl",
+    "echo",
+    "printf",
+    "cat",
+    "tee",
+    "cp",
+    "mv",
+    "rm",
+    "mkdir",
+    "rmdir",
+    "touch",
+    "chmod",
+    "chown",
+    "ln",
+    "ls",
+    "pwd",
+    "cd",
+    "test",
+    "[",
+    "[[",
+    "true",
+    "false",
+    ":",
+    "sleep",
+    "date",
+    "mktemp",
+    "umask",
+    "set",
+    "trap",
+    "exit",
+    "return",
+    "shift",
+    "wait",
+    "grep",
+    "egrep",
+    "fgrep",
+    "sed",
+    "awk",
+    "jq",
+    "yq",
+    "base64",
+    "head",
+    "tail",
+    "wc",
+    "sort",
+    "uniq",
+    "tr",
+    "cut",
+    "basename",
+    "dirname",
+    "readlink",
+    "realpath",
+    "which",
+    "type",
+    "hash",
+    "stat",
+    "find",
+    "sha256sum",
+    "sha1sum",
+    "md5sum",
+    "diff",
+    "cmp",
+    "tar",
+    "gzip",
+    "gunzip",
+    "unzip",
+    "zip",
+    "git",
+    "uname",
+    "id",
+    "whoami",
+    "hostname",
+    "env",
+    "printenv",
+    "seq",
+    "expr",
+    "let",
+    "ps",
+    "kill",
+    "nc",
+    "openssl",
 ]);
 // Subcommands of the known tools that put back an earlier state the pack cannot see.
 const RESTORES: Record<string, string[]> = { helm: ["rollback"], kubectl: ["rollout"] };
@@ -53,11 +138,10 @@ function unknownToolEffects(invocation: Invocation): CommandEffect[] {
 }
 
 function invocationEffects(invocation: Invocation): CommandEffect[] {
-    const gcloud = gcloudMeshFindings(invocation).map(
-        (finding): CommandEffect =>
-            finding.managed === true
-                ? { kind: "managed", what: finding.what.replace(/^runs `|`$/g, "").replace(/`/g, "") }
-                : { kind: "cannot-tell", what: describeInvocation(invocation), why: finding.why ?? "", about: "managed" },
+    const gcloud = gcloudMeshFindings(invocation).map((finding): CommandEffect =>
+        finding.managed === true
+            ? { kind: "managed", what: finding.what.replace(/^runs `|`$/g, "").replace(/`/g, "") }
+            : { kind: "cannot-tell", what: describeInvocation(invocation), why: finding.why ?? "", about: "managed" },
     );
     return [
         ...gcloud,
@@ -79,7 +163,12 @@ export function commandEffects(type: string, props: unknown): CommandEffect[] {
     const effects: CommandEffect[] = [];
     for (const script of commandScripts(type, props)) {
         if ("unreadable" in script.reading) {
-            effects.push({ kind: "cannot-tell", what: `its ${script.field}`, why: script.reading.unreadable, about: "both" });
+            effects.push({
+                kind: "cannot-tell",
+                what: `its ${script.field}`,
+                why: script.reading.unreadable,
+                about: "both",
+            });
             continue;
         }
         for (const issue of script.reading.issues) {
@@ -92,8 +181,13 @@ export function commandEffects(type: string, props: unknown): CommandEffect[] {
 }
 
 /** The objects a Command applies, as resources the rules read. */
-export function commandResources(type: string, props: unknown): Array<{ type: string; props: Record<string, unknown>; what: string; forNative: boolean }> {
+export function commandResources(
+    type: string,
+    props: unknown,
+): Array<{ type: string; props: Record<string, unknown>; what: string; forNative: boolean }> {
     return commandEffects(type, props).flatMap((effect) =>
-        effect.kind === "resource" ? [{ type: effect.type, props: effect.props, what: effect.what, forNative: effect.forNative !== false }] : [],
+        effect.kind === "resource"
+            ? [{ type: effect.type, props: effect.props, what: effect.what, forNative: effect.forNative !== false }]
+            : [],
     );
 }

@@ -159,7 +159,11 @@ function subcommandOf(parsed: ParsedLine): "install" | "generate" | undefined {
 type Built = { document: Record<string, unknown> } | { why: string };
 
 function build(invocation: Invocation, parsed: ParsedLine): Built {
-    let document: Record<string, unknown> = { apiVersion: "install.istio.io/v1alpha1", kind: "IstioOperator", spec: {} };
+    let document: Record<string, unknown> = {
+        apiVersion: "install.istio.io/v1alpha1",
+        kind: "IstioOperator",
+        spec: {},
+    };
     for (const list of valuesOf(parsed, "filename")) {
         for (const file of list.text.split(",")) {
             const overlay = readOverlay(file.trim(), invocation);
@@ -172,7 +176,9 @@ function build(invocation: Invocation, parsed: ParsedLine): Built {
     const sets = valuesOf(parsed, "set").map((word) => word.text);
     const manifests = valuesOf(parsed, "manifests");
     if (manifests.length > 0) {
-        return { why: `--manifests ${shown(manifests[manifests.length - 1].text)} installs charts and profiles from a folder the pack cannot read` };
+        return {
+            why: `--manifests ${shown(manifests[manifests.length - 1].text)} installs charts and profiles from a folder the pack cannot read`,
+        };
     }
     const revision = valuesOf(parsed, "revision");
     const last = revision[revision.length - 1]?.text;
@@ -183,8 +189,13 @@ function build(invocation: Invocation, parsed: ParsedLine): Built {
         if (hasUnknown(key)) return { why: `--set ${shown(pair)} sets a key not known before it runs` };
         const full = `spec.${key}`;
         const text = equals < 0 ? "" : pair.slice(equals + 1);
-        const value = hasUnknown(text) ? CANNOT_TELL : ALWAYS_STRING.some((prefix) => full.startsWith(prefix)) ? text : parseValue(text);
-        if (!setPath(document, splitIstioPath(full), value)) return { why: `--set ${shown(pair)} is a path the pack cannot place` };
+        const value = hasUnknown(text)
+            ? CANNOT_TELL
+            : ALWAYS_STRING.some((prefix) => full.startsWith(prefix))
+              ? text
+              : parseValue(text);
+        if (!setPath(document, splitIstioPath(full), value))
+            return { why: `--set ${shown(pair)} is a path the pack cannot place` };
     }
     // istioctl installs its own release: a path such as istio-1.28.1/bin/istioctl says which.
     const release = /(?:^|\/)istio-(\d+\.\d+\.\d+[^/]*)\/bin\/istioctl$/.exec(invocation.program);
@@ -204,7 +215,8 @@ export function istioctlOperator(invocation: Invocation, includeGenerate: boolea
     }
     if (sub === "generate" && !includeGenerate) return undefined;
     if (asFlag.unplaceable) return { why: `${asFlag.unplaceable} may expand to any words, flags among them` };
-    if (sub === "install" && asFlag.flags.some((flag) => flag.name === "dry-run" && flag.value?.text !== "false")) return undefined;
+    if (sub === "install" && asFlag.flags.some((flag) => flag.name === "dry-run" && flag.value?.text !== "false"))
+        return undefined;
     const first = build(invocation, asFlag);
     const second = build(invocation, withValue);
     if (JSON.stringify(first) !== JSON.stringify(second)) {

@@ -17,21 +17,84 @@ import { isKnown, parseLine, valuesOf, type FlagSpec } from "./flags";
 const SPEC: FlagSpec = {
     values: Object.fromEntries(
         [
-            "filename", "kustomize", "patch", "patch-file", "type", "namespace", "kubeconfig", "context", "cluster",
-            "user", "server", "token", "as", "as-group", "certificate-authority", "client-certificate", "client-key",
-            "request-timeout", "v", "cache-dir", "tls-server-name", "output", "field-manager", "selector", "env",
-            "from", "containers", "prefix", "resource-version", "subresource", "timeout", "template", "profile",
-            "dry-run", "validate", "prune-allowlist", "cascade", "grace-period", "overwrite",
+            "filename",
+            "kustomize",
+            "patch",
+            "patch-file",
+            "type",
+            "namespace",
+            "kubeconfig",
+            "context",
+            "cluster",
+            "user",
+            "server",
+            "token",
+            "as",
+            "as-group",
+            "certificate-authority",
+            "client-certificate",
+            "client-key",
+            "request-timeout",
+            "v",
+            "cache-dir",
+            "tls-server-name",
+            "output",
+            "field-manager",
+            "selector",
+            "env",
+            "from",
+            "containers",
+            "prefix",
+            "resource-version",
+            "subresource",
+            "timeout",
+            "template",
+            "profile",
+            "dry-run",
+            "validate",
+            "prune-allowlist",
+            "cascade",
+            "grace-period",
+            "overwrite",
         ].map((name) => [`--${name}`, name]),
     ),
     booleans: Object.fromEntries(
         [
-            "recursive", "server-side", "force-conflicts", "force", "all", "local", "list", "overwrite",
-            "insecure-skip-tls-verify", "wait", "prune", "record", "save-config", "allow-missing-template-keys",
-            "show-managed-fields", "keys", "resolve", "help", "windows-line-endings",
+            "recursive",
+            "server-side",
+            "force-conflicts",
+            "force",
+            "all",
+            "local",
+            "list",
+            "overwrite",
+            "insecure-skip-tls-verify",
+            "wait",
+            "prune",
+            "record",
+            "save-config",
+            "allow-missing-template-keys",
+            "show-managed-fields",
+            "keys",
+            "resolve",
+            "help",
+            "windows-line-endings",
         ].map((name) => [`--${name}`, name]),
     ),
-    shorthands: { f: "filename", k: "kustomize", p: "patch", n: "namespace", s: "server", o: "output", l: "selector", e: "env", c: "containers", R: "recursive", A: "all", h: "help" },
+    shorthands: {
+        f: "filename",
+        k: "kustomize",
+        p: "patch",
+        n: "namespace",
+        s: "server",
+        o: "output",
+        l: "selector",
+        e: "env",
+        c: "containers",
+        R: "recursive",
+        A: "all",
+        h: "help",
+    },
 };
 
 const VERBS = new Set(["apply", "create", "replace", "patch", "set", "label", "edit"]);
@@ -57,7 +120,11 @@ for (const [names, apiVersion, kind] of [
     [["istiooperator", "istiooperators", "iop", "io"], "install.istio.io/v1alpha1", "IstioOperator"],
     [["istio", "istios"], "sailoperator.io/v1", "Istio"],
     [["istiorevision", "istiorevisions"], "sailoperator.io/v1", "IstioRevision"],
-    [["mutatingwebhookconfiguration", "mutatingwebhookconfigurations"], "admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration"],
+    [
+        ["mutatingwebhookconfiguration", "mutatingwebhookconfigurations"],
+        "admissionregistration.k8s.io/v1",
+        "MutatingWebhookConfiguration",
+    ],
     [["controlplanerevision", "controlplanerevisions"], "mesh.cloud.google.com/v1beta1", "ControlPlaneRevision"],
 ] as const) {
     for (const name of names) KINDS[name] = { apiVersion, kind };
@@ -69,7 +136,8 @@ function target(words: string[]): { resource: string; name: string | undefined; 
     if (first === undefined) return undefined;
     const slash = first.indexOf("/");
     const resource = (slash < 0 ? first : first.slice(0, slash)).toLowerCase().replace(/\..*$/, "");
-    if (slash >= 0) return { resource, name: first.slice(slash + 1), rest: second === undefined ? rest : [second, ...rest] };
+    if (slash >= 0)
+        return { resource, name: first.slice(slash + 1), rest: second === undefined ? rest : [second, ...rest] };
     return { resource, name: second, rest };
 }
 
@@ -102,7 +170,8 @@ function streamEffects(stream: Stream | undefined, what: string, source: string)
         const generator = stream.of;
         if (generator.name === "istioctl") {
             const built = istioctlOperator(generator, true);
-            if (built && "document" in built) return [{ kind: "resource", what, type: ISTIO_OPERATOR_TYPE, props: built.document }];
+            if (built && "document" in built)
+                return [{ kind: "resource", what, type: ISTIO_OPERATOR_TYPE, props: built.document }];
             if (built) return [{ kind: "cannot-tell", what, why: built.why, about: "native" }];
         }
         if (generator.name === "helm") {
@@ -110,20 +179,46 @@ function streamEffects(stream: Stream | undefined, what: string, source: string)
             if (release && "props" in release && release.unreadable === undefined) {
                 return [{ kind: "resource", what, type: HELM_RELEASE_TYPE, props: release.props }];
             }
-            if (release) return [{ kind: "cannot-tell", what, why: "why" in release ? release.why : release.unreadable!, about: "native" }];
+            if (release)
+                return [
+                    {
+                        kind: "cannot-tell",
+                        what,
+                        why: "why" in release ? release.why : release.unreadable!,
+                        about: "native",
+                    },
+                ];
         }
-        return [{ kind: "cannot-tell", what, why: `${source} is the output of ${describeInvocation(generator)}, which the pack cannot read`, about: "both" }];
+        return [
+            {
+                kind: "cannot-tell",
+                what,
+                why: `${source} is the output of ${describeInvocation(generator)}, which the pack cannot read`,
+                about: "both",
+            },
+        ];
     }
     return [{ kind: "cannot-tell", what, why: `${source}: ${stream?.why ?? "no input"}`, about: "both" }];
 }
 
 function textEffects(text: string, what: string, source: string): CommandEffect[] {
-    if (hasUnknown(text)) return [{ kind: "cannot-tell", what, why: `${source} holds values not known before it runs`, about: "both" }];
+    if (hasUnknown(text))
+        return [{ kind: "cannot-tell", what, why: `${source} holds values not known before it runs`, about: "both" }];
     const objects = objectsIn(text);
-    if (objects === undefined) return [{ kind: "cannot-tell", what, why: `${source} is not YAML or JSON objects`, about: "both" }];
+    if (objects === undefined)
+        return [{ kind: "cannot-tell", what, why: `${source} is not YAML or JSON objects`, about: "both" }];
     return objects.flatMap((object): CommandEffect[] => {
         const type = kubernetesType(object.apiVersion, object.kind);
-        return type === undefined ? [{ kind: "cannot-tell", what, why: `${source} holds an object without apiVersion and kind`, about: "both" }] : [{ kind: "resource", what, type, props: object }];
+        return type === undefined
+            ? [
+                  {
+                      kind: "cannot-tell",
+                      what,
+                      why: `${source} holds an object without apiVersion and kind`,
+                      about: "both",
+                  },
+              ]
+            : [{ kind: "resource", what, type, props: object }];
     });
 }
 
@@ -135,7 +230,10 @@ function fileEffects(invocation: Invocation, file: string, what: string): Comman
         {
             kind: "cannot-tell",
             what,
-            why: state?.kind === "unknown" ? state.why : `${shown(file)} is not written by the script before it runs (a file, a folder or a URL the pack cannot read)`,
+            why:
+                state?.kind === "unknown"
+                    ? state.why
+                    : `${shown(file)} is not written by the script before it runs (a file, a folder or a URL the pack cannot read)`,
             about: "both",
         },
     ];
@@ -150,13 +248,29 @@ export function kubectlEffects(invocation: Invocation): CommandEffect[] {
     const verb = words[0];
     if (!VERBS.has(verb)) return [];
     const what = describeInvocation(invocation);
-    if (parsed.unplaceable) return [{ kind: "cannot-tell", what, why: `${parsed.unplaceable} may expand to any words, flags among them`, about: "both" }];
+    if (parsed.unplaceable)
+        return [
+            {
+                kind: "cannot-tell",
+                what,
+                why: `${parsed.unplaceable} may expand to any words, flags among them`,
+                about: "both",
+            },
+        ];
     const dryRun = valuesOf(parsed, "dry-run")[0]?.text;
     if (dryRun === "client" || dryRun === "server") return [];
     const namespace = valuesOf(parsed, "namespace")[0]?.text;
     if (verb === "apply" || verb === "create" || verb === "replace") {
         const kustomize = valuesOf(parsed, "kustomize")[0];
-        if (kustomize) return [{ kind: "cannot-tell", what, why: `-k ${shown(kustomize.text)} builds objects from a kustomization the pack cannot read`, about: "both" }];
+        if (kustomize)
+            return [
+                {
+                    kind: "cannot-tell",
+                    what,
+                    why: `-k ${shown(kustomize.text)} builds objects from a kustomization the pack cannot read`,
+                    about: "both",
+                },
+            ];
         const files = valuesOf(parsed, "filename").flatMap((word) => word.text.split(","));
         // `kubectl create namespace x`, `create configmap ... --from-file`: generators, read by their kind below.
         if (files.length > 0) return files.flatMap((file) => fileEffects(invocation, file, what));
@@ -166,7 +280,14 @@ export function kubectlEffects(invocation: Invocation): CommandEffect[] {
     if (found === undefined) return [];
     const kind = KINDS[found.resource];
     if (hasUnknown(found.resource) || (found.name !== undefined && hasUnknown(found.name) && kind === undefined)) {
-        return [{ kind: "cannot-tell", what, why: `the object it changes (${shown(found.resource)}) is not known before it runs`, about: "both" }];
+        return [
+            {
+                kind: "cannot-tell",
+                what,
+                why: `the object it changes (${shown(found.resource)}) is not known before it runs`,
+                about: "both",
+            },
+        ];
     }
     if (kind === undefined) return [];
     const metadata = { name: found.name, ...(namespace ? { namespace } : {}) };
@@ -175,7 +296,14 @@ export function kubectlEffects(invocation: Invocation): CommandEffect[] {
         return [];
     }
     if (verb === "edit") {
-        return [{ kind: "cannot-tell", what, why: `kubectl edit changes ${kind.kind} ${shown(found.name ?? "")} in an editor the pack cannot read`, about: "both" }];
+        return [
+            {
+                kind: "cannot-tell",
+                what,
+                why: `kubectl edit changes ${kind.kind} ${shown(found.name ?? "")} in an editor the pack cannot read`,
+                about: "both",
+            },
+        ];
     }
     if (verb === "patch") return patchEffects(invocation, parsed, kind, metadata, what);
     if (verb === "label") {
@@ -185,7 +313,14 @@ export function kubectlEffects(invocation: Invocation): CommandEffect[] {
             if (equals > 0) labels[pair.slice(0, equals)] = hasUnknown(pair) ? CANNOT_TELL : pair.slice(equals + 1);
         }
         const type = kubernetesType(kind.apiVersion, kind.kind, true)!;
-        return [{ kind: "resource", what, type, props: { apiVersion: kind.apiVersion, kind: kind.kind, metadata: { ...metadata, labels } } }];
+        return [
+            {
+                kind: "resource",
+                what,
+                type,
+                props: { apiVersion: kind.apiVersion, kind: kind.kind, metadata: { ...metadata, labels } },
+            },
+        ];
     }
     if (verb === "set" && words[1] === "env") return setEnvEffects(parsed, found.rest, kind, metadata, what);
     return [];
@@ -204,11 +339,28 @@ function patchEffects(
     if (text === undefined && file !== undefined) {
         const state = invocation.readFile(file);
         text = state?.kind === "text" ? state.text : undefined;
-        if (text === undefined) return [{ kind: "cannot-tell", what, why: `--patch-file ${shown(file)} is not written by the script`, about: "both" }];
+        if (text === undefined)
+            return [
+                {
+                    kind: "cannot-tell",
+                    what,
+                    why: `--patch-file ${shown(file)} is not written by the script`,
+                    about: "both",
+                },
+            ];
     }
     if (text === undefined) return [];
-    if (hasUnknown(text)) return [{ kind: "cannot-tell", what, why: "the patch holds values not known before it runs", about: "both" }];
-    if (patchType === "json") return [{ kind: "cannot-tell", what, why: "a JSON patch (--type json) edits by position, which the pack does not apply", about: "both" }];
+    if (hasUnknown(text))
+        return [{ kind: "cannot-tell", what, why: "the patch holds values not known before it runs", about: "both" }];
+    if (patchType === "json")
+        return [
+            {
+                kind: "cannot-tell",
+                what,
+                why: "a JSON patch (--type json) edits by position, which the pack does not apply",
+                about: "both",
+            },
+        ];
     let patch: unknown;
     try {
         patch = parseYaml(text);
@@ -217,7 +369,12 @@ function patchEffects(
     }
     if (!isPlainObject(patch)) return [{ kind: "cannot-tell", what, why: "the patch is not an object", about: "both" }];
     const patchMetadata = isPlainObject(patch.metadata) ? patch.metadata : {};
-    const props = { apiVersion: kind.apiVersion, kind: kind.kind, ...patch, metadata: { ...patchMetadata, ...metadata } };
+    const props = {
+        apiVersion: kind.apiVersion,
+        kind: kind.kind,
+        ...patch,
+        metadata: { ...patchMetadata, ...metadata },
+    };
     return [{ kind: "resource", what, type: kubernetesType(kind.apiVersion, kind.kind, true)!, props }];
 }
 
@@ -230,12 +387,35 @@ function setEnvEffects(
 ): CommandEffect[] {
     const pairs = [...rest, ...valuesOf(parsed, "env").map((word) => word.text)];
     if (valuesOf(parsed, "from").length > 0 || pairs.includes("-")) {
-        return [{ kind: "cannot-tell", what, why: "it sets variables read from another object or its input (--from, -)", about: "native" }];
+        return [
+            {
+                kind: "cannot-tell",
+                what,
+                why: "it sets variables read from another object or its input (--from, -)",
+                about: "native",
+            },
+        ];
     }
     const env: Array<Record<string, unknown>> = [];
     for (const pair of pairs) {
-        if (hasUnknown(pair.split("=")[0])) return [{ kind: "cannot-tell", what, why: `${shown(pair)} names a variable not known before it runs`, about: "native" }];
-        if (pair === "ENABLE_NATIVE_SIDECARS-") return [{ kind: "cannot-tell", what, why: "it removes ENABLE_NATIVE_SIDECARS, leaving istiod's own default, which depends on its version", about: "native" }];
+        if (hasUnknown(pair.split("=")[0]))
+            return [
+                {
+                    kind: "cannot-tell",
+                    what,
+                    why: `${shown(pair)} names a variable not known before it runs`,
+                    about: "native",
+                },
+            ];
+        if (pair === "ENABLE_NATIVE_SIDECARS-")
+            return [
+                {
+                    kind: "cannot-tell",
+                    what,
+                    why: "it removes ENABLE_NATIVE_SIDECARS, leaving istiod's own default, which depends on its version",
+                    about: "native",
+                },
+            ];
         const equals = pair.indexOf("=");
         if (equals > 0 && pair.slice(0, equals) === "ENABLE_NATIVE_SIDECARS") {
             const value = pair.slice(equals + 1);
@@ -245,5 +425,12 @@ function setEnvEffects(
     if (env.length === 0) return [];
     const type = kubernetesType(kind.apiVersion, kind.kind, true)!;
     const container = isKnown(valuesOf(parsed, "containers")[0]) ? ISTIOD_CONTAINER : ISTIOD_CONTAINER;
-    return [{ kind: "resource", what, type, props: { metadata, spec: { template: { spec: { containers: [{ name: container, env }] } } } } }];
+    return [
+        {
+            kind: "resource",
+            what,
+            type,
+            props: { metadata, spec: { template: { spec: { containers: [{ name: container, env }] } } } },
+        },
+    ];
 }
