@@ -105,7 +105,10 @@ export function kubernetesType(apiVersion: unknown, kind: unknown, patch = false
     const slash = apiVersion.indexOf("/");
     const group = slash < 0 ? "core" : apiVersion.slice(0, slash);
     const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
-    return `kubernetes:${group}/${version}:${kind}${patch ? "Patch" : ""}`;
+    // pulumi-kubernetes has `...Patch` types for Kubernetes' own kinds only; a custom resource's patch is read as
+    // the resource (its readers take what is set).
+    const builtIn = !group.includes(".") || group.endsWith(".k8s.io");
+    return `kubernetes:${group}/${version}:${kind}${patch && builtIn ? "Patch" : ""}`;
 }
 
 // Resource names kubectl accepts (singular, plural, short) for the kinds that can change the mesh.
