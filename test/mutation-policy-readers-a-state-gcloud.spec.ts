@@ -69,7 +69,7 @@ describe("policy readers: propsFromState", () => {
 
 describe("policy readers: gcloudMeshFindings", () => {
     const managed = (what: string): { what: string; managed: true } => ({ what, managed: true });
-    const table: Array<[string, string, Array<{ what: string; managed: true | "cannot tell" }>]> = [
+    const table: Array<[string, string, Array<{ what: string; managed: true | "cannot tell"; why?: string }>]> = [
         [
             "--management automatic",
             "gcloud container fleet mesh update --management automatic --memberships m",
