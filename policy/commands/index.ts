@@ -115,13 +115,18 @@ const NOT_ABOUT_THE_MESH = new Set([
     "nc",
     "openssl",
 ]);
-// Subcommands of the known tools that put back an earlier state the pack cannot see.
-const RESTORES: Record<string, string[]> = { helm: ["rollback"], kubectl: ["rollout"] };
+// Subcommands of the known tools that put back an earlier state the pack cannot see: `helm rollback`,
+// `kubectl rollout undo`.
+function restores(invocation: Invocation): boolean {
+    const words = invocation.args.map((arg) => arg.text).filter((word) => !word.startsWith("-"));
+    if (invocation.name === "helm") return words[0] === "rollback";
+    return invocation.name === "kubectl" && words[0] === "rollout" && words[1] === "undo";
+}
 
 function unknownToolEffects(invocation: Invocation): CommandEffect[] {
     const words = [invocation.program, ...invocation.args.map((arg) => arg.text)].map(shown).join(" ");
-    const restores = RESTORES[invocation.name]?.includes(invocation.args[0]?.text ?? "");
-    if (READ_BY_A_READER.has(invocation.name) && !restores) return [];
+    const restoring = restores(invocation);
+    if (READ_BY_A_READER.has(invocation.name) && !restoring) return [];
     if (NOT_ABOUT_THE_MESH.has(invocation.name)) return [];
     if (!MESH_WORDS.test(words)) return [];
     const what = describeInvocation(invocation);
@@ -129,7 +134,7 @@ function unknownToolEffects(invocation: Invocation): CommandEffect[] {
         {
             kind: "cannot-tell",
             what,
-            why: restores
+            why: restoring
                 ? "it puts back an earlier state of the mesh, which the pack cannot see"
                 : `${shown(invocation.program)} is a program the pack does not read, and its words name the mesh`,
             about: "both",

@@ -273,6 +273,20 @@ const TABLE: Array<[string, string, Record<string, unknown> | undefined, string,
     ["kubectl apply --dry-run=client", `kubectl apply --dry-run=client -f manifests/`, undefined, NATIVE, "silent"],
     ["kubectl edit istiod", `kubectl edit deployment/istiod -n istio-system`, undefined, NATIVE, "cannot tell"],
     ["kubectl get changes nothing", `kubectl get pods -A`, undefined, NATIVE, "silent"],
+    [
+        "kubectl rollout undo of istiod",
+        `kubectl -n istio-system rollout undo deployment/istiod`,
+        undefined,
+        NATIVE,
+        "cannot tell",
+    ],
+    [
+        "kubectl rollout restart of istiod changes no setting",
+        `kubectl -n istio-system rollout restart deployment/istiod`,
+        undefined,
+        NATIVE,
+        "silent",
+    ],
     // curl/wget, aliyun.
     [
         "curl PATCH of istiod through the Kubernetes API",
