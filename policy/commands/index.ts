@@ -118,9 +118,12 @@ const NOT_ABOUT_THE_MESH = new Set([
 // Subcommands of the known tools that put back an earlier state the pack cannot see: `helm rollback`,
 // `kubectl rollout undo`.
 function restores(invocation: Invocation): boolean {
+    // Global flags may come first, with values (`kubectl -n istio-system rollout undo`): the subcommand is the
+    // first of its words met.
     const words = invocation.args.map((arg) => arg.text).filter((word) => !word.startsWith("-"));
-    if (invocation.name === "helm") return words[0] === "rollback";
-    return invocation.name === "kubectl" && words[0] === "rollout" && words[1] === "undo";
+    if (invocation.name === "helm") return words.slice(0, 3).includes("rollback");
+    const rollout = words.indexOf("rollout");
+    return invocation.name === "kubectl" && rollout >= 0 && rollout <= 2 && words[rollout + 1] === "undo";
 }
 
 function unknownToolEffects(invocation: Invocation): CommandEffect[] {
