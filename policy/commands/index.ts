@@ -3,7 +3,7 @@
 // control-planes.ts), aliyun, curl/wget. A program no reader knows, whose words mention the mesh, and any part
 // of the script the shell reader cannot follow, is "cannot tell". Cached per resource.
 
-import { commandScripts } from "../command";
+import { commandScripts, isCommand } from "../command";
 import { gcloudMeshFindings } from "../gcloud";
 import { isPlainObject } from "../read";
 import { shown, type Invocation } from "../shell";
@@ -165,7 +165,7 @@ const cache = new WeakMap<object, CommandEffect[]>();
 
 /** What a Command does to the mesh; [] for other resources. */
 export function commandEffects(type: string, props: unknown): CommandEffect[] {
-    if (!isPlainObject(props)) return [];
+    if (!isCommand(type) || !isPlainObject(props)) return [];
     const cached = cache.get(props);
     if (cached) return cached;
     const effects: CommandEffect[] = [];
