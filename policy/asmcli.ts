@@ -165,12 +165,12 @@ function splitList(value: string): string[] {
 export function overlayFiles(install: AsmcliInstall): OverlayFile[] {
     // asmcli takes several overlays, as repeated flags or comma-separated (parse.sh CUSTOM_OVERLAY).
     return flagValues(install, OVERLAY_FLAG).flatMap((list) =>
-        splitList(list).map((file): OverlayFile => readOverlay(file, install.invocation)),
+        splitList(list).map((file): OverlayFile => readOverlay(file, install.invocation, "--custom_overlay")),
     );
 }
 
 /** An IstioOperator file a tool is given, as the script wrote it before running the tool. */
-export function readOverlay(file: string, invocation: Invocation): OverlayFile {
+export function readOverlay(file: string, invocation: Invocation, flag: string): OverlayFile {
     const name = shown(file);
     const state = file === "-" ? undefined : invocation.readFile(file);
     const text =
@@ -187,7 +187,7 @@ export function readOverlay(file: string, invocation: Invocation): OverlayFile {
                 ? state.why
                 : file === "-"
                   ? "its input is not written by the script"
-                  : `the file ${name} is not written by the script before it runs (write it from the Command's environment or a here-document)`;
+                  : `the ${flag} file ${name} is not part of the resource: the script does not write it before it runs (write it from the Command's environment or a here-document)`;
         return { name, document: CANNOT_TELL, why };
     }
     try {

@@ -199,7 +199,7 @@ describe("policy readers: overlayFiles", () => {
                 {
                     name: "a.b",
                     document: CANNOT_TELL,
-                    why: "the file a.b is not written by the script before it runs (write it from the Command's environment or a here-document)",
+                    why: "the --custom_overlay file a.b is not part of the resource: the script does not write it before it runs (write it from the Command's environment or a here-document)",
                 },
             ],
         ],
@@ -214,7 +214,7 @@ describe("policy readers: overlayFiles", () => {
                 {
                     name: "/tmp/x.yaml",
                     document: CANNOT_TELL,
-                    why: "the file /tmp/x.yaml is not written by the script before it runs (write it from the Command's environment or a here-document)",
+                    why: "the --custom_overlay file /tmp/x.yaml is not part of the resource: the script does not write it before it runs (write it from the Command's environment or a here-document)",
                 },
             ],
         ],

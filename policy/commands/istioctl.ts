@@ -166,8 +166,8 @@ function build(invocation: Invocation, parsed: ParsedLine): Built {
     };
     for (const list of valuesOf(parsed, "filename")) {
         for (const file of list.text.split(",")) {
-            const overlay = readOverlay(file.trim(), invocation);
-            if (overlay.document === CANNOT_TELL) return { why: `-f ${overlay.name}: ${overlay.why}` };
+            const overlay = readOverlay(file.trim(), invocation, "-f");
+            if (overlay.document === CANNOT_TELL) return { why: overlay.why };
             const given = { ...(overlay.document as Record<string, unknown>) };
             if (given.spec === null || given.spec === undefined) delete given.spec;
             document = merge(document, given) as Record<string, unknown>;
