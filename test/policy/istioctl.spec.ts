@@ -140,6 +140,9 @@ describe("policy istioctl tags (b)", () => {
             { tag: "a", revision: "r" },
         ]);
         assert.deepEqual(istioctlTags(COMMAND_TYPE, { create: ["istioctl tag set a --revision r"] }), []);
-        assert.deepEqual(istioctlTags("kubernetes:core/v1:ConfigMap", { create: "istioctl tag set a --revision r" }), []);
+        assert.deepEqual(
+            istioctlTags("kubernetes:core/v1:ConfigMap", { create: "istioctl tag set a --revision r" }),
+            [],
+        );
     });
 });
