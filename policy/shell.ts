@@ -353,17 +353,16 @@ function printfText(args: ShellWord[]): string | undefined {
         text.replace(/\\([\\nrt"'])/g, (_, char: string) => ({ n: "\n", r: "\r", t: "\t" })[char] ?? char);
     const format = escapes(args[0].text);
     const values = args.slice(1).map((word) => word.text);
+    // Only %s, %b, %d and %% are read; any other conversion makes the output unknown.
+    if (/%[^%sbd]/.test(format.replace(/%%/g, ""))) return undefined;
     let out = "";
     let index = 0;
     do {
-        let failed = false;
         out += format.replace(/%(%|s|b|d)/g, (_, conversion: string) => {
             if (conversion === "%") return "%";
             const value = values[index++] ?? "";
             return conversion === "b" ? escapes(value) : value;
         });
-        if (/%[^%sbd]/.test(format.replace(/%%/g, ""))) failed = true;
-        if (failed) return undefined;
     } while (index < values.length && /%[sbd]/.test(format));
     return out;
 }

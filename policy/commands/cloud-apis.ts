@@ -10,7 +10,7 @@
 // them) (curl.se/docs/manpage.html). wget: --method, --body-data, --body-file, --post-data, --post-file
 // (gnu.org/software/wget/manual).
 
-import { CANNOT_TELL, isPlainObject } from "../read";
+import { isPlainObject } from "../read";
 import { parseYaml } from "../helm-values";
 import { hasUnknown, shown, type Invocation } from "../shell";
 import { describeInvocation, type CommandEffect } from "./effect";
@@ -97,14 +97,8 @@ function bodyOf(invocation: Invocation, values: string[]): string | { why: strin
     for (const value of values) {
         if (value.startsWith("@")) {
             const file = value.slice(1);
-            const text =
-                file === "-"
-                    ? invocation.stdin?.kind === "text"
-                        ? invocation.stdin.text
-                        : undefined
-                    : invocation.readFile(file)?.kind === "text"
-                      ? (invocation.readFile(file) as { text: string }).text
-                      : undefined;
+            const state = file === "-" ? invocation.stdin : invocation.readFile(file);
+            const text = state?.kind === "text" ? state.text : undefined;
             if (text === undefined) return { why: `its body ${shown(value)} is not written by the script` };
             parts.push(text);
         } else parts.push(value);
@@ -305,5 +299,3 @@ export function cloudApiEffects(invocation: Invocation): CommandEffect[] {
     }
     return [];
 }
-
-export { CANNOT_TELL };

@@ -12,7 +12,7 @@ import { CANNOT_TELL, isPlainObject } from "../read";
 import { readOverlay } from "../asmcli";
 import { hasUnknown, shown, type Invocation } from "../shell";
 import { describeInvocation, type CommandEffect } from "./effect";
-import { isKnown, parseLine, valuesOf, type FlagSpec, type ParsedLine } from "./flags";
+import { parseLine, valuesOf, type FlagSpec, type ParsedLine } from "./flags";
 
 export const ISTIO_OPERATOR_TYPE = "kubernetes:install.istio.io/v1alpha1:IstioOperator";
 
@@ -233,5 +233,3 @@ export function istioctlEffects(invocation: Invocation): CommandEffect[] {
     if ("why" in built) return [{ kind: "cannot-tell", what, why: built.why, about: "native" }];
     return [{ kind: "resource", what, type: ISTIO_OPERATOR_TYPE, props: built.document }];
 }
-
-export { isKnown };

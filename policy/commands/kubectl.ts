@@ -12,7 +12,7 @@ import { hasUnknown, shown, type Invocation, type Stream } from "../shell";
 import { describeInvocation, type CommandEffect } from "./effect";
 import { helmRelease, HELM_RELEASE_TYPE } from "./helm";
 import { ISTIO_OPERATOR_TYPE, istioctlOperator } from "./istioctl";
-import { isKnown, parseLine, valuesOf, type FlagSpec } from "./flags";
+import { parseLine, valuesOf, type FlagSpec } from "./flags";
 
 const SPEC: FlagSpec = {
     values: Object.fromEntries(
@@ -294,10 +294,8 @@ export function kubectlEffects(invocation: Invocation): CommandEffect[] {
     }
     if (kind === undefined) return [];
     const metadata = { name: found.name, ...(namespace ? { namespace } : {}) };
-    if (verb === "create") {
-        if (kind.kind === "Namespace") return [];
-        return [];
-    }
+    // `kubectl create namespace|configmap ...` without -f makes objects from flags that set no mesh switch.
+    if (verb === "create") return [];
     if (verb === "edit") {
         return [
             {
@@ -427,13 +425,13 @@ function setEnvEffects(
     }
     if (env.length === 0) return [];
     const type = kubernetesType(kind.apiVersion, kind.kind, true)!;
-    const container = isKnown(valuesOf(parsed, "containers")[0]) ? ISTIOD_CONTAINER : ISTIOD_CONTAINER;
+    // set env applies to every container unless -c names some: the istiod container is among them either way.
     return [
         {
             kind: "resource",
             what,
             type,
-            props: { metadata, spec: { template: { spec: { containers: [{ name: container, env }] } } } },
+            props: { metadata, spec: { template: { spec: { containers: [{ name: ISTIOD_CONTAINER, env }] } } } },
         },
     ];
 }
