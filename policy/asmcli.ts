@@ -171,7 +171,10 @@ export function overlayFiles(install: AsmcliInstall): OverlayFile[] {
 
 /** An IstioOperator file a tool is given, as the script wrote it before running the tool. */
 export function readOverlay(file: string, invocation: Invocation, flag: string): OverlayFile {
-    const name = shown(file);
+    // Named as the script writes it ("$overlay"), not by what the variable holds.
+    const word = invocation.args.find((arg) => arg.text === file || arg.text.endsWith(`=${file}`));
+    const written = word?.text === file ? word.written : word?.written?.replace(/^[^=]*=/, "");
+    const name = written !== undefined && !written.startsWith("-") ? written : shown(file);
     const state = file === "-" ? undefined : invocation.readFile(file);
     const text =
         file === "-"

@@ -32,6 +32,8 @@ export function shown(text: string): string {
 export interface ShellWord {
     text: string;
     splits: boolean;
+    /** The word as the script writes it, quotes removed (`$overlay`), when it made exactly this one word. */
+    written?: string;
 }
 
 export type Stream =
@@ -164,7 +166,28 @@ function expandWord(word: Word, ctx: Context): ShellWord[] {
         }
     }
     finish();
+    if (fields.length === 1) fields[0].written = writtenForm(word);
     return fields;
+}
+
+/** A word as written, for messages: variables and substitutions by name, quotes removed. */
+function writtenForm(word: Word): string {
+    return word
+        .map((segment) => {
+            switch (segment.kind) {
+                case "text":
+                    return segment.text;
+                case "param":
+                    return segment.op === undefined
+                        ? `$${segment.name}`
+                        : `\${${segment.name}${segment.op}${segment.arg}}`;
+                case "command":
+                    return `$(${segment.source.trim()})`;
+                case "opaque":
+                    return segment.shown;
+            }
+        })
+        .join("");
 }
 
 /** The segments of a here-document body whose delimiter was not quoted: `$` and backquotes expand, a backslash
