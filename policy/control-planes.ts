@@ -77,6 +77,10 @@ export interface ControlPlane {
     compatibility: Compatibility | undefined;
     /** Why part of its settings cannot be read (a values file the pack cannot see, a chart it cannot name). */
     unreadable: string | undefined;
+    /** Why sidecars may not follow istiod's ENABLE_NATIVE_SIDECARS even when it reads on: something that can
+     *  rewrite what is rendered (a Helm post-renderer, reused values, IstioOperator k8s overlays) or injection
+     *  templates/an injector the pack cannot read. Empty when none. */
+    overrides?: string[];
     /** Where mesh-wide settings live (Helm values, IstioOperator spec...), for searches such as
      *  holdApplicationUntilProxyStarts; undefined when it has none we can read. */
     settingsRoot: unknown;
@@ -115,6 +119,48 @@ function envFromValues(values: unknown, prefix: string): EnvReading {
     return { kind: "read", settings: [] };
 }
 
+/** Fields of a Helm release that change what is applied beyond its chart and values (pulumi-kubernetes
+ *  helm/v3 Release `postrender`, `reuseValues`; helm/v4 Chart `postRenderer`): the pack cannot read their
+ *  effect. `resetValues`, `skipCrds`, `version`, `repositoryOpts` change nothing it has not read. */
+function helmOverrides(props: unknown): string[] {
+    const found: string[] = [];
+    for (const field of ["postrender", "postRenderer"]) {
+        const value = at(props, field);
+        if (value !== undefined && value !== "" && !(isPlainObject(value) && Object.keys(value).length === 0))
+            found.push(`${field} rewrites the rendered manifests (it may change istiod's env)`);
+    }
+    const reuse = at(props, "reuseValues");
+    if (reuse === true)
+        found.push("reuseValues merges the values of the release in the cluster, which the pack cannot see");
+    else if (reuse !== undefined && reuse !== false) found.push("reuseValues cannot be read");
+    return found;
+}
+
+/** Injection the pack cannot follow from istiod's env: custom templates applied to every pod, a template that
+ *  replaces the built-in `sidecar`, or pods sent to an injector elsewhere (istio-discovery values.yaml
+ *  `sidecarInjectorWebhook.templates`, `defaultTemplates`, `istiodRemote.enabled`). */
+function injectionOverrides(values: unknown, prefix: string): string[] {
+    const found: string[] = [];
+    const templates = at(values, "sidecarInjectorWebhook", "templates");
+    if (templates === CANNOT_TELL) found.push(`${prefix}sidecarInjectorWebhook.templates cannot be read`);
+    else if (isPlainObject(templates) && "sidecar" in templates)
+        found.push(`${prefix}sidecarInjectorWebhook.templates replaces the built-in sidecar template`);
+    const defaults = readArray(at(values, "sidecarInjectorWebhook", "defaultTemplates"));
+    if (defaults === CANNOT_TELL) found.push(`${prefix}sidecarInjectorWebhook.defaultTemplates cannot be read`);
+    else if (defaults && defaults.some((name) => name !== "sidecar"))
+        found.push(
+            `${prefix}sidecarInjectorWebhook.defaultTemplates applies templates other than sidecar to every pod`,
+        );
+    // istiodRemote.enabled renders only the webhook and leaves injection to an istiod installed elsewhere, whose
+    // env these values do not set. An injectionURL alone points the webhook at the istiod these values install,
+    // run outside the cluster (istio.io "Install Istio with an external control plane"; our local testbed).
+    const remote = at(values, "istiodRemote", "enabled");
+    if (remote === CANNOT_TELL) found.push(`${prefix}istiodRemote.enabled cannot be read`);
+    else if (remote === true || remote === "true")
+        found.push(`${prefix}istiodRemote.enabled leaves injection to an istiod installed elsewhere`);
+    return found;
+}
+
 function helmControlPlane(props: unknown): ControlPlane | undefined {
     const chartValue = at(props, "chart");
     const chart = istiodChart(chartValue);
@@ -122,6 +168,7 @@ function helmControlPlane(props: unknown): ControlPlane | undefined {
     const named = chart !== undefined;
     if (!named && !looksLikeIstiodValues(values) && chartValue !== CANNOT_TELL) return undefined;
     const image = imageVersion(values);
+    const overrides = [...helmOverrides(props), ...injectionOverrides(values, "values.")];
     const chartVersion =
         fieldText("version", at(props, "version")) ??
         (chart?.packageVersion ? { field: "chart", text: chart.packageVersion } : undefined);
@@ -138,6 +185,7 @@ function helmControlPlane(props: unknown): ControlPlane | undefined {
         tags: tagsOf(at(values, "revisionTags")),
         env: envFromValues(values, "values."),
         compatibility: compatibilityOf(values, "values.", true),
+        overrides,
         unreadable:
             unreadable ??
             (named
@@ -145,6 +193,78 @@ function helmControlPlane(props: unknown): ControlPlane | undefined {
                 : `the chart ${chartValue === CANNOT_TELL ? "cannot be read" : "is not one the pack can name"} (istiod?)`),
         settingsRoot: values,
     };
+}
+
+/** spec.values with spec.unvalidatedValues over them: after validation istioctl merges unvalidatedValues into
+ *  spec.values (istio/istio operator/pkg/render/manifest.go; field in operator/pkg/apis/types.go). */
+function operatorValues(props: unknown): unknown {
+    const values = at(props, "spec", "values");
+    const unvalidated = at(props, "spec", "unvalidatedValues");
+    if (unvalidated === undefined) return values;
+    if (!isPlainObject(unvalidated)) return CANNOT_TELL;
+    if (values !== undefined && !isPlainObject(values)) return values;
+    return mergeValues(values ?? {}, unvalidated);
+}
+
+function mergeValues(base: unknown, over: unknown, depth = 0): unknown {
+    if (!isPlainObject(base) || !isPlainObject(over) || depth > 32) return over === undefined ? base : over;
+    const merged: Record<string, unknown> = { ...base };
+    for (const [key, value] of Object.entries(over)) merged[key] = mergeValues(base[key], value, depth + 1);
+    return merged;
+}
+
+// k8s overlays patch the rendered objects by path (istio/istio operator/pkg/apis/types.go KubernetesOverlay: kind,
+// name, patches[].path "a.[key1:value1].b", e.g. `spec.template.spec.containers.[name:discovery].env.[name:X].value`).
+const OVERLAY_ENV = new RegExp(`\\[name:${NATIVE_SIDECARS_ENV}\\]\\.value$`);
+
+/** What spec.components.pilot.k8s.overlays do to istiod's env: settings read from patches that name the
+ *  variable, or why they cannot be read (a patch of the Deployment's containers or env the pack cannot follow). */
+function overlaySettings(props: unknown): { settings: EnvSetting[]; why: string | undefined } {
+    const result: { settings: EnvSetting[]; why: string | undefined } = { settings: [], why: undefined };
+    const overlays = readArray(at(props, "spec", "components", "pilot", "k8s", "overlays"));
+    const base = "spec.components.pilot.k8s.overlays";
+    if (overlays === CANNOT_TELL) return { settings: [], why: `${base} cannot be read` };
+    (overlays ?? []).forEach((overlay, index) => {
+        const kind = readString(at(overlay, "kind"));
+        if (typeof kind === "string" && kind !== "Deployment") return;
+        const patches = readArray(at(overlay, "patches"));
+        if (kind === CANNOT_TELL || patches === CANNOT_TELL) {
+            result.why ??= `${base}[${index}] cannot be read`;
+            return;
+        }
+        (patches ?? []).forEach((patch, position) => {
+            const path = readString(at(patch, "path"));
+            const field = `${base}[${index}].patches[${position}]`;
+            if (typeof path !== "string") result.why ??= `${field}.path cannot be read`;
+            else if (OVERLAY_ENV.test(path))
+                result.settings.push({ field, value: at(patch, "value"), beatsProfile: true });
+            else if (/(^|\.)(containers|env|envFrom)\b|^spec\.template(\.spec)?$|^spec$/.test(path))
+                result.why ??= `${field} patches ${path}, which can change istiod's env`;
+        });
+    });
+    return result;
+}
+
+// istioctl's built-in profiles (istio/istio manifests/profiles/*.yaml); none sets ENABLE_NATIVE_SIDECARS. Any other
+// spec.profile is a file or a profile of another tool (asmcli's), which may.
+const ISTIOCTL_PROFILES = new Set([
+    "ambient",
+    "default",
+    "demo",
+    "empty",
+    "minimal",
+    "openshift",
+    "openshift-ambient",
+    "preview",
+    "remote",
+    "stable",
+]);
+
+function profileOverrides(props: unknown): string[] {
+    const profile = readString(at(props, "spec", "profile"));
+    if (profile === CANNOT_TELL) return ["spec.profile cannot be read"];
+    if (profile === undefined || profile === "" || ISTIOCTL_PROFILES.has(profile)) return [];
+    return [`spec.profile ${JSON.stringify(profile)} is not one of istioctl's profiles, and a profile can set the env`];
 }
 
 function istioOperatorControlPlane(props: unknown): ControlPlane {
@@ -155,7 +275,7 @@ function istioOperatorControlPlane(props: unknown): ControlPlane {
         typeof revisionText === "string" && parseVersion(revisionText)
             ? { field: "spec.revision", text: revisionText }
             : undefined;
-    const values = at(props, "spec", "values");
+    const values = operatorValues(props);
     const fromValues = envFromValues(values, "spec.values.");
     let env: EnvReading = fromValues;
     // istioctl passes spec.values to the chart and applies k8s overlays to the rendered Deployment, after it.
@@ -174,6 +294,10 @@ function istioOperatorControlPlane(props: unknown): ControlPlane {
                 }
             });
         }
+        const overlays = overlaySettings(props);
+        fromValues.settings.push(...overlays.settings);
+        if (overlays.why && env.kind === "read" && !overlays.settings.length)
+            env = { kind: "cannot-tell", why: overlays.why };
     }
     const ownCompat = at(props, "spec", "compatibilityVersion");
     return {
@@ -188,6 +312,7 @@ function istioOperatorControlPlane(props: unknown): ControlPlane {
             ownCompat !== undefined
                 ? compatibilityOf({ compatibilityVersion: ownCompat }, "spec.", false)
                 : compatibilityOf(values, "spec.values.", false),
+        overrides: [...profileOverrides(props), ...injectionOverrides(values, "spec.values.")],
         unreadable: undefined,
         settingsRoot: at(props, "spec"),
     };
@@ -217,6 +342,7 @@ function sailControlPlane(type: string, props: unknown): ControlPlane {
         compatibility:
             compatibilityOf(values, "spec.values.", true) ??
             compatibilityOf(profile === undefined ? {} : { profile }, "spec.", true),
+        overrides: injectionOverrides(values, "spec.values."),
         unreadable: undefined,
         settingsRoot: values,
     };
@@ -260,6 +386,7 @@ export function asmcliControlPlanes(type: string, props: unknown): ControlPlane[
             tags: [],
             env,
             compatibility: undefined,
+            overrides: [],
             unreadable: undefined,
             settingsRoot: undefined,
         };
@@ -277,6 +404,7 @@ function manifestControlPlane(type: string, props: unknown): ControlPlane | unde
         tags: [],
         env: { kind: "read", settings: manifest.env ? [{ ...manifest.env, beatsProfile: true }] : [] },
         compatibility: undefined,
+        overrides: [],
         unreadable: undefined,
         settingsRoot: undefined,
     };

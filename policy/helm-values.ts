@@ -60,7 +60,10 @@ export function helmValues(props: unknown): HelmValues {
             return;
         }
         try {
-            values = deepMerge(values, parseYaml(text) ?? {});
+            const parsed = parseYaml(text) ?? {};
+            // Helm refuses a values file that is not a map; the pack cannot say what the release gets then.
+            if (isPlainObject(parsed)) values = deepMerge(values, parsed);
+            else unreadable ??= `valueYamlFiles[${index}] is not a map`;
         } catch {
             unreadable ??= `valueYamlFiles[${index}] is not YAML`;
         }

@@ -1,12 +1,11 @@
 // istiod installed as plain manifests (`istioctl manifest generate` through a ConfigGroup, a rendered chart's
-// children, or a DeploymentPatch on an existing istiod): the Deployment's `discovery` container, its env list and
-// its image (manifests/charts/istio-control/istio-discovery/templates/deployment.yaml names the container
-// `discovery` and the image `<hub>/pilot:<tag>`).
+// children, a DeploymentPatch on an existing istiod, or any other workload kind that runs it): the container that
+// runs pilot-discovery, its env list and its image (manifests/charts/istio-control/istio-discovery/templates/
+// deployment.yaml names the container `discovery` and the image `<hub>/pilot:<tag>`).
 
 import { tagOf } from "./helm-values";
 import { at, CANNOT_TELL, isPlainObject, readArray, readString, type CannotTell } from "./read";
-
-const DEPLOYMENT = /^kubernetes:(apps|extensions)\/[^:]+:Deployment(Patch)?$/;
+import { podTemplatePath } from "./workloads";
 
 export interface IstiodManifest {
     patch: boolean;
@@ -18,22 +17,51 @@ export interface IstiodManifest {
     revision: string | undefined | CannotTell;
 }
 
-function isIstiodContainer(container: unknown): boolean {
-    if (!isPlainObject(container)) return false;
-    if (container.name === "discovery") return true;
-    const image = typeof container.image === "string" ? container.image.replace(/[:@].*$/, "") : "";
-    return /(^|\/)pilot$/.test(image);
+// istiod is the `pilot-discovery` binary: Istio's image `<hub>/pilot:<tag>` (Google's ASM ships the same as
+// `.../asm/pilot`) runs it as its entrypoint with the first argument `discovery` (istio/istio
+// pilot/docker/Dockerfile.pilot ENTRYPOINT /usr/local/bin/pilot-discovery; istio-discovery
+// templates/deployment.yaml `args: ["discovery", ...]`).
+const PILOT_IMAGE = /(^|\/)pilot(-discovery)?$/;
+const PILOT_BINARY = /(^|\/)pilot-discovery$/;
+
+function words(value: unknown): string[] {
+    return Array.isArray(value) ? value.filter((word): word is string => typeof word === "string") : [];
 }
 
-/** The istiod a Deployment (or DeploymentPatch) runs, or undefined when it runs none. */
+/** Whether a container runs istiod: judged on what it runs (image, command, first argument), not on its name.
+ *  A container whose image cannot be read counts when it is started as istiod is (`discovery` as first argument,
+ *  or the name the chart gives it, which a patch of the chart's Deployment uses to address it). */
+function isIstiodContainer(container: unknown): boolean {
+    if (!isPlainObject(container)) return false;
+    if (words(container.command).some((word) => PILOT_BINARY.test(word))) return true;
+    const image = readString(container.image);
+    if (typeof image === "string") return PILOT_IMAGE.test(image.replace(/@.*$/, "").replace(/:[^/]*$/, ""));
+    return words(container.args)[0] === "discovery" || container.name === "discovery";
+}
+
+/** The istiod a workload (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, or their Patch
+ *  resources) runs, or undefined when it runs none. */
 export function istiodManifestOf(type: string, props: unknown, variable: string): IstiodManifest | undefined {
-    const match = DEPLOYMENT.exec(type);
-    if (!match) return undefined;
-    const containers = readArray(at(props, "spec", "template", "spec", "containers"));
+    const template = podTemplatePath(type);
+    if (!template) return undefined;
+    const containers = readArray(at(props, ...template.path, "spec", "containers"));
+    const revisionLabel = readString(at(props, "metadata", "labels", "istio.io/rev"));
+    const revision = revisionLabel === "" || revisionLabel === "default" ? undefined : revisionLabel;
+    // Containers the pack cannot read (a secret, an unknown, not a list or not objects) may run istiod: the
+    // workload is not provably outside the mesh, so its version and env are "cannot tell".
+    if (containers === CANNOT_TELL || containers?.some((entry) => entry != null && !isPlainObject(entry))) {
+        const field = [...template.path, "spec", "containers"].join(".");
+        return {
+            patch: template.patch,
+            tag: { field, text: CANNOT_TELL },
+            env: { field, value: CANNOT_TELL },
+            revision,
+        };
+    }
     if (!Array.isArray(containers)) return undefined;
     const index = containers.findIndex(isIstiodContainer);
     if (index < 0) return undefined;
-    const base = `spec.template.spec.containers[${index}]`;
+    const base = [...template.path, "spec", `containers[${index}]`].join(".");
     const container = containers[index] as Record<string, unknown>;
     const image = readString(at(container, "image"));
     const tag: IstiodManifest["tag"] =
@@ -55,11 +83,5 @@ export function istiodManifestOf(type: string, props: unknown, variable: string)
         if (env === undefined && at(container, "envFrom") !== undefined)
             env = { field: `${base}.envFrom`, value: CANNOT_TELL };
     }
-    const revision = readString(at(props, "metadata", "labels", "istio.io/rev"));
-    return {
-        patch: match[2] !== undefined,
-        tag,
-        env,
-        revision: revision === "" || revision === "default" ? undefined : revision,
-    };
+    return { patch: template.patch, tag, env, revision };
 }

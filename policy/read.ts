@@ -126,5 +126,5 @@ export function readVersionText(value: unknown): string | undefined | CannotTell
 export function readAssetText(value: unknown): string | CannotTell {
     if (typeof value !== "object" || value === null || isSecret(value)) return CANNOT_TELL;
     const text = (value as Record<string, unknown>).text;
-    return typeof text === "string" ? text : CANNOT_TELL;
+    return typeof text === "string" && !isUnknown(text) ? text : CANNOT_TELL;
 }

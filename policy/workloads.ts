@@ -29,16 +29,24 @@ export interface PodTemplate {
     spec: unknown;
 }
 
-/** The pod template of a Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job or CronJob. */
-export function podTemplateOf(type: string, props: unknown): PodTemplate | undefined {
+/** Where a workload type keeps its pod template, without reading it (cheap: a type test). */
+export function podTemplatePath(type: string): { kind: string; patch: boolean; path: string[] } | undefined {
     const match = WORKLOAD.exec(type);
     if (!match) return undefined;
     const kind = match[2];
     const path =
         kind === "Pod" ? [] : kind === "CronJob" ? ["spec", "jobTemplate", "spec", "template"] : ["spec", "template"];
+    return { kind, patch: match[3] !== undefined, path };
+}
+
+/** The pod template of a Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job or CronJob. */
+export function podTemplateOf(type: string, props: unknown): PodTemplate | undefined {
+    const where = podTemplatePath(type);
+    if (!where) return undefined;
+    const { kind, path } = where;
     return {
         kind,
-        patch: match[3] !== undefined,
+        patch: where.patch,
         path,
         isJob: kind === "Job" || kind === "CronJob",
         annotations: readStringMap(at(props, ...path, "metadata", "annotations")),

@@ -5,7 +5,7 @@ import { isCommand } from "../asmcli";
 import { ALIBABA_SERVICE_MESH, controlPlanesOf, HELM_TYPES, isIstioOperator, isSail } from "../control-planes";
 import { resourcePolicy } from "../pulumi-adapter";
 import { at, CANNOT_TELL, readVersionText, show } from "../read";
-import { podTemplateOf } from "../workloads";
+import { podTemplatePath } from "../workloads";
 import { say, type Finding, type ResourceRule } from "../rule";
 
 export interface IstioVersionConfig {
@@ -102,8 +102,8 @@ export const rule: ResourceRule<IstioVersionConfig> = {
         isSail(type) ||
         type === ALIBABA_SERVICE_MESH ||
         isCommand(type) ||
-        // istiod Deployments given as manifests or patches (istiod-manifest.ts).
-        (podTemplateOf(type, {}) !== undefined && /:Deployment(Patch)?$/.test(type)),
+        // istiod run by any workload kind, as a manifest or a patch (istiod-manifest.ts).
+        podTemplatePath(type) !== undefined,
     check: checkIstioVersion,
 };
 

@@ -1,14 +1,7 @@
 // kubernetes-version-supports-native-sidecars: native sidecars need nodes on GKE >= 1.29 and ACK >= 1.30.
 
 import { isAtLeast } from "../facts/versions";
-import {
-    ACK_DEDICATED_CLUSTER,
-    ACK_MANAGED_CLUSTER,
-    GKE_CLUSTER,
-    GKE_NODE_POOL,
-    isGkeAlias,
-    pinnedVersions,
-} from "../clusters";
+import { isClusterType, isGkeAlias, pinnedVersions } from "../clusters";
 import { resourcePolicy } from "../pulumi-adapter";
 import { CANNOT_TELL, show } from "../read";
 import { say, type Finding, type ResourceRule } from "../rule";
@@ -17,8 +10,6 @@ export interface KubernetesVersionConfig {
     gkeMinVersion: string;
     ackMinVersion: string;
 }
-
-const TYPES = new Set([GKE_CLUSTER, GKE_NODE_POOL, ACK_MANAGED_CLUSTER, ACK_DEDICATED_CLUSTER]);
 
 /** The pure check. No version set is not a violation: the provider's default is not a pin. */
 export function checkKubernetesVersion(
@@ -77,7 +68,7 @@ export const rule: ResourceRule<KubernetesVersionConfig> = {
         // Alibaba "Deploy mesh proxy in native sidecar mode": ACK/ACS clusters on 1.30 or later.
         ackMinVersion: { type: "string", version: true, default: "1.30", description: "Lowest ACK cluster version." },
     },
-    appliesTo: (type) => TYPES.has(type),
+    appliesTo: isClusterType,
     check: checkKubernetesVersion,
 };
 

@@ -14,6 +14,7 @@ import {
     type ControlPlane,
     type EnvSetting,
 } from "../control-planes";
+import { injectorConfigDoubt } from "../injector-config";
 import { stackPolicy } from "../pulumi-adapter";
 import { at, CANNOT_TELL, show } from "../read";
 import { describe, say, type Finding, type StackFinding, type StackResource, type StackRule } from "../rule";
@@ -163,11 +164,25 @@ function compatibilityFindings(plane: ControlPlane, config: NativeSidecarsEnable
     ];
 }
 
+/** Proven on only when nothing can undo the env after the pack read it: a post-renderer, reused values, custom
+ *  injection templates or a remote injector make an "on" a "cannot tell" (docs/POLICY.md, "What the pack
+ *  proves"). An "off" stays refused. */
 function controlPlaneFindings(
     plane: ControlPlane,
     config: NativeSidecarsEnabledConfig,
     clusters: ClusterContext,
 ): Finding[] {
+    const findings = envFindings(plane, config, clusters);
+    if (!plane.overrides?.length || findings.length > 0) return findings;
+    return [
+        {
+            cannotTell: true,
+            message: `cannot tell whether native sidecars are on: ${plane.overrides.join("; ")}`,
+        },
+    ];
+}
+
+function envFindings(plane: ControlPlane, config: NativeSidecarsEnabledConfig, clusters: ClusterContext): Finding[] {
     if (plane.env.kind === "cannot-tell") {
         return [{ cannotTell: true, message: `cannot tell whether native sidecars are on: ${plane.env.why}` }];
     }
@@ -231,15 +246,30 @@ export function checkNativeSidecarsEnabled(
                 },
             ];
         }
-        if (enabled === CANNOT_TELL) {
+        // true (or "true") and unset (on by default from ASM 1.22) are on; anything else is a value ASM may read
+        // either way.
+        if (
+            enabled !== undefined &&
+            enabled !== true &&
+            !(typeof enabled === "string" && enabled.toLowerCase() === "true")
+        ) {
             return [
                 {
                     cannotTell: true,
-                    message: "cannot tell whether spec.enableNativeSidecar is on: it is secret or unknown",
+                    message: `cannot tell whether spec.enableNativeSidecar is on: it is ${enabled === CANNOT_TELL ? "secret or unknown" : `${show(enabled)}, not a boolean`}`,
                 },
             ];
         }
         return [];
+    }
+    const doubt = injectorConfigDoubt(type, props);
+    if (doubt) {
+        return [
+            {
+                cannotTell: true,
+                message: `cannot tell whether the injector gives native sidecars: ${doubt}; keep Istio's own templates (they read .NativeSidecars)`,
+            },
+        ];
     }
     if (isCommand(type)) return commandFindings(type, props, config, clusters);
     return controlPlanesOf(type, props).flatMap((plane) => controlPlaneFindings(plane, config, clusters));

@@ -7,10 +7,100 @@ import { commandEffects } from "../commands";
 import { resourcePolicy } from "../pulumi-adapter";
 import { at, CANNOT_TELL, readString } from "../read";
 import { say, type Finding, type ResourceRule } from "../rule";
-import { isNamespace, isSettings, namespaceLabels, settingNamespaceLabels } from "../workloads";
+import { isNamespace, isSettings, namespaceLabels, podTemplatePath, settingNamespaceLabels } from "../workloads";
 
 export const FEATURE_MEMBERSHIP = "gcp:gkehub/featureMembership:FeatureMembership";
 export const FEATURE = "gcp:gkehub/feature:Feature";
+// Config Connector's fleet kinds (gkehub.cnrm.cloud.google.com GKEHubFeatureMembership / GKEHubFeature, any
+// served version): the gcp provider's fields under spec.
+const CNRM_FEATURE_MEMBERSHIP = /^kubernetes:gkehub\.cnrm\.cloud\.google\.com\/[^:]+:GKEHubFeatureMembership$/;
+const CNRM_FEATURE = /^kubernetes:gkehub\.cnrm\.cloud\.google\.com\/[^:]+:GKEHubFeature$/;
+// Google's in-cluster request for a managed control plane (Google Cloud "Provision a managed Cloud Service Mesh
+// control plane on GKE", the in-cluster ControlPlaneRevision with spec.type managed_service).
+const CONTROL_PLANE_REVISION = /^kubernetes:mesh\.cloud\.google\.com\/[^:]+:ControlPlaneRevision$/;
+
+// GKE's Istio add-on (`addonsConfig.istioConfig`, "Istio on GKE") runs an Istio that Google installs and
+// upgrades (@pulumi/gcp container Cluster, ClusterAddonsConfigIstioConfig: "disabled by default, set disabled =
+// false to enable"); Config Connector's ContainerCluster has the same field under spec.
+const GKE_CLUSTER = "gcp:container/cluster:Cluster";
+const CNRM_CLUSTER = /^kubernetes:container\.cnrm\.cloud\.google\.com\/[^:]+:ContainerCluster$/;
+// ACK add-ons (@pulumi/alicloud cs KubernetesAddon `name`, ManagedKubernetes/Kubernetes `addons[].name`): an
+// add-on named for Istio or a mesh would install a control plane the pack cannot configure.
+const ACK_ADDON = "alicloud:cs/kubernetesAddon:KubernetesAddon";
+const ACK_CLUSTERS = /^alicloud:cs\/(managedKubernetes|kubernetes|serverlessKubernetes|edgeKubernetes):/;
+const MESH_ADDON = /istio|mesh|(^|[-_])asm([-_]|$)/i;
+
+function isManagedMeshKind(type: string): boolean {
+    return (
+        CNRM_FEATURE_MEMBERSHIP.test(type) ||
+        CNRM_FEATURE.test(type) ||
+        CONTROL_PLANE_REVISION.test(type) ||
+        type === GKE_CLUSTER ||
+        CNRM_CLUSTER.test(type) ||
+        type === ACK_ADDON ||
+        ACK_CLUSTERS.test(type)
+    );
+}
+
+function istioAddonFindings(type: string, props: unknown): Finding[] {
+    const root = type === GKE_CLUSTER ? props : CNRM_CLUSTER.test(type) ? at(props, "spec") : undefined;
+    if (root === undefined) return [];
+    const prefix = type === GKE_CLUSTER ? "" : "spec.";
+    const disabled = at(root, "addonsConfig", "istioConfig", "disabled");
+    if (disabled === undefined || disabled === true) return [];
+    if (disabled === false) {
+        return [
+            {
+                message: say(
+                    `${prefix}addonsConfig.istioConfig.disabled is false (the Istio on GKE add-on)`,
+                    "The add-on's Istio is installed and upgraded by Google, whose istiod env the user cannot set",
+                    `set ${prefix}addonsConfig.istioConfig.disabled: true and install a self-managed control plane`,
+                ),
+            },
+        ];
+    }
+    return [
+        {
+            cannotTell: true,
+            message: `cannot tell whether the Istio on GKE add-on is on: ${prefix}addonsConfig.istioConfig.disabled is secret, unknown or not a boolean`,
+        },
+    ];
+}
+
+function addonFindings(type: string, props: unknown): Finding[] {
+    const names: Array<{ field: string; name: unknown }> = [];
+    if (type === ACK_ADDON) names.push({ field: "name", name: at(props, "name") });
+    else if (ACK_CLUSTERS.test(type)) {
+        const addons = at(props, "addons");
+        if (addons !== undefined && !Array.isArray(addons)) names.push({ field: "addons", name: CANNOT_TELL });
+        else
+            (addons ?? []).forEach((_: unknown, index: number) =>
+                names.push({ field: `addons[${index}].name`, name: at(addons, index, "name") }),
+            );
+    }
+    return names.flatMap(({ field, name }): Finding[] => {
+        const text = readString(name);
+        if (typeof text === "string") {
+            // No add-on of ACK's catalogue is documented as a mesh; one named for a mesh is not read further.
+            return MESH_ADDON.test(text)
+                ? [
+                      {
+                          cannotTell: true,
+                          message: `cannot tell whether ${field} ${JSON.stringify(text)} installs a control plane: an add-on named for a mesh is configured by Alibaba, not by this stack; use alicloud.servicemesh.ServiceMesh or a self-managed istiod`,
+                      },
+                  ]
+                : [];
+        }
+        return text === CANNOT_TELL
+            ? [
+                  {
+                      cannotTell: true,
+                      message: `cannot tell whether ${field} installs a mesh add-on: it is secret or unknown`,
+                  },
+              ]
+            : [];
+    });
+}
 
 export interface NoManagedControlPlaneConfig {
     managedRevisions: string[];
@@ -20,37 +110,84 @@ const WHY = "A managed control plane runs Google's istiod, whose ENABLE_NATIVE_S
 const FIX_FLEET =
     "install a self-managed control plane (istiod Helm chart or asmcli without --managed) and set mesh.management to MANAGEMENT_MANUAL or drop the mesh block";
 
-function fleetFindings(type: string, props: Record<string, unknown>): Finding[] {
-    if (type === FEATURE_MEMBERSHIP) {
-        const findings: Finding[] = [];
-        const management = readString(at(props, "mesh", "management"));
-        const controlPlane = readString(at(props, "mesh", "controlPlane"));
-        if (management === "MANAGEMENT_AUTOMATIC") {
-            findings.push({
-                message: say("mesh.management is MANAGEMENT_AUTOMATIC (managed Cloud Service Mesh)", WHY, FIX_FLEET),
-            });
-        }
-        if (controlPlane === "AUTOMATIC") {
-            findings.push({
-                message: say(
-                    "mesh.controlPlane is AUTOMATIC (deprecated form of a managed control plane)",
-                    WHY,
-                    FIX_FLEET,
-                ),
-            });
-        }
-        if (management === CANNOT_TELL || controlPlane === CANNOT_TELL) {
-            findings.push({
+function membershipFindings(props: unknown, prefix: string): Finding[] {
+    const findings: Finding[] = [];
+    const management = readString(at(props, "mesh", "management"));
+    const controlPlane = readString(at(props, "mesh", "controlPlane"));
+    if (management === "MANAGEMENT_AUTOMATIC") {
+        findings.push({
+            message: say(
+                `${prefix}mesh.management is MANAGEMENT_AUTOMATIC (managed Cloud Service Mesh)`,
+                WHY,
+                FIX_FLEET,
+            ),
+        });
+    }
+    if (controlPlane === "AUTOMATIC") {
+        findings.push({
+            message: say(
+                `${prefix}mesh.controlPlane is AUTOMATIC (deprecated form of a managed control plane)`,
+                WHY,
+                FIX_FLEET,
+            ),
+        });
+    }
+    if (management === CANNOT_TELL || controlPlane === CANNOT_TELL) {
+        findings.push({
+            cannotTell: true,
+            message: `cannot tell whether the mesh is managed: ${prefix}mesh.management/controlPlane is secret, unknown or not a string`,
+        });
+    }
+    return findings;
+}
+
+/** A ControlPlaneRevision asks Google for a managed control plane; `managed_service` is the type Google
+ *  documents, and one the pack cannot read may be it. */
+function controlPlaneRevisionFindings(props: unknown): Finding[] {
+    const kind = readString(at(props, "spec", "type"));
+    if (typeof kind === "string" && kind !== "managed_service") {
+        return [
+            {
+                cannotTell: true,
+                message: `cannot tell whether this ControlPlaneRevision is managed: spec.type ${JSON.stringify(kind)} is not one Google documents`,
+            },
+        ];
+    }
+    if (kind === CANNOT_TELL) {
+        return [
+            {
                 cannotTell: true,
                 message:
-                    "cannot tell whether the mesh is managed: mesh.management/controlPlane is secret, unknown or not a string",
-            });
-        }
-        return findings;
+                    "cannot tell whether this ControlPlaneRevision is managed: spec.type is secret, unknown or not a string",
+            },
+        ];
     }
-    if (type === FEATURE) {
-        const name = readString(at(props, "name"));
-        const management = readString(at(props, "fleetDefaultMemberConfig", "mesh", "management"));
+    return [
+        {
+            message: say(
+                "a ControlPlaneRevision (spec.type managed_service) provisions a Google-managed control plane",
+                WHY,
+                "delete the ControlPlaneRevision and install a self-managed control plane (istiod Helm chart or asmcli without --managed)",
+            ),
+        },
+    ];
+}
+
+function fleetFindings(type: string, props: Record<string, unknown>): Finding[] {
+    if (type === GKE_CLUSTER || CNRM_CLUSTER.test(type)) return istioAddonFindings(type, props);
+    if (type === ACK_ADDON || ACK_CLUSTERS.test(type)) return addonFindings(type, props);
+    if (type === FEATURE_MEMBERSHIP) return membershipFindings(props, "");
+    if (CNRM_FEATURE_MEMBERSHIP.test(type)) return membershipFindings(at(props, "spec"), "spec.");
+    if (CONTROL_PLANE_REVISION.test(type)) return controlPlaneRevisionFindings(props);
+    if (type === FEATURE || CNRM_FEATURE.test(type)) {
+        const cnrm = type !== FEATURE;
+        // Config Connector names the feature by spec.resourceID, else metadata.name.
+        const name = cnrm
+            ? (readString(at(props, "spec", "resourceID")) ?? readString(at(props, "metadata", "name")))
+            : readString(at(props, "name"));
+        const management = readString(
+            at(props, ...(cnrm ? ["spec"] : []), "fleetDefaultMemberConfig", "mesh", "management"),
+        );
         if (name !== "servicemesh" && name !== CANNOT_TELL) return [];
         if (management === "MANAGEMENT_AUTOMATIC") {
             return [
@@ -126,6 +263,13 @@ export function checkNoManagedControlPlane(
     const labels = namespaceLabels(type, props);
     if (labels instanceof Map)
         findings.push(...revisionFindings("the namespace label", labels.get("istio.io/rev"), config));
+    // istio.io/rev on a pod selects its injector as the namespace label does (istio-discovery
+    // templates/mutatingwebhook.yaml objectSelector), so a pod template can pick a managed revision too.
+    const template = podTemplatePath(type);
+    if (template) {
+        const revision = at(props, ...template.path, "metadata", "labels", "istio.io/rev");
+        findings.push(...revisionFindings("the pod template label", revision, config));
+    }
     const setting = settingNamespaceLabels(type, props);
     if (setting && setting.entries instanceof Map) {
         findings.push(
@@ -163,7 +307,13 @@ export const rule: ResourceRule<NoManagedControlPlaneConfig> = {
         },
     },
     appliesTo: (type) =>
-        type === FEATURE_MEMBERSHIP || type === FEATURE || isNamespace(type) || isCommand(type) || isSettings(type),
+        type === FEATURE_MEMBERSHIP ||
+        type === FEATURE ||
+        isManagedMeshKind(type) ||
+        isNamespace(type) ||
+        isCommand(type) ||
+        isSettings(type) ||
+        podTemplatePath(type) !== undefined,
     check: checkNoManagedControlPlane,
 };
 

@@ -36,6 +36,16 @@ const TYPES = [
     "kubernetes:formance.com/v1beta1:Settings",
     "command:local:Command",
     "nativemesh:index:MeshEnvironment",
+    // Added with issue 20's enumeration (docs/POLICY.md, "What the pack proves").
+    "kubernetes:mesh.cloud.google.com/v1beta1:ControlPlaneRevision",
+    "kubernetes:gkehub.cnrm.cloud.google.com/v1beta1:GKEHubFeatureMembership",
+    "kubernetes:gkehub.cnrm.cloud.google.com/v1beta1:GKEHubFeature",
+    "kubernetes:container.cnrm.cloud.google.com/v1beta1:ContainerCluster",
+    "kubernetes:container.cnrm.cloud.google.com/v1beta1:ContainerNodePool",
+    "alicloud:cs/serverlessKubernetes:ServerlessKubernetes",
+    "alicloud:cs/edgeKubernetes:EdgeKubernetes",
+    "alicloud:cs/kubernetesAddon:KubernetesAddon",
+    "kubernetes:core/v1:ConfigMap",
 ];
 
 const KEYS = [
@@ -85,6 +95,15 @@ const KEYS = [
     "updateStrategy",
     "type",
     "holdApplicationUntilProxyStarts",
+    "data",
+    "config",
+    "addonsConfig",
+    "istioConfig",
+    "unvalidatedValues",
+    "overlays",
+    "patches",
+    "sidecarInjectorWebhook",
+    "postrender",
     "constructor",
     "toString",
     "__proto__",
