@@ -248,8 +248,8 @@ describe("mutation, secrets: which values can be kept secret", () => {
         for (const [path, capable] of rows) {
             assert.equal(uncoverableSecret([path]) === undefined, capable, path.join("."));
         }
-        // A secret above a value that can be secret (all the revisions) is accepted: it holds one.
-        assert.equal(uncoverableSecret([["mesh", "revisions"]]), undefined);
+        // A secret above a value that can be secret (all the revisions) is refused: it holds versions and names too.
+        assert.deepEqual(uncoverableSecret([["mesh", "revisions"]]), ["mesh", "revisions"]);
         assert.deepEqual(
             uncoverableSecret([
                 ["mesh", "istiodValues"],

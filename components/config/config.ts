@@ -10,7 +10,7 @@ import { FormanceValueError } from "../../policy/facts/formance";
 import { formanceSettingsFor, settingsSpec } from "../render/formanceSpec";
 import { injectionLabelsFor } from "../render/revisionLabel";
 import { isDns1123Label, parseVersion, revisionFromVersion } from "../../policy/facts/versions";
-import { ConfigPath, holdsSecret, REDACTED, scrubSecrets, uncoverableSecret } from "./secrets";
+import { ConfigPath, holdsSecret, isAboveSecretCapable, REDACTED, scrubSecrets, uncoverableSecret } from "./secrets";
 import { canaryTargets, planRevisions, type RevisionPlan, selectedBy, selectionOf, type Selector } from "./revisions";
 
 export type { ConfigPath };
@@ -620,6 +620,8 @@ export function validateConfig(raw: unknown, options: ValidateOptions = {}): Env
 }
 
 function validated(raw: unknown, secretPaths: readonly ConfigPath[]): Omit<EnvironmentSpec, "secretPaths"> {
+    // A whole key given as a secret first: offline it reads as one string, which the schema would refuse less clearly.
+    refuseUncoverableSecret(secretPaths.filter(isAboveSecretCapable));
     const result = rootSchema.safeParse(raw);
     if (!result.success) {
         // An unknown key is most often a misspelt one, which also makes a required key look missing: say it first.
@@ -628,14 +630,7 @@ function validated(raw: unknown, secretPaths: readonly ConfigPath[]): Omit<Envir
         );
         throw new ConfigError(issueLine(raw, issues[0], secretPaths));
     }
-    const uncoverable = uncoverableSecret(secretPaths);
-    if (uncoverable !== undefined) {
-        throw new ConfigError(
-            `${configKey(uncoverable)}: cannot be kept secret (it names or shapes resources every plan shows): set it ` +
-                "without --secret; secrets belong in existing.kubeconfig/context, mesh.istiodValues (also per revision), mesh.baseValues, " +
-                "mesh.asmcli.options, mesh.alibaba.controlPlaneKubeconfig, Formance annotation values or operator.values",
-        );
-    }
+    refuseUncoverableSecret(secretPaths);
     const cfg = result.data;
     const { plan, problems } = planRevisionsOf(cfg.mesh);
     // The schema's refinement reports these first; a version the planner cannot name lands here too.
@@ -655,6 +650,21 @@ function validated(raw: unknown, secretPaths: readonly ConfigPath[]): Omit<Envir
         );
     }
     return { ...cfg, mesh, revision, revisionPlan: plan };
+}
+
+/** A secret that is not at or below a value that can be kept secret: refused, naming its key. */
+function refuseUncoverableSecret(secretPaths: readonly ConfigPath[]): void {
+    const uncoverable = uncoverableSecret(secretPaths);
+    if (uncoverable === undefined) return;
+    // A path above secret-capable values (a whole key such as nativemesh:mesh) also holds names and versions.
+    const what = isAboveSecretCapable(uncoverable)
+        ? "cannot be kept secret as a whole (it holds names, revisions or namespaces every plan and URN shows): " +
+          "set it without --secret and only its secret values with `pulumi config set --secret --path`"
+        : "cannot be kept secret (it names or shapes resources every plan shows): set it without --secret";
+    throw new ConfigError(
+        `${configKey(uncoverable)}: ${what}; secrets belong in existing.kubeconfig/context, mesh.istiodValues (also per revision), mesh.baseValues, ` +
+            "mesh.asmcli.options, mesh.alibaba.controlPlaneKubeconfig, Formance annotation values or operator.values",
+    );
 }
 
 /** The environment as a program writes it: the `nativemesh:` keys without their prefix, defaults optional. */
