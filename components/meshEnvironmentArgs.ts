@@ -281,9 +281,9 @@ export interface NamespaceInput {
 export interface FormanceOperatorInput {
     /** Install the operator and its CRDs by Helm; default true. */
     install?: boolean;
-    /** Chart reference (oci://, https:// or a local directory). */
+    /** Chart reference (oci://, https:// or a local directory; never http://). */
     chart?: string;
-    /** Chart version; ignored for a local chart directory. */
+    /** Exact chart version (no range, * or latest); ignored for a local chart directory. */
     version?: string;
     /** The operator's namespace; default formance-system. */
     namespace?: string;

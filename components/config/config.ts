@@ -5,6 +5,7 @@
  * before the Pulumi program declares anything.
  */
 import { z } from "zod";
+import { chartReferenceProblem, EXACT_CHART_VERSION, EXACT_CHART_VERSION_MESSAGE } from "./charts";
 import { ackConfigSchema, alibabaMeshConfigSchema, isIpv4Cidr } from "./ackConfig";
 import { FormanceValueError } from "../../policy/facts/formance";
 import { formanceSettingsFor, settingsSpec } from "../render/formanceSpec";
@@ -202,13 +203,25 @@ const namespaceSchema = z.strictObject({
 export const FORMANCE_OPERATOR_CHART = "oci://ghcr.io/formancehq/helm/operator";
 export const FORMANCE_OPERATOR_VERSION = "3.17.0";
 
+/** A chart reference: oci://, https:// or a local chart directory (./charts.ts). */
+const chartReference = z
+    .string()
+    .min(1)
+    .superRefine((ref, ctx) => {
+        const problem = chartReferenceProblem(ref);
+        if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+    });
+
+/** An exact chart version, no range (./charts.ts). */
+const exactChartVersion = z.string().regex(EXACT_CHART_VERSION, { message: EXACT_CHART_VERSION_MESSAGE });
+
 const formanceOperatorSchema = z.strictObject({
     /** Install the operator (and its CRDs) by Helm before the Settings; off when the cluster already runs it. */
     install: z.boolean().default(true),
-    /** Chart reference: an oci:// or https:// chart, or a local chart directory. */
-    chart: z.string().min(1).default(FORMANCE_OPERATOR_CHART),
-    /** Chart version; ignored for a local chart directory. */
-    version: z.string().min(1).default(FORMANCE_OPERATOR_VERSION),
+    /** Chart reference: an oci:// or https:// chart, or a local chart directory (never http://). */
+    chart: chartReference.default(FORMANCE_OPERATOR_CHART),
+    /** Exact chart version (no range); ignored for a local chart directory. */
+    version: exactChartVersion.default(FORMANCE_OPERATOR_VERSION),
     namespace: dns1123Label("namespace").default("formance-system"),
     /** Extra chart values. */
     values: z.record(z.string(), z.unknown()).default({}),
