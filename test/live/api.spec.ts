@@ -34,6 +34,10 @@ interface FakeCluster {
     namespaces: Array<{ name: string; labels: Record<string, string> }>;
     pods: Obj[];
     deployments: Map<string, Obj>;
+    /** ReplicaSets by `namespace/name` (restart reads the one its pods name, to check UIDs) */
+    replicaSets?: Map<string, Obj>;
+    /** answers to GET of a path, before any other route (a status code and a body as written) */
+    raw?: Map<string, { code: number; body: string }>;
     /** called on a PATCH of a Deployment */
     onPatch?: (ns: string, name: string) => void;
 }
@@ -93,6 +97,16 @@ async function fakeApi(cluster: FakeCluster) {
             const p = url.pathname;
             const q = url.searchParams;
             let m: RegExpMatchArray | null;
+            const canned = cluster.raw?.get(p);
+            if (canned !== undefined) {
+                res.statusCode = canned.code;
+                res.setHeader("content-type", "application/json");
+                return res.end(canned.body);
+            }
+            if ((m = p.match(/^\/apis\/apps\/v1\/namespaces\/([^/]+)\/replicasets\/([^/]+)$/))) {
+                const rs = cluster.replicaSets?.get(`${m[1]}/${m[2]}`);
+                return rs === undefined ? notFound() : send(200, rs);
+            }
             if (p === "/api/v1/namespaces")
                 return send(
                     200,
@@ -155,6 +169,31 @@ async function fakeApi(cluster: FakeCluster) {
             fs.rmSync(dir, { recursive: true, force: true });
         },
     };
+}
+
+/** The UID the captured pod's ownerReferences give its ReplicaSet (test/fixtures/pods/native-deployment.json). */
+const RS_UID = "749bc130-660f-46f0-b110-207f25c6ad4e";
+const WEB_UID = "5d1f0c1e-0000-4000-8000-00000000web1";
+
+/** Deployment `web` of apps-3 as restart finds it, and the ReplicaSet its pods name (UIDs as the pods say). */
+function webDeployment(cluster: FakeCluster, deployment: Obj, uids: { rs?: string; web?: string } = {}): void {
+    deployment.metadata.uid = uids.web ?? WEB_UID;
+    cluster.deployments.set("apps-3/web", deployment);
+    cluster.replicaSets = new Map([
+        [
+            "apps-3/web-767d6f4df8",
+            {
+                metadata: {
+                    name: "web-767d6f4df8",
+                    namespace: "apps-3",
+                    uid: uids.rs ?? RS_UID,
+                    ownerReferences: [
+                        { apiVersion: "apps/v1", kind: "Deployment", name: "web", uid: WEB_UID, controller: true },
+                    ],
+                },
+            },
+        ],
+    ]);
 }
 
 function io() {
@@ -252,7 +291,7 @@ describe("live: status and restart against an in-process API server", () => {
             spec: { replicas: 100 },
             status: { observedGeneration: 2, replicas: 100, updatedReplicas: 100, availableReplicas: 100 },
         };
-        cluster.deployments.set("apps-3/web", web);
+        webDeployment(cluster, web);
         let patched = 0;
         cluster.onPatch = () => {
             patched++;
@@ -298,7 +337,7 @@ describe("live: status and restart against an in-process API server", () => {
 
     it("a rollout that never completes is reported as timed out, exit 1", async () => {
         const cluster = bigCluster();
-        cluster.deployments.set("apps-3/web", {
+        webDeployment(cluster, {
             metadata: { name: "web", namespace: "apps-3", generation: 3 },
             spec: { replicas: 100 },
             status: { observedGeneration: 2 },
@@ -335,6 +374,198 @@ describe("live: status and restart against an in-process API server", () => {
             server.closeAllConnections();
             server.close();
             api.close();
+        }
+    });
+});
+
+/** Control characters a terminal acts on (C0 but line feed, DEL, C1). */
+const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+
+describe("live: restart checks the owner's UID before it patches", () => {
+    for (const [what, uids, expected] of [
+        [
+            "the Deployment is another object than the one its ReplicaSet names",
+            { web: "0badc0de-new-deployment" },
+            /skipped apps-3 Deployment\/web .*Deployment web has uid 0badc0de-new-deployment, its pods' owner is 5d1f0c1e-0000-4000-8000-00000000web1: not patched/,
+        ],
+        [
+            "the ReplicaSet is another object than the one the pods name",
+            { rs: "0badc0de-new-replicaset" },
+            /skipped apps-3 Deployment\/web .*ReplicaSet web-767d6f4df8 has uid 0badc0de-new-replicaset, its pods name 749bc130-660f-46f0-b110-207f25c6ad4e: not patched/,
+        ],
+    ] as const) {
+        it(`${what}: nothing is patched, one line says why, exit 1`, async () => {
+            const cluster = bigCluster();
+            webDeployment(
+                cluster,
+                {
+                    metadata: { name: "web", namespace: "apps-3", generation: 2 },
+                    spec: { replicas: 100 },
+                    status: { observedGeneration: 2, replicas: 100, updatedReplicas: 100, availableReplicas: 100 },
+                },
+                uids,
+            );
+            const api = await fakeApi(cluster);
+            try {
+                const { out, io: sink } = io();
+                assert.equal(await runRestart(["--kubeconfig", api.kubeconfig, "--timeout", "5"], sink), 1);
+                assert.match(out.stdout, expected);
+                assert.ok(!api.requests.some((r) => r.method === "PATCH"), "a PATCH was sent");
+            } finally {
+                api.close();
+            }
+        });
+    }
+});
+
+describe("live: what a cluster says is printed safely", () => {
+    it("status escapes control characters in pod and owner names; --json keeps them exact", async () => {
+        const cluster = bigCluster();
+        const evil = pod("apps-4", "web-\u001b]0;owned\u0007-1", true);
+        const refs = evil.metadata.ownerReferences as Array<{ name: string }>;
+        refs[0].name = "evil\n  apps-3 Deployment/forged (9 pods): \u009b2J";
+        cluster.pods.push(evil);
+        const api = await fakeApi(cluster);
+        try {
+            const text = io();
+            assert.equal(await runStatus(["--kubeconfig", api.kubeconfig, "--namespace", "apps-4"], text.io), 1);
+            assert.doesNotMatch(text.out.stdout, RAW_CONTROL);
+            assert.ok(text.out.stdout.includes("web-\\x1b]0;owned\\x07-1"), text.out.stdout);
+            assert.ok(text.out.stdout.includes("evil\\n  apps-3 Deployment/forged (9 pods): \\x9b2J"));
+            assert.ok(!text.out.stdout.split("\n").some((l) => l.startsWith("  apps-3 Deployment/forged")));
+
+            const json = io();
+            await runStatus(["--kubeconfig", api.kubeconfig, "--namespace", "apps-4", "--json"], json.io);
+            assert.doesNotMatch(json.out.stdout, RAW_CONTROL);
+            const report = JSON.parse(json.out.stdout) as { namespaces: Array<{ pods: Array<{ name: string }> }> };
+            assert.ok(report.namespaces[0].pods.some((p) => p.name === "web-\u001b]0;owned\u0007-1"));
+        } finally {
+            api.close();
+        }
+    });
+
+    it("restart's lines escape them too", async () => {
+        const cluster = bigCluster();
+        const evil = pod("apps-4", "web-2", true);
+        (evil.metadata.ownerReferences as Array<{ name: string }>)[0].name = "rs\u001b[2J";
+        cluster.pods.push(evil);
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            await runRestart(["--kubeconfig", api.kubeconfig, "--namespace", "apps-4", "--dry-run"], sink);
+            assert.doesNotMatch(out.stdout + out.stderr, RAW_CONTROL);
+            assert.ok(out.stdout.includes("rs\\x1b[2J"), out.stdout);
+        } finally {
+            api.close();
+        }
+    });
+
+    for (const [what, body] of [
+        ["a Status message", JSON.stringify({ kind: "Status", code: 500, message: "boom\n\u001b[2Jforged\r\nline" })],
+        ["a plain-text body", "boom\n\u001b[2Jforged\r\nline\n"],
+    ] as const) {
+        it(`server error text (${what}) becomes one line, escaped`, async () => {
+            const cluster = bigCluster();
+            cluster.raw = new Map([["/api/v1/namespaces", { code: 500, body }]]);
+            const api = await fakeApi(cluster);
+            try {
+                const conn = await connect({ kubeconfig: api.kubeconfig });
+                await assert.rejects(survey(conn), (e: Error) => {
+                    assert.equal(e.name, "UsageError");
+                    assert.ok(!e.message.includes("\n"), e.message);
+                    assert.doesNotMatch(e.message, RAW_CONTROL);
+                    assert.match(
+                        e.message,
+                        /listing namespaces at http:\S+ failed \(500: boom \\x1b\[2Jforged line\)$/,
+                    );
+                    return true;
+                });
+            } finally {
+                api.close();
+            }
+        });
+    }
+
+    it("an answer larger than the cap is not read", async () => {
+        const api = await fakeApi(bigCluster());
+        try {
+            const conn = await connect({ kubeconfig: api.kubeconfig, maxResponseBytes: 4096 });
+            await assert.rejects(
+                survey(conn),
+                /the answer to GET \/api\/v1\/\S+ at http:\S+ is larger than 4096 bytes: not read/,
+            );
+            // The default cap lets the same cluster be read.
+            await survey(await connect({ kubeconfig: api.kubeconfig }));
+        } finally {
+            api.close();
+        }
+    });
+});
+
+describe("live: a kubeconfig that weakens the connection is warned about", () => {
+    it("a plain http:// server: a warning line on stderr from status and restart", async () => {
+        const api = await fakeApi(bigCluster());
+        try {
+            for (const command of [runStatus, runRestart]) {
+                const { out, io: sink } = io();
+                await command(
+                    ["--kubeconfig", api.kubeconfig, "--namespace", "apps-4", "--dry-run"].slice(
+                        0,
+                        command === runStatus ? 4 : 5,
+                    ),
+                    sink,
+                );
+                const warnings = out.stderr.split("\n").filter((l) => l.startsWith("warning: "));
+                assert.equal(warnings.length, 1, out.stderr);
+                assert.match(
+                    warnings[0],
+                    /^warning: \S+kubeconfig: cluster 'fake' is served over plain http \(http:\/\/127\.0\.0\.1:\d+\): requests and credentials travel unencrypted$/,
+                );
+            }
+        } finally {
+            api.close();
+        }
+    });
+
+    it("insecure-skip-tls-verify and an exec plugin (naming its command), one line each; a sound one none", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nativemesh-live-kc-"));
+        const write = (cluster: string, user: string) => {
+            const file = path.join(dir, `kubeconfig-${fs.readdirSync(dir).length}`);
+            fs.writeFileSync(
+                file,
+                [
+                    "apiVersion: v1",
+                    "kind: Config",
+                    `clusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:6443\n${cluster}`,
+                    `users:\n- name: u\n  user:\n${user}`,
+                    "contexts:\n- name: x\n  context:\n    cluster: c\n    user: u",
+                    "current-context: x",
+                    "",
+                ].join("\n"),
+            );
+            return file;
+        };
+        try {
+            const exec = [
+                "    exec:",
+                "      apiVersion: client.authentication.k8s.io/v1beta1",
+                "      command: /usr/local/bin/steal",
+                '      args: [--all, "\\e]0;x"]',
+            ].join("\n");
+            const weak = await connect({ kubeconfig: write("    insecure-skip-tls-verify: true", exec) });
+            assert.equal(weak.warnings.length, 2, weak.warnings.join("\n"));
+            assert.match(
+                weak.warnings[0],
+                /cluster 'c' has insecure-skip-tls-verify: true: the API server's certificate is not checked/,
+            );
+            assert.match(
+                weak.warnings[1],
+                /user 'u' gets its credentials by running: \/usr\/local\/bin\/steal --all \\x1b\]0;x$/,
+            );
+            const sound = await connect({ kubeconfig: write("    certificate-authority-data: Y2E=", "    token: t") });
+            assert.deepEqual(sound.warnings, []);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
         }
     });
 });
