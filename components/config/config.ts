@@ -45,6 +45,10 @@ const masterCidr = cidr.refine((value) => value.endsWith("/28"), {
     message: "must be the control plane's /28 such as 172.16.0.0/28 (GKE requires a /28)",
 });
 
+/** A Cloud KMS CryptoKey's resource name (Cloud KMS "Resource names"). */
+const KMS_KEY_NAME =
+    /^projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/locations\/[a-z0-9-]+\/keyRings\/[A-Za-z0-9_-]{1,63}\/cryptoKeys\/[A-Za-z0-9_-]{1,63}$/;
+
 /** Chart repositories nativemesh pulls from: https or oci only, so what is installed cannot be altered in transit. */
 const chartRepository = z
     .string()
@@ -114,6 +118,22 @@ const gkeConfigSchema = z.strictObject({
     subnetwork: z.string().optional(),
     /** The provider's own default, true: `pulumi destroy` cannot remove the cluster until it is set false. */
     deletionProtection: z.boolean().default(true),
+    /** GKE Dataplane V2 (`datapathProvider: ADVANCED_DATAPATH`), which enforces Kubernetes NetworkPolicy (CIS GKE
+     *  Benchmark 1.4, 5.6.7 "Ensure Network Policy is Enabled"; Google "Harden your cluster's security"). GKE sets
+     *  the datapath at creation only: changing it replaces the cluster. */
+    dataplaneV2: z.boolean().default(true),
+    /** A Cloud KMS key encrypting Secrets in etcd at the application layer (CIS GKE Benchmark 1.4, 5.3.1; Google
+     *  "Encrypt secrets at the application layer"). Without one GKE's own encryption at rest applies. */
+    secretsEncryptionKey: z
+        .string()
+        .regex(KMS_KEY_NAME, {
+            message:
+                "must be a Cloud KMS key name projects/PROJECT/locations/LOCATION/keyRings/RING/cryptoKeys/KEY (in the cluster's region)",
+        })
+        .optional(),
+    /** Binary Authorization enforcing the project's policy at admission (`PROJECT_SINGLETON_POLICY_ENFORCE`; CIS
+     *  GKE Benchmark 1.4, 5.10.5). A project's policy allows every image until it is changed. */
+    binaryAuthorization: z.boolean().default(true),
 });
 
 const existingClusterSchema = z.strictObject({
