@@ -1,0 +1,220 @@
+/** `nativemesh restart` against an in-process API server: the restart patch, the rollout wait, --dry-run. */
+import * as assert from "node:assert/strict";
+import { runRestart } from "../../../cli/live/restart";
+import { bigCluster, fakeApi, io, pod, webDeployment, type FakeCluster, type Obj } from "../../support/fakeKubeApi";
+
+/** A clock that moves only when the wait sleeps, recording each sleep. */
+function fakeClock() {
+    let t = 0;
+    const sleeps: number[] = [];
+    return {
+        sleeps,
+        now: () => t,
+        sleep: async (ms: number) => {
+            sleeps.push(ms);
+            t += ms;
+        },
+    };
+}
+
+describe("live: restart against an in-process API server", () => {
+    it("restart patches the Deployment as kubectl does, waits for it, and looks again", async () => {
+        const cluster = bigCluster();
+        const web: Obj = {
+            metadata: { name: "web", namespace: "apps-3", generation: 2 },
+            spec: { replicas: 100 },
+            status: { observedGeneration: 2, replicas: 100, updatedReplicas: 100, availableReplicas: 100 },
+        };
+        webDeployment(cluster, web);
+        let patched = 0;
+        cluster.onPatch = () => {
+            patched++;
+            // The controller re-creates the pods; the injector gives them the sidecar.
+            cluster.pods = cluster.pods.map((p) =>
+                p.metadata.namespace === "apps-3" ? pod("apps-3", p.metadata.name, false) : p,
+            );
+        };
+        const api = await fakeApi(cluster);
+        try {
+            const dry = io();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig, "--dry-run"], dry.io), 1);
+            assert.match(dry.out.stdout, /would restart apps-3 Deployment\/web/);
+            assert.equal(patched, 0, "--dry-run changes nothing");
+            assert.ok(!api.requests.some((r) => r.method !== "GET"));
+
+            const { out, io: sink } = io();
+            const code = await runRestart(
+                ["--kubeconfig", api.kubeconfig, "--json", "--timeout", "10"],
+                sink,
+                fakeClock(),
+            );
+            assert.equal(code, 0, out.stdout + out.stderr);
+            const report = JSON.parse(out.stdout) as {
+                restarts: Array<{ outcome: string; name: string }>;
+                stillStale: unknown[];
+                after: { stale: number };
+            };
+            assert.deepEqual(
+                report.restarts.map((r) => [r.name, r.outcome]),
+                [["web", "restarted"]],
+            );
+            assert.deepEqual(report.stillStale, []);
+            const patches = api.requests.filter((r) => r.method === "PATCH");
+            assert.equal(patches.length, 1);
+            assert.equal(patches[0].path, "/apis/apps/v1/namespaces/apps-3/deployments/web");
+            assert.equal(patches[0].contentType, "application/strategic-merge-patch+json");
+            const annotations = (
+                patches[0].body as { spec: { template: { metadata: { annotations: Record<string, string> } } } }
+            ).spec.template.metadata.annotations;
+            assert.deepEqual(Object.keys(annotations), ["kubectl.kubernetes.io/restartedAt"]);
+            assert.match(annotations["kubectl.kubernetes.io/restartedAt"], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+        } finally {
+            api.close();
+        }
+    });
+
+    it("a rollout that never completes is reported as timed out after --timeout, polling each second, exit 1", async () => {
+        const cluster = bigCluster();
+        webDeployment(cluster, {
+            metadata: { name: "web", namespace: "apps-3", generation: 3 },
+            spec: { replicas: 100 },
+            status: { observedGeneration: 2 },
+        });
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            const clock = fakeClock();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig, "--timeout", "30"], sink, clock), 1);
+            assert.match(
+                out.stdout,
+                /timed out apps-3 Deployment\/web \(30 s\): rollout not complete after 30 s: .*spec update to be observed/,
+            );
+            assert.match(out.stdout, /still stale after the restart \(1\)/);
+            assert.deepEqual(
+                clock.sleeps,
+                Array.from({ length: 30 }, () => 1000),
+            );
+        } finally {
+            api.close();
+        }
+    });
+
+    it("--max-unavailable N restarts N workloads at a time, never more, and every one of them", async () => {
+        // Four stale Deployments; each completes on its fourth read after its patch.
+        const namespaces = ["a", "b", "c", "d"].map((n) => `apps-${n}`);
+        const cluster: FakeCluster = {
+            namespaces: namespaces.map((name) => ({ name, labels: { "istio.io/rev": "1-31-0" } })),
+            pods: namespaces.flatMap((ns) => [0, 1].map((i) => pod(ns, `web-767d6f4df8-${i}`, true))),
+            deployments: new Map(
+                namespaces.map((ns) => [
+                    `${ns}/web`,
+                    {
+                        metadata: { name: "web", namespace: ns, generation: 1 },
+                        spec: { replicas: 2 },
+                        status: { observedGeneration: 1, replicas: 2, updatedReplicas: 2, availableReplicas: 2 },
+                    },
+                ]),
+            ),
+        };
+        // Each Deployment is the object its pods' ReplicaSet names (restart checks the UIDs).
+        for (const ns of namespaces) webDeployment(cluster, cluster.deployments.get(`${ns}/web`)!, {}, ns);
+        const readsSincePatch = new Map<string, number>();
+        let widest = 0;
+        cluster.onPatch = (ns) => {
+            const deployment = cluster.deployments.get(`${ns}/web`)!;
+            deployment.metadata.generation = 2;
+            readsSincePatch.set(ns, 0);
+            widest = Math.max(widest, readsSincePatch.size);
+        };
+        cluster.onRead = (ns) => {
+            const reads = readsSincePatch.get(ns);
+            if (reads === undefined) return;
+            if (reads + 1 < 4) return void readsSincePatch.set(ns, reads + 1);
+            readsSincePatch.delete(ns);
+            cluster.deployments.get(`${ns}/web`)!.status = {
+                observedGeneration: 2,
+                replicas: 2,
+                updatedReplicas: 2,
+                availableReplicas: 2,
+            };
+            cluster.pods = cluster.pods.map((p) => (p.metadata.namespace === ns ? pod(ns, p.metadata.name, false) : p));
+        };
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            const code = await runRestart(
+                ["--kubeconfig", api.kubeconfig, "--max-unavailable", "2", "--json"],
+                sink,
+                fakeClock(),
+            );
+            assert.equal(code, 0, out.stdout + out.stderr);
+            const report = JSON.parse(out.stdout) as { restarts: Array<{ namespace: string; outcome: string }> };
+            assert.deepEqual(
+                report.restarts.map((r) => [r.namespace, r.outcome]),
+                namespaces.map((ns) => [ns, "restarted"]),
+            );
+            assert.equal(widest, 2, "Deployments rolling out at the same time");
+            assert.match(out.stderr, /restarting 4 workloads, at most 2 at a time/);
+        } finally {
+            api.close();
+        }
+    });
+});
+
+/** Control characters a terminal acts on (C0 but line feed, DEL, C1). */
+const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+
+describe("live: restart checks the owner's UID before it patches", () => {
+    for (const [what, uids, expected] of [
+        [
+            "the Deployment is another object than the one its ReplicaSet names",
+            { web: "0badc0de-new-deployment" },
+            /skipped apps-3 Deployment\/web .*Deployment web has uid 0badc0de-new-deployment, its pods' owner is 5d1f0c1e-0000-4000-8000-00000000web1: not patched/,
+        ],
+        [
+            "the ReplicaSet is another object than the one the pods name",
+            { rs: "0badc0de-new-replicaset" },
+            /skipped apps-3 Deployment\/web .*ReplicaSet web-767d6f4df8 has uid 0badc0de-new-replicaset, its pods name 749bc130-660f-46f0-b110-207f25c6ad4e: not patched/,
+        ],
+    ] as const) {
+        it(`${what}: nothing is patched, one line says why, exit 1`, async () => {
+            const cluster = bigCluster();
+            webDeployment(
+                cluster,
+                {
+                    metadata: { name: "web", namespace: "apps-3", generation: 2 },
+                    spec: { replicas: 100 },
+                    status: { observedGeneration: 2, replicas: 100, updatedReplicas: 100, availableReplicas: 100 },
+                },
+                uids,
+            );
+            const api = await fakeApi(cluster);
+            try {
+                const { out, io: sink } = io();
+                assert.equal(await runRestart(["--kubeconfig", api.kubeconfig, "--timeout", "5"], sink), 1);
+                assert.match(out.stdout, expected);
+                assert.ok(!api.requests.some((r) => r.method === "PATCH"), "a PATCH was sent");
+            } finally {
+                api.close();
+            }
+        });
+    }
+});
+
+describe("live: restart prints what a cluster says safely", () => {
+    it("control characters in an owner's name are shown escaped", async () => {
+        const cluster = bigCluster();
+        const evil = pod("apps-4", "web-2", true);
+        (evil.metadata.ownerReferences as Array<{ name: string }>)[0].name = "rs\u001b[2J";
+        cluster.pods.push(evil);
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            await runRestart(["--kubeconfig", api.kubeconfig, "--namespace", "apps-4", "--dry-run"], sink);
+            assert.doesNotMatch(out.stdout + out.stderr, RAW_CONTROL);
+            assert.ok(out.stdout.includes("rs\\x1b[2J"), out.stdout);
+        } finally {
+            api.close();
+        }
+    });
+});
