@@ -83,7 +83,7 @@ export const groups = [
     {
         name: "config",
         description:
-            "components/config/{config,ackConfig,revisions}.ts: the stack config schemas, their cross-field checks and the revision planner",
+            "components/config/{config,ackConfig,revisions,charts}.ts: the stack config schemas, their cross-field checks, the revision planner and chart references",
         // stackConfig.ts is left out: it is the Pulumi glue (runtime config, the stack file on disk) around these,
         // tested through the CLI in child processes. revisions.ts (the revision planner, which config.ts runs
         // for its refusals) is tested by test/components/config/revisions.spec.ts.
