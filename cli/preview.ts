@@ -83,6 +83,12 @@ export async function runPreview(argv: string[], io: Io, hooks: PreviewHooks = {
     // The SDK and the program may log; stdout stays for the plan (and for exactly one JSON object).
     const log = console.log;
     console.log = console.error;
+    // The program logs the config's warnings too (pulumi.log.warn, which the SDK prints with console.warn under
+    // the mocks): printed once above.
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => {
+        if (!loaded.warnings.some((w) => args.join(" ") === `warning: [runtime] ${w}`)) warn(...args);
+    };
     // The SDK captures a stack trace for every promise it makes (runtime/debuggable.js), only to explain leaked
     // promises: a third of a large preview's time (docs/BENCHMARKS.md). Not captured, unless debugging.
     const stackTraceLimit = Error.stackTraceLimit;
@@ -99,6 +105,7 @@ export async function runPreview(argv: string[], io: Io, hooks: PreviewHooks = {
         ).resources;
     } finally {
         console.log = log;
+        console.warn = warn;
         Error.stackTraceLimit = stackTraceLimit;
     }
     const violations: Violation[] = evaluateWithConfig(policyResources(resources), pack, { strict: opts.strict });

@@ -15,6 +15,7 @@ import {
     validateConfig,
 } from "../components/config/config";
 import { holdsSecret, REDACTED, stackFileSecretKeys, stackFileSecretPaths } from "../components/config/secrets";
+import { configWarnings } from "../components/config/warnings";
 import { readTextFile, UsageError } from "./inputFiles";
 
 export { UsageError };
@@ -107,7 +108,7 @@ export function loadStackFile(opts: { stack?: string; config?: string; reveal?: 
     try {
         const secretPaths = stackFileSecretPaths(raw, CONFIG_NAMESPACE);
         const spec = validateConfig(namespaceConfig(config), { secretPaths });
-        const warnings = [missingKubeconfig(spec)].filter((w): w is string => w !== undefined);
+        const warnings = [missingKubeconfig(spec), ...configWarnings(spec)].filter((w): w is string => w !== undefined);
         return { stack, file, config, secretKeys: stackFileSecretKeys(raw), spec, warnings };
     } catch (err) {
         if (err instanceof ConfigError) throw new UsageError(`${file}: ${err.message}`);

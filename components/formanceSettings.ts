@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { chartReferenceProblem, EXACT_CHART_VERSION, EXACT_CHART_VERSION_MESSAGE } from "./config/charts";
 import { FormanceSetting, settingsSpec } from "./render/formanceSpec";
 
 export type { FormanceSetting };
@@ -9,9 +10,9 @@ export { settingsSpec };
 export interface FormanceOperatorArgs {
     /** Install the operator and its CRDs; when false, the cluster must already have `settings.formance.com`. */
     install: boolean;
-    /** `oci://` or `https://` chart reference, or a local chart directory. */
+    /** `oci://` or `https://` chart reference, or a local chart directory (`http://` is refused). */
     chart: string;
-    /** Chart version (not used for a local chart directory). */
+    /** Exact chart version, no range (not used for a local chart directory). */
     version: string;
     /** Namespace the operator runs in. */
     namespace: string;
@@ -68,6 +69,7 @@ export class FormanceSettings extends pulumi.ComponentResource {
         });
         let crdReady: pulumi.Resource;
         if (args.operator.install) {
+            refuseUnpinnedChart(args.operator);
             this.operator = installOperator(this, name, args.operator, args.provider, args.operatorNamespace);
             crdReady = this.operator;
         } else {
@@ -88,6 +90,15 @@ export class FormanceSettings extends pulumi.ComponentResource {
                 ),
         );
         this.registerOutputs({});
+    }
+}
+
+/** The operator gets cluster-wide rights: its chart only over https/oci (or from a local directory), pinned. */
+function refuseUnpinnedChart(operator: FormanceOperatorArgs): void {
+    const problem = chartReferenceProblem(operator.chart);
+    if (problem !== undefined) throw new Error(`FormanceSettings operator.chart: ${problem}`);
+    if (isRemoteChart(operator.chart) && !EXACT_CHART_VERSION.test(operator.version)) {
+        throw new Error(`FormanceSettings operator.version: ${EXACT_CHART_VERSION_MESSAGE}`);
     }
 }
 

@@ -52,6 +52,16 @@ export interface GkeClusterArgs {
     subnetwork?: pulumi.Input<string>;
     /** Refuse `pulumi destroy` of the cluster (production). */
     deletionProtection: pulumi.Input<boolean>;
+    /** GKE Dataplane V2 (`ADVANCED_DATAPATH`), which enforces NetworkPolicy; default true. GKE sets it at creation
+     *  only: changing it replaces the cluster. */
+    dataplaneV2?: boolean;
+    /** A Cloud KMS key (`projects/P/locations/L/keyRings/R/cryptoKeys/K`, in the cluster's region) encrypting
+     *  Secrets at the application layer; the GKE service agent is granted its use. Default none: GKE's own
+     *  encryption at rest (Google-managed keys). */
+    secretsEncryptionKey?: pulumi.Input<string>;
+    /** Binary Authorization enforcing the project's policy (`PROJECT_SINGLETON_POLICY_ENFORCE`); default true.
+     *  Its API is enabled in the project; the project's default policy allows every image until changed. */
+    binaryAuthorization?: boolean;
 }
 
 /**
@@ -77,7 +87,8 @@ export function nodeServiceAccountId(clusterName: string): string {
  * A GKE cluster for native sidecars: versions pinned, default pool replaced by our pools, Workload Identity,
  * hardened by default (Google "Harden your cluster's security"): nodes run as a least-privilege service account
  * of their own, Shielded nodes with Secure Boot, private nodes, authorized networks on a public endpoint,
- * legacy metadata endpoints off, deletion protection; and the `mesh_id=proj-<number>` label asmcli requires (asmcli checks the cluster label `mesh_id=proj-<PROJECT_NUMBER>`; Google "Install
+ * legacy metadata endpoints off, deletion protection, Dataplane V2 (NetworkPolicy enforced), Binary Authorization
+ * with the project's policy, and Secrets encrypted with a Cloud KMS key when one is given; and the `mesh_id=proj-<number>` label asmcli requires (asmcli checks the cluster label `mesh_id=proj-<PROJECT_NUMBER>`; Google "Install
  * Cloud Service Mesh with asmcli").
  */
 export class GkeCluster extends pulumi.ComponentResource {
@@ -90,6 +101,10 @@ export class GkeCluster extends pulumi.ComponentResource {
     public readonly webhookFirewall?: gcp.compute.Firewall;
     /** Cloud NAT for private nodes (router and NAT), when made here. */
     public readonly nat?: { router: gcp.compute.Router; nat: gcp.compute.RouterNat };
+    /** With secretsEncryptionKey: the GKE service agent's right to use the key. */
+    public readonly secretsKeyAccess?: gcp.kms.CryptoKeyIAMMember;
+    /** With binaryAuthorization: the project's Binary Authorization API, enabled. */
+    public readonly binaryAuthorizationApi?: gcp.projects.Service;
     /** The project number, as asmcli's `mesh_id` label uses it. */
     public readonly projectNumber: pulumi.Output<string>;
     /** A kubeconfig using gke-gcloud-auth-plugin (secret). */
@@ -104,7 +119,30 @@ export class GkeCluster extends pulumi.ComponentResource {
         this.projectNumber = gcp.organizations
             .getProjectOutput({ projectId: args.project }, { parent: this })
             .apply((p) => p.number ?? "");
-        this.cluster = createCluster(this, name, args);
+        // Hardening the cluster depends on (Google "Harden your cluster's security"): the KMS key's grant to the
+        // GKE service agent (Google "Encrypt secrets at the application layer": the service agent
+        // service-PROJECT_NUMBER@container-engine-robot.iam.gserviceaccount.com needs
+        // roles/cloudkms.cryptoKeyEncrypterDecrypter), and the Binary Authorization API.
+        if (args.secretsEncryptionKey !== undefined) {
+            this.secretsKeyAccess = new gcp.kms.CryptoKeyIAMMember(
+                `${name}-secrets-key`,
+                {
+                    cryptoKeyId: args.secretsEncryptionKey,
+                    role: "roles/cloudkms.cryptoKeyEncrypterDecrypter",
+                    member: pulumi.interpolate`serviceAccount:service-${this.projectNumber}@container-engine-robot.iam.gserviceaccount.com`,
+                },
+                { parent: this },
+            );
+        }
+        if (args.binaryAuthorization ?? true) {
+            this.binaryAuthorizationApi = new gcp.projects.Service(
+                `${name}-binauthz-api`,
+                // Left enabled on destroy: other clusters of the project may enforce the same policy.
+                { project: args.project, service: "binaryauthorization.googleapis.com", disableOnDestroy: false },
+                { parent: this },
+            );
+        }
+        this.cluster = createCluster(this, name, args, [this.secretsKeyAccess, this.binaryAuthorizationApi]);
         this.nodeServiceAccount = new gcp.serviceaccount.Account(
             `${name}-nodes`,
             {
@@ -154,7 +192,12 @@ function refuseOpenControlPlane(args: GkeClusterArgs): void {
     }
 }
 
-function createCluster(parent: GkeCluster, name: string, args: GkeClusterArgs): gcp.container.Cluster {
+function createCluster(
+    parent: GkeCluster,
+    name: string,
+    args: GkeClusterArgs,
+    needs: Array<pulumi.Resource | undefined>,
+): gcp.container.Cluster {
     const workloadIdentity = pulumi.output(args.workloadIdentity);
     const authorized = pulumi.output(args.authorizedNetworks);
     return new gcp.container.Cluster(
@@ -193,9 +236,25 @@ function createCluster(parent: GkeCluster, name: string, args: GkeClusterArgs): 
             // security", "Use Shielded GKE Nodes").
             enableShieldedNodes: true,
             deletionProtection: args.deletionProtection,
+            // Dataplane V2 enforces NetworkPolicy with eBPF (CIS GKE 1.4, 5.6.7; @pulumi/gcp container/cluster.d.ts:
+            // LEGACY_DATAPATH by default, ADVANCED_DATAPATH for Dataplane V2).
+            datapathProvider: (args.dataplaneV2 ?? true) ? "ADVANCED_DATAPATH" : undefined,
+            // Application-layer Secrets encryption with the given Cloud KMS key (CIS GKE 1.4, 5.3.1).
+            databaseEncryption:
+                args.secretsEncryptionKey !== undefined
+                    ? { state: "ENCRYPTED", keyName: args.secretsEncryptionKey }
+                    : undefined,
+            // Binary Authorization with the project's policy (CIS GKE 1.4, 5.10.5; evaluationMode DISABLED or
+            // PROJECT_SINGLETON_POLICY_ENFORCE, @pulumi/gcp types ClusterBinaryAuthorization).
+            binaryAuthorization:
+                (args.binaryAuthorization ?? true) ? { evaluationMode: "PROJECT_SINGLETON_POLICY_ENFORCE" } : undefined,
         },
         // masterAuth holds the cluster CA and, with legacy client certificates, a client key.
-        { parent, additionalSecretOutputs: ["masterAuth"] },
+        {
+            parent,
+            additionalSecretOutputs: ["masterAuth"],
+            dependsOn: needs.filter((r): r is pulumi.Resource => r !== undefined),
+        },
     );
 }
 

@@ -153,10 +153,15 @@ export class IstioControlPlane extends pulumi.ComponentResource {
                     ...chartTemplateSource(args, revision.version),
                     namespace: args.namespace,
                     values: keptSecret(valuesOf(revision, [tag.name]), args.istiodValuesSecret),
-                    transformations: [keepOnlyTagObjects],
                     // As `helm template | kubectl apply` does: nothing waits for the tag's Service to get endpoints
                     // (it aliases the revision's istiod Service; istiod's own release is what the tag waits for).
-                    skipAwait: true,
+                    // The Chart renders its values to plain objects (the render is a JSON request): when they
+                    // hold a secret, what the tag objects carry of them is made secret again, last.
+                    transformations: [
+                        keepOnlyTagObjects,
+                        k8s.yaml.skipAwait,
+                        ...(args.istiodValuesSecret ? [keepTagValuesSecret] : []),
+                    ],
                 },
                 // The tag's webhook sends pods to its revision's istiod: that release first.
                 { ...childOpts, dependsOn: [this.istiod[revision.revision]] },
@@ -187,6 +192,22 @@ export function keepOnlyTagObjects(obj: Record<string, unknown>): void {
     // Metadata stays an object: the Chart's own transformations after ours (skipAwait) write annotations to it.
     obj.metadata = {};
     obj.items = [];
+}
+
+/**
+ * A Chart transformation for tags whose istiod values hold a secret. The tag templates render values into the
+ * webhooks (`istiodRemote.injectionURL`, `injectionPath`, `injectionCABundle`, `sidecarInjectorWebhook.*`)
+ * (istio/istio manifests/charts/istio-control/istio-discovery/templates/revision-tags-mwc.yaml,
+ * revision-tags-svc.yaml); those, and the Service's spec, are made secret, so state and plans show `[secret]`.
+ * Metadata stays readable: a secret anywhere in it makes all of it secret, and its name and labels name the tag
+ * and its revision, which every plan shows anyway and the policy pack reads. (Its annotations come from
+ * `sidecarInjectorWebhookAnnotations`/`serviceAnnotations`, which are no place for a secret: docs/SECURITY.md.)
+ */
+export function keepTagValuesSecret(obj: Record<string, unknown>): void {
+    if (!TAG_OBJECT_KINDS.has(String(obj.kind))) return;
+    for (const field of ["webhooks", "spec"]) {
+        if (obj[field] !== undefined) obj[field] = pulumi.secret(obj[field]);
+    }
 }
 
 /** Values as Helm gets them: the whole object secret when it holds a secret (Pulumi keeps the Release's `values`

@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AsmInstall } from "./asmInstall";
 import type { EnvironmentSpec } from "./config/config";
+import { configWarnings } from "./config/warnings";
 import { type ConfigPath, holdsSecret, redactSecrets } from "./config/secrets";
 import { isKubeconfigContents } from "./render/asmOverlay";
 import { FormanceSettings } from "./formanceSettings";
@@ -53,6 +54,8 @@ export class MeshEnvironment extends pulumi.ComponentResource {
         super("nativemesh:index:MeshEnvironment", name, {}, opts);
         const spec = "spec" in args ? args.spec : specFromInputs(args);
         this.revision = spec.revision;
+        // Accepted, but weaker than it should be: said where `pulumi preview` and `pulumi up` show it.
+        for (const warning of configWarnings(spec)) void pulumi.log.warn(warning, this);
 
         const cluster = buildCluster(this, name, spec);
         this.gke = cluster.gke;

@@ -84,6 +84,13 @@ export interface GkeInput {
     subnetwork?: string;
     /** Refuse deleting the cluster until set false; default true. */
     deletionProtection?: boolean;
+    /** GKE Dataplane V2 (ADVANCED_DATAPATH), which enforces NetworkPolicy; default true. Set at creation only. */
+    dataplaneV2?: boolean;
+    /** A Cloud KMS key (projects/P/locations/L/keyRings/R/cryptoKeys/K) encrypting Secrets at the application
+     *  layer; default none (GKE's encryption at rest with Google-managed keys). */
+    secretsEncryptionKey?: string;
+    /** Binary Authorization enforcing the project's policy (PROJECT_SINGLETON_POLICY_ENFORCE); default true. */
+    binaryAuthorization?: boolean;
 }
 
 /** A vSwitch the ACK stack creates. */
@@ -176,7 +183,7 @@ export interface AckInput {
     credentialMinutes?: number;
     /** Create a NAT gateway for the nodes; default true. */
     newNatGateway?: boolean;
-    /** Refuse deleting the cluster; default false. */
+    /** Refuse deleting the cluster; default true. */
     deletionProtection?: boolean;
 }
 
@@ -281,9 +288,9 @@ export interface NamespaceInput {
 export interface FormanceOperatorInput {
     /** Install the operator and its CRDs by Helm; default true. */
     install?: boolean;
-    /** Chart reference (oci://, https:// or a local directory). */
+    /** Chart reference (oci://, https:// or a local directory; never http://). */
     chart?: string;
-    /** Chart version; ignored for a local chart directory. */
+    /** Exact chart version (no range, * or latest); ignored for a local chart directory. */
     version?: string;
     /** The operator's namespace; default formance-system. */
     namespace?: string;

@@ -26,6 +26,8 @@ export type ProxyMode = "native" | "regular" | "none";
 export interface OwnerRef {
     kind: string;
     name: string;
+    /** The owner's metadata.uid: which object of that name is meant (a new one of the same name is another). */
+    uid?: string;
     controller?: boolean;
 }
 
@@ -122,7 +124,8 @@ export function ownerKey(kind: string, namespace: string, name: string): string 
     return `${kind}/${namespace}/${name}`;
 }
 
-function controllerOf(meta: Meta | undefined): OwnerRef | undefined {
+/** The reference to an object's controller (or its only owner). */
+export function controllerOf(meta: Meta | undefined): OwnerRef | undefined {
     const refs = meta?.ownerReferences ?? [];
     return refs.find((r) => r.controller === true) ?? (refs.length === 1 ? refs[0] : undefined);
 }

@@ -13,24 +13,36 @@ import * as path from "node:path";
 import type * as K8s from "@kubernetes/client-node";
 import { readTextFile, UsageError } from "../inputFiles";
 import { controllerOwner, Owner, OwnerIndex, ownerKey, PodLike, WebhookConfigLike } from "./classify";
+import { printable, serverText } from "./printable";
 
 /** Items per list request. */
 export const PAGE_SIZE = 500;
 /** How long one request may take before the server counts as unreachable. */
 export const REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * The largest answer read: a page is PAGE_SIZE objects, and the API server refuses an object over 1.5 MiB (etcd's
+ * default request limit, etcd.io "System limits"; kube-apiserver sizes its own limit from it), so a genuine page
+ * of pods stays far below this; a larger answer is refused instead of filling memory.
+ */
+export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 export interface ConnectOptions {
     kubeconfig: string;
     context?: string;
     requestTimeoutMs?: number;
+    /** The largest answer read (default MAX_RESPONSE_BYTES). */
+    maxResponseBytes?: number;
 }
 
 export interface Connection {
+    /** What in the kubeconfig's context weakens the connection (kubeconfigWarnings), one line each. */
+    warnings: string[];
     k8s: typeof K8s;
     kc: K8s.KubeConfig;
     server: string;
     context: string;
     timeoutMs: number;
+    maxResponseBytes: number;
     core: K8s.CoreV1Api;
     apps: K8s.AppsV1Api;
     batch: K8s.BatchV1Api;
@@ -70,6 +82,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
     if (cluster === null || !cluster.server)
         throw new UsageError(`${file}: context '${context}' names no cluster with a server`);
     const server = cluster.server;
+    const warnings = kubeconfigWarnings(file, cluster, kc.getCurrentUser());
     const timeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
     // kc.makeApiClient builds exactly this configuration; ours adds a per-request timeout, so an unreachable
     // server that never answers becomes an error naming it instead of a hang.
@@ -87,11 +100,13 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
         ],
     });
     return {
+        warnings,
         k8s,
         kc,
         server,
         context,
         timeoutMs: timeout,
+        maxResponseBytes: options.maxResponseBytes ?? MAX_RESPONSE_BYTES,
         core: new k8s.CoreV1Api(configuration),
         apps: new k8s.AppsV1Api(configuration),
         batch: new k8s.BatchV1Api(configuration),
@@ -99,7 +114,36 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
 }
 
 function firstLine(error: unknown): string {
-    return (error instanceof Error ? error.message : String(error)).split("\n")[0].trim();
+    return serverText((error instanceof Error ? error.message : String(error)).split("\n")[0]);
+}
+
+/**
+ * What in a kubeconfig's context weakens the connection, one line each: the server's certificate not checked
+ * (`insecure-skip-tls-verify: true`: anyone on the path can read the token and answer in the server's place), a
+ * plain `http://` server (nothing is encrypted), and an exec credential plugin (a command run on this machine
+ * with the user's rights: say which, so a kubeconfig from elsewhere cannot run one unseen).
+ */
+export function kubeconfigWarnings(
+    file: string,
+    cluster: Pick<K8s.Cluster, "name" | "server" | "skipTLSVerify">,
+    user: Pick<K8s.User, "name" | "exec"> | null,
+): string[] {
+    const warnings: string[] = [];
+    if (/^http:\/\//i.test(cluster.server))
+        warnings.push(
+            `${file}: cluster '${cluster.name}' is served over plain http (${cluster.server}): requests and credentials travel unencrypted`,
+        );
+    else if (cluster.skipTLSVerify)
+        warnings.push(
+            `${file}: cluster '${cluster.name}' has insecure-skip-tls-verify: true: the API server's certificate is not checked, so anyone on the path can pose as it`,
+        );
+    const exec = user?.exec as { command?: unknown; args?: unknown } | undefined;
+    if (exec !== undefined && exec !== null) {
+        const args = Array.isArray(exec.args) ? exec.args.map(String) : [];
+        const command = [String(exec.command ?? ""), ...args].join(" ");
+        warnings.push(`${file}: user '${user?.name ?? ""}' gets its credentials by running: ${command}`);
+    }
+    return warnings.map(printable);
 }
 
 const NETWORK_CODES = new Set([
@@ -128,11 +172,11 @@ function statusMessage(body: unknown): string | undefined {
         try {
             value = JSON.parse(body);
         } catch {
-            return body.trim().split("\n")[0] || undefined;
+            return serverText(body) || undefined;
         }
     }
     if (value !== null && typeof value === "object" && typeof (value as { message?: unknown }).message === "string")
-        return (value as { message: string }).message;
+        return serverText((value as { message: string }).message);
     return undefined;
 }
 
@@ -143,6 +187,8 @@ export function describeFailure(
     error: unknown,
 ): UsageError {
     if (error instanceof UsageError) return error;
+    // `what` may name objects of the cluster (an owner's name): printed, so made printable.
+    what = printable(what);
     const e = error as { name?: string; code?: unknown; type?: string; body?: unknown; cause?: { code?: unknown } };
     if (e?.name === "AbortError" || e?.name === "TimeoutError" || e?.type === "aborted")
         return new UsageError(`cannot reach the API server at ${conn.server}: no answer to ${what} in time`);
@@ -196,7 +242,19 @@ export async function getJson(
     return new Promise<unknown>((resolve, reject) => {
         const req = transport.request(url, { ...options, signal: AbortSignal.timeout(conn.timeoutMs) }, (res) => {
             const chunks: Buffer[] = [];
-            res.on("data", (chunk: Buffer) => chunks.push(chunk));
+            let size = 0;
+            res.on("data", (chunk: Buffer) => {
+                size += chunk.length;
+                if (size > conn.maxResponseBytes) {
+                    req.destroy();
+                    return reject(
+                        new UsageError(
+                            `the answer to GET ${printable(url.pathname)} at ${conn.server} is larger than ${conn.maxResponseBytes} bytes: not read`,
+                        ),
+                    );
+                }
+                chunks.push(chunk);
+            });
             res.on("error", reject);
             res.on("end", () => {
                 const text = Buffer.concat(chunks).toString("utf8");

@@ -7,11 +7,12 @@
  * (with --dry-run: nothing stale now), 1 something still stale or a rollout did not complete, 2 bad input.
  */
 import { RESTART_USAGE, parseLiveArgs } from "./args";
-import { adviceFor, RESTARTABLE, StaleWorkload } from "./classify";
+import { adviceFor, controllerOf, Meta, OwnerRef, RESTARTABLE, StaleWorkload } from "./classify";
 import { call, Connection, connect, describeFailure } from "./cluster";
+import { jsonText, printable } from "./printable";
 import { cannotRestart, restartPatch, rolloutStatus, WorkloadKind } from "./rollout";
 import type { LiveIo } from "./status";
-import { summary, survey, Survey } from "./survey";
+import { summary, survey, Survey, workloadKey } from "./survey";
 
 export const RESTART_HELP = [
     RESTART_USAGE,
@@ -68,7 +69,45 @@ async function read(conn: Connection, kind: WorkloadKind, namespace: string, nam
     );
 }
 
-async function restartOne(conn: Connection, w: StaleWorkload, timeoutMs: number, clock: Clock): Promise<RestartResult> {
+/**
+ * Why the workload must not be patched, or undefined when it is the object its pods belong to. A pod's
+ * ownerReferences name their owner by kind, name and uid; a name alone may by now be another object (deleted and
+ * made again, perhaps by someone else). So the live object's metadata.uid must equal the reference's uid, for a
+ * Deployment along ReplicaSet → Deployment, each step checked the same way (kubernetes
+ * `apimachinery/pkg/apis/meta/v1` OwnerReference: "UID of the referent").
+ */
+export async function ownerMismatch(
+    conn: Connection,
+    w: StaleWorkload,
+    ref: OwnerRef | undefined,
+    live: { metadata?: { uid?: string } },
+): Promise<string | undefined> {
+    if (ref === undefined || !ref.uid) return `its pods name no owner by uid: not patched`;
+    let expected: { kind: string; name: string; uid?: string } = ref;
+    if (w.kind === "Deployment" && ref.kind === "ReplicaSet") {
+        const rs = await call(conn, `reading ReplicaSet ${w.namespace}/${ref.name}`, () =>
+            conn.apps.readNamespacedReplicaSet({ name: ref.name, namespace: w.namespace }),
+        );
+        if (rs.metadata?.uid !== ref.uid)
+            return `ReplicaSet ${ref.name} has uid ${rs.metadata?.uid ?? "none"}, its pods name ${ref.uid}: not patched`;
+        const up = controllerOf(rs.metadata as Meta);
+        if (up === undefined || !up.uid) return `ReplicaSet ${ref.name} names no owner by uid: not patched`;
+        expected = up;
+    }
+    if (expected.kind !== w.kind || expected.name !== w.name)
+        return `its pods' owner is ${expected.kind}/${expected.name}, not this ${w.kind}: not patched`;
+    if (live.metadata?.uid !== expected.uid)
+        return `${w.kind} ${w.name} has uid ${live.metadata?.uid ?? "none"}, its pods' owner is ${expected.uid}: not patched`;
+    return undefined;
+}
+
+async function restartOne(
+    conn: Connection,
+    w: StaleWorkload,
+    timeoutMs: number,
+    ref: OwnerRef | undefined,
+    clock: Clock,
+): Promise<RestartResult> {
     const kind = w.kind as WorkloadKind;
     const started = clock.now();
     const result = (outcome: Outcome, message: string): RestartResult => ({
@@ -82,6 +121,12 @@ async function restartOne(conn: Connection, w: StaleWorkload, timeoutMs: number,
     let obj;
     try {
         obj = await read(conn, kind, w.namespace, w.name);
+    } catch (error) {
+        return result("failed", (error as Error).message);
+    }
+    try {
+        const mismatch = await ownerMismatch(conn, w, ref, obj);
+        if (mismatch !== undefined) return result("skipped", mismatch);
     } catch (error) {
         return result("failed", (error as Error).message);
     }
@@ -116,6 +161,7 @@ async function restartOne(conn: Connection, w: StaleWorkload, timeoutMs: number,
 export async function restartAll(
     conn: Connection,
     workloads: StaleWorkload[],
+    ownerRefs: Map<string, OwnerRef>,
     parallel: number,
     timeoutMs: number,
     progress: (r: RestartResult) => void,
@@ -126,7 +172,13 @@ export async function restartAll(
     const worker = async () => {
         while (next < workloads.length) {
             const i = next++;
-            results[i] = await restartOne(conn, workloads[i], timeoutMs, clock);
+            results[i] = await restartOne(
+                conn,
+                workloads[i],
+                timeoutMs,
+                ownerRefs.get(workloadKey(workloads[i])),
+                clock,
+            );
             progress(results[i]);
         }
     };
@@ -142,8 +194,10 @@ export async function runRestart(argv: string[], io: LiveIo, clock: Clock = WALL
         io.stdout.write(`${RESTART_HELP}\n`);
         return 0;
     }
-    const log = (line: string) => (args.json ? io.stderr : io.stdout).write(`${line}\n`);
+    // Every line names objects of the cluster: their control characters are shown escaped.
+    const log = (line: string) => (args.json ? io.stderr : io.stdout).write(`${printable(line)}\n`);
     const conn = await connect(args);
+    for (const warning of conn.warnings) io.stderr.write(`warning: ${warning}\n`);
     const before = await survey(conn, args.namespace);
     const restartable = before.stale.filter((w) => RESTARTABLE.has(w.kind));
     const untouched = before.stale.filter((w) => !RESTARTABLE.has(w.kind));
@@ -166,6 +220,7 @@ export async function runRestart(argv: string[], io: LiveIo, clock: Clock = WALL
         results = await restartAll(
             conn,
             restartable,
+            before.ownerRefs,
             args.maxUnavailable,
             args.timeout * 1000,
             (r) => log(`${r.outcome} ${label(r)} (${r.seconds} s): ${r.message}`),
@@ -177,21 +232,17 @@ export async function runRestart(argv: string[], io: LiveIo, clock: Clock = WALL
     const incomplete = results.filter((r) => r.outcome !== "restarted" && r.outcome !== "would restart");
     if (args.json) {
         io.stdout.write(
-            `${JSON.stringify(
-                {
-                    context: conn.context,
-                    server: conn.server,
-                    dryRun: args.dryRun,
-                    restarts: results,
-                    untouched: untouched.map((w) => ({ ...w, advice: adviceFor(w.kind) })),
-                    stillStale,
-                    problems: after.problems,
-                    before: summary(before),
-                    after: summary(after),
-                },
-                null,
-                2,
-            )}\n`,
+            `${jsonText({
+                context: conn.context,
+                server: conn.server,
+                dryRun: args.dryRun,
+                restarts: results,
+                untouched: untouched.map((w) => ({ ...w, advice: adviceFor(w.kind) })),
+                stillStale,
+                problems: after.problems,
+                before: summary(before),
+                after: summary(after),
+            })}\n`,
         );
     } else {
         const out: string[] = [];
@@ -216,7 +267,7 @@ export async function runRestart(argv: string[], io: LiveIo, clock: Clock = WALL
                     out.push(`  ${label(w)} (${w.pods} pod${w.pods === 1 ? "" : "s"}): ${w.reasons.join("; ")}`);
             }
         }
-        if (out.length > 0) io.stdout.write(`${out.join("\n")}\n`);
+        if (out.length > 0) io.stdout.write(`${out.map(printable).join("\n")}\n`);
     }
     return stillStale.length > 0 || after.problems.length > 0 || incomplete.length > 0 ? 1 : 0;
 }

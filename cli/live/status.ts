@@ -7,6 +7,7 @@
  */
 import { parseLiveArgs, STATUS_USAGE } from "./args";
 import { connect } from "./cluster";
+import { jsonText, printableDeep } from "./printable";
 import { survey, surveyJson, surveyText } from "./survey";
 
 export interface LiveIo {
@@ -37,7 +38,9 @@ export async function runStatus(argv: string[], io: LiveIo): Promise<number> {
         return 0;
     }
     const conn = await connect(args);
+    for (const warning of conn.warnings) io.stderr.write(`warning: ${warning}\n`);
     const result = await survey(conn, args.namespace);
-    io.stdout.write(args.json ? `${JSON.stringify(surveyJson(result), null, 2)}\n` : surveyText(result));
+    // Text shows what the cluster holds with its control characters escaped; JSON escapes them itself.
+    io.stdout.write(args.json ? `${jsonText(surveyJson(result))}\n` : surveyText(printableDeep(result)));
     return result.stale.length > 0 || result.problems.length > 0 ? 1 : 0;
 }

@@ -5,6 +5,8 @@
  */
 import {
     classifyPod,
+    controllerOf,
+    OwnerRef,
     namespaceSelection,
     OwnerIndex,
     ownerToRead,
@@ -32,6 +34,14 @@ export interface Survey {
     stale: StaleWorkload[];
     /** namespaces whose label no control plane serves */
     problems: string[];
+    /** For each stale workload (workloadKey), the controller reference of one of its stale pods: what `restart`
+     *  checks the live objects' UIDs against before it patches anything. */
+    ownerRefs: Map<string, OwnerRef>;
+}
+
+/** The key of a workload in Survey.ownerRefs. */
+export function workloadKey(w: { namespace: string; kind: string; name: string }): string {
+    return `${w.namespace}/${w.kind}/${w.name}`;
 }
 
 /** Below this many meshed namespaces their pods are listed namespace by namespace, else cluster-wide. */
@@ -46,13 +56,19 @@ export async function survey(conn: Connection, only?: string): Promise<Survey> {
         if (selection !== undefined) meshed.set(ns.name, { name: ns.name, selection, pods: [] });
     }
     const owners: OwnerIndex = new Map();
+    const ownerRefs = new Map<string, OwnerRef>();
     let batch: PodLike[] = [];
     const flush = async () => {
         const needed = batch.map(ownerToRead).filter((n) => n !== undefined);
         if (needed.length > 0) await readOwners(conn, needed, owners);
         for (const pod of batch) {
             const report = meshed.get(pod.metadata?.namespace ?? "");
-            if (report !== undefined) report.pods.push(classifyPod(pod, report.selection, owners));
+            if (report === undefined) continue;
+            const judged = classifyPod(pod, report.selection, owners);
+            report.pods.push(judged);
+            const ref = controllerOf(pod.metadata);
+            const key = workloadKey({ namespace: judged.namespace, ...judged.owner });
+            if (judged.state === "stale" && ref !== undefined && !ownerRefs.has(key)) ownerRefs.set(key, ref);
         }
         batch = [];
     };
@@ -80,6 +96,7 @@ export async function survey(conn: Connection, only?: string): Promise<Survey> {
         namespaces: reports,
         stale: staleWorkloads(reports.flatMap((r) => r.pods)),
         problems,
+        ownerRefs,
     };
 }
 

@@ -234,8 +234,10 @@ export const ackConfigSchema = z
             .default(60),
         /** Create a NAT gateway so nodes can pull images (provider default: true). */
         newNatGateway: z.boolean({ error: "must be true or false" }).default(true),
-        /** Refuse deleting the cluster (production). */
-        deletionProtection: z.boolean({ error: "must be true or false" }).default(false),
+        /** Refuse deleting the cluster (`deletionProtection` of @pulumi/alicloud cs/managedKubernetes.d.ts, "Whether
+         *  to enable cluster deletion protection"): on by default, so that a stray `pulumi destroy` or replacement
+         *  cannot delete a cluster and its workloads; a throw-away stack sets it false. */
+        deletionProtection: z.boolean({ error: "must be true or false" }).default(true),
     })
     .superRefine((ack, ctx) => {
         const terway = ack.podVswitchIds !== undefined || ack.vpc.create?.podVswitches !== undefined;

@@ -5,12 +5,13 @@
  * before the Pulumi program declares anything.
  */
 import { z } from "zod";
+import { chartReferenceProblem, EXACT_CHART_VERSION, EXACT_CHART_VERSION_MESSAGE } from "./charts";
 import { ackConfigSchema, alibabaMeshConfigSchema, isIpv4Cidr } from "./ackConfig";
 import { FormanceValueError } from "../../policy/facts/formance";
 import { formanceSettingsFor, settingsSpec } from "../render/formanceSpec";
 import { injectionLabelsFor } from "../render/revisionLabel";
 import { isDns1123Label, parseVersion, revisionFromVersion } from "../../policy/facts/versions";
-import { ConfigPath, holdsSecret, REDACTED, scrubSecrets, uncoverableSecret } from "./secrets";
+import { ConfigPath, holdsSecret, isAboveSecretCapable, REDACTED, scrubSecrets, uncoverableSecret } from "./secrets";
 import { canaryTargets, planRevisions, type RevisionPlan, selectedBy, selectionOf, type Selector } from "./revisions";
 
 export type { ConfigPath };
@@ -43,6 +44,10 @@ const cidr = z
 const masterCidr = cidr.refine((value) => value.endsWith("/28"), {
     message: "must be the control plane's /28 such as 172.16.0.0/28 (GKE requires a /28)",
 });
+
+/** A Cloud KMS CryptoKey's resource name (Cloud KMS "Resource names"). */
+const KMS_KEY_NAME =
+    /^projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/locations\/[a-z0-9-]+\/keyRings\/[A-Za-z0-9_-]{1,63}\/cryptoKeys\/[A-Za-z0-9_-]{1,63}$/;
 
 /** Chart repositories nativemesh pulls from: https or oci only, so what is installed cannot be altered in transit. */
 const chartRepository = z
@@ -113,6 +118,22 @@ const gkeConfigSchema = z.strictObject({
     subnetwork: z.string().optional(),
     /** The provider's own default, true: `pulumi destroy` cannot remove the cluster until it is set false. */
     deletionProtection: z.boolean().default(true),
+    /** GKE Dataplane V2 (`datapathProvider: ADVANCED_DATAPATH`), which enforces Kubernetes NetworkPolicy (CIS GKE
+     *  Benchmark 1.4, 5.6.7 "Ensure Network Policy is Enabled"; Google "Harden your cluster's security"). GKE sets
+     *  the datapath at creation only: changing it replaces the cluster. */
+    dataplaneV2: z.boolean().default(true),
+    /** A Cloud KMS key encrypting Secrets in etcd at the application layer (CIS GKE Benchmark 1.4, 5.3.1; Google
+     *  "Encrypt secrets at the application layer"). Without one GKE's own encryption at rest applies. */
+    secretsEncryptionKey: z
+        .string()
+        .regex(KMS_KEY_NAME, {
+            message:
+                "must be a Cloud KMS key name projects/PROJECT/locations/LOCATION/keyRings/RING/cryptoKeys/KEY (in the cluster's region)",
+        })
+        .optional(),
+    /** Binary Authorization enforcing the project's policy at admission (`PROJECT_SINGLETON_POLICY_ENFORCE`; CIS
+     *  GKE Benchmark 1.4, 5.10.5). A project's policy allows every image until it is changed. */
+    binaryAuthorization: z.boolean().default(true),
 });
 
 const existingClusterSchema = z.strictObject({
@@ -202,13 +223,25 @@ const namespaceSchema = z.strictObject({
 export const FORMANCE_OPERATOR_CHART = "oci://ghcr.io/formancehq/helm/operator";
 export const FORMANCE_OPERATOR_VERSION = "3.17.0";
 
+/** A chart reference: oci://, https:// or a local chart directory (./charts.ts). */
+const chartReference = z
+    .string()
+    .min(1)
+    .superRefine((ref, ctx) => {
+        const problem = chartReferenceProblem(ref);
+        if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+    });
+
+/** An exact chart version, no range (./charts.ts). */
+const exactChartVersion = z.string().regex(EXACT_CHART_VERSION, { message: EXACT_CHART_VERSION_MESSAGE });
+
 const formanceOperatorSchema = z.strictObject({
     /** Install the operator (and its CRDs) by Helm before the Settings; off when the cluster already runs it. */
     install: z.boolean().default(true),
-    /** Chart reference: an oci:// or https:// chart, or a local chart directory. */
-    chart: z.string().min(1).default(FORMANCE_OPERATOR_CHART),
-    /** Chart version; ignored for a local chart directory. */
-    version: z.string().min(1).default(FORMANCE_OPERATOR_VERSION),
+    /** Chart reference: an oci:// or https:// chart, or a local chart directory (never http://). */
+    chart: chartReference.default(FORMANCE_OPERATOR_CHART),
+    /** Exact chart version (no range); ignored for a local chart directory. */
+    version: exactChartVersion.default(FORMANCE_OPERATOR_VERSION),
     namespace: dns1123Label("namespace").default("formance-system"),
     /** Extra chart values. */
     values: z.record(z.string(), z.unknown()).default({}),
@@ -620,6 +653,8 @@ export function validateConfig(raw: unknown, options: ValidateOptions = {}): Env
 }
 
 function validated(raw: unknown, secretPaths: readonly ConfigPath[]): Omit<EnvironmentSpec, "secretPaths"> {
+    // A whole key given as a secret first: offline it reads as one string, which the schema would refuse less clearly.
+    refuseUncoverableSecret(secretPaths.filter(isAboveSecretCapable));
     const result = rootSchema.safeParse(raw);
     if (!result.success) {
         // An unknown key is most often a misspelt one, which also makes a required key look missing: say it first.
@@ -628,14 +663,7 @@ function validated(raw: unknown, secretPaths: readonly ConfigPath[]): Omit<Envir
         );
         throw new ConfigError(issueLine(raw, issues[0], secretPaths));
     }
-    const uncoverable = uncoverableSecret(secretPaths);
-    if (uncoverable !== undefined) {
-        throw new ConfigError(
-            `${configKey(uncoverable)}: cannot be kept secret (it names or shapes resources every plan shows): set it ` +
-                "without --secret; secrets belong in existing.kubeconfig/context, mesh.istiodValues (also per revision), mesh.baseValues, " +
-                "mesh.asmcli.options, mesh.alibaba.controlPlaneKubeconfig, Formance annotation values or operator.values",
-        );
-    }
+    refuseUncoverableSecret(secretPaths);
     const cfg = result.data;
     const { plan, problems } = planRevisionsOf(cfg.mesh);
     // The schema's refinement reports these first; a version the planner cannot name lands here too.
@@ -655,6 +683,21 @@ function validated(raw: unknown, secretPaths: readonly ConfigPath[]): Omit<Envir
         );
     }
     return { ...cfg, mesh, revision, revisionPlan: plan };
+}
+
+/** A secret that is not at or below a value that can be kept secret: refused, naming its key. */
+function refuseUncoverableSecret(secretPaths: readonly ConfigPath[]): void {
+    const uncoverable = uncoverableSecret(secretPaths);
+    if (uncoverable === undefined) return;
+    // A path above secret-capable values (a whole key such as nativemesh:mesh) also holds names and versions.
+    const what = isAboveSecretCapable(uncoverable)
+        ? "cannot be kept secret as a whole (it holds names, revisions or namespaces every plan and URN shows): " +
+          "set it without --secret and only its secret values with `pulumi config set --secret --path`"
+        : "cannot be kept secret (it names or shapes resources every plan shows): set it without --secret";
+    throw new ConfigError(
+        `${configKey(uncoverable)}: ${what}; secrets belong in existing.kubeconfig/context, mesh.istiodValues (also per revision), mesh.baseValues, ` +
+            "mesh.asmcli.options, mesh.alibaba.controlPlaneKubeconfig, Formance annotation values or operator.values",
+    );
 }
 
 /** The environment as a program writes it: the `nativemesh:` keys without their prefix, defaults optional. */

@@ -133,11 +133,18 @@ export const SECRET_CAPABLE: readonly ConfigPath[] = [
     ["namespaces", "*", "podTemplateAnnotations", "*"],
 ];
 
-/** A secret path that covers no value that can be kept secret (see SECRET_CAPABLE), if any. */
+/**
+ * A secret path that is not at or below a value that can be kept secret (see SECRET_CAPABLE), if any. A path
+ * above one (`mesh`, `namespaces`, `formance` given whole with `--secret`) is refused too: it also holds names,
+ * revisions and namespaces, which land in URNs and plans in plaintext whatever Pulumi is told.
+ */
 export function uncoverableSecret(paths: readonly ConfigPath[]): ConfigPath | undefined {
-    return paths.find(
-        (secret) => !SECRET_CAPABLE.some((capable) => startsWith(secret, capable) || startsWith(capable, secret)),
-    );
+    return paths.find((secret) => !SECRET_CAPABLE.some((capable) => startsWith(secret, capable)));
+}
+
+/** Whether the value at `path` lies above values that can be kept secret (`mesh` above `mesh.istiodValues`). */
+export function isAboveSecretCapable(path: ConfigPath): boolean {
+    return SECRET_CAPABLE.some((capable) => capable.length > path.length && startsWith(capable, path));
 }
 
 /** Whether the value at `path` is secret or holds a secret somewhere inside it. */

@@ -45,7 +45,7 @@ function stackFileConfig(): { file: string; config?: Record<string, unknown> } {
 /**
  * Reads and validates the stack's `nativemesh:` configuration before any resource is declared, with the paths of
  * its secret values (components/config/secrets.ts). A bad config stops the program with Pulumi's RunError: one
- * line, no stack trace, no secret value, nothing created.
+ * line, no stack trace, no secret value, nothing created. Warnings about the config (configWarnings) are logged.
  */
 export function specFromStackConfig(): EnvironmentSpec {
     try {
@@ -57,11 +57,12 @@ export function specFromStackConfig(): EnvironmentSpec {
             .map((key) => key.slice(prefix.length));
         const found = secretKeys.length > 0 ? stackFileConfig() : { file: "" };
         const { paths, wholeKeys } = locateSecretPaths(secretKeys, config, found.config, CONFIG_NAMESPACE);
+        // Which values of such a key are secret cannot be told; the whole key cannot be kept secret (its names
+        // and versions land in URNs), so the run stops rather than leave a secret value in plaintext.
         if (wholeKeys.length > 0) {
-            void pulumi.log.warn(
+            throw new ConfigError(
                 `${wholeKeys.map((k) => prefix + k).join(", ")}: secret, but ${found.file} does not hold the config this ` +
-                    `run was given, so every value under ${wholeKeys.length > 1 ? "them" : "it"} is kept secret ` +
-                    `(with --config-file FILE, set ${CONFIG_FILE_ENV}=FILE to keep only its encrypted values secret)`,
+                    `run was given, so its encrypted values cannot be found (with --config-file FILE, set ${CONFIG_FILE_ENV}=FILE)`,
             );
         }
         return validateConfig(config, { secretPaths: paths });

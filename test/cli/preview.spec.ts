@@ -224,7 +224,7 @@ describe("preview: gke-asm (self-managed ASM by asmcli)", () => {
         assert.match(script, /asmcli install/);
         assert.match(script, /--custom_overlay "\$overlay"/);
         const revision = /--revision_name (\S+)/.exec(script)?.[1];
-        assert.equal(revision, "asm-1272-1");
+        assert.equal(revision, "asm-1278-9");
         assert.equal(
             get(
                 parse(String(get(cmd.inputs, "environment.NATIVEMESH_OVERLAY"))),
@@ -244,14 +244,15 @@ describe("preview: gke-asm (self-managed ASM by asmcli)", () => {
 });
 
 describe("preview: ACK stacks", () => {
-    it("ack-asm: an ACK cluster ≥ 1.30 with its pool, ServiceMesh ≥ 1.22 on that cluster, ASMMeshConfig default on", async () => {
+    it("ack-asm: an ACK cluster ≥ 1.30 with its pool, ServiceMesh ≥ 1.24 on that cluster, ASMMeshConfig default on", async () => {
         const plan = await previewJson("ack-asm");
         const [cluster, ...more] = ofType(plan, "alicloud:cs/managedKubernetes:ManagedKubernetes");
         assert.equal(more.length, 0);
         assert.match(String(cluster.inputs.version), /^1\.(3\d|[4-9]\d)\./);
         assert.ok(ofType(plan, "alicloud:cs/nodePool:NodePool").length >= 1);
         const [mesh] = ofType(plan, "alicloud:servicemesh/serviceMesh:ServiceMesh");
-        assert.match(String(mesh.inputs.version), /^v?1\.(2[2-9]|[3-9]\d)\./);
+        // ASMMeshConfig's every field needs ASM 1.24 or later (Alibaba "ASMMeshConfig CRD reference").
+        assert.match(String(mesh.inputs.version), /^v?1\.(2[4-9]|[3-9]\d)\./);
         // The cluster's id is unknown until it exists: clusterIds must be that unknown, not a literal.
         assert.deepEqual(mesh.inputs.clusterIds, ["04da6b54-80e4-46f7-96ec-b56ff0331ba9"]);
         const [meshConfig] = ofType(plan, "kubernetes:istio.alibabacloud.com/v1beta1:ASMMeshConfig");
@@ -368,12 +369,12 @@ describe("preview: output", () => {
         assert.equal(overlay.kind, "IstioOperator");
         const k8sFiles = fs.readdirSync(path.join(dir, "k8s"));
         assert.ok(
-            k8sFiles.some((f) => /^job-nativemesh-canary-nativemesh-canary-asm-1272-1-[0-9a-f]{8}\.yaml$/.test(f)),
+            k8sFiles.some((f) => /^job-nativemesh-canary-nativemesh-canary-asm-1278-9-[0-9a-f]{8}\.yaml$/.test(f)),
             k8sFiles.join(" "),
         );
         // formance-system is meshed and is also the Formance operator's namespace: one object, labelled.
         const ns = parse(fs.readFileSync(path.join(dir, "k8s", "namespace-formance-system.yaml"), "utf8"));
-        assert.equal(ns.metadata.labels["istio.io/rev"], "asm-1272-1");
+        assert.equal(ns.metadata.labels["istio.io/rev"], "asm-1278-9");
         const plan = await previewJson("gke-asm");
         const named = ofType(plan, "kubernetes:core/v1:Namespace").filter(
             (n) => get(n.inputs, "metadata.name") === "formance-system",

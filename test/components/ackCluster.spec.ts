@@ -12,6 +12,8 @@ import {
     registeredOfType,
     loadUnderMocks,
 } from "../support/ackMocks";
+import { ACK_SECTION } from "../support/configFixtures";
+import { ofType as previewOfType, previewConfig as preview } from "../support/previewConfig";
 
 const MANAGED_KUBERNETES = "alicloud:cs/managedKubernetes:ManagedKubernetes";
 const NODE_POOL = "alicloud:cs/nodePool:NodePool";
@@ -179,5 +181,21 @@ describe("ACK components under Pulumi mocks", function () {
                 );
             });
         }
+    });
+});
+
+// Hardened defaults (issue 21, the security review).
+describe("AckCluster: a minimal ACK stack previews hardened", () => {
+    it("deletion protection is on unless the stack turns it off", async () => {
+        const minimal = {
+            cloud: "ack",
+            ack: structuredClone(ACK_SECTION),
+            mesh: { method: "helm", version: "1.28.1" },
+        };
+        const [cluster] = previewOfType(await preview(minimal), "alicloud:cs/managedKubernetes:ManagedKubernetes");
+        assert.equal(cluster.inputs.deletionProtection, true);
+        const off = { ...minimal, ack: { ...structuredClone(ACK_SECTION), deletionProtection: false } };
+        const [relaxed] = previewOfType(await preview(off), "alicloud:cs/managedKubernetes:ManagedKubernetes");
+        assert.equal(relaxed.inputs.deletionProtection, false);
     });
 });

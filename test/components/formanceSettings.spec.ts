@@ -123,3 +123,35 @@ describe("FormanceSettings", () => {
         assert.deepEqual(ofType(res, "kubernetes:helm.sh/v3:Release"), [], "nor the operator");
     });
 });
+
+// Hardened defaults (issue 21, the security review): used directly, FormanceSettings takes the operator's chart
+// only over https/oci or from a local directory, and only at an exact version (components/config/charts.ts).
+const declarePinned = (over: Partial<FormanceOperatorArgs>) =>
+    record(
+        () =>
+            new FormanceSettings("f", {
+                settings: [{ name: "ns-labels", key: "namespace.labels", value: { a: "b" }, stacks: ["*"] }],
+                operator: operator(over),
+                provider: provider(),
+            }),
+    );
+
+describe("FormanceSettings: the operator's chart is fetched safely and pinned", () => {
+    for (const [over, expected] of [
+        [
+            { chart: "http://charts.example.com/operator-3.17.0.tgz" },
+            /^FormanceSettings operator\.chart: .*http:\/\/ is refused/,
+        ],
+        [{ version: ">=0.0.0" }, /^FormanceSettings operator\.version: must be an exact chart version/],
+        [{ version: "latest" }, /^FormanceSettings operator\.version: must be an exact chart version/],
+    ] as const) {
+        it(`refuses ${JSON.stringify(over)}`, async () => {
+            await assert.rejects(declarePinned(over), (err: Error) => expected.test(err.message));
+        });
+    }
+
+    it("accepts the default, and a local chart directory whatever its version says", async () => {
+        await declarePinned({});
+        await declarePinned({ chart: "charts/formance-operator", version: "" });
+    });
+});

@@ -1,6 +1,9 @@
 import * as assert from "node:assert/strict";
 import { GkeCluster, GkeClusterArgs, nodeServiceAccountId, regionOf } from "../../components/gkeCluster";
 import { at, ofType, oneOfType, record } from "../support/plan";
+import { ConfigError, validateConfig } from "../../components/config/config";
+import { GKE_SECTION } from "../support/configFixtures";
+import { ofType as previewOfType, previewConfig as preview } from "../support/previewConfig";
 
 const gkeArgs: GkeClusterArgs = {
     project: "acme-mesh-dev",
@@ -181,4 +184,54 @@ describe("GkeCluster", () => {
     for (const [location, region] of regions) {
         it(`finds the region of ${location}: ${region}`, () => assert.equal(regionOf(location), region));
     }
+});
+
+// Hardened defaults (issue 21, the security review).
+const KEY = "projects/acme-kms/locations/europe-west1/keyRings/gke/cryptoKeys/secrets";
+const minimalGke = (gke: Record<string, unknown> = {}) => ({
+    cloud: "gke",
+    gke: { ...structuredClone(GKE_SECTION), ...gke },
+    mesh: { method: "helm", version: "1.28.1" },
+});
+
+describe("GkeCluster: a minimal GKE stack previews hardened", () => {
+    it("Dataplane V2, Binary Authorization enforcing the project policy (its API enabled), GKE's own encryption at rest", async () => {
+        const resources = await preview(minimalGke());
+        const [cluster] = previewOfType(resources, "gcp:container/cluster:Cluster");
+        assert.equal(cluster.inputs.datapathProvider, "ADVANCED_DATAPATH");
+        assert.deepEqual(cluster.inputs.binaryAuthorization, { evaluationMode: "PROJECT_SINGLETON_POLICY_ENFORCE" });
+        assert.equal(cluster.inputs.databaseEncryption, undefined);
+        assert.equal(cluster.inputs.deletionProtection, true);
+        const apis = previewOfType(resources, "gcp:projects/service:Service").map((r) => r.inputs.service);
+        assert.deepEqual(apis, ["binaryauthorization.googleapis.com"]);
+        assert.deepEqual(previewOfType(resources, "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember"), []);
+    });
+
+    it("a KMS key encrypts Secrets at the application layer, and the GKE service agent may use it", async () => {
+        const resources = await preview(minimalGke({ secretsEncryptionKey: KEY }));
+        const [cluster] = previewOfType(resources, "gcp:container/cluster:Cluster");
+        assert.deepEqual(cluster.inputs.databaseEncryption, { state: "ENCRYPTED", keyName: KEY });
+        const [grant] = previewOfType(resources, "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember");
+        assert.equal(grant.inputs.cryptoKeyId, KEY);
+        assert.equal(grant.inputs.role, "roles/cloudkms.cryptoKeyEncrypterDecrypter");
+    });
+
+    it("each can be turned off explicitly", async () => {
+        const resources = await preview(minimalGke({ dataplaneV2: false, binaryAuthorization: false }));
+        const [cluster] = previewOfType(resources, "gcp:container/cluster:Cluster");
+        assert.equal(cluster.inputs.datapathProvider, undefined);
+        assert.equal(cluster.inputs.binaryAuthorization, undefined);
+        assert.deepEqual(previewOfType(resources, "gcp:projects/service:Service"), []);
+    });
+
+    it("a key that is not a Cloud KMS key name is refused on one line naming the key", () => {
+        assert.throws(
+            () => validateConfig(minimalGke({ secretsEncryptionKey: "my-key" })),
+            (err: unknown) =>
+                err instanceof ConfigError &&
+                /^nativemesh:gke\.secretsEncryptionKey: must be a Cloud KMS key name projects\/PROJECT\/locations\/LOCATION\/keyRings\/RING\/cryptoKeys\/KEY .*\(got "my-key"\)$/.test(
+                    err.message,
+                ),
+        );
+    });
 });

@@ -32,10 +32,44 @@ export interface FakeCluster {
     namespaces: Array<{ name: string; labels: Record<string, string> }>;
     pods: Obj[];
     deployments: Map<string, Obj>;
+    /** ReplicaSets by `namespace/name` (restart reads the one its pods name, to check UIDs) */
+    replicaSets?: Map<string, Obj>;
+    /** answers to GET of a path, before any other route (a status code and a body as written) */
+    raw?: Map<string, { code: number; body: string }>;
     /** called on a PATCH of a Deployment */
     onPatch?: (ns: string, name: string) => void;
     /** called on a GET of a Deployment, before it is sent */
     onRead?: (ns: string, name: string) => void;
+}
+
+/** The UID the captured pod's ownerReferences give its ReplicaSet (test/fixtures/pods/native-deployment.json). */
+export const RS_UID = "749bc130-660f-46f0-b110-207f25c6ad4e";
+/** The UID the ReplicaSet below gives its Deployment `web`. */
+export const WEB_UID = "5d1f0c1e-0000-4000-8000-00000000web1";
+
+/**
+ * Deployment `web` of `ns` (apps-3 by default) as restart finds it, and the ReplicaSet its pods name, with the
+ * UIDs their ownerReferences give; `uids` makes the live objects others (deleted and made again).
+ */
+export function webDeployment(
+    cluster: FakeCluster,
+    deployment: Obj,
+    uids: { rs?: string; web?: string } = {},
+    ns = "apps-3",
+): void {
+    deployment.metadata.uid = uids.web ?? WEB_UID;
+    cluster.deployments.set(`${ns}/web`, deployment);
+    cluster.replicaSets ??= new Map();
+    cluster.replicaSets.set(`${ns}/web-767d6f4df8`, {
+        metadata: {
+            name: "web-767d6f4df8",
+            namespace: ns,
+            uid: uids.rs ?? RS_UID,
+            ownerReferences: [
+                { apiVersion: "apps/v1", kind: "Deployment", name: "web", uid: WEB_UID, controller: true },
+            ],
+        },
+    });
 }
 
 /** A copy of the captured pod as pod `name` of Deployment `web` in `ns`; `stale`: without its sidecar. */
@@ -93,6 +127,16 @@ export async function fakeApi(cluster: FakeCluster) {
             const p = url.pathname;
             const q = url.searchParams;
             let m: RegExpMatchArray | null;
+            const canned = cluster.raw?.get(p);
+            if (canned !== undefined) {
+                res.statusCode = canned.code;
+                res.setHeader("content-type", "application/json");
+                return res.end(canned.body);
+            }
+            if ((m = p.match(/^\/apis\/apps\/v1\/namespaces\/([^/]+)\/replicasets\/([^/]+)$/))) {
+                const rs = cluster.replicaSets?.get(`${m[1]}/${m[2]}`);
+                return rs === undefined ? notFound() : send(200, rs);
+            }
             if (p === "/api/v1/namespaces")
                 return send(
                     200,

@@ -49,7 +49,7 @@ describe("live: nativemesh status / restart on the command line", () => {
                 "apiVersion: v1",
                 "kind: Config",
                 "clusters:",
-                `- name: c\n  cluster:\n    server: https://127.0.0.1:${port}\n    insecure-skip-tls-verify: true`,
+                `- name: c\n  cluster:\n    server: https://127.0.0.1:${port}`,
                 "users:\n- name: u\n  user:\n    token: t",
                 "contexts:\n- name: one\n  context:\n    cluster: c\n    user: u\n- name: two\n  context:\n    cluster: c\n    user: u",
                 "current-context: one",

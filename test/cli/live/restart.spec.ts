@@ -1,7 +1,7 @@
 /** `nativemesh restart` against an in-process API server: the restart patch, the rollout wait, --dry-run. */
 import * as assert from "node:assert/strict";
 import { runRestart } from "../../../cli/live/restart";
-import { bigCluster, fakeApi, io, pod, type FakeCluster, type Obj } from "../../support/fakeKubeApi";
+import { bigCluster, fakeApi, io, pod, webDeployment, type FakeCluster, type Obj } from "../../support/fakeKubeApi";
 
 /** A clock that moves only when the wait sleeps, recording each sleep. */
 function fakeClock() {
@@ -25,7 +25,7 @@ describe("live: restart against an in-process API server", () => {
             spec: { replicas: 100 },
             status: { observedGeneration: 2, replicas: 100, updatedReplicas: 100, availableReplicas: 100 },
         };
-        cluster.deployments.set("apps-3/web", web);
+        webDeployment(cluster, web);
         let patched = 0;
         cluster.onPatch = () => {
             patched++;
@@ -75,7 +75,7 @@ describe("live: restart against an in-process API server", () => {
 
     it("a rollout that never completes is reported as timed out after --timeout, polling each second, exit 1", async () => {
         const cluster = bigCluster();
-        cluster.deployments.set("apps-3/web", {
+        webDeployment(cluster, {
             metadata: { name: "web", namespace: "apps-3", generation: 3 },
             spec: { replicas: 100 },
             status: { observedGeneration: 2 },
@@ -116,6 +116,8 @@ describe("live: restart against an in-process API server", () => {
                 ]),
             ),
         };
+        // Each Deployment is the object its pods' ReplicaSet names (restart checks the UIDs).
+        for (const ns of namespaces) webDeployment(cluster, cluster.deployments.get(`${ns}/web`)!, {}, ns);
         const readsSincePatch = new Map<string, number>();
         let widest = 0;
         cluster.onPatch = (ns) => {
@@ -153,6 +155,64 @@ describe("live: restart against an in-process API server", () => {
             );
             assert.equal(widest, 2, "Deployments rolling out at the same time");
             assert.match(out.stderr, /restarting 4 workloads, at most 2 at a time/);
+        } finally {
+            api.close();
+        }
+    });
+});
+
+/** Control characters a terminal acts on (C0 but line feed, DEL, C1). */
+const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+
+describe("live: restart checks the owner's UID before it patches", () => {
+    for (const [what, uids, expected] of [
+        [
+            "the Deployment is another object than the one its ReplicaSet names",
+            { web: "0badc0de-new-deployment" },
+            /skipped apps-3 Deployment\/web .*Deployment web has uid 0badc0de-new-deployment, its pods' owner is 5d1f0c1e-0000-4000-8000-00000000web1: not patched/,
+        ],
+        [
+            "the ReplicaSet is another object than the one the pods name",
+            { rs: "0badc0de-new-replicaset" },
+            /skipped apps-3 Deployment\/web .*ReplicaSet web-767d6f4df8 has uid 0badc0de-new-replicaset, its pods name 749bc130-660f-46f0-b110-207f25c6ad4e: not patched/,
+        ],
+    ] as const) {
+        it(`${what}: nothing is patched, one line says why, exit 1`, async () => {
+            const cluster = bigCluster();
+            webDeployment(
+                cluster,
+                {
+                    metadata: { name: "web", namespace: "apps-3", generation: 2 },
+                    spec: { replicas: 100 },
+                    status: { observedGeneration: 2, replicas: 100, updatedReplicas: 100, availableReplicas: 100 },
+                },
+                uids,
+            );
+            const api = await fakeApi(cluster);
+            try {
+                const { out, io: sink } = io();
+                assert.equal(await runRestart(["--kubeconfig", api.kubeconfig, "--timeout", "5"], sink), 1);
+                assert.match(out.stdout, expected);
+                assert.ok(!api.requests.some((r) => r.method === "PATCH"), "a PATCH was sent");
+            } finally {
+                api.close();
+            }
+        });
+    }
+});
+
+describe("live: restart prints what a cluster says safely", () => {
+    it("control characters in an owner's name are shown escaped", async () => {
+        const cluster = bigCluster();
+        const evil = pod("apps-4", "web-2", true);
+        (evil.metadata.ownerReferences as Array<{ name: string }>)[0].name = "rs\u001b[2J";
+        cluster.pods.push(evil);
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            await runRestart(["--kubeconfig", api.kubeconfig, "--namespace", "apps-4", "--dry-run"], sink);
+            assert.doesNotMatch(out.stdout + out.stderr, RAW_CONTROL);
+            assert.ok(out.stdout.includes("rs\\x1b[2J"), out.stdout);
         } finally {
             api.close();
         }

@@ -1,7 +1,7 @@
 /** `nativemesh status` against an in-process API server: paging with limit/continue, the --namespace scope. */
 import * as assert from "node:assert/strict";
 import { runStatus } from "../../../cli/live/status";
-import { bigCluster, fakeApi, io } from "../../support/fakeKubeApi";
+import { bigCluster, fakeApi, io, pod } from "../../support/fakeKubeApi";
 
 describe("live: status against an in-process API server", () => {
     it("status pages through every list with limit 500 and continue, and judges every pod", async () => {
@@ -61,6 +61,36 @@ describe("live: status against an in-process API server", () => {
             assert.match(out.stdout, /1 meshed namespace, 100 pods: 100 ok/);
             assert.ok(api.requests.some((r) => r.path === "/api/v1/namespaces/apps-4/pods"));
             assert.ok(!api.requests.some((r) => r.path === "/api/v1/pods"));
+        } finally {
+            api.close();
+        }
+    });
+});
+
+/** Control characters a terminal acts on (C0 but line feed, DEL, C1). */
+const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+
+describe("live: status prints what a cluster says safely", () => {
+    it("control characters in pod and owner names are shown escaped; --json keeps them exact", async () => {
+        const cluster = bigCluster();
+        const evil = pod("apps-4", "web-\u001b]0;owned\u0007-1", true);
+        const refs = evil.metadata.ownerReferences as Array<{ name: string }>;
+        refs[0].name = "evil\n  apps-3 Deployment/forged (9 pods): \u009b2J";
+        cluster.pods.push(evil);
+        const api = await fakeApi(cluster);
+        try {
+            const text = io();
+            assert.equal(await runStatus(["--kubeconfig", api.kubeconfig, "--namespace", "apps-4"], text.io), 1);
+            assert.doesNotMatch(text.out.stdout, RAW_CONTROL);
+            assert.ok(text.out.stdout.includes("web-\\x1b]0;owned\\x07-1"), text.out.stdout);
+            assert.ok(text.out.stdout.includes("evil\\n  apps-3 Deployment/forged (9 pods): \\x9b2J"));
+            assert.ok(!text.out.stdout.split("\n").some((l) => l.startsWith("  apps-3 Deployment/forged")));
+
+            const json = io();
+            await runStatus(["--kubeconfig", api.kubeconfig, "--namespace", "apps-4", "--json"], json.io);
+            assert.doesNotMatch(json.out.stdout, RAW_CONTROL);
+            const report = JSON.parse(json.out.stdout) as { namespaces: Array<{ pods: Array<{ name: string }> }> };
+            assert.ok(report.namespaces[0].pods.some((p) => p.name === "web-\u001b]0;owned\u0007-1"));
         } finally {
             api.close();
         }

@@ -366,7 +366,8 @@ describe("ackConfigSchema", () => {
     it("fills the defaults a section may leave out", () => {
         const parsed = ackConfigSchema.parse(withKeys({ clusterSpec: undefined }));
         assert.strictEqual(parsed.clusterSpec, "ack.pro.small");
-        assert.strictEqual(parsed.deletionProtection, false);
+        // Deletion protection on unless a stack turns it off (issue 21: secure by default).
+        assert.strictEqual(parsed.deletionProtection, true);
         // A private API server unless asked: public is an explicit choice (docs/SECURITY.md).
         assert.strictEqual(parsed.publicApiServer, false);
         assert.strictEqual(parsed.rrsa, true);

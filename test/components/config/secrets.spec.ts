@@ -372,16 +372,57 @@ describe("secrets: where the secret values are", () => {
 
     it("refuses a secret on a key that cannot be kept secret, naming it (one line)", () => {
         assert.deepEqual(uncoverableSecret([["gke", "project"]]), ["gke", "project"]);
-        assert.equal(
-            uncoverableSecret([["mesh"], ["namespaces"], ["formance", "jobAnnotations", "ledger", "k"]]),
-            undefined,
-        );
+        assert.equal(uncoverableSecret([["formance", "jobAnnotations", "ledger", "k"]]), undefined);
         const raw = { cloud: "existing", existing: { kubeconfig: "/k" }, mesh: { method: "helm", version: "1.28.1" } };
         assert.throws(
             () => validateConfig(raw, { secretPaths: [["mesh", "version"]] }),
             /: nativemesh:mesh\.version: cannot be kept secret .*set it without --secret/,
         );
         assert.doesNotThrow(() => validateConfig(raw, { secretPaths: [["existing", "kubeconfig"]] }));
+    });
+});
+
+describe("secrets: a whole key given as a secret", () => {
+    // `pulumi config set --secret nativemesh:mesh '{...}'` encrypts the key whole: its names, revisions and
+    // namespaces would still land in URNs and plans in plaintext, so it is refused, the key named.
+    for (const key of ["mesh", "namespaces", "formance", "existing"]) {
+        it(`nativemesh:${key} secret as a whole is refused, naming it, on one line (exit 2)`, async () => {
+            const doc = stackDoc("stacks/Pulumi.dev.yaml");
+            if (key === "existing") {
+                doc.config["nativemesh:cloud"] = "existing" as never;
+                delete doc.config["nativemesh:gke"];
+            }
+            // As `pulumi config set --secret nativemesh:KEY '<json>'` stores it: the JSON encrypted whole.
+            const value = doc.config[`nativemesh:${key}`] ?? { kubeconfig: "/k" };
+            doc.config[`nativemesh:${key}`] = { secure: `v1:${JSON.stringify(value)}` };
+            const file = writeStack(`whole-${key}`, doc);
+            await assert.rejects(preview(["--config", file]), (err: Error) => {
+                assert.ok(err instanceof UsageError);
+                assert.equal(err.message.split("\n").length, 1);
+                assert.match(
+                    err.message,
+                    new RegExp(`: nativemesh:${key}: cannot be kept secret as a whole .*--secret --path`),
+                );
+                assert.deepEqual(leaksIn(err.message), []);
+                return true;
+            });
+        });
+    }
+
+    it("a section above secret-capable values is refused, one at or below them accepted", () => {
+        const rows: Array<[string[], boolean]> = [
+            [["mesh"], false],
+            [["mesh", "revisions"], false],
+            [["namespaces", "0"], false],
+            [["formance", "operator"], false],
+            [["formance", "serviceAnnotations"], false],
+            [["mesh", "istiodValues"], true],
+            [["mesh", "istiodValues", "istiodRemote", "injectionURL"], true],
+            [["formance", "serviceAnnotations", "gateway", "k"], true],
+        ];
+        for (const [path, accepted] of rows) {
+            assert.equal(uncoverableSecret([path]) === undefined, accepted, path.join("."));
+        }
     });
 });
 
@@ -417,19 +458,26 @@ describe("secrets: where they land", () => {
         assert.equal(provider?.inputs.context, "ctx");
     });
 
-    it("a secret key whose leaves are not in the file keeps every value under it secret", async () => {
-        const resources = await plan(["nativemesh:mesh", "nativemesh:existing"], {});
-        assert.ok(isSecret(values(resources, "istiod")));
-        assert.ok(isSecret(values(resources, "base")));
-        const provider = resources.find((r) => r.type === "pulumi:providers:kubernetes");
-        assert.ok(isSecret(provider?.inputs.context));
+    it("a secret key whose leaves are not in the file stops the program, naming the key (a whole key would leak its names)", async () => {
+        await assert.rejects(plan(["nativemesh:mesh", "nativemesh:existing"], {}), (err: Error) => {
+            assert.match(
+                err.message,
+                /^nativemesh:existing, nativemesh:mesh: secret, but \S+ does not hold the config this run was given, .*NATIVEMESH_CONFIG_FILE=FILE\)$/,
+            );
+            return true;
+        });
     });
 
     it("the canary's name does not change with a secret value (no digest of it)", async () => {
         const job = (resources: PlannedResource[]) => resources.find((r) => r.type === "kubernetes:batch/v1:Job")?.name;
-        const a = await plan(["nativemesh:mesh"], {});
+        const leafFile = {
+            "nativemesh:cloud": "existing",
+            "nativemesh:existing": base.existing,
+            "nativemesh:mesh": { ...base.mesh, istiodValues: { pilot: { env: { TOKEN: { secure: "v1:t" } } } } },
+        };
+        const a = await plan(["nativemesh:mesh"], leafFile);
         base.mesh.istiodValues.pilot.env.TOKEN = "another";
-        const b = await plan(["nativemesh:mesh"], {});
+        const b = await plan(["nativemesh:mesh"], leafFile);
         base.mesh.istiodValues.pilot.env.TOKEN = "t";
         assert.ok(job(a) !== undefined);
         assert.equal(job(a), job(b));
@@ -659,8 +707,8 @@ describe("mutation, secrets: which values can be kept secret", () => {
         for (const [path, capable] of rows) {
             assert.equal(uncoverableSecret([path]) === undefined, capable, path.join("."));
         }
-        // A secret above a value that can be secret (all the revisions) is accepted: it holds one.
-        assert.equal(uncoverableSecret([["mesh", "revisions"]]), undefined);
+        // A secret above a value that can be secret (all the revisions) is refused: it holds versions and names too.
+        assert.deepEqual(uncoverableSecret([["mesh", "revisions"]]), ["mesh", "revisions"]);
         assert.deepEqual(
             uncoverableSecret([
                 ["mesh", "istiodValues"],
