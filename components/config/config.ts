@@ -265,6 +265,9 @@ const rootSchema = z
     })
     .superRefine(checkCrossFieldRules);
 
+/** The top-level keys of the `nativemesh:` section (`cloud`, `mesh`, ...). */
+export const CONFIG_KEYS: readonly string[] = Object.keys(rootSchema.shape);
+
 export type RawEnvironmentConfig = z.input<typeof rootSchema>;
 type ParsedConfig = z.output<typeof rootSchema>;
 export type GkeConfig = z.output<typeof gkeConfigSchema>;
@@ -620,14 +623,8 @@ export function validateConfig(raw: unknown, options: ValidateOptions = {}): Env
 }
 
 function validated(raw: unknown, secretPaths: readonly ConfigPath[]): Omit<EnvironmentSpec, "secretPaths"> {
-    const result = rootSchema.safeParse(raw);
-    if (!result.success) {
-        // An unknown key is most often a misspelt one, which also makes a required key look missing: say it first.
-        const issues = [...result.error.issues].sort(
-            (a, b) => Number(b.code === "unrecognized_keys") - Number(a.code === "unrecognized_keys"),
-        );
-        throw new ConfigError(issueLine(raw, issues[0], secretPaths));
-    }
+    // Before the schema: a secret on a key that cannot be secret reads "[secret]", which the schema would report
+    // as a malformed value instead of saying what is wrong.
     const uncoverable = uncoverableSecret(secretPaths);
     if (uncoverable !== undefined) {
         throw new ConfigError(
@@ -635,6 +632,14 @@ function validated(raw: unknown, secretPaths: readonly ConfigPath[]): Omit<Envir
                 "without --secret; secrets belong in existing.kubeconfig/context, mesh.istiodValues (also per revision), mesh.baseValues, " +
                 "mesh.asmcli.options, mesh.alibaba.controlPlaneKubeconfig, Formance annotation values or operator.values",
         );
+    }
+    const result = rootSchema.safeParse(raw);
+    if (!result.success) {
+        // An unknown key is most often a misspelt one, which also makes a required key look missing: say it first.
+        const issues = [...result.error.issues].sort(
+            (a, b) => Number(b.code === "unrecognized_keys") - Number(a.code === "unrecognized_keys"),
+        );
+        throw new ConfigError(issueLine(raw, issues[0], secretPaths));
     }
     const cfg = result.data;
     const { plan, problems } = planRevisionsOf(cfg.mesh);
