@@ -223,7 +223,6 @@ const isInside = (file: string, dir: string) => file.startsWith(dir + path.sep);
  * preview shows the plan, type errors are the compiler's business. Nothing when `.ts` is already taken (tests).
  */
 function loadTypeScript(program: string, projectDir: string): void {
-    // eslint-disable-next-line @typescript-eslint/no-deprecated
     if (!/\.[cm]?tsx?$/.test(program) || require.extensions[".ts"] !== undefined) return;
     let tsx: string | undefined;
     try {
