@@ -210,7 +210,9 @@ export function prepareOutDir(dir: string): void {
         let existing = path.dirname(absolute);
         while (lstat(existing) === undefined && path.dirname(existing) !== existing) existing = path.dirname(existing);
         if (!fs.statSync(existing).isDirectory()) fail(dir, `${existing} is not a directory`);
-        fs.accessSync(existing, fs.constants.W_OK);
+        // A folder made and removed at once: the one sure test that folders can be made there (access(2) says
+        // yes to root under /proc, where nothing can be made).
+        fs.rmdirSync(fs.mkdtempSync(path.join(existing, ".nativemesh-probe-")));
     } catch (error) {
         if (error instanceof UsageError) throw error;
         throw outDirError(dir, error);

@@ -66,7 +66,7 @@ function stackFileOf(project: PulumiProject, stack: string, flag: string): strin
     } catch {
         const known = stacksIn(dir);
         throw new UsageError(
-            `unknown stack '${stack}': ${shownDir} has ${known.length > 0 ? known.join(", ") : "no Pulumi.<stack>.yaml"}` +
+            `unknown stack '${stack}': ${shownDir}/ has ${known.length > 0 ? known.join(", ") : "no Pulumi.<stack>.yaml"}` +
                 `${project.isPackage && flag === "--example" ? "" : "; pass --config FILE, or --example NAME for nativemesh's examples"}`,
         );
     }

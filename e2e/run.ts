@@ -28,6 +28,7 @@ import { canaryUpgrade } from "./specs/upgrade";
 import { secretConfig } from "./specs/secrets";
 import { packageSchema } from "./specs/schema";
 import { localStackBack, pythonConsumer, yamlConsumer, yamlConsumerBadInput } from "./specs/consumers";
+import { consumerProject } from "./specs/consumerProject";
 
 const SPECS: Spec[] = [
     firstUp,
@@ -46,6 +47,7 @@ const SPECS: Spec[] = [
     yamlConsumerBadInput,
     yamlConsumer,
     pythonConsumer,
+    consumerProject,
     localStackBack,
     destroy,
 ];

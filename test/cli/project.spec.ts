@@ -183,7 +183,7 @@ describe("cli/preview in a consumer project: its own program, stacks and name", 
         assert.equal(unknown.code, 2);
         assert.match(
             unknown.stderr,
-            /unknown stack 'gke-asm': config has dev, prod; pass --config FILE, or --example NAME/,
+            /unknown stack 'gke-asm': config\/ has dev, prod; pass --config FILE, or --example NAME/,
         );
         const example = await preview(["--example", "gke-asm", "--json"], elsewhere);
         assert.equal(example.code, 0, example.stderr);
