@@ -11,7 +11,7 @@ import { planStack, type PlannedResource, type RecordOptions } from "./engine";
 import { formatTree, prepareOutDir, writePlanFiles } from "./planOutput";
 import { formatReport } from "./report";
 import { fromInvocation, invocationDir } from "./inputFiles";
-import { findProject, packageProject, type PulumiProject } from "./project";
+import { findProject, findProjectFile, packageProject, type PulumiProject } from "./project";
 import { loadProjectStackFile, type Reveal, UsageError } from "./stackFile";
 import { evaluateWithConfig, loadPackConfig } from "./policyVerdict";
 
@@ -58,7 +58,7 @@ const PREVIEW_USAGE = [
     "Runs the program of the Pulumi project it is run in (the nearest Pulumi.yaml: its main, stackConfigDir and",
     "name) under Pulumi's mocks, offline, and prints the plan and the policy pack's verdict. Nothing is created.",
     "  --stack NAME          <stackConfigDir>/Pulumi.<NAME>.yaml of the project (default: its only stack, else dev)",
-    "  --config FILE         a stack file anywhere, for the project's program",
+    "  --config FILE         a stack file anywhere, for the project's program (outside any project: nativemesh's)",
     "  --example NAME        one of nativemesh's example stacks (stacks/Pulumi.<NAME>.yaml of the package), with",
     "                        the package's own program; works outside any project",
     "  --cwd DIR             the project in DIR (or above it) instead of the current folder",
@@ -73,7 +73,11 @@ const PREVIEW_USAGE = [
 /** The project the preview works on: the package's for `--example`, else the nearest from `--cwd` or here. */
 function projectOf(opts: { example?: string; cwd?: string }): PulumiProject {
     if (opts.example !== undefined) return packageProject();
-    if (opts.cwd === undefined) return findProject(invocationDir());
+    if (opts.cwd === undefined) {
+        // Outside any project, a stack file given by path can only be meant for the package's own program.
+        if (opts.config !== undefined && findProjectFile(invocationDir()) === undefined) return packageProject();
+        return findProject(invocationDir());
+    }
     const dir = fromInvocation(opts.cwd);
     let isDir = false;
     try {

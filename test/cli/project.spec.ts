@@ -209,3 +209,28 @@ describe("cli/preview in a consumer project: its own program, stacks and name", 
         assert.ok((JSON.parse(r.stdout) as PreviewJson).resources.some((x) => x.name === "c"));
     });
 });
+
+describe("cli/preview outside any Pulumi project", function () {
+    this.timeout(120_000);
+
+    it("--config FILE runs nativemesh's own program; no option at all names what is missing", async () => {
+        const dir = tempDir("noproject");
+        if (findProjectFile(dir) !== undefined) return; // the scratch folder sits inside a project: nothing to test
+        fs.writeFileSync(
+            path.join(dir, "Pulumi.mine.yaml"),
+            CONSUMER_STACK.replace("kubeconfig: kubeconfig", "kubeconfig: /dev/null"),
+        );
+        const r = await preview(["--config", "Pulumi.mine.yaml", "--json"], dir);
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(
+            r.stderr,
+            /Previewing stack mine of project nativemesh \(Pulumi\.mine\.yaml, nativemesh's program\)/,
+        );
+        const none = await preview([], dir);
+        assert.equal(none.code, 2);
+        assert.match(
+            none.stderr,
+            /no Pulumi project \(Pulumi\.yaml\) in .* or above: run in your project's folder, give --cwd DIR, or --example NAME/,
+        );
+    });
+});
