@@ -71,7 +71,7 @@ const PREVIEW_USAGE = [
 ].join("\n");
 
 /** The project the preview works on: the package's for `--example`, else the nearest from `--cwd` or here. */
-function projectOf(opts: { example?: string; cwd?: string }): PulumiProject {
+function projectOf(opts: { example?: string; cwd?: string; config?: string }): PulumiProject {
     if (opts.example !== undefined) return packageProject();
     if (opts.cwd === undefined) {
         // Outside any project, a stack file given by path can only be meant for the package's own program.
