@@ -194,12 +194,13 @@ export async function planStack(
             }
             // Pulumi runs the program in the project folder: its relative paths are taken from there.
             const cwd = process.cwd();
-            process.chdir(projectDir);
+            const move = path.resolve(cwd) !== path.resolve(projectDir);
+            if (move) process.chdir(projectDir);
             try {
                 // eslint-disable-next-line @typescript-eslint/no-require-imports
                 return require(program) as Record<string, unknown>;
             } finally {
-                process.chdir(cwd);
+                if (move) process.chdir(cwd);
             }
         },
         options,
