@@ -91,7 +91,7 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
 function packPackage(dir: string): string {
     const packed = run("npm", ["pack", "--json", "--pack-destination", dir], ROOT);
     expect(packed.status === 0, `npm pack failed:\n${tail(packed.stdout + packed.stderr)}`);
-    const [{ filename }] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf("["))) as Array<{ filename: string }>;
+    const [{ filename }] = JSON.parse(packed.stdout.slice(packed.stdout.search(/^\[/m))) as Array<{ filename: string }>;
     return path.join(dir, filename);
 }
 
