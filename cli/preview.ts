@@ -75,7 +75,10 @@ function projectOf(opts: { example?: string; cwd?: string; config?: string }): P
     if (opts.example !== undefined) return packageProject();
     if (opts.cwd === undefined) {
         // Outside any project, a stack file given by path can only be meant for the package's own program.
-        if (opts.config !== undefined && findProjectFile(invocationDir()) === undefined) return packageProject();
+        // It runs where the command runs, as `pulumi up` would there: relative paths in the file are taken from there.
+        if (opts.config !== undefined && findProjectFile(invocationDir()) === undefined) {
+            return { ...packageProject(), dir: invocationDir() };
+        }
         return findProject(invocationDir());
     }
     const dir = fromInvocation(opts.cwd);

@@ -216,16 +216,19 @@ describe("cli/preview outside any Pulumi project", function () {
     it("--config FILE runs nativemesh's own program; no option at all names what is missing", async () => {
         const dir = tempDir("noproject");
         if (findProjectFile(dir) !== undefined) return; // the scratch folder sits inside a project: nothing to test
-        fs.writeFileSync(
-            path.join(dir, "Pulumi.mine.yaml"),
-            CONSUMER_STACK.replace("kubeconfig: kubeconfig", "kubeconfig: /dev/null"),
-        );
+        fs.writeFileSync(path.join(dir, "Pulumi.mine.yaml"), CONSUMER_STACK);
         const r = await preview(["--config", "Pulumi.mine.yaml", "--json"], dir);
         assert.equal(r.code, 0, r.stderr);
         assert.match(
             r.stderr,
             /Previewing stack mine of project nativemesh \(Pulumi\.mine\.yaml, nativemesh's program\)/,
         );
+        // It runs where the command runs: the stack's relative kubeconfig is looked for there (and is not there).
+        assert.match(r.stderr, new RegExp(`warning: nativemesh:existing\\.kubeconfig: no file at kubeconfig`));
+        fs.writeFileSync(path.join(dir, "kubeconfig"), "apiVersion: v1\nkind: Config\n");
+        const again = await preview(["--config", "Pulumi.mine.yaml"], dir);
+        assert.equal(again.code, 0, again.stderr);
+        assert.doesNotMatch(again.stderr, /warning/);
         const none = await preview([], dir);
         assert.equal(none.code, 2);
         assert.match(
