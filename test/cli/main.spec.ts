@@ -4,9 +4,45 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { tempDir } from "../support/tempDir";
 
-const ROOT = path.resolve(__dirname, "..", "..");
+const ROOT = path.resolve(__dirname, "../..");
 
-function cli(args: string[], preload: string[] = [], input = "") {
+function cli(args: string[]) {
+    const r = spawnSync(process.execPath, ["--require", "tsx/cjs", path.join(ROOT, "cli", "main.ts"), ...args], {
+        cwd: ROOT,
+        encoding: "utf8",
+        timeout: 60_000,
+    });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const oneLine = (r: { status: number | null; stdout: string; stderr: string }, expected: RegExp) => {
+    assert.equal(r.status, 2, r.stderr);
+    const lines = r.stderr.trim().split("\n");
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0], expected);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+};
+
+describe("cli: help everywhere, exit 0", () => {
+    for (const args of [["--help"], ["-h"], ["help"], ["preview", "--help"], ["audit", "--help"]]) {
+        it(`nativemesh ${args.join(" ")}`, () => {
+            const r = cli(args);
+            assert.equal(r.status, 0, r.stderr);
+            assert.match(r.stdout, /usage: nativemesh/);
+            if (args[0] !== "audit" && args[0] !== "preview") assert.match(r.stdout, /--policy-config FILE/);
+        });
+    }
+    it("an unknown command is one line, exit 2", () => oneLine(cli(["previw"]), /unknown command 'previw'/));
+});
+
+describe("cli: --stack reads only stacks/", () => {
+    for (const name of ["/../../etc/passwd", "../test/fixtures/stacks/Pulumi.existing", ".hidden", "a/b"]) {
+        it(`refuses --stack ${JSON.stringify(name)}`, () =>
+            oneLine(cli(["preview", "--stack", name]), /--stack .*not a stack name/));
+    }
+});
+
+function cliWith(args: string[], preload: string[] = [], input = "") {
     const r = spawnSync(
         process.execPath,
         [
@@ -25,14 +61,14 @@ describe("cli/main: version, help and exit codes", () => {
     it("--version prints the package's version", () => {
         const { version } = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string };
         for (const flag of ["--version", "-v"]) {
-            const r = cli([flag]);
+            const r = cliWith([flag]);
             assert.equal(r.status, 0, r.stderr);
             assert.equal(r.stdout, `nativemesh ${version}\n`);
         }
     });
 
     it("the top-level help lists every command's options, restart --json among them, and the exit codes", () => {
-        const r = cli(["--help"]);
+        const r = cliWith(["--help"]);
         assert.equal(r.status, 0, r.stderr);
         assert.match(r.stdout, /nativemesh restart --kubeconfig FILE .*\[--json\]/);
         assert.match(r.stdout, /nativemesh preview .*--example NAME.*--cwd DIR/);
@@ -57,7 +93,7 @@ describe("cli/main: version, help and exit codes", () => {
             ].join("\n"),
         );
         const state = JSON.stringify({ deployment: { resources: [] } });
-        const r = cli(["audit", "--state", "-"], [preload], state);
+        const r = cliWith(["audit", "--state", "-"], [preload], state);
         assert.equal(r.status, 3, r.stderr);
         assert.match(
             r.stderr,
