@@ -92,7 +92,18 @@ describe("cli/main: version, help and exit codes", () => {
                 "};",
             ].join("\n"),
         );
-        const state = JSON.stringify({ deployment: { resources: [] } });
+        // One resource, so that the audit reaches the pack (a state with nothing to audit is bad input).
+        const state = JSON.stringify({
+            deployment: {
+                resources: [
+                    {
+                        urn: "urn:pulumi:s::p::kubernetes:core/v1:Namespace::a",
+                        type: "kubernetes:core/v1:Namespace",
+                        inputs: { metadata: { name: "a" } },
+                    },
+                ],
+            },
+        });
         const r = cliWith(["audit", "--state", "-"], [preload], state);
         assert.equal(r.status, 3, r.stderr);
         assert.match(
