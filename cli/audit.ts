@@ -6,7 +6,7 @@
 import type { StackResource } from "../policy/evaluate";
 import { propsFromState } from "../policy/state";
 import { evaluateWithConfig, loadPackConfig } from "./policyVerdict";
-import { readJsonFile, splitFlag, UsageError } from "./inputFiles";
+import { readJsonFile, splitFlag, STDIN, UsageError } from "./inputFiles";
 import { formatReport } from "./report";
 
 export interface AuditIo {
@@ -15,6 +15,16 @@ export interface AuditIo {
 }
 
 const USAGE = "usage: nativemesh audit --state FILE [--json] [--strict] [--policy-config FILE]";
+
+const AUDIT_HELP = [
+    USAGE,
+    "  --state FILE          what to audit: `pulumi stack export`, `pulumi preview --json` or `nativemesh preview --json`",
+    "                        output; - reads it from standard input (pulumi stack export | nativemesh audit --state -)",
+    "  --json                one JSON object on stdout: {resources, violations}",
+    "  --strict              a value the pack cannot read counts at each policy's own level",
+    "  --policy-config FILE  the pack's config, as `pulumi preview --policy-pack-config FILE` takes it",
+    "Relative paths are taken from the folder the command runs in.",
+].join("\n");
 
 interface AuditArgs {
     state: string;
@@ -91,14 +101,15 @@ interface LoadedState {
 
 /** Reads `pulumi stack export` (`deployment.resources`) or `pulumi preview --json` (`steps[].newState`). */
 export function loadState(file: string): LoadedState {
-    const document = readJsonFile(file, "state file");
-    const neither = `${file}: neither \`pulumi stack export\` output (deployment.resources), \`pulumi preview --json\` output (steps) nor \`nativemesh preview --json\` output (stack, resources)`;
+    const document = readJsonFile(file, "state file", { stdin: true });
+    const shown = file === STDIN ? "standard input" : file;
+    const neither = `${shown}: neither \`pulumi stack export\` output (deployment.resources), \`pulumi preview --json\` output (steps) nor \`nativemesh preview --json\` output (stack, resources)`;
     if (!isObject(document)) throw new UsageError(neither);
     let format: LoadedState["format"];
     let entries: Array<{ state: unknown; urn?: unknown }>;
     if (isObject(document.deployment)) {
         const list = document.deployment.resources ?? [];
-        if (!Array.isArray(list)) throw new UsageError(`${file}: deployment.resources is not a list`);
+        if (!Array.isArray(list)) throw new UsageError(`${shown}: deployment.resources is not a list`);
         format = "stack export";
         // Entries marked `delete` are old copies waiting to be deleted after a replacement.
         entries = list.filter((entry) => !(isObject(entry) && entry.delete === true)).map((state) => ({ state }));
@@ -147,7 +158,7 @@ export async function runAudit(argv: string[], io: AuditIo): Promise<number> {
     try {
         const args = parseAuditArgs(argv);
         if (args.help) {
-            io.stdout.write(`${USAGE}\n`);
+            io.stdout.write(`${AUDIT_HELP}\n`);
             return 0;
         }
         const pack = loadPackConfig(args.policyConfig);
@@ -160,7 +171,7 @@ export async function runAudit(argv: string[], io: AuditIo): Promise<number> {
         }
         const violations = evaluateWithConfig(state.resources, pack, { strict: args.strict });
         io.stderr.write(
-            `Audited ${state.resources.length} resources from ${args.state} (${state.format})` +
+            `Audited ${state.resources.length} resources from ${args.state === STDIN ? "standard input" : args.state} (${state.format})` +
                 `${state.skipped > 0 ? `; skipped ${state.skipped} entries without a readable resource (no state, URN or type)` : ""}.\n`,
         );
         if (args.json) {

@@ -1,5 +1,5 @@
 /**
- * The offline engine: runs the Pulumi program (index.ts) in-process under the SDK's mocks and records every
+ * The offline engine: runs a Pulumi program (the project's, or the package's index.ts) in-process under the SDK's mocks and records every
  * resource it declares. No credentials, no CLI, nothing created. As in a real `pulumi preview`, what only the
  * cloud can know (ids, endpoints, project numbers) stays unknown.
  */
@@ -8,6 +8,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_FILE_ENV } from "../components/config/stackConfig";
 import { offlineHelmTemplate } from "./offlineTagTemplate";
+import { PACKAGE_PROGRAM, PACKAGE_ROOT } from "./project";
 
 /** The root resource of every stack; its type is left out of its children's URNs. */
 const STACK_TYPE = "pulumi:pulumi:Stack";
@@ -139,6 +140,8 @@ export interface RecordOptions {
     /** The stack file the config came from, so the program finds its encrypted values there (as with
      *  `--config-file` and NATIVEMESH_CONFIG_FILE under the real engine). */
     configFile?: string;
+    /** The project's name, the project part of every URN (`nativemesh` by default). */
+    project?: string;
     /** Outputs a provider would return beside the inputs (tests: credentials of the clouds), and its `id`. The
      *  engine's `additionalSecretOutputs` are applied to them, as the real engine does. */
     outputs?: (type: string, name: string, inputs: Record<string, unknown>) => Record<string, unknown> | undefined;
@@ -166,32 +169,86 @@ export const OFFLINE_INVOKE_RESULTS: InvokeAnswers = {
     "kubernetes:helm:template": offlineHelmTemplate,
 };
 
-/** The program: the compiled twin next to the CLI bundle (dist/program.js, see cli/build.js), else index.ts
- *  itself (under tsx: tests and development). */
-const PROGRAM = [path.join(__dirname, "program.js"), path.resolve(__dirname, "..", "index.ts")].find((file) =>
-    fs.existsSync(file),
-)!;
-
 /**
- * Runs index.ts for a stack with the given config (`{"nativemesh:cloud": "gke", ...}`, values as in the
- * stack file) and returns every resource it declared.
+ * Runs a project's program for a stack with the given config (`{"nativemesh:cloud": "gke", ...}`, values as in
+ * the stack file) and returns every resource it declared. Without `program`, the package's own (index.ts, or its
+ * compiled twin dist/program.js next to the CLI bundle).
  */
 export async function planStack(
     stack: string,
     config: Record<string, unknown>,
-    options: RecordOptions = {},
+    options: RecordOptions & ProgramOptions = {},
 ): Promise<Plan> {
+    const program = options.program ?? PACKAGE_PROGRAM;
+    const ours = program === PACKAGE_PROGRAM;
+    const projectDir = options.projectDir ?? (ours ? PACKAGE_ROOT : path.dirname(program));
     return recordProgram(
         stack,
         config,
         () => {
-            // The program reads its config when loaded: load it afresh for every plan.
-            delete require.cache[require.resolve(PROGRAM)];
-            // eslint-disable-next-line @typescript-eslint/no-require-imports
-            return require(PROGRAM) as Record<string, unknown>;
+            loadTypeScript(program, projectDir);
+            // The program reads its config when loaded: load it, and its own modules, afresh for every plan.
+            for (const file of Object.keys(require.cache)) {
+                const own = !ours && isInside(file, projectDir) && !file.split(path.sep).includes("node_modules");
+                if (file === program || own) delete require.cache[file];
+            }
+            // Pulumi runs the program in the project folder: its relative paths are taken from there.
+            const cwd = process.cwd();
+            const move = path.resolve(cwd) !== path.resolve(projectDir);
+            if (move) process.chdir(projectDir);
+            try {
+                // eslint-disable-next-line @typescript-eslint/no-require-imports
+                return require(program) as Record<string, unknown>;
+            } finally {
+                if (move) process.chdir(cwd);
+            }
         },
         options,
     );
+}
+
+/** Which program `planStack` runs. */
+export interface ProgramOptions {
+    /** The program's file (Pulumi.yaml `main`, resolved); the package's own by default. */
+    program?: string;
+    /** The project folder: the program runs there, and its modules are loaded afresh. */
+    projectDir?: string;
+}
+
+const isInside = (file: string, dir: string) => file.startsWith(dir + path.sep);
+
+/**
+ * Makes `require` take a TypeScript program, as `pulumi up` does: tsx when the project has it (esbuild: fast),
+ * else the TypeScript registration of the Pulumi SDK's Node.js language host (ts-node, the project's or the one
+ * the SDK ships; sdk/nodejs/cmd/run/run.ts), transpile only, as with PULUMI_NODEJS_TRANSPILE_ONLY=true: the
+ * preview shows the plan, type errors are the compiler's business. Nothing when `.ts` is already taken (tests).
+ */
+function loadTypeScript(program: string, projectDir: string): void {
+    if (!/\.[cm]?tsx?$/.test(program) || require.extensions[".ts"] !== undefined) return;
+    let tsx: string | undefined;
+    try {
+        tsx = require.resolve("tsx/cjs/api", { paths: [projectDir] });
+    } catch {
+        tsx = undefined;
+    }
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    if (tsx !== undefined) {
+        (require(tsx) as { register(): unknown }).register();
+        return;
+    }
+    const tsutils = require("@pulumi/pulumi/tsutils") as {
+        typeScriptRequireStrings(): { tsnodeRequire: string; typescriptRequire: string };
+    };
+    const { tsnodeRequire, typescriptRequire } = tsutils.typeScriptRequireStrings();
+    const tsconfig = path.join(projectDir, "tsconfig.json");
+    (require(tsnodeRequire) as { register(options: Record<string, unknown>): unknown }).register({
+        compiler: typescriptRequire,
+        transpileOnly: true,
+        project: fs.existsSync(tsconfig) ? tsconfig : undefined,
+        skipProject: !fs.existsSync(tsconfig),
+        compilerOptions: { module: "commonjs", moduleResolution: "node" },
+    });
+    /* eslint-enable @typescript-eslint/no-require-imports */
 }
 
 /**
@@ -204,6 +261,7 @@ export async function recordProgram(
     options: RecordOptions = {},
 ): Promise<Plan> {
     const invokes = { ...OFFLINE_INVOKE_RESULTS, ...options.invokes };
+    const project = options.project ?? "nativemesh";
     const resources: PlannedResource[] = [];
     // additionalSecretOutputs of each registration, applied to the outputs a test's provider returns.
     const secretOutputs = new Map<string, string[]>();
@@ -229,7 +287,7 @@ export async function recordProgram(
                 return typeof answer === "function" ? answer(args.inputs as Record<string, unknown>) : answer;
             },
         },
-        "nativemesh",
+        project,
         stack,
         true,
     );
@@ -240,7 +298,7 @@ export async function recordProgram(
     monitor.newUrn = (parent, type, name) => {
         const parentType = parent ? parent.split("::")[2] : undefined;
         const qualified = parentType && parentType !== STACK_TYPE ? `${parentType}$${type}` : type;
-        return `urn:pulumi:${stack}::nativemesh::${qualified}::${name}`;
+        return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
     };
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, callback) => {

@@ -172,52 +172,47 @@ function contents(dir: string, prefix = ""): string[] {
 }
 
 /**
- * Makes sure `--out DIR` can be written, before any work, and empties what an earlier `--out` wrote there, so
- * that `kubectl apply -f DIR` never applies files of an earlier plan. A folder holding anything else is refused;
- * so is a link, for DIR itself or anything in it (nothing is written through one). Folders are made one level
- * at a time, so a path that cannot be made (under /proc, under a file) fails at once with one line.
+ * Why the existing folder at `absolute` may not be replaced, or undefined when it may: it must be a folder (not a
+ * link), empty or holding only what an earlier `--out` listed, so that `kubectl apply -f DIR` never applies
+ * files of an earlier plan and no file of the user's is lost.
+ */
+function notReplaceable(absolute: string, stat: fs.Stats): string | undefined {
+    if (stat.isSymbolicLink()) return "it is a symbolic link: give the folder itself";
+    if (!stat.isDirectory()) return "it is not a directory";
+    const found = contents(absolute);
+    if (found.length === 0) return undefined;
+    const earlier = earlierFiles(absolute);
+    const ours = new Set([OUT_MANIFEST, ...(earlier ?? [])]);
+    for (const name of earlier ?? [])
+        for (let d = path.dirname(name); d !== "."; d = path.dirname(d)) ours.add(`${d}/`);
+    const foreign = found.filter((name) => !ours.has(name));
+    if (earlier === undefined || foreign.length > 0) {
+        return `it holds ${(foreign[0] ?? found[0]).replace(/\/$/, "")}, which an earlier --out did not write: give a new or empty folder`;
+    }
+    return undefined;
+}
+
+/**
+ * Checks, before any work, that `--out DIR` can be written, and creates nothing: DIR is new (under a folder that
+ * can be written), or empty, or what an earlier `--out` wrote. The files are written later by writePlanFiles,
+ * all at once, so a preview that fails leaves nothing behind.
  */
 export function prepareOutDir(dir: string): void {
     const absolute = path.resolve(dir);
     try {
-        const missing: string[] = [];
-        let existing = absolute;
-        for (let stat = lstat(existing); stat === undefined; stat = lstat(existing)) {
-            missing.unshift(existing);
-            const parent = path.dirname(existing);
-            if (parent === existing) break;
-            existing = parent;
+        const stat = lstat(absolute);
+        if (stat !== undefined) {
+            const why = notReplaceable(absolute, stat);
+            if (why !== undefined) fail(dir, why);
+            fs.accessSync(path.dirname(absolute), fs.constants.W_OK);
+            return;
         }
-        const top = lstat(existing);
-        if (missing.length === 0 && top?.isSymbolicLink()) fail(dir, "it is a symbolic link: give the folder itself");
-        if (top !== undefined && !fs.statSync(existing).isDirectory()) {
-            fail(dir, missing.length === 0 ? "it is not a directory" : `${existing} is not a directory`);
-        }
-        for (const folder of missing) fs.mkdirSync(folder);
-        fs.accessSync(absolute, fs.constants.W_OK);
-        const found = contents(absolute);
-        if (found.length === 0) return;
-        const earlier = earlierFiles(absolute);
-        const ours = new Set([OUT_MANIFEST, ...(earlier ?? [])]);
-        for (const name of earlier ?? [])
-            for (let d = path.dirname(name); d !== "."; d = path.dirname(d)) ours.add(`${d}/`);
-        const foreign = found.filter((name) => !ours.has(name));
-        if (earlier === undefined || foreign.length > 0) {
-            fail(
-                dir,
-                `it holds ${(foreign[0] ?? found[0]).replace(/\/$/, "")}, which an earlier --out did not write: give a new or empty folder`,
-            );
-        }
-        for (const name of [...found].reverse()) {
-            const target = path.join(absolute, name);
-            if (name.endsWith("/")) {
-                if (lstat(target)?.isSymbolicLink()) fail(dir, `${name} is a symbolic link`);
-                fs.rmdirSync(target);
-            } else {
-                // unlink removes a link itself, never what it points at.
-                fs.unlinkSync(target);
-            }
-        }
+        let existing = path.dirname(absolute);
+        while (lstat(existing) === undefined && path.dirname(existing) !== existing) existing = path.dirname(existing);
+        if (!fs.statSync(existing).isDirectory()) fail(dir, `${existing} is not a directory`);
+        // A folder made and removed at once: the one sure test that folders can be made there (access(2) says
+        // yes to root under /proc, where nothing can be made).
+        fs.rmdirSync(fs.mkdtempSync(path.join(existing, ".nativemesh-probe-")));
     } catch (error) {
         if (error instanceof UsageError) throw error;
         throw outDirError(dir, error);
@@ -237,44 +232,94 @@ function outDirError(dir: string, error: unknown): UsageError {
     return new UsageError(`--out ${dir}: cannot write the plan files there (${why})`);
 }
 
+/** Makes the missing folders above `absolute`, one level at a time (a path under a file or /proc fails at once). */
+function makeParents(absolute: string): void {
+    const missing: string[] = [];
+    for (let d = path.dirname(absolute); lstat(d) === undefined && path.dirname(d) !== d; d = path.dirname(d)) {
+        missing.unshift(d);
+    }
+    for (const folder of missing) fs.mkdirSync(folder);
+}
+
+/** Writes the plan files into `staging`, a fresh private folder made for them; returns their names. Each file is
+ *  created new (O_EXCL) and never through a link (O_NOFOLLOW), and only inside the folder. */
+function writeInto(staging: string, dir: string, resources: PlannedResource[]): string[] {
+    const names: string[] = [];
+    for (const [name, text] of planFiles(resources)) {
+        const target = path.resolve(staging, name);
+        if (!target.startsWith(staging + path.sep)) fail(dir, `${name} would be outside the folder`);
+        for (let d = path.dirname(target); d !== staging; d = path.dirname(d)) {
+            const stat = lstat(d);
+            if (stat?.isSymbolicLink() || (stat !== undefined && !stat.isDirectory())) {
+                fail(dir, `${path.relative(staging, d)} is not a folder nativemesh made`);
+            }
+        }
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        const fd = fs.openSync(
+            target,
+            fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW,
+            modeOf(name),
+        );
+        try {
+            fs.writeFileSync(fd, text);
+        } finally {
+            fs.closeSync(fd);
+        }
+        names.push(name);
+    }
+    fs.writeFileSync(path.join(staging, OUT_MANIFEST), names.join("\n") + "\n", { flag: "wx" });
+    return names;
+}
+
 /**
- * Writes planFiles under dir (prepared by prepareOutDir), creating folders; returns the paths written. Each
- * file is created new (O_EXCL) and never through a link (O_NOFOLLOW), and only inside dir.
+ * Writes planFiles as `dir` (checked by prepareOutDir): into a fresh temporary folder beside it, then renamed into
+ * place, so no file is ever written through DIR itself. A DIR swapped meanwhile for a link receives nothing (a
+ * rename replaces neither a link nor a non-empty folder); an earlier `--out` folder is checked again, moved aside
+ * and removed once the new one stands. Returns the paths written.
  */
 export function writePlanFiles(dir: string, resources: PlannedResource[]): string[] {
     const absolute = path.resolve(dir);
-    const written: string[] = [];
-    const names: string[] = [];
+    const parent = path.dirname(absolute);
+    let staging: string | undefined;
     try {
-        for (const [name, text] of planFiles(resources)) {
-            const target = path.resolve(absolute, name);
-            if (!target.startsWith(absolute + path.sep)) fail(dir, `${name} would be outside the folder`);
-            for (let d = path.dirname(target); d !== absolute; d = path.dirname(d)) {
-                const stat = lstat(d);
-                if (stat?.isSymbolicLink() || (stat !== undefined && !stat.isDirectory())) {
-                    fail(dir, `${path.relative(absolute, d)} is not a folder nativemesh made`);
-                }
+        makeParents(absolute);
+        // mkdtemp: a new folder of a name no one could prepare, mode 0700 until it is complete.
+        staging = fs.mkdtempSync(path.join(parent, `.${path.basename(absolute)}.nativemesh-`));
+        const names = writeInto(staging, dir, resources);
+        fs.chmodSync(staging, 0o755);
+        const stat = lstat(absolute);
+        let aside: string | undefined;
+        if (stat !== undefined) {
+            const why = notReplaceable(absolute, stat);
+            if (why !== undefined) fail(dir, why);
+            if (contents(absolute).length > 0) {
+                aside = fs.mkdtempSync(path.join(parent, `.${path.basename(absolute)}.nativemesh-old-`));
+                fs.renameSync(absolute, path.join(aside, "out"));
             }
-            fs.mkdirSync(path.dirname(target), { recursive: true });
-            const fd = fs.openSync(
-                target,
-                fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW,
-                modeOf(name),
-            );
-            try {
-                fs.writeFileSync(fd, text);
-            } finally {
-                fs.closeSync(fd);
-            }
-            written.push(path.join(dir, name));
-            names.push(name);
         }
-        const list = path.join(absolute, OUT_MANIFEST);
-        if (lstat(list) !== undefined) fs.unlinkSync(list);
-        fs.writeFileSync(list, names.join("\n") + "\n", { flag: "wx" });
+        fs.renameSync(staging, absolute);
+        staging = undefined;
+        if (aside !== undefined) removeEarlier(aside);
+        return names.map((name) => path.join(dir, name));
     } catch (error) {
         if (error instanceof UsageError) throw error;
         throw outDirError(dir, error);
+    } finally {
+        if (staging !== undefined) fs.rmSync(staging, { recursive: true, force: true });
     }
-    return written;
+}
+
+/** Removes the earlier `--out` folder moved aside, if it still holds only what that run listed (a link is
+ *  unlinked, never followed); otherwise it is left where it is. */
+function removeEarlier(aside: string): void {
+    const moved = path.join(aside, "out");
+    const stat = lstat(moved);
+    if (stat === undefined || stat.isSymbolicLink()) {
+        if (stat !== undefined) fs.unlinkSync(moved);
+        fs.rmdirSync(aside);
+        return;
+    }
+    if (notReplaceable(moved, stat) !== undefined) return;
+    // rmSync removes links inside as links, never what they point at.
+    fs.rmSync(aside, { recursive: true, force: true });
 }

@@ -1,6 +1,6 @@
 /**
- * Finding and reading a stack configuration file (`stacks/Pulumi.<stack>.yaml` or any file given), and
- * validating its `nativemesh:` section. Every failure is a UsageError: one line, exit code 2.
+ * Finding and reading a stack configuration file (`<stackConfigDir>/Pulumi.<stack>.yaml` of the project, or any
+ * file given), and validating its `nativemesh:` section. Every failure is a UsageError: one line, exit code 2.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -8,6 +8,7 @@ import { parse } from "yaml";
 import * as os from "node:os";
 import { isKubeconfigContents } from "../components/render/asmOverlay";
 import {
+    CONFIG_KEYS,
     CONFIG_NAMESPACE,
     ConfigError,
     EnvironmentSpec,
@@ -16,21 +17,17 @@ import {
 } from "../components/config/config";
 import { holdsSecret, REDACTED, stackFileSecretKeys, stackFileSecretPaths } from "../components/config/secrets";
 import { configWarnings } from "../components/config/warnings";
-import { readTextFile, UsageError } from "./inputFiles";
+import { fromInvocation, readTextFile, UsageError } from "./inputFiles";
+import { EXAMPLE_STACKS_DIR, packageProject, type PulumiProject, stacksIn } from "./project";
 
 export { UsageError };
 
-export const PROJECT_ROOT = path.resolve(__dirname, "..");
-export const STACKS_DIR = path.join(PROJECT_ROOT, "stacks");
+/** The package's example stacks (`--example NAME`). */
+export const STACKS_DIR = EXAMPLE_STACKS_DIR;
 
-/** Stack names that have a file under stacks/. */
+/** Stack names that have a file under the package's stacks/. */
 export function shippedStacks(): string[] {
-    if (!fs.existsSync(STACKS_DIR)) return [];
-    return fs
-        .readdirSync(STACKS_DIR)
-        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
-        .filter((s): s is string => s !== undefined)
-        .sort();
+    return stacksIn(STACKS_DIR);
 }
 
 export interface StackFile {
@@ -38,48 +35,70 @@ export interface StackFile {
     stack: string;
     /** The file as the user would name it. */
     file: string;
+    /** The file's absolute path. */
+    path: string;
     /** The whole `config:` map, every namespace; encrypted values read as `[secret]` (or as `reveal` gives them). */
     config: Record<string, unknown>;
     /** The keys (`nativemesh:mesh`) holding an encrypted value, as the engine lists them for the program. */
     secretKeys: string[];
-    /** The validated spec; its `secretPaths` are where the file's encrypted values are. */
+    /** The validated `nativemesh:` section; its `secretPaths` are where the file's encrypted values are. */
     spec: EnvironmentSpec;
     /** Problems worth a line on stderr that do not stop the preview. */
     warnings: string[];
 }
 
-/** A stack name as `pulumi stack` takes it; nothing that could leave stacks/ (no '/', no leading '.'). */
+/** A stack name as `pulumi stack` takes it; nothing that could leave the stack folder (no '/', no leading '.'). */
 const STACK_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
 
-/** The file of a shipped stack: stacks/Pulumi.<stack>.yaml, only if it really is a file inside stacks/. */
-function shippedStackFile(stack: string): string {
+/** `<stackConfigDir>/Pulumi.<stack>.yaml`, only if it really is a file inside that folder. */
+function stackFileOf(project: PulumiProject, stack: string, flag: string): string {
+    const dir = project.stackConfigDir;
+    const shownDir = path.relative(fromInvocation("."), dir) || ".";
     if (!STACK_NAME.test(stack) || stack.length > 100) {
         throw new UsageError(
-            `--stack ${JSON.stringify(stack)}: not a stack name (letters, digits, '-', '_' and '.', not first); ` +
-                "it names stacks/Pulumi.<NAME>.yaml. For a file elsewhere pass --config FILE",
+            `${flag} ${JSON.stringify(stack)}: not a stack name (letters, digits, '-', '_' and '.', not first); ` +
+                `it names ${path.join(shownDir, "Pulumi.<NAME>.yaml")}. For a file elsewhere pass --config FILE`,
         );
     }
-    const file = path.join(STACKS_DIR, `Pulumi.${stack}.yaml`);
+    const file = path.join(dir, `Pulumi.${stack}.yaml`);
     let real: string;
     try {
         real = fs.realpathSync(file);
     } catch {
+        const known = stacksIn(dir);
         throw new UsageError(
-            `unknown stack '${stack}': stacks/ has ${shippedStacks().join(", ")}; or pass --config FILE`,
+            `unknown stack '${stack}': ${shownDir}/ has ${known.length > 0 ? known.join(", ") : "no Pulumi.<stack>.yaml"}` +
+                `${project.isPackage && flag === "--example" ? "" : "; pass --config FILE, or --example NAME for nativemesh's examples"}`,
         );
     }
-    if (path.dirname(real) !== fs.realpathSync(STACKS_DIR)) {
-        throw new UsageError(`--stack ${stack}: stacks/Pulumi.${stack}.yaml leads outside stacks/; pass --config FILE`);
+    if (path.dirname(real) !== fs.realpathSync(dir)) {
+        throw new UsageError(`${flag} ${stack}: Pulumi.${stack}.yaml leads outside ${shownDir}; pass --config FILE`);
     }
     return file;
 }
 
-/** A kubeconfig path that names no file: the Kubernetes provider would fail to reach the cluster at `pulumi up`. */
-function missingKubeconfig(spec: EnvironmentSpec): string | undefined {
+/** The stack when none is named: the only one the project has, else `dev` if it has that. */
+function defaultStack(project: PulumiProject): string {
+    const known = stacksIn(project.stackConfigDir);
+    if (known.length === 1) return known[0];
+    if (known.includes("dev")) return "dev";
+    const shownDir = path.relative(fromInvocation("."), project.stackConfigDir) || ".";
+    throw new UsageError(
+        known.length === 0
+            ? `${project.file}: no stack file (Pulumi.<stack>.yaml) in ${shownDir}: give --config FILE, or make one with \`pulumi stack init\` and \`pulumi config set\``
+            : `give --stack NAME: ${shownDir} has ${known.join(", ")}`,
+    );
+}
+
+/** A kubeconfig path that names no file: the Kubernetes provider would fail to reach the cluster at `pulumi up`
+ *  (which runs the program in the project folder: a relative path is taken from there). */
+function missingKubeconfig(spec: EnvironmentSpec, projectDir: string): string | undefined {
     const given = spec.existing?.kubeconfig;
     if (given === undefined || isKubeconfigContents(given) || given === OFFLINE_SECRET) return undefined;
     const file =
-        given === "~" || given.startsWith("~/") ? path.join(os.homedir(), given.slice(1)) : path.resolve(given);
+        given === "~" || given.startsWith("~/")
+            ? path.join(os.homedir(), given.slice(1))
+            : path.resolve(projectDir, given);
     // A path given as a secret is not echoed either.
     const shown = holdsSecret(spec.secretPaths, ["existing", "kubeconfig"]) ? OFFLINE_SECRET : given;
     return fs.existsSync(file)
@@ -90,30 +109,89 @@ function missingKubeconfig(spec: EnvironmentSpec): string | undefined {
 /** How an encrypted value (`secure: v1:...`) is read: offline, nothing can decrypt it. */
 export type Reveal = (ciphertext: string) => string;
 
-/** Resolves `--stack NAME` or `--config FILE` to a file, reads and validates it. `reveal` reads encrypted values
- *  (tests: what a real run would decrypt); without it they read `[secret]`. */
-export function loadStackFile(opts: { stack?: string; config?: string; reveal?: Reveal }): StackFile {
+/** Keys without a namespace that name a key of ours: Pulumi reads stack-file keys as `<namespace>:<name>`, so
+ *  `mesh:` is never `nativemesh:mesh` (Pulumi "Configuration": keys are namespaced, the project's name by
+ *  default). Keys of other namespaces (`gcp:project`, the user's own) are theirs and pass in silence. */
+function unprefixedKeys(config: Record<string, unknown>): string[] {
+    return Object.keys(config)
+        .filter((key) => !key.includes(":") && CONFIG_KEYS.includes(key))
+        .map((key) => `${key}: not read: nativemesh reads ${CONFIG_NAMESPACE}:${key} (keys are <namespace>:<name>)`);
+}
+
+/** A stack file of a project whose program is the user's: without a `nativemesh:` key, nothing to validate. */
+export type ProjectStackFile = Omit<StackFile, "spec"> & { spec?: EnvironmentSpec };
+
+export interface StackFileOptions {
+    /** The project (the package's own by default: its program, its stacks/). */
+    project?: PulumiProject;
+    stack?: string;
+    config?: string;
+    /** The flag that named the stack (`--stack`, or `--example` for the package's examples). */
+    stackFlag?: string;
+    reveal?: Reveal;
+}
+
+/** Resolves `--stack NAME` or `--config FILE` of the package's program to a file, reads and validates it.
+ *  `reveal` reads encrypted values (tests: what a real run would decrypt); without it they read `[secret]`. */
+export function loadStackFile(opts: Omit<StackFileOptions, "project">): StackFile {
+    return loadProjectStackFile({ ...opts, project: packageProject() }) as StackFile;
+}
+
+/** Resolves `--stack NAME` or `--config FILE` in the project to a file, reads it, and validates its
+ *  `nativemesh:` section when there is one or the program is the package's (which reads nothing else). */
+export function loadProjectStackFile(options: StackFileOptions): ProjectStackFile {
+    const opts = { ...options, project: options.project ?? packageProject() };
     let file: string;
+    let absolute: string;
     let stack: string;
     if (opts.config !== undefined) {
         file = opts.config;
+        absolute = fromInvocation(file);
         const base = path.basename(file);
         stack = opts.stack ?? /^Pulumi\.(.+)\.ya?ml$/.exec(base)?.[1] ?? base.replace(/\.ya?ml$/, "");
     } else {
-        stack = opts.stack ?? "dev";
-        file = path.relative(process.cwd(), shippedStackFile(stack)) || ".";
+        stack = opts.stack ?? defaultStack(opts.project);
+        absolute = stackFileOf(opts.project, stack, opts.stackFlag ?? "--stack");
+        file = path.relative(fromInvocation("."), absolute) || ".";
     }
     const raw = readConfigMap(file);
     const config = withOfflineSecrets(raw, opts.reveal) as Record<string, unknown>;
+    const warnings = unprefixedKeys(raw).map((w) => `${file}: ${w}`);
+    const prefix = `${CONFIG_NAMESPACE}:`;
+    // A program of the user's own may compose our components from its own values: the section is checked only
+    // when there is one, or when the program is ours (which reads nothing else).
+    if (!opts.project.isPackage && !Object.keys(raw).some((key) => key.startsWith(prefix))) {
+        return { stack, file, path: absolute, config, secretKeys: stackFileSecretKeys(raw), warnings };
+    }
     try {
         const secretPaths = stackFileSecretPaths(raw, CONFIG_NAMESPACE);
         const spec = validateConfig(namespaceConfig(config), { secretPaths });
-        const warnings = [missingKubeconfig(spec), ...configWarnings(spec)].filter((w): w is string => w !== undefined);
-        return { stack, file, config, secretKeys: stackFileSecretKeys(raw), spec, warnings };
+        const chartPath = missingChartPath(spec, opts.project);
+        if (chartPath !== undefined) throw new UsageError(`${file}: ${chartPath}`);
+        warnings.push(...[missingKubeconfig(spec, opts.project.dir)].filter((w): w is string => w !== undefined), ...configWarnings(spec));
+        return { stack, file, path: absolute, config, secretKeys: stackFileSecretKeys(raw), spec, warnings };
     } catch (err) {
         if (err instanceof ConfigError) throw new UsageError(`${file}: ${err.message}`);
         throw err;
     }
+}
+
+/** A `mesh.chartPath` that is no folder: Helm would fail at `pulumi up`, after the plan looked fine. Pulumi runs
+ *  the program in the project folder, so a relative path is taken from there. */
+function missingChartPath(spec: EnvironmentSpec, project: PulumiProject): string | undefined {
+    const given = spec.mesh.chartPath;
+    if (given === undefined) return undefined;
+    const folder = path.resolve(project.dir, given);
+    const shown = holdsSecret(spec.secretPaths, ["mesh", "chartPath"]) ? OFFLINE_SECRET : folder;
+    let isFolder = false;
+    try {
+        isFolder = fs.statSync(folder).isDirectory();
+    } catch {
+        isFolder = false;
+    }
+    return isFolder
+        ? undefined
+        : `${CONFIG_NAMESPACE}:mesh.chartPath: no folder at ${shown} (relative paths are taken from the project folder, ${project.dir}); give the folder holding the base and istiod charts`;
 }
 
 function readConfigMap(file: string): Record<string, unknown> {
@@ -125,14 +203,31 @@ function readConfigMap(file: string): Record<string, unknown> {
         const first = (err as Error).message.split("\n")[0];
         throw new UsageError(`${file}: not valid YAML: ${first}`);
     }
+    const expected =
+        "a stack file (Pulumi.<stack>.yaml) is a mapping with a 'config:' mapping of '<namespace>:<key>' entries";
     if (doc === null || doc === undefined || typeof doc !== "object" || Array.isArray(doc)) {
-        throw new UsageError(`${file}: expected a Pulumi stack file, a mapping with a 'config:' key`);
+        throw new UsageError(`${file}: not a stack file: ${expected}`);
     }
-    const config = (doc as Record<string, unknown>).config;
+    const top = doc as Record<string, unknown>;
+    const config = top.config;
     if (config === null || typeof config !== "object" || Array.isArray(config)) {
-        throw new UsageError(`${file}: 'config' must be a mapping of 'nativemesh:<key>' entries`);
+        throw new UsageError(`${file}: ${whatItIs(top)}${expected}`);
     }
     return config as Record<string, unknown>;
+}
+
+/** What a file given as a stack file is instead, when it is recognisably something else. */
+function whatItIs(doc: Record<string, unknown>): string {
+    if (typeof doc.name === "string" && doc.runtime !== undefined) {
+        return "this is a Pulumi project file (Pulumi.yaml), not a stack file: run in its folder without --config, or give --config Pulumi.<stack>.yaml; ";
+    }
+    if (typeof doc.deployment === "object" && doc.deployment !== null) {
+        return "this is a stack export (`pulumi stack export`), not a stack file: check it with `nativemesh audit --state FILE`; ";
+    }
+    if (Array.isArray(doc.steps) || (typeof doc.stack === "string" && Array.isArray(doc.resources))) {
+        return "this is a preview's JSON output, not a stack file: check it with `nativemesh audit --state FILE`; ";
+    }
+    return "";
 }
 
 /** What an encrypted stack-file value (`secure: v1:...`) becomes offline, where nothing can decrypt it. */

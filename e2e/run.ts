@@ -16,6 +16,7 @@ import { step, timed } from "./lib/log";
 import { pulumiOk } from "./lib/pulumi";
 import { running, stopAll } from "./lib/processes";
 import { clusterSnapshot } from "./lib/snapshot";
+import { localWebhookPort, portTaken, portTakenMessage } from "./lib/webhookPort";
 import { Context, LOCAL, Spec } from "./lib/spec";
 import { canary, injection, nativeSwitch } from "./specs/injection";
 import { firstUp, idempotent } from "./specs/deploy";
@@ -27,6 +28,7 @@ import { canaryUpgrade } from "./specs/upgrade";
 import { secretConfig } from "./specs/secrets";
 import { packageSchema } from "./specs/schema";
 import { localStackBack, pythonConsumer, yamlConsumer, yamlConsumerBadInput } from "./specs/consumers";
+import { consumerProject } from "./specs/consumerProject";
 
 const SPECS: Spec[] = [
     firstUp,
@@ -45,6 +47,7 @@ const SPECS: Spec[] = [
     yamlConsumerBadInput,
     yamlConsumer,
     pythonConsumer,
+    consumerProject,
     localStackBack,
     destroy,
 ];
@@ -103,6 +106,11 @@ async function main(): Promise<number> {
 
     // What an earlier run left (E2E_KEEP, or a crash) goes first.
     stopAll();
+    const webhookPort = localWebhookPort();
+    if (await portTaken(webhookPort)) {
+        process.stderr.write(`e2e: ${portTakenMessage(webhookPort)}\n`);
+        return 2;
+    }
     fs.rmSync(RUN, { recursive: true, force: true });
     fs.mkdirSync(STATE, { recursive: true });
     formanceCrdChart();

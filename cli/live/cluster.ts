@@ -11,7 +11,7 @@ import * as http from "node:http";
 import * as https from "node:https";
 import * as path from "node:path";
 import type * as K8s from "@kubernetes/client-node";
-import { readTextFile, UsageError } from "../inputFiles";
+import { fromInvocation, readTextFile, UsageError } from "../inputFiles";
 import { controllerOwner, Owner, OwnerIndex, ownerKey, PodLike, WebhookConfigLike } from "./classify";
 import { printable, serverText } from "./printable";
 
@@ -64,7 +64,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
         throw new UsageError(`${file}: not a usable kubeconfig (${firstLine(error)})`);
     }
     // As loadFromFile does: relative certificate and key paths are relative to the kubeconfig's folder.
-    kc.makePathsAbsolute(path.dirname(path.resolve(file)));
+    kc.makePathsAbsolute(path.dirname(fromInvocation(file)));
     const names = kc.getContexts().map((c) => c.name);
     const listed = names.length > 0 ? names.join(", ") : "none";
     let context = options.context;

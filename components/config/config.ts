@@ -298,6 +298,9 @@ const rootSchema = z
     })
     .superRefine(checkCrossFieldRules);
 
+/** The top-level keys of the `nativemesh:` section (`cloud`, `mesh`, ...). */
+export const CONFIG_KEYS: readonly string[] = Object.keys(rootSchema.shape);
+
 export type RawEnvironmentConfig = z.input<typeof rootSchema>;
 type ParsedConfig = z.output<typeof rootSchema>;
 export type GkeConfig = z.output<typeof gkeConfigSchema>;
@@ -653,8 +656,9 @@ export function validateConfig(raw: unknown, options: ValidateOptions = {}): Env
 }
 
 function validated(raw: unknown, secretPaths: readonly ConfigPath[]): Omit<EnvironmentSpec, "secretPaths"> {
-    // A whole key given as a secret first: offline it reads as one string, which the schema would refuse less clearly.
-    refuseUncoverableSecret(secretPaths.filter(isAboveSecretCapable));
+    // Before the schema: a secret on a key that cannot be secret (a whole key such as nativemesh:mesh included)
+    // reads "[secret]" offline, which the schema would report as a malformed value instead of saying what is wrong.
+    refuseUncoverableSecret(secretPaths);
     const result = rootSchema.safeParse(raw);
     if (!result.success) {
         // An unknown key is most often a misspelt one, which also makes a required key look missing: say it first.
@@ -663,7 +667,6 @@ function validated(raw: unknown, secretPaths: readonly ConfigPath[]): Omit<Envir
         );
         throw new ConfigError(issueLine(raw, issues[0], secretPaths));
     }
-    refuseUncoverableSecret(secretPaths);
     const cfg = result.data;
     const { plan, problems } = planRevisionsOf(cfg.mesh);
     // The schema's refinement reports these first; a version the planner cannot name lands here too.

@@ -63,7 +63,7 @@ async function localStackResources(): Promise<number> {
 
 /** Takes the local stack down (once, for every consumer spec) when it is deployed; localStackBack deploys it
  *  again after the last consumer. */
-async function localStackAway(ctx: Context): Promise<void> {
+export async function localStackAway(ctx: Context): Promise<void> {
     if (ctx.facts.localStackAway !== undefined) return;
     const deployed = (await localStackResources()) > 0;
     if (deployed) await pulumiOk(["destroy", "--yes", "--stack", LOCAL.stack]);
@@ -87,8 +87,14 @@ function errorLines(text: string): string {
     return errors.length > 0 ? errors.slice(0, 20).join("\n") : tail(text);
 }
 
-/** Deploys the consumer project in `dir`, checks what it made, destroys it and checks that it is gone. */
-async function deployAndDestroy(dir: string, namespace: string, env: Record<string, string> = {}): Promise<void> {
+/** Deploys the consumer project in `dir`, checks what it made (and what `check` looks for, after the up), destroys
+ *  it and checks that it is gone. */
+export async function deployAndDestroy(
+    dir: string,
+    namespace: string,
+    env: Record<string, string> = {},
+    check: () => void = () => undefined,
+): Promise<void> {
     const stack = "consumer";
     const at = { cwd: dir, env };
     await pulumiOk(["stack", "init", stack], at);
@@ -127,6 +133,8 @@ async function deployAndDestroy(dir: string, namespace: string, env: Record<stri
             status: { succeeded?: number };
         };
         expect((job.status.succeeded ?? 0) >= 1, `the canary Job did not succeed: ${JSON.stringify(job.status)}`);
+
+        check();
 
         // In the state: the component and its children, under the consumer's stack.
         const exported = JSON.parse((await pulumiOk(["stack", "export", "--stack", stack], at)).stdout) as {

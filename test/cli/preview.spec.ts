@@ -64,6 +64,16 @@ function tagsPointingAt(plan: PreviewJson, istiod: PreviewJson["resources"][numb
         .map((labels) => labels["istio.io/tag"]);
 }
 
+/** Where stacks/Pulumi.local.yaml's mesh.chartPath leads, from the project folder. */
+const LOCAL_CHARTS = path.join(
+    ROOT,
+    (
+        parse(fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.local.yaml"), "utf8")) as {
+            config: { "nativemesh:mesh": { chartPath: string } };
+        }
+    ).config["nativemesh:mesh"].chartPath,
+);
+
 const ackStack = () => fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.ack-istio.yaml"), "utf8");
 
 /** The CLI as a user runs it: a child process, so exit codes and stack traces are real. */
@@ -87,6 +97,16 @@ const oneLine = (r: { status: number | null; stdout: string; stderr: string }, e
 describe("preview: every shipped stack", () => {
     for (const stack of shippedStackNames()) {
         it(`${stack} previews with no mandatory violation, as one JSON object on stdout`, async () => {
+            const charts = LOCAL_CHARTS;
+            if (stack === "local" && !fs.existsSync(charts)) {
+                // The testbed's charts are made by its build (e2e/build.sh): until then the stack names no folder.
+                const r = await preview(["--stack", stack, "--json"]).then(
+                    () => "",
+                    (error: Error) => error.message,
+                );
+                assert.match(r, new RegExp(`nativemesh:mesh\\.chartPath: no folder at ${charts}`));
+                return;
+            }
             const plan = await previewJson(stack);
             assert.equal(plan.stack, stack);
             assert.ok(plan.resources.length > 5);

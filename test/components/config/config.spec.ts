@@ -8,6 +8,7 @@ import {
     type EnvironmentSpec,
     type MeshConfig,
 } from "../../../components/config/config";
+import { scrubSecrets } from "../../../components/config/secrets";
 import { ACK_SECTION, GKE_SECTION, itRefuses, type RefusalRow } from "../../support/configFixtures";
 
 /** A valid GKE + Helm config; each bad case changes one thing. */
@@ -559,15 +560,17 @@ describe("config: invalid configurations stop with one line naming the key", () 
 });
 
 describe("config: messages about secret values", () => {
-    it("a refused secret value is named by its key and shown as [secret]", () => {
+    it("a malformed secret on a key that cannot be secret gets that reason, not 'malformed (got [secret])'", () => {
         const c = good() as Config;
         c.gke.project = "ACME-secret";
         assert.throws(
             () => validateConfig(c, { secretPaths: [["gke", "project"]] }),
             (err: Error) =>
                 err instanceof ConfigError &&
-                err.message ===
-                    "nativemesh:gke.project: must be a GCP project id (6-30 lowercase letters, digits, '-') (got [secret])",
+                err.message.startsWith(
+                    "nativemesh:gke.project: cannot be kept secret (it names or shapes resources every plan shows)",
+                ) &&
+                !err.message.includes("ACME-secret"),
         );
     });
 
@@ -1227,14 +1230,13 @@ describe("mutation, config: secrets in messages", () => {
     });
 
     it("a secret value the message quotes is still shown as [secret] after it", () => {
-        assert.throws(
-            () =>
-                validateConfig(gke({}, { namespaces: [{ name: "ledger" }, { name: "ledger" }] }), {
-                    secretPaths: [["namespaces", 1, "name"]],
-                }),
-            (err: unknown) =>
-                err instanceof ConfigError &&
-                err.message === "nativemesh:namespaces[1].name: '[secret]' is listed twice (got [secret])",
+        // A key that cannot be secret is refused for that first (validateConfig), so the scrubbing is asked directly.
+        const config = gke({}, { namespaces: [{ name: "ledger" }, { name: "ledger" }] });
+        assert.equal(
+            scrubSecrets("nativemesh:namespaces[1].name: 'ledger' is listed twice (got ledger)", config, [
+                ["namespaces", 1, "name"],
+            ]),
+            "nativemesh:namespaces[1].name: '[secret]' is listed twice (got [secret])",
         );
     });
 
