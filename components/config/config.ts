@@ -196,11 +196,13 @@ const namespaceSchema = z.strictObject({
     podTemplateAnnotations: stringMap.default({}),
 });
 
-/** The Formance operator chart (formancehq/operator helm/operator/Chart.yaml, published to
- *  oci://ghcr.io/formancehq/helm by the repository's release job). Its `operator-crds` dependency carries the
- *  `settings.formance.com` CRD that Settings need. */
+/** The Formance operator chart: chart `operator` of formancehq/operator (`helm/operator/Chart.yaml`), pushed to
+ *  oci://ghcr.io/formancehq/helm by the repository's `just release` (`helm-publish`: `helm push ... oci://ghcr.io/formancehq/helm`).
+ *  Its `operator-crds` dependency (`helm/crds`) carries the `settings.formance.com` CRD that Settings need. */
 export const FORMANCE_OPERATOR_CHART = "oci://ghcr.io/formancehq/helm/operator";
-export const FORMANCE_OPERATOR_VERSION = "3.17.0";
+/** The newest release of that chart: formancehq/operator tag v3.9.2 (commit f0182688, "chore: release v3.9.2",
+ *  29 Apr 2026), whose `helm/operator/Chart.yaml` says `version: "3.9.2"` (the operator-crds chart too). */
+export const FORMANCE_OPERATOR_VERSION = "3.9.2";
 
 const formanceOperatorSchema = z.strictObject({
     /** Install the operator (and its CRDs) by Helm before the Settings; off when the cluster already runs it. */
