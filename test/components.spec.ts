@@ -324,7 +324,7 @@ describe("IstioControlPlane", () => {
         // Tags are not the release's: they are rendered apart (see "revision tags" below).
         assert.deepEqual(istiod.values, {
             revision: "1-28-1",
-            pilot: { autoscaleMin: 2, replicaCount: 2, env: { ENABLE_NATIVE_SIDECARS: "true" } },
+            pilot: { autoscaleMin: 2, autoscaleMax: 5, replicaCount: 2, env: { ENABLE_NATIVE_SIDECARS: "true" } },
         });
         assert.deepEqual(releases[0].values, { defaultRevision: "" }, "defaultRevision only when asked");
         const ns = oneOfType(res, "kubernetes:core/v1:Namespace").inputs;
@@ -358,7 +358,12 @@ describe("IstioControlPlane", () => {
         const istiod = ofType(res, "kubernetes:helm.sh/v3:Release")[1].inputs;
         assert.deepEqual(istiod.values, {
             revision: "1-28-1",
-            pilot: { autoscaleMin: 2, replicaCount: 2, env: { ENABLE_NATIVE_SIDECARS: "true", X: "1" } },
+            pilot: {
+                autoscaleMin: 2,
+                autoscaleMax: 5,
+                replicaCount: 2,
+                env: { ENABLE_NATIVE_SIDECARS: "true", X: "1" },
+            },
         });
         const old = await record(
             () =>
@@ -369,7 +374,7 @@ describe("IstioControlPlane", () => {
         );
         assert.deepEqual(ofType(old, "kubernetes:helm.sh/v3:Release")[1].inputs.values, {
             revision: "1-18-2",
-            pilot: { autoscaleMin: 2, replicaCount: 2 },
+            pilot: { autoscaleMin: 2, autoscaleMax: 5, replicaCount: 2 },
         });
     });
 });

@@ -12,6 +12,7 @@ import { injectionLabelsFor } from "../render/revisionLabel";
 import { isDns1123Label, parseVersion, revisionFromVersion } from "../../policy/facts/versions";
 import { ConfigPath, holdsSecret, REDACTED, scrubSecrets, uncoverableSecret } from "./secrets";
 import { canaryTargets, planRevisions, type RevisionPlan, selectedBy, selectionOf, type Selector } from "./revisions";
+import { ownedBaseValueProblems, ownedIstiodValueProblems } from "./ownedValues";
 
 export type { ConfigPath };
 
@@ -138,7 +139,7 @@ const revisionSchema = z.strictObject({
     version: parseableVersion("version"),
     /** Derived from the version (1.31.0 → 1-31-0) when not given; two revisions of one version need names. */
     revision: dns1123Label("revision").optional(),
-    /** istiod values of this revision only, merged over mesh.istiodValues (ours still win). */
+    /** istiod values of this revision only, merged over mesh.istiodValues (the keys nativemesh sets are refused). */
     istiodValues: z.record(z.string(), z.unknown()).optional(),
 });
 
@@ -178,7 +179,8 @@ const meshSchema = z.strictObject({
     /** Extra base-chart values, merged under ours (e.g. `base.validationURL` for a control plane reached by URL). */
     baseValues: z.record(z.string(), z.unknown()).default({}),
     namespace: dns1123Label("namespace").default("istio-system"),
-    /** Extra istiod values merged under ours (ours win for revision, revisionTags and the native switch). */
+    /** Extra istiod values; the keys nativemesh sets (revision, tags, replicas, the native switch, the namespace:
+     *  ownedValues.ts) are refused here, with the key that sets them. */
     istiodValues: z.record(z.string(), z.unknown()).default({}),
     asmcli: asmcliSchema.prefault({}),
     alibaba: alibabaMeshConfigSchema.optional(),
@@ -391,10 +393,24 @@ function checkCrossFieldRules(cfg: ParsedConfig, ctx: z.RefinementCtx): void {
         });
         return;
     }
+    checkOwnedValues(mesh, ctx);
     const planned = planRevisionsOf(cfg.mesh);
     for (const problem of planned.problems) ctx.addIssue({ code: "custom", ...problem });
     if (planned.problems.length > 0) return;
     checkSelections(cfg, planned.plan, ctx);
+}
+
+/** Chart values nativemesh sets itself are refused where the user would give them (ownedValues.ts): merged under
+ *  ours, they would be silently lost. */
+function checkOwnedValues(mesh: MeshConfig, ctx: z.RefinementCtx): void {
+    const report = (at: (string | number)[], problems: Array<{ path: string[]; message: string }>) => {
+        for (const p of problems) ctx.addIssue({ code: "custom", path: [...at, ...p.path], message: p.message });
+    };
+    report(["mesh", "istiodValues"], ownedIstiodValueProblems(mesh.istiodValues, mesh.revisions?.length ?? 1));
+    mesh.revisions?.forEach((r, i) =>
+        report(["mesh", "revisions", i, "istiodValues"], ownedIstiodValueProblems(r.istiodValues ?? {})),
+    );
+    report(["mesh", "baseValues"], ownedBaseValueProblems(mesh.baseValues));
 }
 
 /** The revision plan of a parsed mesh section; Alibaba and managed meshes name their one revision elsewhere. */
