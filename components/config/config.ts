@@ -9,7 +9,8 @@ import { ackConfigSchema, alibabaMeshConfigSchema, isIpv4Cidr } from "./ackConfi
 import { FormanceValueError } from "../../policy/facts/formance";
 import { formanceSettingsFor, settingsSpec } from "../render/formanceSpec";
 import { injectionLabelsFor } from "../render/revisionLabel";
-import { isDns1123Label, parseVersion, revisionFromVersion } from "../../policy/facts/versions";
+import { compareVersions, isDns1123Label, parseVersion, revisionFromVersion } from "../../policy/facts/versions";
+import { newestVersion } from "../render/chartSource";
 import { ConfigPath, holdsSecret, REDACTED, scrubSecrets, uncoverableSecret } from "./secrets";
 import { canaryTargets, planRevisions, type RevisionPlan, selectedBy, selectionOf, type Selector } from "./revisions";
 import { ownedBaseValueProblems, ownedIstiodValueProblems } from "./ownedValues";
@@ -170,6 +171,9 @@ const meshSchema = z.strictObject({
         })
         .default(false),
     chartRepository: chartRepository.default(ISTIO_CHART_REPOSITORY),
+    /** The base chart's version (Helm): default the newest revision's. Base holds Istio's CRDs and is never
+     *  downgraded: removing the newer revision (a rollback) needs this set to the version base runs at. */
+    baseVersion: parseableVersion("version").optional(),
     /** A local directory holding the `base` and `istiod` charts (an air-gapped mirror, or the charts of an Istio
      *  source tree); when set, `chartRepository` is not used. */
     chartPath: z.string().min(1).optional(),
@@ -378,6 +382,13 @@ function checkCrossFieldRules(cfg: ParsedConfig, ctx: z.RefinementCtx): void {
             message: "are made by nativemesh only with method helm or asmcli",
         });
     }
+    if (mesh.baseVersion !== undefined && mesh.method !== "helm") {
+        ctx.addIssue({
+            code: "custom",
+            path: ["mesh", "baseVersion"],
+            message: "is the version of the Helm base chart: only with method helm",
+        });
+    }
     if (mesh.defaultRevision !== false && mesh.method !== "helm") {
         ctx.addIssue({
             code: "custom",
@@ -397,7 +408,22 @@ function checkCrossFieldRules(cfg: ParsedConfig, ctx: z.RefinementCtx): void {
     const planned = planRevisionsOf(cfg.mesh);
     for (const problem of planned.problems) ctx.addIssue({ code: "custom", ...problem });
     if (planned.problems.length > 0) return;
+    checkBaseVersion(mesh, planned.plan, ctx);
     checkSelections(cfg, planned.plan, ctx);
+}
+
+/** The base chart serves the CRDs of every istiod listed: never older than the newest revision. */
+function checkBaseVersion(mesh: MeshConfig, plan: RevisionPlan, ctx: z.RefinementCtx): void {
+    if (mesh.baseVersion === undefined || plan.revisions.length === 0) return;
+    const newest = newestVersion(plan.revisions.map((r) => r.version));
+    const [base, top] = [parseVersion(mesh.baseVersion), parseVersion(newest)];
+    if (base !== undefined && top !== undefined && compareVersions(base, top) < 0) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["mesh", "baseVersion"],
+            message: `'${mesh.baseVersion}' is older than the newest revision's ${newest}: the base chart holds the CRDs every istiod listed reads; give ${newest} or later`,
+        });
+    }
 }
 
 /** Chart values nativemesh sets itself are refused where the user would give them (ownedValues.ts): merged under
