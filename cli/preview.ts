@@ -2,10 +2,12 @@
  * `nativemesh preview [--stack NAME | --config FILE] [--json] [--strict] [--out DIR] [--policy-config FILE]`:
  * the plan of a stack, offline, and the policy pack's verdict on it.
  */
+import * as path from "node:path";
 import { parseArgs } from "node:util";
 import type { StackResource, Violation } from "../policy/evaluate";
 import { planStack, type PlannedResource, type RecordOptions } from "./engine";
 import { formatTree, prepareOutDir, writePlanFiles } from "./planOutput";
+import { OUTLINE_DIR } from "./tagOutline";
 import { formatReport } from "./report";
 import { loadStackFile, type Reveal, UsageError } from "./stackFile";
 import { evaluateWithConfig, loadPackConfig } from "./policyVerdict";
@@ -51,7 +53,8 @@ const PREVIEW_USAGE = [
     "  --config FILE         a stack file anywhere",
     "  --json                one JSON object on stdout: {stack, resources, violations}",
     "  --strict              a value the pack cannot read counts at each policy's own level",
-    "  --out DIR             writes every Kubernetes object, the Helm values and the asmcli files under DIR",
+    "  --out DIR             writes every Kubernetes object, the Helm values and the asmcli files under DIR; the",
+    "                        revision tags' objects, which Helm renders at `pulumi up`, as outlines under DIR/outline",
     "                        (a new or empty folder, or one an earlier --out wrote: its files are replaced)",
     "  --policy-config FILE  the pack's config, as `pulumi preview --policy-pack-config FILE` takes it",
 ].join("\n");
@@ -105,6 +108,13 @@ export async function runPreview(argv: string[], io: Io, hooks: PreviewHooks = {
     if (opts.out !== undefined) {
         const written = writePlanFiles(opts.out, resources);
         io.stderr.write(`Wrote ${written.length} files under ${opts.out}\n`);
+        const outlines = written.filter((file) => path.basename(path.dirname(file)) === OUTLINE_DIR).length;
+        if (outlines > 0)
+            io.stderr.write(
+                `${outlines} of them, under ${path.join(opts.out, OUTLINE_DIR)}, are outlines of the revision-tag objects ` +
+                    "(no Helm offline: their webhooks lack rules and selectors): do not apply them; each names the helm " +
+                    "template command that prints the real ones\n",
+            );
     }
     if (opts.json) {
         const json = {
