@@ -58,8 +58,13 @@ const statusRevision = (pod: PodLike) =>
 
 describe("injection templates: which one a pod was meant for", () => {
     it("reads inject.istio.io/templates as the injector does, else its default sidecar template", () => {
-        const pod = (templates?: string) => ({
-            metadata: { annotations: templates === undefined ? {} : { "inject.istio.io/templates": templates } },
+        const pod = (templates?: string): PodLike => ({
+            metadata: {
+                annotations:
+                    templates === undefined
+                        ? {}
+                        : ({ "inject.istio.io/templates": templates } as Record<string, string>),
+            },
         });
         assert.deepEqual(injectionTemplates(pod()), ["sidecar"]);
         assert.deepEqual(injectionTemplates(pod("")), ["sidecar"]);
