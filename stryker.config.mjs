@@ -1,5 +1,5 @@
 // StrykerJS configuration for `npm run mutate` (docs/MUTATION.md): mutation testing of the policy pack, the pure
-// renderers and the config schemas, with the mocha runner (our .mocharc.json) and the TypeScript checker
+// renderers, the config schemas, the ComponentResources and `status`/`restart` (cli/live), with the mocha runner (our .mocharc.json) and the TypeScript checker
 // (tsconfig.json), so that mutants the compiler refuses are not counted as killed by a test.
 //
 // Stryker has one global threshold; ours are per group. `groups` below is read by test/mutation-groups.mjs,
@@ -107,6 +107,32 @@ export const groups = [
         // 85, as the config schemas it belongs to.
         break: 85,
     },
+    {
+        name: "live",
+        description: "cli/live/*.ts: `nativemesh status` and `restart` (pod classification, rollout, the API client)",
+        files: ["cli/live/*.ts"],
+        // Its own TypeScript program: @kubernetes/client-node's typings would slow every other group's checks.
+        tsconfig: "tsconfig.mutate-live.json",
+        // Not test/cli/live/args.spec.ts: it runs the CLI in child processes. parseLiveArgs runs in-process
+        // under status.spec and restart.spec, which call runStatus and runRestart with argv.
+        specs: ["classify", "cluster", "restart", "rollout", "status"].map((unit) => `test/cli/live/${unit}.spec.ts`),
+        // 90 (issue 19): a wrong verdict on a pod leaves a workload without its native sidecar, or restarts one
+        // that needed nothing, on a live cluster.
+        break: 90,
+    },
+    {
+        name: "components",
+        description: "components/*.ts: the ComponentResources, what they declare from their args",
+        // components/index.ts only re-exports.
+        files: ["components/*.ts", "!components/index.ts"],
+        // Its own TypeScript program: the Pulumi provider typings (gcp, alicloud, kubernetes) make each load slow.
+        tsconfig: "tsconfig.mutate-components.json",
+        // Each ComponentResource's spec, under Pulumi's mocks in the test runner's process. Not the CLI's
+        // preview specs, which plan whole stacks (minutes for every static mutant).
+        specs: ["test/components/*.spec.ts"],
+        // 90 (issue 19): what they declare is what Pulumi creates; a dropped or wrong argument reaches a cluster.
+        break: 90,
+    },
 ];
 
 const only = process.env.MUTATE_GROUP;
@@ -126,9 +152,10 @@ export default {
         spec: [...new Set(selected.flatMap((group) => group.specs))],
     },
     checkers: ["typescript"],
-    // Only the mutated files and their imports (tsconfig.mutate.json): with the whole project, each check also
-    // loads the Pulumi provider typings and takes seconds.
-    tsconfigFile: "tsconfig.mutate.json",
+    // Only the mutated files and their imports (tsconfig.mutate.json, or the group's own `tsconfig`): with the
+    // whole project, each check also loads the Pulumi provider typings and takes seconds. A run of every group at
+    // once (no MUTATE_GROUP) needs the whole project.
+    tsconfigFile: only === undefined ? "tsconfig.json" : (selected[0].tsconfig ?? "tsconfig.mutate.json"),
     typescriptChecker: {
         // Checks each mutant with the files it touches, not the whole project: much faster, same verdicts here.
         prioritizePerformanceOverAccuracy: true,
