@@ -214,10 +214,15 @@ function keptSecret(
  * provider's check has put the loaded chart's own version in `version` (render/chartSource.ts).
  */
 /** Whether the engine this program talks to runs resource hooks. The SDK's mocks (the offline preview, the unit
- *  tests) register none: their monitor has no `registerResourceHook`, and the SDK would wait for it forever. */
+ *  tests) register none: their monitor has no `registerResourceHook`, and the SDK would wait for it forever. An
+ *  engine that does not support them (the SDK asks it before the program runs, and records the answer in its
+ *  state) would fail the registration. */
 function engineRunsHooks(): boolean {
     const monitor = pulumi.runtime.getMonitor() as { registerResourceHook?: unknown } | undefined;
-    return typeof monitor?.registerResourceHook === "function";
+    if (typeof monitor?.registerResourceHook !== "function") return false;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const state = require("@pulumi/pulumi/runtime/state") as { getStore(): { supportsResourceHooks?: boolean } };
+    return state.getStore().supportsResourceHooks === true;
 }
 
 function neverDowngradeBase(name: string): pulumi.ResourceHook {
