@@ -21,10 +21,12 @@ export const groups = [
         // runs it in a child process. policy/dist/ and policy/node_modules/ are outside the sandbox.
         files: ["policy/**/*.ts", "!policy/index.ts"],
         specs: [
-            // Every spec of test/policy/ but pack.spec.ts (a child process), and the audit that runs the pack.
+            // Every spec of test/policy/ but pack.spec.ts (a child process) and ownPlans.spec.ts (the offline engine
+            // over every stack: seconds per run), and the audit that runs the pack.
             ...[
                 "asmcli",
                 "clusters",
+                "commands/index",
                 "config",
                 "control-planes",
                 "evaluate",
@@ -39,6 +41,7 @@ export const groups = [
                 "read",
                 "revision-tags",
                 "rule",
+                "shell",
                 "state",
                 "strict",
                 "tag-webhooks",

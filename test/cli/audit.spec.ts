@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { runAudit } from "../../cli/audit";
+import { runPreview } from "../../cli/preview";
 
 const ROOT = path.resolve(__dirname, "../..");
 const FIXTURES = path.join(__dirname, "..", "fixtures", "audit");
@@ -86,10 +87,31 @@ describe("audit", () => {
             );
         });
 
-        it("an empty stack (no deployment.resources): exit 0 over 0 resources", async () => {
-            const { code, stdout } = await audit("--state", fixture("export-empty-stack.json"), "--json");
-            assert.equal(code, 0);
-            assert.deepEqual(parseJson(stdout), { resources: 0, violations: [] });
+        it("nothing to audit is not a pass: exit 2, one line naming the file and what was expected", async () => {
+            for (const file of ["export-empty-stack.json", "export-only-stack-and-providers.json"]) {
+                const { code, stdout, stderr } = await audit("--state", fixture(file), "--json");
+                assert.equal(code, 2, file);
+                assert.equal(stdout, "");
+                assert.equal(stderr.split("\n").filter(Boolean).length, 1, stderr);
+                assert.match(
+                    stderr,
+                    new RegExp(
+                        `${file.replace(/\./g, "\\.")}: no resource to audit in this stack export output; expected entries with a urn and a type other than the Stack and providers`,
+                    ),
+                );
+            }
+        });
+
+        it("entries none of which can be read: exit 2, saying how many were skipped", async () => {
+            const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "nativemesh-audit-")), "state.json");
+            fs.writeFileSync(file, JSON.stringify({ deployment: { resources: [{}, 5, { urn: 7 }] } }));
+            const { code, stderr } = await audit("--state", file);
+            assert.equal(code, 2);
+            assert.match(
+                stderr,
+                /no resource to audit in this stack export output \(3 entries without a readable urn and type\)/,
+            );
+            fs.rmSync(path.dirname(file), { recursive: true, force: true });
         });
 
         it("odd shapes: unreadable entries are skipped and counted on stderr, the rest evaluated (type from the URN)", async () => {
@@ -242,6 +264,84 @@ describe("audit", () => {
             );
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    describe("--strict through the command line: a Command that turns native sidecars off is refused", () => {
+        const cli = (...argv: string[]) =>
+            spawnSync(process.execPath, ["--require", "tsx/cjs", "cli/main.ts", "audit", ...argv], {
+                cwd: ROOT,
+                encoding: "utf8",
+            });
+        const cases: Array<[string, string, number]> = [
+            [
+                "istioctl install --set values.pilot.env.ENABLE_NATIVE_SIDECARS=false",
+                "export-istioctl-native-off.json",
+                1,
+            ],
+            [
+                "helm upgrade istiod istio/istiod --set pilot.env.ENABLE_NATIVE_SIDECARS=false",
+                "export-helm-native-off.json",
+                1,
+            ],
+            [
+                "helm upgrade istiod istio/istiod --version 1.28.1 --set pilot.env.ENABLE_NATIVE_SIDECARS=true",
+                "export-helm-native-on.json",
+                0,
+            ],
+        ];
+        for (const [line, file, status] of cases) {
+            it(`${line}: exit ${status}`, function () {
+                this.timeout(60_000);
+                const result = cli("--strict", "--state", fixture(file), "--json");
+                assert.equal(result.status, status, result.stderr + result.stdout);
+                const json = parseJson(result.stdout);
+                assert.equal(json.resources, 1);
+                const refusals = json.violations.filter((v) => v.policy === "native-sidecars-enabled");
+                if (status === 0) assert.deepEqual(refusals, []);
+                else {
+                    assert.ok(
+                        refusals.some(
+                            (v) =>
+                                v.enforcementLevel === "mandatory" &&
+                                /ENABLE_NATIVE_SIDECARS is false/.test(v.message) &&
+                                !/cannot tell/.test(v.message),
+                        ),
+                        result.stdout,
+                    );
+                }
+            });
+        }
+    });
+
+    describe("audit and preview count the same plan alike", () => {
+        for (const stack of ["dev", "local", "gke-asm"]) {
+            it(`stack ${stack}: audit of \`preview --json\` counts and judges what preview does`, async function () {
+                this.timeout(120_000);
+                const run = async (argv: string[]) => {
+                    let stdout = "";
+                    await runPreview(argv, {
+                        stdout: { write: (c: string) => (stdout += c) },
+                        stderr: { write: () => true },
+                    });
+                    return stdout;
+                };
+                const report = await run(["--stack", stack, "--strict"]);
+                const counted = /over (\d+) resources?\./.exec(report)?.[1];
+                assert.ok(counted, report);
+                const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nativemesh-audit-"));
+                try {
+                    const file = path.join(dir, "plan.json");
+                    const planJson = await run(["--stack", stack, "--strict", "--json"]);
+                    fs.writeFileSync(file, planJson);
+                    const { stdout } = await audit("--state", file, "--json", "--strict");
+                    const json = parseJson(stdout);
+                    assert.equal(json.resources, Number(counted));
+                    assert.deepEqual(json.violations, (JSON.parse(planJson) as AuditJson).violations);
+                } finally {
+                    fs.rmSync(dir, { recursive: true, force: true });
+                }
+            });
         }
     });
 

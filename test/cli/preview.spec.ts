@@ -98,7 +98,7 @@ describe("preview: every shipped stack", () => {
                 if (parent && parent.type !== "pulumi:pulumi:Stack") {
                     assert.equal(r.urn, `${parent.urn.split("::").slice(0, 3).join("::")}$${r.type}::${r.name}`);
                 }
-                assert.deepEqual(Object.keys(r), ["urn", "type", "name", "parent", "inputs"]);
+                assert.deepEqual(Object.keys(r), ["urn", "type", "name", "parent", "custom", "inputs"]);
             }
             const urns = new Set(plan.resources.map((r) => r.urn));
             const roots = plan.resources.filter((r) => r.parent === null);

@@ -1,5 +1,5 @@
-// Mutation tests for the shell readers of policy/asmcli.ts: shellWords (quotes, escapes, continuations,
-// separators), findInvocations (separators end a command; sh -c, bash -lc and eval are read, four levels deep),
+// Mutation tests for the readers of policy/asmcli.ts (the shell itself: test/policy/shell.spec.ts): findInvocations
+// (separators end a command; sh -c, bash -lc and eval are read, eight levels deep),
 // findAsmcliInvocations (asmcli by name, or renamed with an asmcli-only flag), flagValues, commandTexts and
 // overlayFiles (an overlay written from the environment or a here-document). Each row compares the whole answer.
 
@@ -15,9 +15,11 @@ import {
     overlayFiles,
     REMOTE_COMMAND_TYPE,
     REVISION_FLAG,
-    shellWords,
 } from "../../policy/asmcli";
 import { CANNOT_TELL } from "../../policy/read";
+import { AsmInstall, type AsmInstallArgs } from "../../components/asmInstall";
+import { evaluatePolicies } from "../../policy/evaluate";
+import { oneOfType, record } from "../support/plan";
 
 /** A shell single-quoted word: 'it'\''s'. */
 function quoted(text: string): string {
@@ -30,33 +32,6 @@ function nested(levels: number): string {
     for (let i = 0; i < levels; i++) text = `sh -c ${quoted(text)}`;
     return text;
 }
-
-describe("policy readers: shellWords", () => {
-    const table: Array<[string, string, string[]]> = [
-        ["plain words, repeated blanks", "  a  b\tc ", ["a", "b", "c"]],
-        ["quotes", `a 'b c' "d e"`, ["a", "b c", "d e"]],
-        ["an escaped quote in double quotes", `"a\\"b"`, ['a"b']],
-        ["a backslash in single quotes is kept", `'a\\b'`, ["a\\b"]],
-        ["a trailing backslash in open double quotes is kept", `"a\\`, ["a\\"]],
-        ["empty quotes are a word", `'' ""`, ["", ""]],
-        ["an escaped blank", `f\\ g`, ["f g"]],
-        ["an escaped character alone is a word", `\\x`, ["x"]],
-        ["a trailing backslash is dropped", `a\\`, ["a"]],
-        ["a backslash alone makes no word", `\\`, []],
-        ["a line continuation", "a\\\nb c", ["ab", "c"]],
-        ["an escaped letter", "a\\bc", ["abc"]],
-        ["semicolons and newlines", "a;b\nc ;", ["a", ";", "b", "\n", "c", ";"]],
-        ["a leading semicolon", ";a", [";", "a"]],
-        ["and, or, pipe, background", "a&&b||c|d&e", ["a", "&&", "b", "||", "c", "|", "d", "&", "e"]],
-        ["a pipe after a word", "a |b", ["a", "|", "b"]],
-        ["separators inside quotes", `'a;b' "c&&d|e"`, ["a;b", "c&&d|e"]],
-    ];
-    for (const [name, text, expected] of table) {
-        it(name, () => {
-            assert.deepStrictEqual(shellWords(text), expected);
-        });
-    }
-});
 
 describe("policy readers: findInvocations", () => {
     const table: Array<[string, () => string, string[][]]> = [
@@ -80,11 +55,11 @@ describe("policy readers: findInvocations", () => {
         ["a flag at the end", () => "bash -x", []],
         ["a separator ends the shell's flags", () => "bash -x ; -c 'p a'", []],
         ["-c in another program is not read", () => "p -c 'p a'", [["-c", "p a"]]],
-        ["eval", () => "eval p a b; p c", [["a", "b"], ["c"], ["a", "b"]]],
+        ["eval", () => "eval p a b; p c", [["a", "b"], ["c"]]],
         ["eval of a quoted word", () => "eval 'p  a'", [["a"]]],
         ["eval at the end", () => "eval", []],
-        ["four levels deep", () => nested(4), [["a"]]],
-        ["five levels deep is not read", () => nested(5), []],
+        ["eight levels deep", () => nested(8), [["a"]]],
+        ["nine levels deep is not read", () => nested(9), []],
     ];
     it("a text without a shell or eval hands on no script", () => {
         assert.deepStrictEqual(
@@ -180,7 +155,7 @@ describe("policy readers: flagValues and hasFlag", () => {
 });
 
 describe("policy readers: commandTexts and asmcliInstalls", () => {
-    it("reads create and update of local and remote Commands, CANNOT_TELL for an unreadable one", () => {
+    it("reads create, update and delete of local and remote Commands, CANNOT_TELL for an unreadable one", () => {
         assert.deepStrictEqual(
             [
                 commandTexts(COMMAND_TYPE, { create: "a", update: "b", delete: "c" }),
@@ -188,15 +163,18 @@ describe("policy readers: commandTexts and asmcliInstalls", () => {
                 commandTexts("kubernetes:core/v1:ConfigMap", { create: "a" }),
                 commandTexts(COMMAND_TYPE, {}),
             ],
-            [["a", "b"], [CANNOT_TELL], [], []],
+            [["a", "b", "c"], [CANNOT_TELL], [], []],
         );
     });
     it("keeps install and apply, with the script", () => {
         const script = "asmcli validate; asmcli Install -r a; ./run apply --managed; asmcli";
-        assert.deepStrictEqual(asmcliInstalls(COMMAND_TYPE, { create: script, update: 5 }), [
-            { args: ["Install", "-r", "a"], script },
-            { args: ["apply", "--managed"], script },
-        ]);
+        assert.deepStrictEqual(
+            asmcliInstalls(COMMAND_TYPE, { create: script, update: 5 }).map((install) => install.args),
+            [
+                ["Install", "-r", "a"],
+                ["apply", "--managed"],
+            ],
+        );
     });
 });
 
@@ -211,12 +189,12 @@ describe("policy readers: overlayFiles", () => {
                 `echo "$OTHER"; printf '%s' "$OVERLAY" > overlay.yaml; asmcli install --custom_overlay overlay.yaml`,
                 { OTHER: "kind: IstioOperator", OVERLAY },
             ],
-            [{ name: "environment.OVERLAY", document: PARSED, why: "" }],
+            [{ name: "overlay.yaml", document: PARSED, why: "" }],
         ],
         [
             "the variable the line names, not the first one",
             () => [`echo "\${OVERLAY}" > "o.yaml" && asmcli install --co o.yaml`, { A: "x", B: 5, OVERLAY }],
-            [{ name: "environment.OVERLAY", document: PARSED, why: "" }],
+            [{ name: "o.yaml", document: PARSED, why: "" }],
         ],
         [
             "a file name with regex characters is matched literally",
@@ -225,7 +203,7 @@ describe("policy readers: overlayFiles", () => {
                 {
                     name: "a.b",
                     document: CANNOT_TELL,
-                    why: "the --custom_overlay file a.b is not part of the resource (pass its content in the Command's environment or a here-document)",
+                    why: "the --custom_overlay file a.b is not part of the resource: the script does not write it before it runs (write it from the Command's environment or a here-document)",
                 },
             ],
         ],
@@ -236,23 +214,23 @@ describe("policy readers: overlayFiles", () => {
                 undefined,
             ],
             [
-                { name: "here-document", document: PARSED, why: "" },
+                { name: "/tmp/io.yaml", document: PARSED, why: "" },
                 {
                     name: "/tmp/x.yaml",
                     document: CANNOT_TELL,
-                    why: "the --custom_overlay file /tmp/x.yaml is not part of the resource (pass its content in the Command's environment or a here-document)",
+                    why: "the --custom_overlay file /tmp/x.yaml is not part of the resource: the script does not write it before it runs (write it from the Command's environment or a here-document)",
                 },
             ],
         ],
         [
             "YAML that is not an IstioOperator",
             () => [`echo "$CM" > cm.yaml; asmcli install --co cm.yaml`, { CM: "kind: ConfigMap\n" }],
-            [{ name: "environment.CM", document: CANNOT_TELL, why: "environment.CM is not an IstioOperator overlay" }],
+            [{ name: "cm.yaml", document: CANNOT_TELL, why: "cm.yaml is not an IstioOperator overlay" }],
         ],
         [
             "text that is not YAML",
             () => [`echo "$CM" > cm.yaml; asmcli install --co cm.yaml`, { CM: "a: [" }],
-            [{ name: "environment.CM", document: CANNOT_TELL, why: "environment.CM is not an IstioOperator overlay" }],
+            [{ name: "cm.yaml", document: CANNOT_TELL, why: "cm.yaml is not an IstioOperator overlay" }],
         ],
     ];
     for (const [name, input, expected] of table) {
@@ -260,7 +238,96 @@ describe("policy readers: overlayFiles", () => {
             const [script, environment] = input();
             const props = { create: script, environment };
             const [install] = asmcliInstalls(COMMAND_TYPE, props);
-            assert.deepStrictEqual(overlayFiles(install, props), expected);
+            assert.deepStrictEqual(overlayFiles(install), expected);
         });
     }
+});
+
+// The asmcli reader over the exact Command AsmInstall declares (taken from the component under the offline
+// engine, not a copy of its script): the overlay it writes with `(umask 077 && printf '%s\n' "$NATIVEMESH_OVERLAY"
+// > "$overlay")` is found and read, for every target and option the component takes, and native-sidecars-enabled
+// follows it: on is silent, off is mandatory, an overlay hidden from the pack is cannot-tell.
+const BASE: AsmInstallArgs = {
+    version: "1.27.2-asm.1",
+    revision: "asm-1272-1",
+    revisionTags: ["prod-stable"],
+    nativeSidecars: true,
+    asmcli: "./asmcli",
+    ca: "mesh_ca",
+    outputDir: "asm-out",
+    enableAll: true,
+    options: [],
+    target: { kind: "gke", project: "acme", clusterName: "formance-asm", location: "europe-west1" },
+};
+
+async function asmCommand(over: Partial<AsmInstallArgs> = {}) {
+    const resources = await record(() => new AsmInstall("asm", { ...BASE, ...over }));
+    return oneOfType(resources, COMMAND_TYPE);
+}
+
+function nativeVerdicts(props: Record<string, unknown>): string[] {
+    return evaluatePolicies([{ urn: "urn:x", type: COMMAND_TYPE, name: "asm", props }], undefined, { strict: true })
+        .filter((v) => v.policy === "native-sidecars-enabled")
+        .map((v) => `[${v.enforcementLevel}] ${v.message}`);
+}
+
+describe("asmcli reader over AsmInstall's own Command", () => {
+    const variants: Array<[string, Partial<AsmInstallArgs>]> = [
+        ["a GKE target", {}],
+        [
+            "a kubeconfig path with a context",
+            { target: { kind: "kubeconfig", kubeconfig: "~/.kube/config", context: "c" } },
+        ],
+        [
+            "a kubeconfig given by its contents (stdin)",
+            { target: { kind: "kubeconfig", kubeconfig: "apiVersion: v1\nkind: Config\n" } },
+        ],
+        [
+            "a fleet, options and no revision tags",
+            { fleetId: "fleet-host", options: ["legacy-default-ingressgateway"], revisionTags: [], enableAll: false },
+        ],
+    ];
+    for (const [what, over] of variants) {
+        it(`${what}: the overlay is read as written, ENABLE_NATIVE_SIDECARS "true", and the pack is silent under strict`, async () => {
+            const command = await asmCommand(over);
+            const [install] = asmcliInstalls(COMMAND_TYPE, command.inputs);
+            assert.ok(install, "no asmcli install found in the component's script");
+            const [overlay] = overlayFiles(install);
+            assert.equal(overlay.why, "");
+            assert.deepEqual((overlay.document as { spec: unknown }).spec, {
+                values: { pilot: { env: { ENABLE_NATIVE_SIDECARS: "true" } } },
+            });
+            assert.deepEqual(nativeVerdicts(command.inputs), []);
+        });
+    }
+
+    it("nativeSidecars false: the overlay leaves the variable unset on 1.27, refused (auto needs the cluster's kubelets)", async () => {
+        const command = await asmCommand({ nativeSidecars: false });
+        const verdicts = nativeVerdicts(command.inputs);
+        assert.ok(verdicts.length > 0 && verdicts.every((v) => v.startsWith("[mandatory]")), verdicts.join("\n"));
+    });
+
+    it("nativeSidecars false on 1.19: refused as off, not as cannot-tell", async () => {
+        const command = await asmCommand({
+            nativeSidecars: false,
+            version: "1.19.10-asm.26",
+            revision: "asm-11910-26",
+        });
+        const verdicts = nativeVerdicts(command.inputs);
+        assert.ok(verdicts.length > 0, "no verdict");
+        assert.ok(
+            verdicts.every((v) => v.startsWith("[mandatory]") && !/cannot tell/.test(v)),
+            verdicts.join("\n"),
+        );
+    });
+
+    it("the overlay's environment hidden (a secret): cannot tell, mandatory under strict", async () => {
+        const command = await asmCommand();
+        const secret = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "x" };
+        const verdicts = nativeVerdicts({ ...command.inputs, environment: { NATIVEMESH_OVERLAY: secret } });
+        assert.ok(
+            verdicts.some((v) => v.startsWith("[mandatory]") && /cannot tell/.test(v)),
+            verdicts.join("\n"),
+        );
+    });
 });

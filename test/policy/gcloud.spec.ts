@@ -3,10 +3,11 @@
 // which gcloud commands switch a managed control plane on). Each table compares the reader's whole answer.
 import * as assert from "node:assert/strict";
 import { gcloudMeshFindings } from "../../policy/gcloud";
+import { readShell } from "../../policy/shell";
 
 describe("policy readers: gcloudMeshFindings", () => {
     const managed = (what: string): { what: string; managed: true } => ({ what, managed: true });
-    const table: Array<[string, string, Array<{ what: string; managed: true | "cannot tell" }>]> = [
+    const table: Array<[string, string, Array<{ what: string; managed: true | "cannot tell"; why?: string }>]> = [
         [
             "--management automatic",
             "gcloud container fleet mesh update --management automatic --memberships m",
@@ -36,8 +37,9 @@ describe("policy readers: gcloudMeshFindings", () => {
             "gcloud container fleet mesh enable --fleet-default-member-config mesh.yaml",
             [
                 {
-                    what: "runs `gcloud container fleet mesh enable --fleet-default-member-config` with a file",
+                    what: "runs `gcloud container fleet mesh enable --fleet-default-member-config mesh.yaml`",
                     managed: "cannot tell",
+                    why: "mesh.yaml is not written by the script",
                 },
             ],
         ],
@@ -63,7 +65,7 @@ describe("policy readers: gcloudMeshFindings", () => {
     ];
     for (const [name, text, expected] of table) {
         it(name, () => {
-            assert.deepStrictEqual(gcloudMeshFindings(text), expected);
+            assert.deepStrictEqual(readShell(text).invocations.flatMap(gcloudMeshFindings), expected);
         });
     }
 });

@@ -135,8 +135,14 @@ describe("policy istioctl tags (b)", () => {
     for (const [create, expected] of table) {
         it(create, () => assert.deepEqual(istioctlTags(COMMAND_TYPE, { create }), expected));
     }
-    it("reads only a Command's create", () => {
-        assert.deepEqual(istioctlTags("command:remote:Command", { create: "istioctl tag set a --revision r" }), []);
+    it("reads every text of local and remote Commands, not a create that is not a string", () => {
+        assert.deepEqual(istioctlTags("command:remote:Command", { update: "istioctl tag set a --revision r" }), [
+            { tag: "a", revision: "r" },
+        ]);
         assert.deepEqual(istioctlTags(COMMAND_TYPE, { create: ["istioctl tag set a --revision r"] }), []);
+        assert.deepEqual(
+            istioctlTags("kubernetes:core/v1:ConfigMap", { create: "istioctl tag set a --revision r" }),
+            [],
+        );
     });
 });

@@ -817,7 +817,7 @@ export const CASES: Record<string, PolicyCase[]> = {
         {
             name: 'asmcli overlay passed in the environment with "false"',
             resources: [command(ASMCLI_WITH_OVERLAY, { OVERLAY: overlay('"false"') })],
-            expect: [mandatory(/environment.OVERLAY overlay spec.values.pilot.env.ENABLE_NATIVE_SIDECARS is "false"/)],
+            expect: [mandatory(/o.yaml overlay spec.values.pilot.env.ENABLE_NATIVE_SIDECARS is "false"/)],
         },
         {
             name: "asmcli overlay in the environment without the variable",
