@@ -86,7 +86,7 @@ export const groups = [
     {
         name: "config",
         description:
-            "components/config/{config,ackConfig,revisions,charts}.ts: the stack config schemas, their cross-field checks, the revision planner and chart references",
+            "components/config/{config,ackConfig,revisions,charts,ownedValues}.ts: the stack config schemas, their cross-field checks, the revision planner, chart references and the chart values nativemesh owns",
         // stackConfig.ts is left out: it is the Pulumi glue (runtime config, the stack file on disk) around these,
         // tested through the CLI in child processes. revisions.ts (the revision planner, which config.ts runs
         // for its refusals) is tested by test/components/config/revisions.spec.ts.
@@ -95,12 +95,14 @@ export const groups = [
             "components/config/ackConfig.ts",
             "components/config/revisions.ts",
             "components/config/charts.ts",
+            "components/config/ownedValues.ts",
         ],
         specs: [
             "test/components/config/config.spec.ts",
             "test/components/config/charts.spec.ts",
             "test/components/config/ackConfig.spec.ts",
             "test/components/config/revisions.spec.ts",
+            "test/components/config/ownedValues.spec.ts",
         ],
         // 85: lower than the others because many survivors there are wording inside error messages whose key
         // and fix are pinned by tests but whose prose is not (issue 13 sets 85 for the schemas).
@@ -124,7 +126,7 @@ export const groups = [
         tsconfig: "tsconfig.mutate-live.json",
         // Not test/cli/live/args.spec.ts: it runs the CLI in child processes. parseLiveArgs runs in-process
         // under status.spec and restart.spec, which call runStatus and runRestart with argv.
-        specs: ["classify", "cluster", "printable", "restart", "rollout", "status"].map(
+        specs: ["classify", "cluster", "printable", "restart", "rollout", "status", "templates"].map(
             (unit) => `test/cli/live/${unit}.spec.ts`,
         ),
         // 90 (issue 19): a wrong verdict on a pod leaves a workload without its native sidecar, or restarts one

@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { stringify } from "yaml";
 import type { PlannedResource } from "./engine";
 import { UsageError } from "./inputFiles";
+import { isChartType, OUTLINE_DIR, outlineHeader } from "./tagOutline";
 
 /** The plan as a tree by parent, in declaration order, with pulumi's box-drawing prefixes. */
 export function formatTree(resources: PlannedResource[]): string {
@@ -91,20 +92,34 @@ const SECRET_INSTALL_SH = [
     "",
 ].join("\n");
 
-/** The files `--out DIR` writes: name → contents. Pure, so it is tested without touching the disk. */
+/** The files `--out DIR` writes: name → contents. Pure, so it is tested without touching the disk. Objects a
+ *  chart renders (the revision tags') are outlines offline: under `outline/`, never `k8s/` (cli/tagOutline.ts). */
 export function planFiles(resources: PlannedResource[]): Map<string, string> {
     const files = new Map<string, string>();
     const put = (name: string, text: string) => {
         let unique = name;
-        for (let n = 2; files.has(unique); n++) unique = name.replace(/\.(\w+)$/, `-${n}.$1`);
+        for (let n = 2; files.has(unique); n++) unique = name.replace(/(\.outline)?\.(\w+)$/, `-${n}$1.$2`);
         files.set(unique, text);
+        return unique;
     };
+    // Each chart's inputs and values file, met before its objects (a chart declares its objects as it renders).
+    const charts = new Map<string, { inputs: Record<string, unknown>; valuesFile: string }>();
     for (const r of resources) {
         const inputs = r.inputs;
-        if (isKubernetesObject(r)) {
+        if (isChartType(r.type)) {
+            const header = `# Values of the chart ${r.name}, which the outlines' helm template command reads\n`;
+            const valuesFile = put(`helm/${fileSafe(r.name)}-values.yaml`, yamlOf(inputs.values ?? {}, header));
+            charts.set(r.urn, { inputs, valuesFile });
+        } else if (isKubernetesObject(r)) {
             const meta = (inputs.metadata ?? {}) as { name?: unknown; namespace?: unknown };
             const parts = [inputs.kind, meta.namespace, meta.name ?? r.name].filter((p) => typeof p === "string");
-            put(`k8s/${fileSafe(parts.join("-"))}.yaml`, yamlOf(inputs));
+            const chart = r.parent !== undefined ? charts.get(r.parent) : undefined;
+            if (chart === undefined) put(`k8s/${fileSafe(parts.join("-"))}.yaml`, yamlOf(inputs));
+            else
+                put(
+                    `${OUTLINE_DIR}/${fileSafe(parts.join("-"))}.outline.yaml`,
+                    yamlOf(inputs, outlineHeader(chart.inputs, chart.valuesFile)),
+                );
         } else if (r.type === "kubernetes:helm.sh/v3:Release") {
             const header = `# Helm release ${String(inputs.name ?? r.name)}: chart ${String(inputs.chart)} ${String(inputs.version)}\n`;
             put(`helm/${fileSafe(String(inputs.name ?? r.name))}-values.yaml`, yamlOf(inputs.values ?? {}, header));

@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import type { StackResource, Violation } from "../policy/evaluate";
 import { planStack, type PlannedResource, type RecordOptions } from "./engine";
 import { formatTree, prepareOutDir, writePlanFiles } from "./planOutput";
+import { OUTLINE_DIR } from "./tagOutline";
 import { formatReport } from "./report";
 import { fromInvocation, invocationDir } from "./inputFiles";
 import { findProject, findProjectFile, packageProject, type PulumiProject } from "./project";
@@ -64,7 +65,8 @@ const PREVIEW_USAGE = [
     "  --cwd DIR             the project in DIR (or above it) instead of the current folder",
     "  --json                one JSON object on stdout: {stack, resources, violations}",
     "  --strict              a value the pack cannot read counts at each policy's own level",
-    "  --out DIR             writes every Kubernetes object, the Helm values and the asmcli files under DIR",
+    "  --out DIR             writes every Kubernetes object, the Helm values and the asmcli files under DIR; the",
+    "                        revision tags' objects, which Helm renders at `pulumi up`, as outlines under DIR/outline",
     "                        (a new or empty folder, or one an earlier --out wrote: it is replaced whole, at once)",
     "  --policy-config FILE  the pack's config, as `pulumi preview --policy-pack-config FILE` takes it",
     "Relative paths are taken from the folder the command runs in.",
@@ -184,6 +186,13 @@ export async function runPreview(argv: string[], io: Io, hooks: PreviewHooks = {
     if (out !== undefined) {
         const written = writePlanFiles(out.absolute, resources);
         io.stderr.write(`Wrote ${written.length} files under ${out.shown}\n`);
+        const outlines = written.filter((file) => path.basename(path.dirname(file)) === OUTLINE_DIR).length;
+        if (outlines > 0)
+            io.stderr.write(
+                `${outlines} of them, under ${path.join(out.shown, OUTLINE_DIR)}, are outlines of the revision-tag objects ` +
+                    "(no Helm offline: their webhooks lack rules and selectors): do not apply them; each names the helm " +
+                    "template command that prints the real ones\n",
+            );
     }
     if (opts.json) {
         const json = {

@@ -1,7 +1,6 @@
-import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { compareVersions, parseVersion } from "../policy/facts/versions";
+import { baseChartVersion, baseDowngrade, releaseChart, templateChart } from "./render/chartSource";
 import { baseValues, deepMerge, istiodValues } from "./render/istioValues";
 
 /** One istiod revision: its own Helm release `istiod-<revision>`. */
@@ -31,10 +30,13 @@ export interface IstioControlPlaneArgs {
     defaultRevision?: string;
     /** Set ENABLE_NATIVE_SIDECARS to "true" (or "false" when explicitly turned off). */
     nativeSidecars: boolean;
-    /** Helm repository of the charts. */
+    /** Helm repository of the charts: https://, or an OCI registry (oci://registry/path, holding `base` and `istiod`). */
     chartRepository: string;
     /** A local directory with the `base` and `istiod` charts; when set, the repository is not used. */
     chartPath?: string;
+    /** The base chart's version; default the newest revision's. Never lowered: an update that would install an older
+     *  base than the one installed fails before base is touched. */
+    baseVersion?: string;
     /** istiod replicas per revision (at least 2 keeps pod admission up while one restarts). */
     istiodReplicas: number;
     /** Extra base-chart values, merged under ours. */
@@ -88,8 +90,15 @@ export class IstioControlPlane extends pulumi.ComponentResource {
             {
                 name: "istio-base",
                 // base holds the CRDs; Istio's Helm upgrade moves base to the new release, and its CRDs serve the
-                // older istiod too: the newest version listed.
-                ...chartSource(args, "base", newestVersion(args.revisions)),
+                // older istiod too: the newest version listed, or the one asked for (render/chartSource.ts).
+                ...releaseChart(
+                    args,
+                    "base",
+                    baseChartVersion(
+                        args.revisions.map((r) => r.version),
+                        args.baseVersion,
+                    ),
+                ),
                 namespace: this.namespace.metadata.name,
                 values: keptSecret(
                     baseValues(
@@ -101,7 +110,7 @@ export class IstioControlPlane extends pulumi.ComponentResource {
                     args.baseValuesSecret,
                 ),
             },
-            childOpts,
+            { ...childOpts, ...(engineRunsHooks() ? { hooks: { beforeUpdate: [neverDowngradeBase(name)] } } : {}) },
         );
         this.istiod = {};
         this.istiodValues = {};
@@ -115,14 +124,14 @@ export class IstioControlPlane extends pulumi.ComponentResource {
                 replicas: args.istiodReplicas,
                 extra: deepMerge(args.istiodValues, revision.istiodValues ?? {}),
             });
-        args.revisions.forEach((revision, i) => {
+        args.revisions.forEach((revision) => {
             const values = valuesOf(revision, []);
             this.istiodValues[revision.revision] = values;
             this.istiod[revision.revision] = new k8s.helm.v3.Release(
                 `${name}-istiod-${revision.revision}`,
                 {
                     name: `istiod-${revision.revision}`,
-                    ...chartSource(args, "istiod", revision.version),
+                    ...releaseChart(args, "istiod", revision.version),
                     namespace: this.namespace.metadata.name,
                     values: keptSecret(values, args.istiodValuesSecret),
                 },
@@ -130,10 +139,11 @@ export class IstioControlPlane extends pulumi.ComponentResource {
                     ...childOpts,
                     // base holds the CRDs istiod's templates use: install order base, then istiod.
                     dependsOn: [this.base],
-                    // The one-revision stacks of earlier nativemesh versions named the release `<name>-istiod`: the
-                    // first revision takes that name over, so upgrading nativemesh changes no release (new
-                    // revisions therefore go after the running one in the list).
-                    aliases: i === 0 ? [{ name: `${name}-istiod` }] : [],
+                    // The one-revision stacks of earlier nativemesh versions named the release `<name>-istiod`: a
+                    // stack of one revision takes that name over, so upgrading nativemesh changes no release. Never
+                    // by list position: with several revisions none does (which one held it is in the state only,
+                    // and the wrong one would replace the release that stays; docs/UPGRADING.md).
+                    aliases: args.revisions.length === 1 ? [{ name: `${name}-istiod` }] : [],
                 },
             );
         });
@@ -150,7 +160,7 @@ export class IstioControlPlane extends pulumi.ComponentResource {
             this.tags[tag.name] = new k8s.helm.v3.Chart(
                 `${name}-tag-${tag.name}`,
                 {
-                    ...chartTemplateSource(args, revision.version),
+                    ...templateChart(args, revision.version),
                     namespace: args.namespace,
                     values: keptSecret(valuesOf(revision, [tag.name]), args.istiodValuesSecret),
                     // As `helm template | kubectl apply` does: nothing waits for the tag's Service to get endpoints
@@ -219,31 +229,30 @@ function keptSecret(
     return secret ? pulumi.secret(values) : values;
 }
 
-/** Where a chart comes from: the local chart directory when given, else the repository at the given version. */
-function chartSource(
-    args: IstioControlPlaneArgs,
-    chart: "base" | "istiod",
-    version: string,
-): Pick<k8s.helm.v3.ReleaseArgs, "chart" | "version" | "repositoryOpts"> {
-    if (args.chartPath !== undefined) return { chart: path.join(args.chartPath, chart) };
-    return { chart, version, repositoryOpts: { repo: args.chartRepository } };
+/**
+ * Refuses an update of the base release to a lower chart version than the one installed (a rollback that removes
+ * the newer revision): base holds the CRDs. The hook runs before the provider's update, in previews too, and the
+ * provider's check has put the loaded chart's own version in `version` (render/chartSource.ts).
+ */
+/** Whether the engine this program talks to runs resource hooks. The SDK's mocks (the offline preview, the unit
+ *  tests) register none: their monitor has no `registerResourceHook`, and the SDK would wait for it forever. An
+ *  engine that does not support them (the SDK asks it before the program runs, and records the answer in its
+ *  state) would fail the registration. */
+function engineRunsHooks(): boolean {
+    const monitor = pulumi.runtime.getMonitor() as { registerResourceHook?: unknown } | undefined;
+    if (typeof monitor?.registerResourceHook !== "function") return false;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const state = require("@pulumi/pulumi/runtime/state") as { getStore(): { supportsResourceHooks?: boolean } };
+    return state.getStore().supportsResourceHooks === true;
 }
 
-/** The istiod chart for a client-side render (the Kubernetes provider's `helm template`). */
-function chartTemplateSource(
-    args: IstioControlPlaneArgs,
-    version: string,
-): k8s.helm.v3.ChartOpts | k8s.helm.v3.LocalChartOpts {
-    if (args.chartPath !== undefined) return { path: path.join(args.chartPath, "istiod") };
-    return { chart: "istiod", version, fetchOpts: { repo: args.chartRepository } };
-}
-
-/** The newest version among the revisions (base goes with it). */
-function newestVersion(revisions: IstioRevisionArgs[]): string {
-    return revisions
-        .map((r) => r.version)
-        .reduce((a, b) => {
-            const [va, vb] = [parseVersion(a), parseVersion(b)];
-            return va !== undefined && vb !== undefined && compareVersions(vb, va) > 0 ? b : a;
-        });
+function neverDowngradeBase(name: string): pulumi.ResourceHook {
+    return new pulumi.ResourceHook(
+        `${name}-never-downgrade-base`,
+        (args) => {
+            const refusal = baseDowngrade(args.oldInputs?.version, args.newInputs?.version);
+            if (refusal !== undefined) throw new Error(refusal);
+        },
+        { onDryRun: true },
+    );
 }

@@ -254,6 +254,8 @@ export interface MeshInput {
     chartRepository?: string;
     /** A local directory holding the base and istiod charts, used instead of chartRepository. */
     chartPath?: string;
+    /** The base chart's version (Helm); default the newest revision's; never below the one installed. */
+    baseVersion?: string;
     /** istiod replicas, 1-10; default 2. */
     istiodReplicas?: number;
     /** Extra base-chart values, merged under nativemesh's. */

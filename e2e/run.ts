@@ -25,6 +25,7 @@ import { serverDryRun } from "./specs/dryRun";
 import { destroy } from "./specs/destroy";
 import { liveStatusRestart } from "./specs/live";
 import { canaryUpgrade } from "./specs/upgrade";
+import { gatewayTemplateOk, replicasSeven, rollbackKeepsBase } from "./specs/upgradePaths";
 import { secretConfig } from "./specs/secrets";
 import { packageSchema } from "./specs/schema";
 import { localStackBack, pythonConsumer, yamlConsumer, yamlConsumerBadInput } from "./specs/consumers";
@@ -38,6 +39,8 @@ const SPECS: Spec[] = [
     canary,
     liveStatusRestart,
     canaryUpgrade,
+    replicasSeven,
+    gatewayTemplateOk,
     packUnderEngine,
     packedPack,
     auditAgrees,
@@ -49,6 +52,8 @@ const SPECS: Spec[] = [
     pythonConsumer,
     consumerProject,
     localStackBack,
+    // Leaves istio-base above the shipped stack's version, which nativemesh refuses to go back to: last before destroy.
+    rollbackKeepsBase,
     destroy,
 ];
 

@@ -4,9 +4,12 @@
  * names are the same) and never calls the cluster.
  *
  * Upstream facts this follows (istio/istio, release-1.31):
- * - `manifests/charts/istio-control/istio-discovery/files/injection-template.yaml` writes the pod annotation
- *   `istio.io/rev: {{ .Revision | default "default" }}`; `pkg/kube/inject/webhook.go` also writes
- *   `sidecar.istio.io/status` whose JSON has `"revision"` (read when the first is missing).
+ * - `pkg/kube/inject/webhook.go` writes `sidecar.istio.io/status`, whose JSON has `"revision"`, on every
+ *   injection whatever the template; the templates' own `istio.io/rev` pod annotation
+ *   (`files/injection-template.yaml`: `{{ .Revision | default "default" }}`) is read where there is no status:
+ *   on waypoints and Gateway API gateways, which istiod renders rather than injects (templates.ts).
+ * - Which template a pod was injected with decides what is expected of it: native mode for the `sidecar`
+ *   template only; a regular proxy for the gateway template, and a revision only for waypoints (templates.ts).
  * - Native mode puts `istio-proxy` in `spec.initContainers` with `restartPolicy: Always`; regular mode in
  *   `spec.containers` (`pkg/kube/inject/inject.go`, the `sidecar.istio.io/nativeSidecar` annotation wins over
  *   the mesh-wide `ENABLE_NATIVE_SIDECARS`).
@@ -20,6 +23,8 @@
  *   served by the webhooks named `namespace.sidecar-injector.istio.io`, which only the default revision (a
  *   release without a revision) and the tag `default` render.
  */
+
+import { describeRole, proxyRole } from "./templates";
 
 export type ProxyMode = "native" | "regular" | "none";
 
@@ -73,19 +78,21 @@ export function proxyMode(pod: PodLike): ProxyMode {
     return "none";
 }
 
-/** The revision that injected the pod: its `istio.io/rev` annotation, else `sidecar.istio.io/status`'s. */
+/** The revision that injected (or rendered) the pod: `sidecar.istio.io/status`'s, which the injector writes on
+ *  every injection whatever the template, else the `istio.io/rev` annotation (waypoints, Gateway API gateways). */
 export function injectedRevision(pod: PodLike): string | undefined {
     const annotations = pod.metadata?.annotations ?? {};
-    const rev = annotations[REV_LABEL];
-    if (rev) return rev;
     const status = annotations[STATUS_ANNOTATION];
-    if (!status) return undefined;
-    try {
-        const parsed = JSON.parse(status) as { revision?: unknown };
-        return typeof parsed.revision === "string" && parsed.revision !== "" ? parsed.revision : undefined;
-    } catch {
-        return undefined;
+    if (status) {
+        try {
+            const parsed = JSON.parse(status) as { revision?: unknown };
+            if (typeof parsed.revision === "string" && parsed.revision !== "") return parsed.revision;
+        } catch {
+            // An unreadable status: the annotation, if any, says it.
+        }
     }
+    const rev = annotations[REV_LABEL];
+    return rev ? rev : undefined;
 }
 
 export interface OptOut {
@@ -259,6 +266,8 @@ export interface PodReport {
     namespace: string;
     name: string;
     mode: ProxyMode;
+    /** the template Istio meant for it: `sidecar`, `gateway template`, `waypoint`... (templates.ts) */
+    role: string;
     /** the revision that injected it */
     revision?: string;
     owner: Owner;
@@ -276,11 +285,15 @@ export interface PodReport {
 export function classifyPod(pod: PodLike, selection: Selection, owners?: OwnerIndex): PodReport {
     const mode = proxyMode(pod);
     const revision = mode === "none" ? undefined : injectedRevision(pod);
+    const role = proxyRole(pod);
     const report: PodReport = {
         namespace: pod.metadata?.namespace ?? "",
         name: pod.metadata?.name ?? "",
         mode,
-        owner: podOwner(pod, owners),
+        role: describeRole(role),
+        // istiod re-renders a waypoint or Gateway API gateway from its Gateway: that is what to act on.
+        owner:
+            role.kind === "managed" && role.gateway ? { kind: "Gateway", name: role.gateway } : podOwner(pod, owners),
         state: "ok",
     };
     if (revision !== undefined) report.revision = revision;
@@ -294,7 +307,8 @@ export function classifyPod(pod: PodLike, selection: Selection, owners?: OwnerIn
         report.state = "finished";
         return report;
     }
-    if (opt.injection !== undefined) {
+    // A waypoint's `sidecar.istio.io/inject: "false"` says the pod is the proxy, not that it left the mesh.
+    if (opt.injection !== undefined && role.kind !== "managed") {
         report.state = "opt-out";
         report.optOut = opt.injection;
         return report;
@@ -305,6 +319,7 @@ export function classifyPod(pod: PodLike, selection: Selection, owners?: OwnerIn
         report.reason = selection.problem ?? "the namespace names no revision";
         return report;
     }
+    if (role.kind !== "sidecar") return judgedByRevision(report, revision, want);
     const expected: ProxyMode = opt.native !== undefined ? "regular" : "native";
     if (mode === "none") return stale(report, `no istio-proxy: created before its namespace selected ${want}`);
     if (revision === undefined)
@@ -323,6 +338,16 @@ export function classifyPod(pod: PodLike, selection: Selection, owners?: OwnerIn
         report.state = "opt-out";
         report.optOut = opt.native;
     }
+    return report;
+}
+
+/** A pod of another template, a waypoint or a Gateway API gateway: its proxy is as its template makes it (a regular
+ *  container), so only the revision behind it counts. */
+function judgedByRevision(report: PodReport, revision: string | undefined, want: string): PodReport {
+    const what = report.role === "sidecar" ? "proxy" : `${report.role} proxy`;
+    if (report.mode === "none") return stale(report, `no istio-proxy: created before its namespace selected ${want}`);
+    if (revision === undefined) return stale(report, `${what} of an unknown revision; the namespace selects ${want}`);
+    if (revision !== want) return stale(report, `${what} from revision ${revision}; the namespace selects ${want}`);
     return report;
 }
 
@@ -376,6 +401,8 @@ export function adviceFor(kind: OwnerKind): string {
             return "a bare Pod: delete it and create it again from its manifest";
         case "ReplicaSet":
             return "a ReplicaSet without a Deployment: delete its pods and it creates new ones";
+        case "Gateway":
+            return "istiod renders it from the Gateway, so a restart keeps its revision: label the Gateway (or its namespace) istio.io/rev with the revision, whose istiod then renders it again";
         default:
             return `owned by a ${kind}: restart it the way its controller allows`;
     }

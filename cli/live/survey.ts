@@ -144,6 +144,7 @@ export function surveyJson(s: Survey) {
             pods: ns.pods.map((p) => ({
                 name: p.name,
                 mode: p.mode,
+                role: p.role,
                 revision: p.revision ?? null,
                 owner: p.owner,
                 state: p.state,
@@ -190,7 +191,8 @@ export function surveyText(s: Survey): string {
                     : p.state === "opt-out"
                       ? `opt-out: ${p.optOut ?? ""}`
                       : p.state;
-            rows.push([p.name, p.mode, p.revision ?? "-", `${p.owner.kind}/${p.owner.name}`, state]);
+            const mode = p.role === "sidecar" ? p.mode : `${p.mode} (${p.role})`;
+            rows.push([p.name, mode, p.revision ?? "-", `${p.owner.kind}/${p.owner.name}`, state]);
         }
         out.push(...table(rows).map((line) => `  ${line}`));
     }

@@ -10,9 +10,11 @@ import { ackConfigSchema, alibabaMeshConfigSchema, isIpv4Cidr } from "./ackConfi
 import { FormanceValueError } from "../../policy/facts/formance";
 import { formanceSettingsFor, settingsSpec } from "../render/formanceSpec";
 import { injectionLabelsFor } from "../render/revisionLabel";
-import { isDns1123Label, parseVersion, revisionFromVersion } from "../../policy/facts/versions";
+import { compareVersions, isDns1123Label, parseVersion, revisionFromVersion } from "../../policy/facts/versions";
+import { newestVersion } from "../render/chartSource";
 import { ConfigPath, holdsSecret, isAboveSecretCapable, REDACTED, scrubSecrets, uncoverableSecret } from "./secrets";
 import { canaryTargets, planRevisions, type RevisionPlan, selectedBy, selectionOf, type Selector } from "./revisions";
+import { ownedBaseValueProblems, ownedIstiodValueProblems } from "./ownedValues";
 
 export type { ConfigPath };
 
@@ -159,7 +161,7 @@ const revisionSchema = z.strictObject({
     version: parseableVersion("version"),
     /** Derived from the version (1.31.0 → 1-31-0) when not given; two revisions of one version need names. */
     revision: dns1123Label("revision").optional(),
-    /** istiod values of this revision only, merged over mesh.istiodValues (ours still win). */
+    /** istiod values of this revision only, merged over mesh.istiodValues (the keys nativemesh sets are refused). */
     istiodValues: z.record(z.string(), z.unknown()).optional(),
 });
 
@@ -190,6 +192,9 @@ const meshSchema = z.strictObject({
         })
         .default(false),
     chartRepository: chartRepository.default(ISTIO_CHART_REPOSITORY),
+    /** The base chart's version (Helm): default the newest revision's. Base holds Istio's CRDs and is never
+     *  downgraded: removing the newer revision (a rollback) needs this set to the version base runs at. */
+    baseVersion: parseableVersion("version").optional(),
     /** A local directory holding the `base` and `istiod` charts (an air-gapped mirror, or the charts of an Istio
      *  source tree); when set, `chartRepository` is not used. */
     chartPath: z.string().min(1).optional(),
@@ -199,7 +204,8 @@ const meshSchema = z.strictObject({
     /** Extra base-chart values, merged under ours (e.g. `base.validationURL` for a control plane reached by URL). */
     baseValues: z.record(z.string(), z.unknown()).default({}),
     namespace: dns1123Label("namespace").default("istio-system"),
-    /** Extra istiod values merged under ours (ours win for revision, revisionTags and the native switch). */
+    /** Extra istiod values; the keys nativemesh sets (revision, tags, replicas, the native switch, the namespace:
+     *  ownedValues.ts) are refused here, with the key that sets them. */
     istiodValues: z.record(z.string(), z.unknown()).default({}),
     asmcli: asmcliSchema.prefault({}),
     alibaba: alibabaMeshConfigSchema.optional(),
@@ -217,11 +223,13 @@ const namespaceSchema = z.strictObject({
     podTemplateAnnotations: stringMap.default({}),
 });
 
-/** The Formance operator chart (formancehq/operator helm/operator/Chart.yaml, published to
- *  oci://ghcr.io/formancehq/helm by the repository's release job). Its `operator-crds` dependency carries the
- *  `settings.formance.com` CRD that Settings need. */
+/** The Formance operator chart: chart `operator` of formancehq/operator (`helm/operator/Chart.yaml`), pushed to
+ *  oci://ghcr.io/formancehq/helm by the repository's `just release` (`helm-publish`: `helm push ... oci://ghcr.io/formancehq/helm`).
+ *  Its `operator-crds` dependency (`helm/crds`) carries the `settings.formance.com` CRD that Settings need. */
 export const FORMANCE_OPERATOR_CHART = "oci://ghcr.io/formancehq/helm/operator";
-export const FORMANCE_OPERATOR_VERSION = "3.17.0";
+/** The newest release of that chart: formancehq/operator tag v3.9.2 (commit f0182688, "chore: release v3.9.2",
+ *  29 Apr 2026), whose `helm/operator/Chart.yaml` says `version: "3.9.2"` (the operator-crds chart too). */
+export const FORMANCE_OPERATOR_VERSION = "3.9.2";
 
 /** A chart reference: oci://, https:// or a local chart directory (./charts.ts). */
 const chartReference = z
@@ -410,6 +418,13 @@ function checkCrossFieldRules(cfg: ParsedConfig, ctx: z.RefinementCtx): void {
             message: "are made by nativemesh only with method helm or asmcli",
         });
     }
+    if (mesh.baseVersion !== undefined && mesh.method !== "helm") {
+        ctx.addIssue({
+            code: "custom",
+            path: ["mesh", "baseVersion"],
+            message: "is the version of the Helm base chart: only with method helm",
+        });
+    }
     if (mesh.defaultRevision !== false && mesh.method !== "helm") {
         ctx.addIssue({
             code: "custom",
@@ -425,10 +440,39 @@ function checkCrossFieldRules(cfg: ParsedConfig, ctx: z.RefinementCtx): void {
         });
         return;
     }
+    checkOwnedValues(mesh, ctx);
     const planned = planRevisionsOf(cfg.mesh);
     for (const problem of planned.problems) ctx.addIssue({ code: "custom", ...problem });
     if (planned.problems.length > 0) return;
+    checkBaseVersion(mesh, planned.plan, ctx);
     checkSelections(cfg, planned.plan, ctx);
+}
+
+/** The base chart serves the CRDs of every istiod listed: never older than the newest revision. */
+function checkBaseVersion(mesh: MeshConfig, plan: RevisionPlan, ctx: z.RefinementCtx): void {
+    if (mesh.baseVersion === undefined || plan.revisions.length === 0) return;
+    const newest = newestVersion(plan.revisions.map((r) => r.version));
+    const [base, top] = [parseVersion(mesh.baseVersion), parseVersion(newest)];
+    if (base !== undefined && top !== undefined && compareVersions(base, top) < 0) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["mesh", "baseVersion"],
+            message: `'${mesh.baseVersion}' is older than the newest revision's ${newest}: the base chart holds the CRDs every istiod listed reads; give ${newest} or later`,
+        });
+    }
+}
+
+/** Chart values nativemesh sets itself are refused where the user would give them (ownedValues.ts): merged under
+ *  ours, they would be silently lost. */
+function checkOwnedValues(mesh: MeshConfig, ctx: z.RefinementCtx): void {
+    const report = (at: (string | number)[], problems: Array<{ path: string[]; message: string }>) => {
+        for (const p of problems) ctx.addIssue({ code: "custom", path: [...at, ...p.path], message: p.message });
+    };
+    report(["mesh", "istiodValues"], ownedIstiodValueProblems(mesh.istiodValues, mesh.revisions?.length ?? 1));
+    mesh.revisions?.forEach((r, i) =>
+        report(["mesh", "revisions", i, "istiodValues"], ownedIstiodValueProblems(r.istiodValues ?? {})),
+    );
+    report(["mesh", "baseValues"], ownedBaseValueProblems(mesh.baseValues));
 }
 
 /** The revision plan of a parsed mesh section; Alibaba and managed meshes name their one revision elsewhere. */

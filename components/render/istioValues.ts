@@ -6,6 +6,10 @@ import { isAtLeast } from "../../policy/facts/versions";
 /** First Istio release whose istiod reads ENABLE_NATIVE_SIDECARS (istio/istio pilot/pkg/features, tag 1.19.0). */
 export const NATIVE_SIDECARS_FIRST_ISTIO = "1.19.0";
 
+/** The istiod chart's default `autoscaleMax` (istio/istio manifests/charts/istio-control/istio-discovery/values.yaml,
+ *  1.28.1 to 1.30.3). */
+export const CHART_AUTOSCALE_MAX = 5;
+
 export interface IstiodValuesOptions {
     /** Istio version of the chart. */
     version: string;
@@ -17,7 +21,8 @@ export interface IstiodValuesOptions {
     nativeSidecars: boolean;
     /** Namespace of the control plane, when not istio-system. */
     namespace: string;
-    /** istiod replicas (autoscaler minimum); above 1 the chart adds a PodDisruptionBudget. */
+    /** istiod replicas (autoscaler minimum, and maximum where above the chart's 5); above 1 the chart adds a
+     *  PodDisruptionBudget. */
     replicas: number;
     /** User values, merged under ours. */
     extra: Record<string, unknown>;
@@ -33,7 +38,8 @@ export function nativeSidecarEnv(version: string, enabled: boolean): "true" | "f
     return isAtLeast(version, NATIVE_SIDECARS_FIRST_ISTIO) === true ? (enabled ? "true" : "false") : undefined;
 }
 
-/** istiod values: the user's extra values with our revision, tags and native-sidecar switch on top. */
+/** istiod values: the user's extra values with our revision, tags, replicas and native-sidecar switch on top (the
+ *  configuration refuses user values at those keys: config/ownedValues.ts). */
 export function istiodValues(opts: IstiodValuesOptions): Record<string, unknown> {
     const ours: Record<string, unknown> = { revision: opts.revision };
     if (opts.revisionTags.length > 0) ours.revisionTags = [...opts.revisionTags];
@@ -41,7 +47,14 @@ export function istiodValues(opts: IstiodValuesOptions): Record<string, unknown>
     // The injection webhook has failurePolicy Fail (mutatingwebhook.yaml), so with one istiod replica pod creation
     // in meshed namespaces stops while it restarts: autoscaleMin and replicaCount both, so that the chart renders
     // its PodDisruptionBudget whether or not the autoscaler is on (templates/poddisruptionbudget.yaml).
-    const pilot: Record<string, unknown> = { autoscaleMin: opts.replicas, replicaCount: opts.replicas };
+    // autoscaleMax too: the chart's HPA takes both, and the API server refuses an HPA whose minReplicas exceeds
+    // maxReplicas, so the chart's own ceiling (autoscaleMax: 5, values.yaml at 1.30.3) is lifted to the replicas
+    // asked for above it.
+    const pilot: Record<string, unknown> = {
+        autoscaleMin: opts.replicas,
+        autoscaleMax: Math.max(opts.replicas, CHART_AUTOSCALE_MAX),
+        replicaCount: opts.replicas,
+    };
     const env = nativeSidecarEnv(opts.version, opts.nativeSidecars);
     if (env !== undefined) pilot.env = { ENABLE_NATIVE_SIDECARS: env };
     ours.pilot = pilot;

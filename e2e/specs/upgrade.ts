@@ -32,6 +32,7 @@ function stepDocument(mesh: (m: Mesh) => void, namespaces: Array<Record<string, 
     const doc = parse(fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.local.yaml"), "utf8")) as { config: Config };
     const m = doc.config["nativemesh:mesh"] as Mesh;
     delete m.version;
+    delete (m.istiodValues as { istiodRemote?: unknown }).istiodRemote;
     mesh(m);
     doc.config["nativemesh:namespaces"] = namespaces;
     // The namespaces the Formance operator creates follow the tag, as apps-tag does.
@@ -47,10 +48,15 @@ function writeStep(name: string, doc: { config: Config }): string {
     return file;
 }
 
+/** The local stack's istiod listens here (stacks/Pulumi.local.yaml). */
+const OLD_WEBHOOK = "https://127.0.0.1:15017/inject";
+
+/** Each revision with its own injection URL: with several revisions a mesh-wide one is refused (it would send
+ *  every revision's pods to one istiod). */
 const revisions = (...names: string[]) =>
     names.map((revision) =>
         revision === OLD
-            ? { version: "1.31.0" }
+            ? { version: "1.31.0", istiodValues: { istiodRemote: { injectionURL: OLD_WEBHOOK } } }
             : { version: "1.31.0", revision, istiodValues: { istiodRemote: { injectionURL: NEW_WEBHOOK } } },
     );
 
@@ -174,7 +180,7 @@ export const canaryUpgrade: Spec = {
             values: {
                 revision: OLD,
                 revisionTags: [LOCAL.tag],
-                istiodRemote: { injectionURL: "https://127.0.0.1:15017/inject" },
+                istiodRemote: { injectionURL: OLD_WEBHOOK },
             },
         }) as unknown as Webhook[];
         expect(real.metadata.name === standIn.metadata.name, `tag webhook name ${real.metadata.name}`);

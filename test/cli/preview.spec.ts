@@ -197,7 +197,7 @@ describe("preview: dev (GKE, Istio by Helm)", () => {
             (r) => r.inputs.chart === "oci://ghcr.io/formancehq/helm/operator",
         );
         assert.ok(operator, "the operator release");
-        assert.equal(operator.inputs.version, "3.17.0");
+        assert.equal(operator.inputs.version, "3.9.2");
     });
 
     it("runs the canary through the revision tag, so a broken tag webhook fails it", () => {

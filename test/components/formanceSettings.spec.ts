@@ -9,7 +9,7 @@ const provider = () => new k8s.Provider("test-k8s", { kubeconfig: "~/.kube/confi
 const operator = (over: Partial<FormanceOperatorArgs> = {}): FormanceOperatorArgs => ({
     install: true,
     chart: "oci://ghcr.io/formancehq/helm/operator",
-    version: "3.17.0",
+    version: "3.9.2",
     namespace: "formance-system",
     values: {},
     ...over,
@@ -27,7 +27,7 @@ describe("FormanceSettings", () => {
         );
         const release = oneOfType(res, "kubernetes:helm.sh/v3:Release");
         assert.equal(release.inputs.chart, "oci://ghcr.io/formancehq/helm/operator");
-        assert.equal(release.inputs.version, "3.17.0");
+        assert.equal(release.inputs.version, "3.9.2");
         assert.equal(release.inputs.namespace, "formance-system");
         const settings = oneOfType(res, "kubernetes:formance.com/v1beta1:Settings");
         assert.ok(settings.options.dependsOn.includes(release.urn), "Settings wait for the operator release");

@@ -162,10 +162,23 @@ const ROWS: Row[] = [
     {
         what: "a pod injected by another revision than its namespace's",
         pod: variant(SHARED, "native-deployment", (p) => {
-            p.metadata.annotations = { ...p.metadata.annotations, "istio.io/rev": "1-30-0" };
+            const status = JSON.parse(p.metadata.annotations!["sidecar.istio.io/status"]) as Record<string, unknown>;
+            p.metadata.annotations = {
+                ...p.metadata.annotations,
+                "istio.io/rev": "1-30-0",
+                "sidecar.istio.io/status": JSON.stringify({ ...status, revision: "1-30-0" }),
+            };
         }),
         ns: REV,
         want: { mode: "native", revision: "1-30-0", state: "stale", reason: /native sidecar from revision 1-30-0/ },
+    },
+    {
+        what: "the revision of sidecar.istio.io/status, which the injector writes, over an istio.io/rev annotation",
+        pod: variant(SHARED, "native-deployment", (p) => {
+            p.metadata.annotations = { ...p.metadata.annotations, "istio.io/rev": "1-30-0" };
+        }),
+        ns: REV,
+        want: { revision: "1-31-0", state: "ok" },
     },
     {
         what: "the revision from sidecar.istio.io/status when the istio.io/rev annotation is absent",

@@ -1201,7 +1201,7 @@ describe("mutation, config: defaults", () => {
         assert.deepEqual(spec.formance?.operator, {
             install: true,
             chart: "oci://ghcr.io/formancehq/helm/operator",
-            version: "3.17.0",
+            version: "3.9.2",
             namespace: "formance-system",
             values: {},
         });

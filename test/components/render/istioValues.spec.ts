@@ -63,7 +63,12 @@ describe("istiodValues and deepMerge", () => {
             replicas: 2,
             extra: { pilot: { autoscaleMin: 1 } },
         });
-        assert.deepEqual(values.pilot, { autoscaleMin: 2, replicaCount: 2, env: { ENABLE_NATIVE_SIDECARS: "true" } });
+        assert.deepEqual(values.pilot, {
+            autoscaleMin: 2,
+            autoscaleMax: 5,
+            replicaCount: 2,
+            env: { ENABLE_NATIVE_SIDECARS: "true" },
+        });
     });
 
     it("names the control plane's namespace only when it is not istio-system", () => {
