@@ -24,4 +24,4 @@ export const EXACT_CHART_VERSION =
     /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
 
 /** The message for a chart version that is not exact. */
-export const EXACT_CHART_VERSION_MESSAGE = "must be an exact chart version such as 3.17.0 (no range, *, latest or >=)";
+export const EXACT_CHART_VERSION_MESSAGE = "must be an exact chart version such as 3.9.2 (no range, *, latest or >=)";
