@@ -292,6 +292,8 @@ describe("IstioControlPlane: a secret istiod value stays secret in the revision 
         assert.ok(webhook !== undefined && Array.isArray(webhook.inputs.webhooks));
         const annotations = (webhook.inputs.metadata as { annotations: Record<string, string> }).annotations;
         assert.equal(annotations["pulumi.com/skipAwait"], "true");
+    });
+});
 
 // Upgrade paths: which release keeps the name of the one-revision stacks made before revisions, whatever the
 // order listed; OCI charts; the base chart's version.
