@@ -702,7 +702,8 @@ export function validateConfig(raw: unknown, options: ValidateOptions = {}): Env
 function validated(raw: unknown, secretPaths: readonly ConfigPath[]): Omit<EnvironmentSpec, "secretPaths"> {
     // Before the schema: a secret on a key that cannot be secret (a whole key such as nativemesh:mesh included)
     // reads "[secret]" offline, which the schema would report as a malformed value instead of saying what is wrong.
-    refuseUncoverableSecret(secretPaths);
+    // A path with no value there (a required key left out) holds no secret: the schema says what is missing.
+    refuseUncoverableSecret(secretPaths.filter((path) => valueAt(raw, path) !== undefined));
     const result = rootSchema.safeParse(raw);
     if (!result.success) {
         // An unknown key is most often a misspelt one, which also makes a required key look missing: say it first.
