@@ -168,7 +168,10 @@ export function loadProjectStackFile(options: StackFileOptions): ProjectStackFil
         const spec = validateConfig(namespaceConfig(config), { secretPaths });
         const chartPath = missingChartPath(spec, opts.project);
         if (chartPath !== undefined) throw new UsageError(`${file}: ${chartPath}`);
-        warnings.push(...[missingKubeconfig(spec, opts.project.dir)].filter((w): w is string => w !== undefined), ...configWarnings(spec));
+        warnings.push(
+            ...[missingKubeconfig(spec, opts.project.dir)].filter((w): w is string => w !== undefined),
+            ...configWarnings(spec),
+        );
         return { stack, file, path: absolute, config, secretKeys: stackFileSecretKeys(raw), spec, warnings };
     } catch (err) {
         if (err instanceof ConfigError) throw new UsageError(`${file}: ${err.message}`);
