@@ -245,7 +245,9 @@ function overlayContent(
     if (heredoc) return { text: heredoc[2], from: "here-document" };
     if (!isPlainObject(environment)) return undefined;
     for (const line of script.split(/\n|;|&&/)) {
-        if (!new RegExp(`>\\s*${target}\\s*$`).test(line.trim())) continue;
+        // The redirection may close a subshell on its line, as AsmInstall's script writes it:
+        // `(umask 077 && printf '%s\n' "$NATIVEMESH_OVERLAY" > "$overlay")`.
+        if (!new RegExp(`>\\s*${target}\\s*\\)?\\s*$`).test(line.trim())) continue;
         for (const [name, value] of Object.entries(environment)) {
             if (typeof value === "string" && new RegExp(`\\$\\{?${quoteRe(name)}\\b`).test(line)) {
                 return { text: value, from: `environment.${name}` };
