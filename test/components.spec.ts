@@ -620,10 +620,11 @@ describe("SidecarCanary", () => {
         const pod = at(job, "spec.template.spec") as Record<string, unknown>;
         assert.equal(at(pod, "securityContext.runAsNonRoot"), true);
         assert.notEqual(at(pod, "securityContext.runAsUser"), 1337, "UID 1337 would bypass the mesh");
-        const init = (pod.initContainers as Record<string, unknown>[])[0];
-        assert.match(JSON.stringify(init.command), /curl/);
-        assert.deepEqual(init.env, [{ name: "PROBE_URL", value: "https://kubernetes.default.svc/readyz" }]);
-        for (const c of [init, (pod.containers as Record<string, unknown>[])[0]]) {
+        const [ready, probe] = pod.initContainers as Record<string, unknown>[];
+        assert.match(JSON.stringify(ready.command), /curl.*127\.0\.0\.1:15021/);
+        assert.match(JSON.stringify(probe.command), /curl/);
+        assert.deepEqual(probe.env, [{ name: "PROBE_URL", value: "https://kubernetes.default.svc/readyz" }]);
+        for (const c of [ready, probe, (pod.containers as Record<string, unknown>[])[0]]) {
             assert.ok(at(c, "resources.limits.cpu") && at(c, "resources.limits.memory"), "limits on every container");
         }
         assert.equal(at(job, "spec.template.metadata.labels")?.["sidecar.istio.io/inject" as never], "true");
@@ -653,5 +654,133 @@ describe("AlibabaMesh: resource options", () => {
         const provider = res.find((r) => r.type === "pulumi:providers:kubernetes" && r.name === "asm-asm");
         // Server-side apply (the provider's default) is what adopts ASM's existing object: never turned off.
         assert.notEqual(provider?.inputs.enableServerSideApply, "false");
+    });
+});
+
+describe("IstioControlPlane with Istio CNI (mesh.cni)", () => {
+    const releasesOf = (res: PlannedResource[]) => ofType(res, "kubernetes:helm.sh/v3:Release");
+
+    it("installs base, then the cni chart, then istiod, all in istio-system, the cni chart at the newest version", async () => {
+        const res = await record(
+            () =>
+                new IstioControlPlane(
+                    "istio",
+                    istioArgs({
+                        cni: true,
+                        revisions: [
+                            { version: "1.28.1", revision: "1-28-1" },
+                            { version: "1.29.0", revision: "1-29-0" },
+                        ],
+                        revisionTags: [],
+                    }),
+                ),
+        );
+        const releases = releasesOf(res);
+        const byChart = (chart: string) => releases.filter((r) => r.inputs.chart === chart);
+        const [base] = byChart("base");
+        const [cni] = byChart("cni");
+        assert.deepEqual(
+            [cni.name, cni.inputs.name, cni.inputs.version, cni.inputs.namespace],
+            ["istio-cni", "istio-cni", "1.29.0", "istio-system"],
+        );
+        assert.deepEqual(cni.inputs.repositoryOpts, { repo: "https://istio-release.storage.googleapis.com/charts" });
+        assert.ok(cni.options.dependsOn.includes(base.urn), "cni after base");
+        for (const istiod of byChart("istiod")) {
+            assert.ok(istiod.options.dependsOn.includes(cni.urn), `${istiod.name} after cni`);
+            assert.ok(istiod.options.dependsOn.includes(base.urn), `${istiod.name} after base`);
+            assert.deepEqual(at(istiod.inputs, "values.pilot.cni"), { enabled: true });
+            assert.deepEqual(at(istiod.inputs, "values.global.proxy.seccompProfile"), { type: "RuntimeDefault" });
+        }
+        assert.deepEqual(cni.inputs.values, {}, "the chart's own defaults off GKE");
+    });
+
+    it("labels the control plane's namespace privileged, as the node agent's host paths need", async () => {
+        const res = await record(() => new IstioControlPlane("istio", istioArgs({ cni: true })));
+        assert.deepEqual(oneOfType(res, "kubernetes:core/v1:Namespace").inputs.metadata, {
+            name: "istio-system",
+            labels: { "pod-security.kubernetes.io/enforce": "privileged" },
+        });
+    });
+
+    it("on GKE gives the node agent GKE's CNI bin dir, the GKE platform profile and its quota", async () => {
+        const res = await record(() => new IstioControlPlane("istio", istioArgs({ cni: true, gke: true })));
+        const cni = releasesOf(res).find((r) => r.inputs.chart === "cni")!;
+        assert.deepEqual(cni.inputs.values, {
+            cni: { cniBinDir: "/home/kubernetes/bin", resourceQuotas: { enabled: true } },
+            global: { platform: "gke" },
+        });
+    });
+
+    it("takes the cni chart from the local chart folder beside base and istiod", async () => {
+        const res = await record(
+            () => new IstioControlPlane("istio", istioArgs({ cni: true, chartPath: "/charts", revisionTags: [] })),
+        );
+        assert.deepEqual(
+            releasesOf(res).map((r) => [r.inputs.chart, r.inputs.version]),
+            [
+                ["/charts/base", undefined],
+                ["/charts/cni", undefined],
+                ["/charts/istiod", undefined],
+            ],
+        );
+    });
+
+    it("without cni: no cni release, no pilot.cni, no Pod Security label", async () => {
+        const res = await record(() => new IstioControlPlane("istio", istioArgs({ cni: false })));
+        assert.deepEqual(
+            releasesOf(res).map((r) => r.inputs.chart),
+            ["base", "istiod"],
+        );
+        const istiod = releasesOf(res)[1];
+        assert.equal(at(istiod.inputs, "values.pilot.cni"), undefined);
+        assert.equal(at(istiod.inputs, "values.global"), undefined);
+        assert.deepEqual(oneOfType(res, "kubernetes:core/v1:Namespace").inputs.metadata, { name: "istio-system" });
+    });
+});
+
+describe("SidecarCanary's egress NetworkPolicy", () => {
+    const canary = (egressNetworkPolicy?: boolean) =>
+        record(
+            () =>
+                new SidecarCanary("canary", {
+                    namespace: "nativemesh-canary",
+                    revision: "1-28-1",
+                    image: "curlimages/curl:8.11.1",
+                    probeUrl: "https://kubernetes.default.svc/readyz",
+                    timeoutSeconds: 300,
+                    egressNetworkPolicy,
+                    provider: provider(),
+                }),
+        );
+    const POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
+
+    it("opens DNS, istiod's 15012 and the API server's ports to the canary's pods, before the Job runs", async () => {
+        const res = await canary(true);
+        const policy = oneOfType(res, POLICY);
+        assert.equal(at(policy.inputs, "metadata.namespace"), "nativemesh-canary");
+        assert.deepEqual(at(policy.inputs, "spec.podSelector"), {
+            matchLabels: { "app.kubernetes.io/name": "nativemesh-canary" },
+        });
+        assert.deepEqual(at(policy.inputs, "spec.policyTypes"), ["Egress"]);
+        const ports = (at(policy.inputs, "spec.egress") as Array<{ ports: unknown[] }>).flatMap((rule) => rule.ports);
+        assert.deepEqual(ports, [
+            { protocol: "UDP", port: 53 },
+            { protocol: "TCP", port: 53 },
+            { protocol: "TCP", port: 15012 },
+            { protocol: "TCP", port: 443 },
+            { protocol: "TCP", port: 6443 },
+        ]);
+        const job = oneOfType(res, "kubernetes:batch/v1:Job");
+        assert.ok(job.options.dependsOn.includes(policy.urn), "the Job waits for the policy");
+        // The policy selects the Job's pods.
+        assert.equal(
+            at(job.inputs, "spec.template.metadata.labels")?.["app.kubernetes.io/name" as never],
+            "nativemesh-canary",
+        );
+    });
+
+    it("is off unless asked for", async () => {
+        assert.deepEqual(ofType(await canary(undefined), POLICY), []);
+        assert.deepEqual(ofType(await canary(false), POLICY), []);
     });
 });

@@ -620,3 +620,28 @@ describe("config: reading Pulumi's config map", () => {
         assert.deepEqual(raw, { cloud: "gke", mesh: { method: "helm", version: "1.28.1" }, revision: "1.29" });
     });
 });
+
+describe("config: Istio CNI and the hardened canary", () => {
+    it("installs Istio CNI by default, and lets a stack turn it off", () => {
+        assert.equal(validateConfig(good()).mesh.cni, true);
+        assert.equal(validateConfig(edit((c) => Object.assign(c.mesh, { cni: false }))).mesh.cni, false);
+    });
+
+    it("refuses a CNI switch that is not a boolean, naming the key", () => {
+        assert.throws(
+            () => validateConfig(edit((c) => Object.assign(c.mesh, { cni: "yes" }))),
+            (err: Error) => err instanceof ConfigError && /^nativemesh:mesh\.cni: .*\(got "yes"\)$/.test(err.message),
+        );
+    });
+
+    it("pins the canary's default image by digest, and opens no egress policy unless asked", () => {
+        const { canary } = validateConfig(good());
+        assert.match(canary.image, /^curlimages\/curl:8\.11\.1@sha256:[0-9a-f]{64}$/);
+        assert.equal(canary.egressNetworkPolicy, false);
+        assert.equal(
+            validateConfig(edit((c) => Object.assign(c, { canary: { egressNetworkPolicy: true } }))).canary
+                .egressNetworkPolicy,
+            true,
+        );
+    });
+});

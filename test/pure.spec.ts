@@ -16,15 +16,18 @@ import {
     CANARY_FAILURE,
     CANARY_UNREACHABLE,
     CANARY_WAIT_MARGIN_SECONDS,
+    canaryEgressPolicy,
     canaryFingerprint,
     canaryJobManifest,
     canaryJobName,
     canaryProves,
+    probePorts,
     PROXY_READY_URL,
 } from "../components/render/canaryJob";
+import { podSecurityLabels } from "../components/render/podSecurity";
 import { validateConfig } from "../components/config/config";
 import { formanceSettingsFor, settingObjectName, settingsSpec } from "../components/render/formanceSpec";
-import { baseValues, deepMerge, istiodValues, nativeSidecarEnv } from "../components/render/istioValues";
+import { baseValues, cniValues, deepMerge, istiodValues, nativeSidecarEnv } from "../components/render/istioValues";
 import { injectionLabelsFor } from "../components/render/revisionLabel";
 import { formatTree, planFiles } from "../cli/planOutput";
 import { loadStackFile } from "../cli/stackFile";
@@ -393,9 +396,9 @@ describe("canaryJobManifest: the init container's probe", () => {
             probeUrl: "https://api/readyz",
             timeoutSeconds: 60,
         });
-    const init = () =>
-        (job().spec as { template: { spec: { initContainers: Array<{ command: string[] }> } } }).template.spec
-            .initContainers[0];
+    const inits = () =>
+        (job().spec as { template: { spec: { initContainers: Array<{ name: string; command: string[] }> } } }).template
+            .spec.initContainers;
     /**
      * Runs the probe with a stand-in curl that behaves as curl does: `answers` maps the URLs that answer to their
      * HTTP status; with -f a status of 400 or more fails (exit 22), without it any answer succeeds; a URL that
@@ -413,7 +416,10 @@ describe("canaryJobManifest: the init container's probe", () => {
                         .join(" ")} *) return 7 ;; esac`,
                     `  if [ -n "$f" ] && [ "$code" -ge 400 ]; then return 22; fi; return 0; }`,
                     `sleep() { :; }`,
-                    init().command[2],
+                    // The init containers run in order, each only after the one before succeeded.
+                    inits()
+                        .map((container) => `(${container.command[2]}) || exit $?`)
+                        .join("\n"),
                 ].join("\n"),
             ],
             { encoding: "utf8", env: { PATH: process.env.PATH, PROBE_URL: "https://api/readyz" } },
@@ -513,15 +519,19 @@ describe("canaryJobManifest: the init container's probe", () => {
             runAsGroup: 65532,
             seccompProfile: { type: "RuntimeDefault" },
         });
-        const [init] = pod.initContainers;
+        const [ready, probe] = pod.initContainers;
         const [main] = pod.containers;
         assert.deepEqual(
-            [init.name, init.image, init.command.slice(0, 2), init.env],
-            ["reach-through-mesh", "i", ["sh", "-c"], [{ name: "PROBE_URL", value: "https://api/readyz" }]],
+            [ready.name, ready.image, ready.command.slice(0, 2), ready.env],
+            ["proxy-ready", "i", ["sh", "-c"], undefined],
+        );
+        assert.deepEqual(
+            [probe.name, probe.image, probe.command.slice(0, 2), probe.env],
+            ["probe", "i", ["sh", "-c"], [{ name: "PROBE_URL", value: "https://api/readyz" }]],
         );
         assert.deepEqual([main.name, main.image, main.command.slice(0, 2)], ["exit", "i", ["sh", "-c"]]);
         assert.match(main.command[2], /^echo 'nativemesh canary: done/);
-        for (const container of [init, main]) {
+        for (const container of [ready, probe, main]) {
             assert.deepEqual(container.securityContext, {
                 allowPrivilegeEscalation: false,
                 readOnlyRootFilesystem: true,
@@ -537,11 +547,11 @@ describe("canaryJobManifest: the init container's probe", () => {
     it("tells why it failed in words a user can act on", () => {
         assert.match(
             CANARY_FAILURE,
-            /^nativemesh canary: no istio-proxy was ready on 127\.0\.0\.1:15021 .*native sidecars are not active$/,
+            /^nativemesh canary: proxy-ready check failed: no istio-proxy was ready on 127\.0\.0\.1:15021 .*native sidecars are not active$/,
         );
         assert.match(
             CANARY_UNREACHABLE,
-            /^nativemesh canary: istio-proxy runs as a native sidecar, but the probe URL could not be reached/,
+            /^nativemesh canary: probe check failed: istio-proxy runs as a native sidecar, but the probe URL could not be reached/,
         );
         const run = probe({ [PROXY_READY_URL]: 200, "https://api/readyz": 200 });
         assert.equal(
@@ -758,5 +768,155 @@ describe("plan output", () => {
             metadata: { name: "a" },
         });
         assert.deepEqual(parse(files.get("helm/istiod-1-28-1-values.yaml")!), { revision: "1-28-1" });
+    });
+});
+
+describe("Istio CNI values (istiod, the cni chart, the asmcli overlay)", () => {
+    const istiod = (cni: boolean | undefined, extra: Record<string, unknown> = {}, namespace = "istio-system") =>
+        istiodValues({
+            version: "1.31.0",
+            revision: "1-31-0",
+            revisionTags: [],
+            nativeSidecars: true,
+            namespace,
+            replicas: 2,
+            extra,
+            cni,
+        });
+
+    it("tells istiod to inject for CNI (pilot.cni.enabled) and puts RuntimeDefault seccomp on what it injects", () => {
+        assert.deepEqual(istiod(true), {
+            revision: "1-31-0",
+            pilot: {
+                autoscaleMin: 2,
+                replicaCount: 2,
+                env: { ENABLE_NATIVE_SIDECARS: "true" },
+                cni: { enabled: true },
+            },
+            global: { proxy: { seccompProfile: { type: "RuntimeDefault" } } },
+        });
+    });
+
+    it("keeps both over user values, and the control plane's namespace beside them", () => {
+        const values = istiod(
+            true,
+            { pilot: { cni: { enabled: false, provider: "multus" } }, global: { hub: "mirror.example/istio" } },
+            "mesh",
+        );
+        assert.deepEqual(values.pilot, {
+            autoscaleMin: 2,
+            replicaCount: 2,
+            env: { ENABLE_NATIVE_SIDECARS: "true" },
+            cni: { enabled: true, provider: "multus" },
+        });
+        assert.deepEqual(values.global, {
+            hub: "mirror.example/istio",
+            istioNamespace: "mesh",
+            proxy: { seccompProfile: { type: "RuntimeDefault" } },
+        });
+    });
+
+    it("says nothing of CNI when it is off or not asked for", () => {
+        for (const cni of [false, undefined]) {
+            const values = istiod(cni);
+            assert.equal((values.pilot as Record<string, unknown>).cni, undefined);
+            assert.equal(values.global, undefined);
+        }
+    });
+
+    it("gives the cni chart GKE's bin dir, platform profile and quota on GKE, and the chart's defaults elsewhere", () => {
+        assert.deepEqual(cniValues({ gke: true }), {
+            cni: { cniBinDir: "/home/kubernetes/bin", resourceQuotas: { enabled: true } },
+            global: { platform: "gke" },
+        });
+        assert.deepEqual(cniValues({ gke: false }), {});
+    });
+
+    it("turns on the asmcli overlay's cni component as Google's cni-gcp option does, and pilot.cni with it", () => {
+        assert.deepEqual(parse(renderAsmOverlay("1.27.8-asm.9", true, { gke: true })), {
+            apiVersion: "install.istio.io/v1alpha1",
+            kind: "IstioOperator",
+            spec: {
+                components: { cni: { enabled: true, namespace: "kube-system" } },
+                values: {
+                    cni: { cniBinDir: "/home/kubernetes/bin", excludeNamespaces: ["istio-system", "kube-system"] },
+                    global: { proxy: { seccompProfile: { type: "RuntimeDefault" } } },
+                    pilot: { env: { ENABLE_NATIVE_SIDECARS: "true" }, cni: { enabled: true } },
+                },
+            },
+        });
+        const offGke = parse(renderAsmOverlay("1.27.8-asm.9", true, { gke: false })) as {
+            spec: { values: { cni: Record<string, unknown> } };
+        };
+        assert.deepEqual(offGke.spec.values.cni, { excludeNamespaces: ["istio-system", "kube-system"] });
+    });
+});
+
+describe("the canary under Pod Security restricted and default-deny egress", () => {
+    const job = () =>
+        canaryJobManifest({
+            name: "c",
+            namespace: "n",
+            image: "i",
+            probeUrl: "https://api/readyz",
+            timeoutSeconds: 60,
+        });
+
+    it("labels its namespace restricted only when injection goes through CNI", () => {
+        assert.deepEqual(podSecurityLabels(true), { "pod-security.kubernetes.io/enforce": "restricted" });
+        assert.deepEqual(podSecurityLabels(false), {});
+    });
+
+    it("fails the Job naming the check's container (podFailurePolicy), and keeps what it printed in the pod's status", () => {
+        const spec = job().spec as {
+            podFailurePolicy: unknown;
+            template: { spec: { initContainers: Array<{ name: string; terminationMessagePolicy: string }> } };
+        };
+        assert.deepEqual(spec.podFailurePolicy, {
+            rules: [
+                { action: "FailJob", onExitCodes: { containerName: "proxy-ready", operator: "NotIn", values: [0] } },
+                { action: "FailJob", onExitCodes: { containerName: "probe", operator: "NotIn", values: [0] } },
+            ],
+        });
+        assert.deepEqual(
+            spec.template.spec.initContainers.map((c) => [c.name, c.terminationMessagePolicy]),
+            [
+                ["proxy-ready", "FallbackToLogsOnError"],
+                ["probe", "FallbackToLogsOnError"],
+            ],
+        );
+    });
+
+    const ports: Array<[string, number[]]> = [
+        ["https://kubernetes.default.svc/readyz", [443, 6443]],
+        ["https://kubernetes.default.svc.cluster.local/readyz", [443, 6443]],
+        ["https://kubernetes.default:6443/readyz", [6443]],
+        ["http://health.example/ok", [80]],
+        ["https://health.example:8443/ok", [8443]],
+        ["https://kubernetes.default.svc.evil.example/", [443]],
+    ];
+    for (const [url, expected] of ports) {
+        it(`opens ${expected.join(" and ")} for the probe ${url}`, () => assert.deepEqual(probePorts(url), expected));
+    }
+
+    it("selects only the canary's pods, for egress only", () => {
+        const policy = canaryEgressPolicy({ name: "p", namespace: "n", probeUrl: "http://health.example/ok" }) as {
+            kind: string;
+            spec: { podSelector: unknown; policyTypes: string[]; egress: Array<{ ports: unknown[]; to?: unknown }> };
+        };
+        assert.equal(policy.kind, "NetworkPolicy");
+        assert.deepEqual(policy.spec.podSelector, { matchLabels: { "app.kubernetes.io/name": "nativemesh-canary" } });
+        assert.deepEqual(policy.spec.policyTypes, ["Egress"]);
+        assert.deepEqual(
+            policy.spec.egress.map((rule) => rule.ports),
+            [
+                [
+                    { protocol: "UDP", port: 53 },
+                    { protocol: "TCP", port: 53 },
+                ],
+                [{ protocol: "TCP", port: 15012 }],
+                [{ protocol: "TCP", port: 80 }],
+            ],
+        );
     });
 });
