@@ -25,6 +25,7 @@ import { destroy } from "./specs/destroy";
 import { liveStatusRestart } from "./specs/live";
 import { canaryUpgrade } from "./specs/upgrade";
 import { secretConfig } from "./specs/secrets";
+import { podSecurityAdmission } from "./specs/admission";
 import { packageSchema } from "./specs/schema";
 import { localStackBack, pythonConsumer, yamlConsumer, yamlConsumerBadInput } from "./specs/consumers";
 
@@ -40,6 +41,7 @@ const SPECS: Spec[] = [
     packedPack,
     auditAgrees,
     secretConfig,
+    podSecurityAdmission,
     serverDryRun,
     packageSchema,
     yamlConsumerBadInput,
