@@ -482,13 +482,14 @@ describe("mutation, config: defaults", () => {
         });
     });
 
-    it("fills the canary: on, its own namespace, 5 minutes, a pinned curl, the API server's readyz", () => {
+    it("fills the canary: on, its own namespace, 5 minutes, curl pinned by digest, the API server's readyz, no egress policy", () => {
         assert.deepEqual(validateConfig(gke()).canary, {
             enabled: true,
             namespace: "nativemesh-canary",
             timeoutSeconds: 300,
-            image: "curlimages/curl:8.11.1",
+            image: "curlimages/curl:8.11.1@sha256:c1fe1679c34d9784c1b0d1e5f62ac0a79fca01fb6377cdd33e90473c6f9f9a69",
             probeUrl: "https://kubernetes.default.svc/readyz",
+            egressNetworkPolicy: false,
         });
     });
 });
