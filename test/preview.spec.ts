@@ -118,13 +118,14 @@ describe("preview: dev (GKE, Istio by Helm)", () => {
         assert.equal(pools[0].parent, cluster.parent, "the pool belongs to the same GkeCluster component");
     });
 
-    it('installs base and istiod by Helm with ENABLE_NATIVE_SIDECARS "true"', () => {
+    it('installs base, Istio CNI and istiod by Helm, istiod with ENABLE_NATIVE_SIDECARS "true" and injecting for CNI', () => {
         const releases = ofType(plan, "kubernetes:helm.sh/v3:Release").filter(
             (r) => !String(r.inputs.chart).includes("formancehq"),
         );
-        assert.deepEqual(releases.map((r) => r.inputs.chart).sort(), ["base", "istiod"]);
+        assert.deepEqual(releases.map((r) => r.inputs.chart).sort(), ["base", "cni", "istiod"]);
         const istiod = releases.find((r) => r.inputs.chart === "istiod")!;
         assert.equal(get(istiod.inputs, "values.pilot.env.ENABLE_NATIVE_SIDECARS"), "true");
+        assert.equal(get(istiod.inputs, "values.pilot.cni.enabled"), true);
         const base = releases.find((r) => r.inputs.chart === "base")!;
         assert.equal(get(base.inputs, "values.defaultRevision"), get(istiod.inputs, "values.revision"));
     });
