@@ -310,8 +310,15 @@ function buildCanaries(
                 name: target.namespace,
                 injectionLabels: mesh.injectionLabels(target.label),
                 // Pod Security restricted where injection needs no privilege (CNI): the canary then proves what a
-                // hardened namespace admits, not only what a permissive one does.
-                labels: { "app.kubernetes.io/managed-by": "nativemesh", ...podSecurityLabels(spec.mesh.cni) },
+                // hardened namespace admits, not only what a permissive one does. Only where nativemesh renders the
+                // injection values (Helm, asmcli: seccomp on the containers Istio adds); Alibaba ASM's injector
+                // is its own.
+                labels: {
+                    "app.kubernetes.io/managed-by": "nativemesh",
+                    ...podSecurityLabels(
+                        spec.mesh.cni && (spec.mesh.method === "helm" || spec.mesh.method === "asmcli"),
+                    ),
+                },
                 provider,
             },
             { parent, dependsOn: mesh.ready },

@@ -263,6 +263,44 @@ describe("preview: ACK stacks", () => {
     });
 });
 
+describe("preview: Istio CNI and the canary's Pod Security level in the shipped stacks", () => {
+    const ENFORCE = "pod-security.kubernetes.io/enforce";
+    const canaryNamespace = (plan: PreviewJson) =>
+        ofType(plan, "kubernetes:core/v1:Namespace").find(
+            (ns) => get(ns.inputs, "metadata.name") === "nativemesh-canary",
+        );
+
+    it("dev (Helm on GKE): the cni chart with GKE's bin dir and profile, the canary's namespace restricted", async () => {
+        const plan = await previewJson("dev");
+        const cni = ofType(plan, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "cni")!;
+        assert.equal(get(cni.inputs, "values.cni.cniBinDir"), "/home/kubernetes/bin");
+        assert.equal(get(cni.inputs, "values.global.platform"), "gke");
+        assert.equal(
+            (get(canaryNamespace(plan)!.inputs, "metadata.labels") as Record<string, string>)[ENFORCE],
+            "restricted",
+        );
+    });
+
+    it("gke-asm (asmcli): the overlay turns on the cni component, the canary's namespace restricted", async () => {
+        const plan = await previewJson("gke-asm");
+        const [cmd] = ofType(plan, "command:local:Command");
+        const overlay = parse(String(get(cmd.inputs, "environment.NATIVEMESH_OVERLAY")));
+        assert.deepEqual(get(overlay, "spec.components.cni"), { enabled: true, namespace: "kube-system" });
+        assert.equal(
+            (get(canaryNamespace(plan)!.inputs, "metadata.labels") as Record<string, string>)[ENFORCE],
+            "restricted",
+        );
+    });
+
+    it("ack-asm (Alibaba ASM): ASM's CNI plug-in on; the canary's namespace not labelled (ASM's injector is its own)", async () => {
+        const plan = await previewJson("ack-asm");
+        const [mesh] = ofType(plan, "alicloud:servicemesh/serviceMesh:ServiceMesh");
+        assert.equal(get(mesh.inputs, "meshConfig.sidecarInjector.initCniConfiguration.enabled"), true);
+        const labels = (get(canaryNamespace(plan)!.inputs, "metadata.labels") ?? {}) as Record<string, string>;
+        assert.equal(labels[ENFORCE], undefined);
+    });
+});
+
 describe("preview: an existing cluster", () => {
     it("targets it through a Kubernetes provider with the kubeconfig and context, and creates no cluster", async () => {
         const file = path.join(ROOT, "test", "fixtures", "stacks", "Pulumi.existing.yaml");
