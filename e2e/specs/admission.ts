@@ -15,6 +15,7 @@ import { parse, stringify } from "yaml";
 import { waitFor } from "../lib/cluster";
 import { ROOT, RUN } from "../lib/env";
 import { kubectl, kubectlJson } from "../lib/kubectl";
+import { step } from "../lib/log";
 import type { Pod } from "../lib/pods";
 import { proxyMode } from "../lib/pods";
 import { pulumi, pulumiOk } from "../lib/pulumi";
@@ -114,6 +115,7 @@ export const podSecurityAdmission: Spec = {
             expect(admitted.status === 0, `the API server refused the injected pod with CNI on:\n${admitted.stderr}`);
             const pod = JSON.parse(admitted.stdout) as Pod;
             const inits = (pod.spec.initContainers ?? []).map((c) => c.name);
+            step(`  with CNI: admitted, init containers ${inits.join(", ")}`);
             expect(
                 inits.includes("istio-validation"),
                 `no istio-validation injected: init containers ${inits.join(", ")}`,
@@ -161,6 +163,7 @@ export const podSecurityAdmission: Spec = {
                     /NET_ADMIN/.test(refused.stderr),
                 `refused, but not by Pod Security for istio-init:\n${refused.stderr}`,
             );
+            step(`  without CNI: ${refused.stderr.trim().split("\n")[0]}`);
         } finally {
             kubectl(["delete", "pod", "-n", NAMESPACE, "--all", "--grace-period=0", "--force", "--wait=false"]);
             const back = await pulumi(["up", "--yes", "--stack", LOCAL.stack]);
