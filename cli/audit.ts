@@ -1,6 +1,7 @@
 // `nativemesh audit --state FILE [--json] [--strict] [--policy-config FILE]`: evaluates the policy pack offline
 // over the output of `pulumi stack export`, `pulumi preview --json` or `nativemesh preview --json`. Loads no Pulumi SDK, so it stays fast on big
-// stacks. Exit codes: 0 no mandatory violation, 1 a mandatory violation, 2 unusable input (one stderr line).
+// stacks. Exit codes: 0 no mandatory violation, 1 a mandatory violation, 2 unusable input or nothing to audit (one
+// stderr line).
 
 import type { StackResource } from "../policy/evaluate";
 import { propsFromState } from "../policy/state";
@@ -108,12 +109,18 @@ export function loadState(file: string): LoadedState {
             isObject(step) ? { state: step.newState, urn: step.urn } : { state: undefined },
         );
     } else if (typeof document.stack === "string" && Array.isArray(document.resources)) {
-        // `nativemesh preview --json`: {stack, resources: [{urn, type, name, parent, inputs}], violations}. Our own
-        // components (type `nativemesh:...`) hold no settings of their own: their children are listed too.
+        // `nativemesh preview --json`: {stack, resources: [{urn, type, name, parent, custom, inputs}], violations}.
+        // Components (`custom: false`; our own `nativemesh:...` in files written before `custom` was) hold no
+        // settings of their own: their children are listed too, and preview does not count them.
         format = "nativemesh preview";
         entries = document.resources
             .filter(
-                (entry) => !(isObject(entry) && typeof entry.type === "string" && entry.type.startsWith("nativemesh:")),
+                (entry) =>
+                    !(
+                        isObject(entry) &&
+                        (entry.custom === false ||
+                            (typeof entry.type === "string" && entry.type.startsWith("nativemesh:")))
+                    ),
             )
             .map((state) => ({ state }));
     } else {
@@ -145,6 +152,12 @@ export async function runAudit(argv: string[], io: AuditIo): Promise<number> {
         }
         const pack = loadPackConfig(args.policyConfig);
         const state = loadState(args.state);
+        if (state.resources.length === 0) {
+            // Nothing to judge is not a pass: say what was read and what was expected.
+            throw new UsageError(
+                `${args.state}: no resource to audit in this ${state.format} output${state.skipped > 0 ? ` (${state.skipped} entries without a readable urn and type)` : ""}; expected entries with a urn and a type other than the Stack and providers`,
+            );
+        }
         const violations = evaluateWithConfig(state.resources, pack, { strict: args.strict });
         io.stderr.write(
             `Audited ${state.resources.length} resources from ${args.state} (${state.format})` +

@@ -110,11 +110,14 @@ export async function runPreview(argv: string[], io: Io, hooks: PreviewHooks = {
         const json = {
             stack,
             // Every entry has the same keys; the stack, at the root, has a null parent.
-            resources: resources.map(({ urn, type, name, parent, inputs }) => ({
+            // `custom` false marks a component (ours, or a provider's such as Helm v3 Chart): the pack reads only
+            // custom resources, and `audit` of this file counts what this preview counts.
+            resources: resources.map(({ urn, type, name, parent, custom, inputs }) => ({
                 urn,
                 type,
                 name,
                 parent: parent ?? null,
+                custom,
                 inputs,
             })),
             violations,

@@ -67,7 +67,7 @@ function commandReading(type: string, props: Record<string, unknown>): CniReadin
         const option = flagValues(install, ASMCLI_OPTION).find((value) => /^cni-/.test(value));
         if (option !== undefined) return { uses: true, where: `asmcli --option ${option}` };
         if (hasFlag(install, ASMCLI_MANAGED_CNI)) return { uses: true, where: "asmcli --use_managed_cni" };
-        for (const overlay of overlayFiles(install, props)) {
+        for (const overlay of overlayFiles(install)) {
             if (overlay.document === CANNOT_TELL) {
                 unreadable ??= overlay.why;
                 continue;

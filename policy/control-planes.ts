@@ -13,6 +13,8 @@ import {
     type Compatibility,
 } from "./helm-values";
 import { istiodManifestOf } from "./istiod-manifest";
+import { isCommand } from "./command";
+import { commandResources } from "./commands";
 import { at, CANNOT_TELL, isPlainObject, readArray, readString, readVersionText, type CannotTell } from "./read";
 import { parseVersion } from "./facts/versions";
 
@@ -220,7 +222,8 @@ function sailControlPlane(type: string, props: unknown): ControlPlane {
     };
 }
 
-function asmcliControlPlanes(type: string, props: unknown): ControlPlane[] {
+/** The control planes asmcli installs in a Command. */
+export function asmcliControlPlanes(type: string, props: unknown): ControlPlane[] {
     return asmcliInstalls(type, props).map((install) => {
         // The last --revision_name wins (parse.sh assigns REVISION_LABEL on each). Without one, asmcli computes
         // the name from its release, which the resource does not say.
@@ -233,7 +236,7 @@ function asmcliControlPlanes(type: string, props: unknown): ControlPlane[] {
         // Without any overlay the env var is unset. Each --custom_overlay file is read where the Command writes it
         // from its environment or a here-document; a file the pack cannot see is "cannot tell".
         let env: EnvReading = { kind: "read", settings: [] };
-        for (const overlay of overlayFiles(install, props)) {
+        for (const overlay of overlayFiles(install)) {
             if (overlay.document === CANNOT_TELL) {
                 env = { kind: "cannot-tell", why: overlay.why };
                 continue;
@@ -289,5 +292,12 @@ export function controlPlanesOf(type: string, props: unknown): ControlPlane[] {
     if (isSail(type)) return [sailControlPlane(type, props)];
     const manifest = manifestControlPlane(type, props);
     if (manifest) return [manifest];
-    return asmcliControlPlanes(type, props);
+    if (!isCommand(type)) return [];
+    // A Command: asmcli's installs, and what its istioctl, helm, kubectl or curl lines apply.
+    return [
+        ...asmcliControlPlanes(type, props),
+        ...commandResources(type, props).flatMap((resource) =>
+            isCommand(resource.type) ? [] : controlPlanesOf(resource.type, resource.props),
+        ),
+    ];
 }

@@ -1,53 +1,81 @@
 // Managed Cloud Service Mesh switched on from a shell: `gcloud container fleet mesh update --management
-// automatic` (and the older `--control-plane automatic`; `hub` is the fleet's former name), or a fleet default
-// member config given as a file (`gcloud container fleet mesh enable --fleet-default-member-config FILE`)
-// (cloud.google.com/sdk/gcloud/reference/container/fleet/mesh/update; .../mesh/enable).
+// automatic` (and the older `--control-plane automatic`; `hub` is the fleet's former name; `alpha`/`beta`
+// tracks), or a fleet default member config given as a file (`gcloud container fleet mesh enable|update
+// --fleet-default-member-config FILE`, whose `management: automatic` turns it on for every member)
+// (cloud.google.com/sdk/gcloud/reference/container/fleet/mesh/update; .../mesh/enable). gcloud's argparse takes
+// `--flag value` and `--flag=value`.
 
-import { findInvocations, type Invocation } from "./asmcli";
+import { parseYaml } from "./helm-values";
+import { at } from "./read";
+import { hasUnknown, shown, type Invocation } from "./shell";
 
 export interface GcloudMeshFinding {
     /** What the command does, for messages. */
     what: string;
-    /** true: a managed control plane; "cannot tell": a file the pack cannot read decides. */
+    /** true: a managed control plane; "cannot tell": a value the pack cannot read decides. */
     managed: true | "cannot tell";
+    why?: string;
 }
 
-function flag(args: string[], name: string): string | undefined {
+function flagValue(args: string[], name: string): string | undefined {
+    let found: string | undefined;
     for (let i = 0; i < args.length; i++) {
-        if (args[i] === name) return args[i + 1];
-        if (args[i].startsWith(`${name}=`)) return args[i].slice(name.length + 1);
+        if (args[i] === name) found = args[i + 1];
+        else if (args[i].startsWith(`${name}=`)) found = args[i].slice(name.length + 1);
     }
-    return undefined;
+    return found;
 }
 
-function meshCommand(invocation: Invocation): string[] | undefined {
+function meshVerb(args: string[]): string | undefined {
     // gcloud [alpha|beta] container (fleet|hub) mesh <verb> ...
-    const words = invocation.args.filter((arg) => !arg.startsWith("-"));
+    const words = args.filter((arg) => !arg.startsWith("-"));
     const start = words[0] === "alpha" || words[0] === "beta" ? 1 : 0;
     if (words[start] !== "container" || !["fleet", "hub"].includes(words[start + 1]) || words[start + 2] !== "mesh") {
         return undefined;
     }
-    return [words[start + 3] ?? "", ...invocation.args];
+    return words[start + 3] ?? "";
 }
 
-/** What the gcloud invocations of a shell text do to the fleet's mesh. */
-export function gcloudMeshFindings(text: string): GcloudMeshFinding[] {
+/** What a gcloud invocation does to the fleet's mesh. */
+export function gcloudMeshFindings(invocation: Invocation): GcloudMeshFinding[] {
+    if (invocation.name !== "gcloud") return [];
+    const args = invocation.args.map((arg) => arg.text);
+    const verb = meshVerb(args);
+    if (verb === undefined) return [];
     const findings: GcloudMeshFinding[] = [];
-    for (const invocation of findInvocations(text, (name) => name === "gcloud")) {
-        const command = meshCommand(invocation);
-        if (!command) continue;
-        const [verb, ...args] = command;
-        for (const name of ["--management", "--control-plane"]) {
-            const value = flag(args, name);
-            if (value !== undefined && value.toLowerCase() === "automatic") {
-                findings.push({ what: `runs \`gcloud container fleet mesh ${verb} ${name} ${value}\``, managed: true });
+    for (const name of ["--management", "--control-plane"]) {
+        const value = flagValue(args, name);
+        if (value === undefined) continue;
+        if (hasUnknown(value)) {
+            findings.push({
+                what: `runs \`gcloud container fleet mesh ${verb} ${name} ${shown(value)}\``,
+                managed: "cannot tell",
+                why: `${name} is not known before it runs`,
+            });
+        } else if (value.toLowerCase() === "automatic") {
+            findings.push({ what: `runs \`gcloud container fleet mesh ${verb} ${name} ${value}\``, managed: true });
+        }
+    }
+    const file = flagValue(args, "--fleet-default-member-config");
+    if (file !== undefined) {
+        const what = `runs \`gcloud container fleet mesh ${verb} --fleet-default-member-config ${shown(file)}\``;
+        const state = invocation.readFile(file);
+        let management: unknown;
+        if (state?.kind === "text") {
+            try {
+                management = at(parseYaml(state.text), "management");
+            } catch {
+                management = undefined;
             }
         }
-        if (flag(args, "--fleet-default-member-config") !== undefined) {
+        if (state?.kind !== "text") {
             findings.push({
-                what: `runs \`gcloud container fleet mesh ${verb} --fleet-default-member-config\` with a file`,
+                what,
                 managed: "cannot tell",
+                why: state?.kind === "unknown" ? state.why : `${shown(file)} is not written by the script`,
             });
+        } else if (typeof management === "string" && management.toLowerCase() === "automatic") {
+            findings.push({ what: `${what} (management: automatic)`, managed: true });
         }
     }
     return findings;

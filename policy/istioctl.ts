@@ -2,8 +2,8 @@
 // AsmInstall runs one per tag after asmcli (components/render/asmOverlay.ts asmcliInstallScript); other stacks may run it
 // in a Command of their own.
 
-import { COMMAND_TYPE, findInvocations, readLiteral } from "./asmcli";
-import { at, CANNOT_TELL, readString, type CannotTell } from "./read";
+import { commandInvocations, readLiteral } from "./asmcli";
+import { CANNOT_TELL, type CannotTell } from "./read";
 
 export interface RevisionTag {
     tag: string | CannotTell;
@@ -97,14 +97,12 @@ function tagOf(args: string[]): RevisionTag | undefined {
     return { tag: CANNOT_TELL, revision: revision ?? CANNOT_TELL };
 }
 
-/** The revision tags a Command sets on create; [] for other resources or an unreadable `create`. */
+/** The revision tags a Command sets (any text it runs, as its shell runs it); [] for other resources. */
 export function istioctlTags(type: string, props: unknown): RevisionTag[] {
-    if (type !== COMMAND_TYPE) return [];
-    const create = readString(at(props, "create"));
-    // No shortcut on the text containing "istioctl": the shell finds the program after removing quotes and
-    // backslashes (is"tio"ctl, istio\ctl run istioctl), and findInvocations reads the words as the shell does.
-    if (typeof create !== "string") return [];
-    return findInvocations(create, (name) => name === "istioctl")
-        .map((invocation) => tagOf(invocation.args))
+    // The shell reader finds the program after removing quotes and backslashes (is"tio"ctl, istio\ctl run
+    // istioctl), inside subshells, `sh -c` and eval.
+    return commandInvocations(type, props)
+        .filter((invocation) => invocation.name === "istioctl")
+        .map((invocation) => tagOf(invocation.args.map((arg) => arg.text)))
         .filter((tag): tag is RevisionTag => tag !== undefined);
 }

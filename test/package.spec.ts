@@ -19,7 +19,7 @@ function run(command: string, args: string[], cwd: string, timeout = 300_000): S
 const report = (r: SpawnSyncReturns<string>) => `exit ${r.status}\n${r.stdout}\n${r.stderr}`.slice(0, 4000);
 
 /**
- * The packed package, installed into a scratch project as `npm install ./nativemesh-0.1.0.tgz` would: the
+ * The packed package, installed into a scratch project as `npm install ./nativemesh-0.2.0.tgz` would: the
  * tarball unpacked into node_modules/nativemesh, its bin linked, and its dependencies (and TypeScript, for the
  * consumer) linked from this checkout's node_modules, so nothing is downloaded. esbuild and tsx are left out:
  * an installed copy must not need them.
@@ -30,9 +30,13 @@ describe("the packed package, installed into another project", function () {
     let installed: string;
     let bin: string;
 
-    before(() => {
-        const build = run(process.execPath, [path.join(ROOT, "cli", "build.js")], ROOT);
-        assert.equal(build.status, 0, report(build));
+    before(function () {
+        // What `npm ci`'s prepare built (cli/build.js): packed as it is, never rebuilt here.
+        const missing = [pkg.main, pkg.types, "dist/nativemesh.js"].filter((f) => !fs.existsSync(path.join(ROOT, f)));
+        if (missing.length > 0) {
+            console.log(`    skipped: ${missing.join(", ")} missing (npm ci or npm run build makes them)`);
+            this.skip();
+        }
         scratch = fs.mkdtempSync(path.join(os.tmpdir(), "nativemesh-consumer-"));
         const pack = run("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", scratch], ROOT);
         assert.equal(pack.status, 0, report(pack));

@@ -1,5 +1,5 @@
 /**
- * The canary upgrade of the README, as real `pulumi up`s of the local stack with real Helm releases of two
+ * The canary upgrade of docs/UPGRADING.md, as real `pulumi up`s of the local stack with real Helm releases of two
  * revisions (two revisions of the one Istio version the testbed builds): add the new revision beside the old,
  * move the tag and the namespaces, restart the workloads, remove the old revision. Along the way: the old
  * revision's workloads are stale after the move (`status` exits 1) and clean after the restart (exit 0, injected
@@ -27,8 +27,8 @@ const NEW_WEBHOOK = "https://127.0.0.1:15018/inject";
 type Config = Record<string, unknown>;
 type Mesh = Record<string, unknown>;
 
-/** A stack file for `--config-file`: the local stack's config with the mesh and namespaces of one step. */
-function step(name: string, mesh: (m: Mesh) => void, namespaces: Array<Record<string, string>>): string {
+/** The local stack's file with the mesh and namespaces of one step (what `--config-file` gets). */
+function stepDocument(mesh: (m: Mesh) => void, namespaces: Array<Record<string, string>>): { config: Config } {
     const doc = parse(fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.local.yaml"), "utf8")) as { config: Config };
     const m = doc.config["nativemesh:mesh"] as Mesh;
     delete m.version;
@@ -36,6 +36,11 @@ function step(name: string, mesh: (m: Mesh) => void, namespaces: Array<Record<st
     doc.config["nativemesh:namespaces"] = namespaces;
     // The namespaces the Formance operator creates follow the tag, as apps-tag does.
     (doc.config["nativemesh:formance"] as Config).namespaceRevisionTag = LOCAL.tag;
+    return doc;
+}
+
+/** A stack file for `--config-file`: the document of one step, under the run's folder. */
+function writeStep(name: string, doc: { config: Config }): string {
     const file = path.join(RUN, "upgrade", `${name}.yaml`);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, stringify(doc));
@@ -51,9 +56,8 @@ const revisions = (...names: string[]) =>
 
 /** One step's config: which revisions are installed, where the tag and the default point, and which revision
  *  the namespace that names one selects (the other namespace follows the tag). */
-function stepFile(name: string, installed: string[], tagAndDefault: string, namespaceRevision: string): string {
-    return step(
-        name,
+function stepConfig(installed: string[], tagAndDefault: string, namespaceRevision: string): { config: Config } {
+    return stepDocument(
         (m) => {
             m.revisions = revisions(...installed);
             m.revisionTags = [{ name: LOCAL.tag, revision: tagAndDefault }];
@@ -66,11 +70,18 @@ function stepFile(name: string, installed: string[], tagAndDefault: string, name
     );
 }
 
-const STEP1 = () => stepFile("1-add", [OLD, NEW], OLD, OLD);
-const STEP2 = () => stepFile("2-move", [OLD, NEW], NEW, NEW);
+/** The steps `pulumi up` deploys, as stack documents (test/policy/ownPlans.spec.ts runs the pack over each). */
+export const DEPLOYED_UPGRADE_STEPS = {
+    "1-add": () => stepConfig([OLD, NEW], OLD, OLD),
+    "2-move": () => stepConfig([OLD, NEW], NEW, NEW),
+    "4-remove": () => stepConfig([NEW], NEW, NEW),
+};
+
+const STEP1 = () => writeStep("1-add", DEPLOYED_UPGRADE_STEPS["1-add"]());
+const STEP2 = () => writeStep("2-move", DEPLOYED_UPGRADE_STEPS["2-move"]());
 /** Step 4 too early: the old revision removed while a namespace still names it. */
-const REMOVE_TOO_EARLY = () => stepFile("4-too-early", [NEW], NEW, OLD);
-const STEP4 = () => stepFile("4-remove", [NEW], NEW, NEW);
+const REMOVE_TOO_EARLY = () => writeStep("4-too-early", stepConfig([NEW], NEW, OLD));
+const STEP4 = () => writeStep("4-remove", DEPLOYED_UPGRADE_STEPS["4-remove"]());
 
 /** `pulumi up` of a step; when it fails, what the control plane's namespace holds is added to the error. */
 async function up(file: string): Promise<void> {

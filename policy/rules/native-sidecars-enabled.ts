@@ -4,7 +4,10 @@
 
 import { isAtLeast, parseVersion, type Version } from "../facts/versions";
 import { isGkeAlias, pinnedVersions } from "../clusters";
+import { isCommand } from "../command";
+import { commandEffects } from "../commands";
 import {
+    asmcliControlPlanes,
     controlPlanesOf,
     isAsmMeshConfig,
     NATIVE_SIDECARS_ENV,
@@ -238,7 +241,39 @@ export function checkNativeSidecarsEnabled(
         }
         return [];
     }
+    if (isCommand(type)) return commandFindings(type, props, config, clusters);
     return controlPlanesOf(type, props).flatMap((plane) => controlPlaneFindings(plane, config, clusters));
+}
+
+/** A Command: the control planes asmcli installs, and what each of its lines applies or cannot be read. */
+function commandFindings(
+    type: string,
+    props: Record<string, unknown>,
+    config: NativeSidecarsEnabledConfig,
+    clusters: ClusterContext,
+): Finding[] {
+    const findings = asmcliControlPlanes(type, props).flatMap((plane) => controlPlaneFindings(plane, config, clusters));
+    for (const effect of commandEffects(type, props)) {
+        if (effect.kind === "resource" && effect.forNative !== false && !isCommand(effect.type)) {
+            for (const finding of checkNativeSidecarsEnabled(effect.type, effect.props, config, clusters)) {
+                findings.push({ ...finding, message: `runs \`${effect.what}\`: ${finding.message}` });
+            }
+        } else if (effect.kind === "native-off") {
+            findings.push({
+                message: say(
+                    `runs \`${effect.what}\`, where ${effect.why}`,
+                    "That parameter switches the mesh's native sidecars off",
+                    "drop it or set it to true",
+                ),
+            });
+        } else if (effect.kind === "cannot-tell" && effect.about !== "managed") {
+            findings.push({
+                cannotTell: true,
+                message: `cannot tell whether native sidecars are on: ${effect.what === "" ? "" : `\`${effect.what}\`: `}${effect.why}`,
+            });
+        }
+    }
+    return findings;
 }
 
 export const rule: StackRule<NativeSidecarsEnabledConfig> = {

@@ -2,8 +2,8 @@
 // ENABLE_NATIVE_SIDECARS, so it cannot give native sidecars (Google Cloud "Provision a managed Cloud Service Mesh
 // control plane on GKE"; docs/SOURCES.md).
 
-import { asmcliInstalls, commandTexts, hasFlag, isCommand, MANAGED_FLAG } from "../asmcli";
-import { gcloudMeshFindings } from "../gcloud";
+import { asmcliInstalls, hasFlag, isCommand, MANAGED_FLAG } from "../asmcli";
+import { commandEffects } from "../commands";
 import { resourcePolicy } from "../pulumi-adapter";
 import { at, CANNOT_TELL, readString } from "../read";
 import { say, type Finding, type ResourceRule } from "../rule";
@@ -89,33 +89,28 @@ function revisionFindings(where: string, revision: unknown, config: NoManagedCon
     ];
 }
 
-/** Managed meshes asked for from a shell (gcloud), and Command texts that cannot be read at all. */
-function commandFindings(type: string, props: Record<string, unknown>): Finding[] {
+/** Managed meshes asked for from a shell (gcloud, curl to the GKE Hub API), what a Command's lines apply, and
+ *  lines or texts that cannot be read. */
+function commandFindings(type: string, props: Record<string, unknown>, config: NoManagedControlPlaneConfig): Finding[] {
     const findings: Finding[] = [];
-    for (const text of commandTexts(type, props)) {
-        if (text === CANNOT_TELL) {
+    for (const effect of commandEffects(type, props)) {
+        if (effect.kind === "managed") {
+            findings.push({
+                message: say(
+                    `runs \`${effect.what}\` (managed Cloud Service Mesh)`,
+                    WHY,
+                    "use --management manual and install a self-managed control plane",
+                ),
+            });
+        } else if (effect.kind === "cannot-tell" && effect.about !== "native") {
             findings.push({
                 cannotTell: true,
-                message:
-                    "cannot tell whether this Command installs a managed control plane: its create/update text is secret, unknown or not a string",
+                message: `cannot tell whether this Command installs a managed control plane: \`${effect.what}\`: ${effect.why}`,
             });
-            continue;
-        }
-        for (const found of gcloudMeshFindings(text)) {
-            findings.push(
-                found.managed === true
-                    ? {
-                          message: say(
-                              `${found.what} (managed Cloud Service Mesh)`,
-                              WHY,
-                              "use --management manual and install a self-managed control plane",
-                          ),
-                      }
-                    : {
-                          cannotTell: true,
-                          message: `cannot tell whether the mesh is managed: ${found.what} the pack cannot read (it may set management: automatic)`,
-                      },
-            );
+        } else if (effect.kind === "resource" && !isCommand(effect.type)) {
+            for (const finding of checkNoManagedControlPlane(effect.type, effect.props, config)) {
+                findings.push({ ...finding, message: `runs \`${effect.what}\`: ${finding.message}` });
+            }
         }
     }
     return findings;
@@ -137,7 +132,7 @@ export function checkNoManagedControlPlane(
             ...revisionFindings("the Formance namespace.labels Setting", setting.entries.get("istio.io/rev"), config),
         );
     }
-    findings.push(...commandFindings(type, props));
+    findings.push(...commandFindings(type, props, config));
     for (const install of asmcliInstalls(type, props)) {
         if (hasFlag(install, MANAGED_FLAG)) {
             findings.push({

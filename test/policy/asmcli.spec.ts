@@ -1,38 +1,333 @@
-// policy/asmcli.ts: the overlay files of an asmcli install, read where the Command writes them.
+// Mutation tests for the readers of policy/asmcli.ts (the shell itself: test/policy/shell.spec.ts): findInvocations
+// (separators end a command; sh -c, bash -lc and eval are read, eight levels deep),
+// findAsmcliInvocations (asmcli by name, or renamed with an asmcli-only flag), flagValues, commandTexts and
+// overlayFiles (an overlay written from the environment or a here-document). Each row compares the whole answer.
+
 import * as assert from "node:assert/strict";
-import { asmcliInstallScript, renderAsmOverlay } from "../../components/render/asmOverlay";
-import { asmcliInstalls, overlayFiles } from "../../policy/asmcli";
+import {
+    asmcliInstalls,
+    COMMAND_TYPE,
+    commandTexts,
+    findAsmcliInvocations,
+    findInvocations,
+    flagValues,
+    hasFlag,
+    overlayFiles,
+    REMOTE_COMMAND_TYPE,
+    REVISION_FLAG,
+} from "../../policy/asmcli";
+import { CANNOT_TELL } from "../../policy/read";
+import { AsmInstall, type AsmInstallArgs } from "../../components/asmInstall";
+import { evaluatePolicies } from "../../policy/evaluate";
+import { oneOfType, record } from "../support/plan";
 
-describe("overlayFiles: the overlay AsmInstall's own script writes", () => {
-    const overlay = renderAsmOverlay("1.27.8-asm.9", true, { gke: true });
-    const props = (create: string) => ({ create, environment: { NATIVEMESH_OVERLAY: overlay } });
-    const script = asmcliInstallScript({
-        asmcli: "asmcli",
-        version: "1.27.8-asm.9",
-        revision: "asm-1278-9",
-        revisionTags: [],
-        ca: "mesh_ca",
-        outputDir: "asm-out",
-        enableAll: true,
-        options: [],
-        target: { kind: "gke", project: "p", clusterName: "c", location: "l" },
+/** A shell single-quoted word: 'it'\''s'. */
+function quoted(text: string): string {
+    return `'${text.replace(/'/g, "'\\''")}'`;
+}
+
+/** `p a` inside `levels` nested `sh -c '...'`. */
+function nested(levels: number): string {
+    let text = "p a";
+    for (let i = 0; i < levels; i++) text = `sh -c ${quoted(text)}`;
+    return text;
+}
+
+describe("policy readers: findInvocations", () => {
+    const table: Array<[string, () => string, string[][]]> = [
+        ["a path, each separator", () => "/usr/bin/p a b; p c && q d | p e", [["a", "b"], ["c"], ["e"]]],
+        ["a newline", () => "p a\np b", [["a"], ["b"]]],
+        ["or", () => "p a || p b", [["a"], ["b"]]],
+        ["a pipe", () => "p a | p b", [["a"], ["b"]]],
+        ["background", () => "p a & p b", [["a"], ["b"]]],
+        ["sh -c", () => "sh -c 'p a'", [["a"]]],
+        ["bash -lc, two commands", () => `bash -lc "p a; p b"`, [["a"], ["b"]]],
+        ["dash -x -c", () => "dash -x -c 'p a'", [["a"]]],
+        ["zsh -xc", () => "zsh -xc 'p a'", [["a"]]],
+        ["ksh -ce", () => "ksh -ce 'p a'", [["a"]]],
+        ["ash -c", () => "ash -c 'p a'", [["a"]]],
+        ["the path of a shell", () => "/bin/sh -c 'p a'", [["a"]]],
+        ["a script file before -c", () => "bash script.sh -c 'p a'", []],
+        ["a flag that is not -c", () => "bash -x 'p a'", []],
+        ["--c is not -c", () => "bash --c 'p a'", []],
+        ["-c1 is not -c", () => "bash -c1 'p a'", []],
+        ["-c at the end", () => "bash -c", []],
+        ["a flag at the end", () => "bash -x", []],
+        ["a separator ends the shell's flags", () => "bash -x ; -c 'p a'", []],
+        ["-c in another program is not read", () => "p -c 'p a'", [["-c", "p a"]]],
+        ["eval", () => "eval p a b; p c", [["a", "b"], ["c"]]],
+        ["eval of a quoted word", () => "eval 'p  a'", [["a"]]],
+        ["eval at the end", () => "eval", []],
+        ["eight levels deep", () => nested(8), [["a"]]],
+        ["nine levels deep is not read", () => nested(9), []],
+    ];
+    it("a text without a shell or eval hands on no script", () => {
+        assert.deepStrictEqual(
+            findInvocations("p a; P b", (program) => /^[A-Z]/.test(program) || program === "p").map(
+                (invocation) => invocation.args,
+            ),
+            [["a"], ["b"]],
+        );
     });
-
-    it('is read from the environment variable a subshell redirects into the file (`( ... > "$overlay")`)', () => {
-        assert.match(script, /\(umask 077 && printf '%s\\n' "\$NATIVEMESH_OVERLAY" > "\$overlay"\)/);
-        const [install] = asmcliInstalls("command:local:Command", props(script));
-        const [file] = overlayFiles(install, props(script));
-        assert.equal(file.name, "environment.NATIVEMESH_OVERLAY");
-        assert.deepEqual((file.document as { spec: { components: unknown } }).spec.components, {
-            cni: { enabled: true, namespace: "kube-system" },
+    for (const [name, text, expected] of table) {
+        it(name, () => {
+            const found = findInvocations(text(), (program) => program === "p");
+            assert.deepStrictEqual(
+                found.map((invocation) => invocation.args),
+                expected,
+            );
         });
+    }
+});
+
+const ASMCLI_ONLY = [
+    "--project_id",
+    "--cluster_name",
+    "--cluster_location",
+    "--fleet_id",
+    "--custom_overlay",
+    "--revision_name",
+    "--enable_all",
+    "--enable_cluster_roles",
+    "--enable_cluster_labels",
+    "--enable_gcp_apis",
+    "--enable_gcp_iam_roles",
+    "--enable_gcp_components",
+    "--enable_registration",
+    "--enable_namespace_creation",
+    "--output_dir",
+    "--managed",
+    "--ca_cert",
+    "--use_managed_cni",
+    "--option",
+];
+
+describe("policy readers: findAsmcliInvocations", () => {
+    const table: Array<[string, string, string[][]]> = [
+        ["asmcli", "./asmcli install -r asm-1", [["install", "-r", "asm-1"]]],
+        ["ASMCLI.SH, any subcommand", "/tmp/ASMCLI.SH validate", [["validate"]]],
+        ["a name that only ends in asmcli", "myasmcli install", []],
+        ["a name that only starts with asmcli.sh", "asmcli.sh.bak install", []],
+        [
+            "renamed, apply in capitals and --flag=value",
+            "./run APPLY --CLUSTER_NAME=c",
+            [["APPLY", "--CLUSTER_NAME=c"]],
+        ],
+        ["renamed, a kebab-case flag is not asmcli's own", "./run install --cluster-name c", []],
+        ["renamed, not install", "./run status --cluster_name c", []],
+        ["renamed, no flag", "./run install", []],
+        ["eval is not renamed asmcli", "eval install --managed", []],
+        ...["sh", "bash", "dash", "zsh", "ksh", "ash"].map((shell): [string, string, string[][]] => [
+            `${shell} is not renamed asmcli`,
+            `${shell} install --managed`,
+            [],
+        ]),
+        ...ASMCLI_ONLY.map((flag): [string, string, string[][]] => [
+            `renamed with ${flag}`,
+            `./x install ${flag}`,
+            [["install", flag]],
+        ]),
+    ];
+    for (const [name, text, expected] of table) {
+        it(name, () => {
+            assert.deepStrictEqual(
+                findAsmcliInvocations(text).map((invocation) => invocation.args),
+                expected,
+            );
+        });
+    }
+});
+
+describe("policy readers: flagValues and hasFlag", () => {
+    const table: Array<[string, string[], string[], string[], boolean]> = [
+        ["-r value", ["install", "-r", "asm-1"], REVISION_FLAG, ["asm-1"], true],
+        ["--revision_name=value", ["install", "--REVISION_NAME=asm-2"], REVISION_FLAG, ["asm-2"], true],
+        ["repeated", ["-r", "a", "--revision-name", "b"], REVISION_FLAG, ["a", "b"], true],
+        ["a flag at the end has no value", ["install", "--revision_name"], REVISION_FLAG, [], true],
+        ["absent", ["install", "--x", "y"], REVISION_FLAG, [], false],
+        ["a word starting with = has an empty name", ["=v", "w"], [""], ["v"], true],
+    ];
+    for (const [name, args, spellings, values, has] of table) {
+        it(name, () => {
+            assert.deepStrictEqual([flagValues({ args }, spellings), hasFlag({ args }, spellings)], [values, has]);
+        });
+    }
+});
+
+describe("policy readers: commandTexts and asmcliInstalls", () => {
+    it("reads create, update and delete of local and remote Commands, CANNOT_TELL for an unreadable one", () => {
+        assert.deepStrictEqual(
+            [
+                commandTexts(COMMAND_TYPE, { create: "a", update: "b", delete: "c" }),
+                commandTexts(REMOTE_COMMAND_TYPE, { update: 5 }),
+                commandTexts("kubernetes:core/v1:ConfigMap", { create: "a" }),
+                commandTexts(COMMAND_TYPE, {}),
+            ],
+            [["a", "b", "c"], [CANNOT_TELL], [], []],
+        );
+    });
+    it("keeps install and apply, with the script", () => {
+        const script = "asmcli validate; asmcli Install -r a; ./run apply --managed; asmcli";
+        assert.deepStrictEqual(
+            asmcliInstalls(COMMAND_TYPE, { create: script, update: 5 }).map((install) => install.args),
+            [
+                ["Install", "-r", "a"],
+                ["apply", "--managed"],
+            ],
+        );
+    });
+});
+
+const OVERLAY = "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nspec: {}\n";
+const PARSED = { apiVersion: "install.istio.io/v1alpha1", kind: "IstioOperator", spec: {} };
+
+describe("policy readers: overlayFiles", () => {
+    const table: Array<[string, () => [string, unknown], Array<{ name: string; document: unknown; why: string }>]> = [
+        [
+            "from the environment, after a line that writes no file",
+            () => [
+                `echo "$OTHER"; printf '%s' "$OVERLAY" > overlay.yaml; asmcli install --custom_overlay overlay.yaml`,
+                { OTHER: "kind: IstioOperator", OVERLAY },
+            ],
+            [{ name: "overlay.yaml", document: PARSED, why: "" }],
+        ],
+        [
+            "the variable the line names, not the first one",
+            () => [`echo "\${OVERLAY}" > "o.yaml" && asmcli install --co o.yaml`, { A: "x", B: 5, OVERLAY }],
+            [{ name: "o.yaml", document: PARSED, why: "" }],
+        ],
+        [
+            "a file name with regex characters is matched literally",
+            () => [`echo "$OVERLAY" > aXb; asmcli install --co a.b`, { OVERLAY }],
+            [
+                {
+                    name: "a.b",
+                    document: CANNOT_TELL,
+                    why: "the --custom_overlay file a.b is not part of the resource: the script does not write it before it runs (write it from the Command's environment or a here-document)",
+                },
+            ],
+        ],
+        [
+            "a here-document, two files",
+            () => [
+                `cat > /tmp/io.yaml <<'EOF'\n${OVERLAY}EOF\nasmcli install --custom_overlay /tmp/io.yaml,/tmp/x.yaml`,
+                undefined,
+            ],
+            [
+                { name: "/tmp/io.yaml", document: PARSED, why: "" },
+                {
+                    name: "/tmp/x.yaml",
+                    document: CANNOT_TELL,
+                    why: "the --custom_overlay file /tmp/x.yaml is not part of the resource: the script does not write it before it runs (write it from the Command's environment or a here-document)",
+                },
+            ],
+        ],
+        [
+            "YAML that is not an IstioOperator",
+            () => [`echo "$CM" > cm.yaml; asmcli install --co cm.yaml`, { CM: "kind: ConfigMap\n" }],
+            [{ name: "cm.yaml", document: CANNOT_TELL, why: "cm.yaml is not an IstioOperator overlay" }],
+        ],
+        [
+            "text that is not YAML",
+            () => [`echo "$CM" > cm.yaml; asmcli install --co cm.yaml`, { CM: "a: [" }],
+            [{ name: "cm.yaml", document: CANNOT_TELL, why: "cm.yaml is not an IstioOperator overlay" }],
+        ],
+    ];
+    for (const [name, input, expected] of table) {
+        it(name, () => {
+            const [script, environment] = input();
+            const props = { create: script, environment };
+            const [install] = asmcliInstalls(COMMAND_TYPE, props);
+            assert.deepStrictEqual(overlayFiles(install), expected);
+        });
+    }
+});
+
+// The asmcli reader over the exact Command AsmInstall declares (taken from the component under the offline
+// engine, not a copy of its script): the overlay it writes with `(umask 077 && printf '%s\n' "$NATIVEMESH_OVERLAY"
+// > "$overlay")` is found and read, for every target and option the component takes, and native-sidecars-enabled
+// follows it: on is silent, off is mandatory, an overlay hidden from the pack is cannot-tell.
+const BASE: AsmInstallArgs = {
+    version: "1.27.2-asm.1",
+    revision: "asm-1272-1",
+    revisionTags: ["prod-stable"],
+    nativeSidecars: true,
+    asmcli: "./asmcli",
+    ca: "mesh_ca",
+    outputDir: "asm-out",
+    enableAll: true,
+    options: [],
+    target: { kind: "gke", project: "acme", clusterName: "formance-asm", location: "europe-west1" },
+};
+
+async function asmCommand(over: Partial<AsmInstallArgs> = {}) {
+    const resources = await record(() => new AsmInstall("asm", { ...BASE, ...over }));
+    return oneOfType(resources, COMMAND_TYPE);
+}
+
+function nativeVerdicts(props: Record<string, unknown>): string[] {
+    return evaluatePolicies([{ urn: "urn:x", type: COMMAND_TYPE, name: "asm", props }], undefined, { strict: true })
+        .filter((v) => v.policy === "native-sidecars-enabled")
+        .map((v) => `[${v.enforcementLevel}] ${v.message}`);
+}
+
+describe("asmcli reader over AsmInstall's own Command", () => {
+    const variants: Array<[string, Partial<AsmInstallArgs>]> = [
+        ["a GKE target", {}],
+        [
+            "a kubeconfig path with a context",
+            { target: { kind: "kubeconfig", kubeconfig: "~/.kube/config", context: "c" } },
+        ],
+        [
+            "a kubeconfig given by its contents (stdin)",
+            { target: { kind: "kubeconfig", kubeconfig: "apiVersion: v1\nkind: Config\n" } },
+        ],
+        [
+            "a fleet, options and no revision tags",
+            { fleetId: "fleet-host", options: ["legacy-default-ingressgateway"], revisionTags: [], enableAll: false },
+        ],
+    ];
+    for (const [what, over] of variants) {
+        it(`${what}: the overlay is read as written, ENABLE_NATIVE_SIDECARS "true", and the pack is silent under strict`, async () => {
+            const command = await asmCommand(over);
+            const [install] = asmcliInstalls(COMMAND_TYPE, command.inputs);
+            assert.ok(install, "no asmcli install found in the component's script");
+            const [overlay] = overlayFiles(install);
+            assert.equal(overlay.why, "");
+            assert.deepEqual((overlay.document as { spec: unknown }).spec, {
+                values: { pilot: { env: { ENABLE_NATIVE_SIDECARS: "true" } } },
+            });
+            assert.deepEqual(nativeVerdicts(command.inputs), []);
+        });
+    }
+
+    it("nativeSidecars false: the overlay leaves the variable unset on 1.27, refused (auto needs the cluster's kubelets)", async () => {
+        const command = await asmCommand({ nativeSidecars: false });
+        const verdicts = nativeVerdicts(command.inputs);
+        assert.ok(verdicts.length > 0 && verdicts.every((v) => v.startsWith("[mandatory]")), verdicts.join("\n"));
     });
 
-    it("is still unreadable when the redirection writes another file", () => {
-        const other = script.replace('> "$overlay")', '> "$elsewhere")');
-        const [install] = asmcliInstalls("command:local:Command", props(other));
-        const [file] = overlayFiles(install, props(other));
-        assert.equal(file.name, "$overlay");
-        assert.match(file.why, /is not part of the resource/);
+    it("nativeSidecars false on 1.19: refused as off, not as cannot-tell", async () => {
+        const command = await asmCommand({
+            nativeSidecars: false,
+            version: "1.19.10-asm.26",
+            revision: "asm-11910-26",
+        });
+        const verdicts = nativeVerdicts(command.inputs);
+        assert.ok(verdicts.length > 0, "no verdict");
+        assert.ok(
+            verdicts.every((v) => v.startsWith("[mandatory]") && !/cannot tell/.test(v)),
+            verdicts.join("\n"),
+        );
+    });
+
+    it("the overlay's environment hidden (a secret): cannot tell, mandatory under strict", async () => {
+        const command = await asmCommand();
+        const secret = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "x" };
+        const verdicts = nativeVerdicts({ ...command.inputs, environment: { NATIVEMESH_OVERLAY: secret } });
+        assert.ok(
+            verdicts.some((v) => v.startsWith("[mandatory]") && /cannot tell/.test(v)),
+            verdicts.join("\n"),
+        );
     });
 });

@@ -1,14 +1,14 @@
 // The fixture table of pod-security-needs-istio-cni: a meshed namespace under Pod Security baseline/restricted in a
 // stack whose injection does not go through the Istio CNI node agent, with what nativemesh's components declare
 // and what other stacks write. Run by its own spec (test/policy/rules/pod-security-needs-istio-cni.spec.ts) and
-// part of the pack's CASES (test/policy/cases.ts).
+// part of the pack's CASES (test/support/policy/cases.ts).
 
 import { asmcliInstallScript, renderAsmOverlay } from "../../../components/render/asmOverlay";
 import { cniValues, istiodValues } from "../../../components/render/istioValues";
-import type { TestResource } from "../args";
-import type { PolicyCase } from "../cases";
+import type { TestResource } from "../../support/policy/args";
+import type { PolicyCase } from "../../support/policy/cases";
 
-// Pulumi's unknown value and a secret, as test/policy/cases.ts writes them (not imported: that module imports this one).
+// Pulumi's unknown value and a secret, as test/support/policy/cases.ts writes them (not imported: that module imports this one).
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const SECRET = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "v1:abc" };
 
