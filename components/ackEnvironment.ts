@@ -65,6 +65,7 @@ export function buildAlibabaMesh(
             crAggregationEnabled: alibaba.crAggregationEnabled,
             controlPlaneKubeconfig: alibaba.controlPlaneKubeconfig,
             nativeSidecars: spec.mesh.nativeSidecars,
+            cni: spec.mesh.cni,
             revision: spec.revision,
             alicloudProvider: cluster.ack?.alicloudProvider,
         },

@@ -39,6 +39,8 @@ export interface AlibabaMeshArgs {
     crAggregationEnabled?: pulumi.Input<boolean>;
     /** `spec.enableNativeSidecar` of the ASMMeshConfig; true unless the stack opts out. */
     nativeSidecars?: boolean;
+    /** ASM's CNI plug-in instead of the istio-init container (`meshConfig.sidecarInjector.initCniConfiguration`). */
+    cni?: boolean;
     /** An ASM revision (`stable`, `canary`, `1-23-6`) namespaces select with `istio.io/rev`; without one they
      *  are labelled `istio-injection=enabled`. Only Enterprise and Ultimate instances run revisions. */
     revision?: string;
@@ -145,6 +147,10 @@ function createServiceMesh(parent: AlibabaMesh, name: string, args: AlibabaMeshA
             clusterIds: args.clusterIds,
             loadBalancer: { apiServerPublicEip: args.apiServerPublicEip ?? false },
             extraConfiguration: { crAggregationEnabled: args.crAggregationEnabled ?? false },
+            // ASM's CNI plug-in replaces istio-init (NET_ADMIN) so Pod Security baseline/restricted namespaces admit
+            // meshed pods (Alibaba "Enable the CNI plug-in to improve security"; the provider's
+            // ServiceMeshMeshConfigSidecarInjectorInitCniConfiguration).
+            ...(args.cni ? { meshConfig: { sidecarInjector: { initCniConfiguration: { enabled: true } } } } : {}),
         },
         // The control plane's admin kubeconfig: neither the provider nor the SDK marks it secret.
         { parent, provider: args.alicloudProvider, additionalSecretOutputs: ["kubeconfig"] },

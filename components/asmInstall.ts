@@ -12,6 +12,8 @@ import {
 export interface AsmInstallArgs extends AsmcliScriptOptions {
     /** Put ENABLE_NATIVE_SIDECARS "true" in the overlay. */
     nativeSidecars: boolean;
+    /** Install Istio CNI through the overlay's `cni` component and inject through it. */
+    cni?: boolean;
     /** Resources the install waits for (the cluster and its node pools). */
     dependsOn?: pulumi.Input<pulumi.Resource>[];
     /** A value written into the script is secret (an asmcli option, a kubeconfig path or context): the script
@@ -33,8 +35,12 @@ export class AsmInstall extends pulumi.ComponentResource {
     constructor(name: string, args: AsmInstallArgs, opts?: pulumi.ComponentResourceOptions) {
         super("nativemesh:index:AsmInstall", name, {}, opts);
         // Everything but what the install itself adds is the asmcli run.
-        const { nativeSidecars, dependsOn, scriptSecret, ...run } = args;
-        this.overlay = renderAsmOverlay(args.version, nativeSidecars);
+        const { nativeSidecars, cni, dependsOn, scriptSecret, ...run } = args;
+        this.overlay = renderAsmOverlay(
+            args.version,
+            nativeSidecars,
+            cni ? { gke: args.target.kind === "gke" } : undefined,
+        );
         this.revision = args.revision;
         this.revisionTags = [...args.revisionTags];
         const script = asmcliInstallScript(run);

@@ -1,7 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { baseChartVersion, baseDowngrade, releaseChart, templateChart } from "./render/chartSource";
-import { baseValues, deepMerge, istiodValues } from "./render/istioValues";
+import { baseValues, cniValues, deepMerge, istiodValues } from "./render/istioValues";
+import { POD_SECURITY_ENFORCE } from "./render/podSecurity";
 
 /** One istiod revision: its own Helm release `istiod-<revision>`. */
 export interface IstioRevisionArgs {
@@ -30,9 +31,14 @@ export interface IstioControlPlaneArgs {
     defaultRevision?: string;
     /** Set ENABLE_NATIVE_SIDECARS to "true" (or "false" when explicitly turned off). */
     nativeSidecars: boolean;
+    /** Install the Istio CNI node agent (the `cni` chart) and inject through it instead of istio-init. */
+    cni?: boolean;
+    /** The cluster is GKE: the CNI node agent gets GKE's CNI bin dir and platform profile. */
+    gke?: boolean;
     /** Helm repository of the charts: https://, or an OCI registry (oci://registry/path, holding `base` and `istiod`). */
     chartRepository: string;
-    /** A local directory with the `base` and `istiod` charts; when set, the repository is not used. */
+    /** A local directory with the `base`, `istiod` (and, with `cni`, `cni`) charts; when set, the repository is
+     *  not used. */
     chartPath?: string;
     /** The base chart's version; default the newest revision's. Never lowered: an update that would install an older
      *  base than the one installed fails before base is touched. */
@@ -63,6 +69,8 @@ export interface IstioControlPlaneArgs {
 export class IstioControlPlane extends pulumi.ComponentResource {
     public readonly namespace: k8s.core.v1.Namespace;
     public readonly base: k8s.helm.v3.Release;
+    /** The Istio CNI node agent's release, when `cni` is on. */
+    public readonly cni?: k8s.helm.v3.Release;
     /** istiod releases by revision. */
     public readonly istiod: Record<string, k8s.helm.v3.Release>;
     /** The tag webhooks (and the `default` tag's) by tag name. */
@@ -83,8 +91,19 @@ export class IstioControlPlane extends pulumi.ComponentResource {
         this.revisions = args.revisions.map((r) => r.revision);
         this.revisionTags = args.revisionTags.map((t) => t.name);
         const childOpts = { parent: this, provider: args.provider };
-        // The control plane's namespace carries no injection label: istiod itself is never injected.
-        this.namespace = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: args.namespace } }, childOpts);
+        // The control plane's namespace carries no injection label: istiod itself is never injected. The CNI node
+        // agent mounts host paths, which only Pod Security `privileged` admits: Istio labels its namespace so
+        // (istio.io "Install Istio with Pod Security Admission"), which a cluster-wide default level cannot undo.
+        this.namespace = new k8s.core.v1.Namespace(
+            `${name}-ns`,
+            {
+                metadata: {
+                    name: args.namespace,
+                    ...(args.cni ? { labels: { [POD_SECURITY_ENFORCE]: "privileged" } } : {}),
+                },
+            },
+            childOpts,
+        );
         this.base = new k8s.helm.v3.Release(
             `${name}-base`,
             {
@@ -112,6 +131,28 @@ export class IstioControlPlane extends pulumi.ComponentResource {
             },
             { ...childOpts, ...(engineRunsHooks() ? { hooks: { beforeUpdate: [neverDowngradeBase(name)] } } : {}) },
         );
+        // Istio's order (istio.io "Install Istio with the Istio CNI node agent", Helm): base, then cni, then istiod.
+        // One node agent serves every revision; it goes with base, at the newest version listed.
+        if (args.cni) {
+            this.cni = new k8s.helm.v3.Release(
+                `${name}-cni`,
+                {
+                    name: "istio-cni",
+                    ...releaseChart(
+                        args,
+                        "cni",
+                        baseChartVersion(
+                            args.revisions.map((r) => r.version),
+                            args.baseVersion,
+                        ),
+                    ),
+                    namespace: this.namespace.metadata.name,
+                    values: cniValues({ gke: args.gke === true }),
+                },
+                { ...childOpts, dependsOn: [this.base] },
+            );
+        }
+        const istiodDependsOn: pulumi.Resource[] = [this.base, ...(this.cni !== undefined ? [this.cni] : [])];
         this.istiod = {};
         this.istiodValues = {};
         const valuesOf = (revision: IstioRevisionArgs, revisionTags: string[]) =>
@@ -123,6 +164,7 @@ export class IstioControlPlane extends pulumi.ComponentResource {
                 namespace: args.namespace,
                 replicas: args.istiodReplicas,
                 extra: deepMerge(args.istiodValues, revision.istiodValues ?? {}),
+                cni: args.cni,
             });
         args.revisions.forEach((revision) => {
             const values = valuesOf(revision, []);
@@ -137,8 +179,9 @@ export class IstioControlPlane extends pulumi.ComponentResource {
                 },
                 {
                     ...childOpts,
-                    // base holds the CRDs istiod's templates use: install order base, then istiod.
-                    dependsOn: [this.base],
+                    // base holds the CRDs istiod's templates use, and pods injected for CNI need the node agent:
+                    // install order base, cni, then istiod.
+                    dependsOn: istiodDependsOn,
                     // The one-revision stacks of earlier nativemesh versions named the release `<name>-istiod`: a
                     // stack of one revision takes that name over, so upgrading nativemesh changes no release. Never
                     // by list position: with several revisions none does (which one held it is in the state only,

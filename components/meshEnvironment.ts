@@ -11,6 +11,7 @@ import { formanceSettingsFor } from "./render/formanceSpec";
 import { GkeCluster } from "./gkeCluster";
 import { IstioControlPlane } from "./istioControlPlane";
 import { MeshNamespace } from "./meshNamespace";
+import { podSecurityLabels } from "./render/podSecurity";
 import { injectionLabelsFor } from "./render/revisionLabel";
 import { SidecarCanary } from "./sidecarCanary";
 import { canaryFingerprint, canaryProves } from "./render/canaryJob";
@@ -143,6 +144,8 @@ function buildMesh(parent: MeshEnvironment, name: string, spec: EnvironmentSpec,
                     revisionTags: spec.revisionPlan.tags,
                     defaultRevision: spec.revisionPlan.defaultRevision,
                     nativeSidecars: mesh.nativeSidecars,
+                    cni: mesh.cni,
+                    gke: spec.cloud === "gke",
                     chartRepository: mesh.chartRepository,
                     chartPath: mesh.chartPath,
                     baseVersion: mesh.baseVersion,
@@ -169,6 +172,7 @@ function buildMesh(parent: MeshEnvironment, name: string, spec: EnvironmentSpec,
                     // asmcli installs one revision: every tag points at it (validateConfig).
                     revisionTags: spec.revisionPlan.tags.map((tag) => tag.name),
                     nativeSidecars: mesh.nativeSidecars,
+                    cni: mesh.cni,
                     asmcli: mesh.asmcli.path,
                     ca: mesh.asmcli.ca,
                     fleetId: mesh.asmcli.fleetId,
@@ -309,7 +313,16 @@ function buildCanaries(
             {
                 name: target.namespace,
                 injectionLabels: mesh.injectionLabels(target.label),
-                labels: { "app.kubernetes.io/managed-by": "nativemesh" },
+                // Pod Security restricted where injection needs no privilege (CNI): the canary then proves what a
+                // hardened namespace admits, not only what a permissive one does. Only where nativemesh renders the
+                // injection values (Helm, asmcli: seccomp on the containers Istio adds); Alibaba ASM's injector
+                // is its own.
+                labels: {
+                    "app.kubernetes.io/managed-by": "nativemesh",
+                    ...podSecurityLabels(
+                        spec.mesh.cni && (spec.mesh.method === "helm" || spec.mesh.method === "asmcli"),
+                    ),
+                },
                 provider,
             },
             { parent, dependsOn: mesh.ready },
@@ -325,6 +338,7 @@ function buildCanaries(
                 image: spec.canary.image,
                 probeUrl: spec.canary.probeUrl,
                 timeoutSeconds: spec.canary.timeoutSeconds,
+                egressNetworkPolicy: spec.canary.egressNetworkPolicy,
                 provider,
                 dependsOn: [...mesh.ready, namespace],
                 waitFor: mesh.injectorReady,

@@ -243,6 +243,9 @@ export interface MeshInput {
     revisions?: RevisionInput[];
     /** Native sidecars (ENABLE_NATIVE_SIDECARS=true); default true. */
     nativeSidecars?: boolean;
+    /** Istio CNI node agent instead of istio-init, so Pod Security baseline/restricted namespaces admit meshed
+     *  pods; default true. */
+    cni?: boolean;
     /** Revision tags: each a tag name (pointing at the only revision) or {name, revision}. */
     // A string or an object: the schema's "any value", since inference refuses unions; validateConfig checks it.
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -332,6 +335,8 @@ export interface CanaryInput {
     image?: string;
     /** What the probe must reach through the mesh; any HTTP answer counts. */
     probeUrl?: string;
+    /** An egress NetworkPolicy letting the canary reach DNS, istiod (15012) and the probe; default false. */
+    egressNetworkPolicy?: boolean;
 }
 
 /**

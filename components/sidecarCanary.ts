@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { CANARY_WAIT_MARGIN_SECONDS, canaryJobManifest, canaryJobName } from "./render/canaryJob";
+import { CANARY_WAIT_MARGIN_SECONDS, canaryEgressPolicy, canaryJobManifest, canaryJobName } from "./render/canaryJob";
 
 export interface SidecarCanaryArgs {
     /** Meshed namespace the Job runs in. */
@@ -16,6 +16,8 @@ export interface SidecarCanaryArgs {
     probeUrl: string;
     /** Bound on the Job and on Pulumi's wait for it, in seconds. */
     timeoutSeconds: number;
+    /** Create an egress NetworkPolicy opening DNS, istiod (15012) and the probe's port to the canary's pods. */
+    egressNetworkPolicy?: boolean;
     /** The cluster's Kubernetes provider. */
     provider: k8s.Provider;
     /** The control plane (and namespace) the Job must wait for. */
@@ -31,6 +33,8 @@ export interface SidecarCanaryArgs {
  */
 export class SidecarCanary extends pulumi.ComponentResource {
     public readonly job: k8s.batch.v1.Job;
+    /** The egress NetworkPolicy, when asked for. */
+    public readonly egressPolicy?: k8s.networking.v1.NetworkPolicy;
 
     constructor(name: string, args: SidecarCanaryArgs, opts?: pulumi.ComponentResourceOptions) {
         super("nativemesh:index:SidecarCanary", name, {}, opts);
@@ -43,6 +47,21 @@ export class SidecarCanary extends pulumi.ComponentResource {
             probeUrl: args.probeUrl,
             timeoutSeconds: args.timeoutSeconds,
         });
+        if (args.egressNetworkPolicy) {
+            const policy = canaryEgressPolicy({
+                name: "nativemesh-canary-egress",
+                namespace: "",
+                probeUrl: args.probeUrl,
+            });
+            this.egressPolicy = new k8s.networking.v1.NetworkPolicy(
+                `${name}-egress`,
+                {
+                    metadata: { ...(policy.metadata as k8s.types.input.meta.v1.ObjectMeta), namespace: args.namespace },
+                    spec: policy.spec as k8s.types.input.networking.v1.NetworkPolicySpec,
+                },
+                { parent: this, provider: args.provider, dependsOn: args.dependsOn },
+            );
+        }
         const plainMetadata = manifest.metadata as k8s.types.input.meta.v1.ObjectMeta & {
             annotations: Record<string, pulumi.Input<string>>;
         };
@@ -63,7 +82,8 @@ export class SidecarCanary extends pulumi.ComponentResource {
             {
                 parent: this,
                 provider: args.provider,
-                dependsOn: args.dependsOn,
+                // The policy first: a pod started before it would meet the cluster's default deny.
+                dependsOn: [...(args.dependsOn ?? []), ...(this.egressPolicy !== undefined ? [this.egressPolicy] : [])],
                 customTimeouts: {
                     create: `${args.timeoutSeconds + CANARY_WAIT_MARGIN_SECONDS}s`,
                     update: `${args.timeoutSeconds + CANARY_WAIT_MARGIN_SECONDS}s`,

@@ -5,7 +5,8 @@
 # Each tool is built in a small wrapper module of its own (.e2e/build/<tool>-<version>/) that states the replace
 # directives the tool's own go.mod would have said, since Go ignores a dependency's replaces.
 # A finished tool leaves a stamp file; a second run with the same versions builds nothing.
-# Usage: e2e/build.sh [tool ...]   (default: all)   Tools: kube etcd kwok istio pulumi langhost kubeprovider yaml python
+# Usage: e2e/build.sh [tool ...]   (default: all)
+# Tools: kube etcd kwok istio istio-charts pulumi langhost kubeprovider yaml python
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -130,6 +131,28 @@ build_istio() {
   cp "$dir/manifests/charts/base/files/crd-all.gen.yaml" "$out/crd-all.gen.yaml"
 }
 
+# The Istio CNI chart, from the same Istio module as the base and istiod charts, into the istio tool's charts
+# folder (the local stack's mesh.chartPath), so that folder holds every chart nativemesh installs. Its own step
+# and stamp: it reuses the istio wrapper module (no rebuild of istiod), and runs again whenever the istio step
+# rebuilt that folder without it.
+build_istio_charts() {
+  local w="$work/istio-$ISTIO_VERSION" charts="$tools/istio-$ISTIO_VERSION/charts"
+  if [ ! -f "$w/go.mod" ] || [ ! -d "$charts" ]; then
+    echo "e2e/build.sh istio-charts: build the istio tool first (e2e/build.sh istio)" >&2
+    return 1
+  fi
+  cd "$w"
+  go mod download istio.io/istio
+  local dir
+  dir=$(go list -m -f '{{.Dir}}' istio.io/istio)
+  rm -rf "$charts/cni"
+  cp -r "$dir/manifests/charts/istio-cni" "$charts/cni"
+  chmod -R u+w "$charts/cni"
+  # The chart is published as `cni` (istio.io "Install with Helm"); the module carries a placeholder version.
+  sed -i "s/^version: .*/version: $ISTIO_VERSION/; s/^appVersion: .*/appVersion: $ISTIO_VERSION/" "$charts/cni/Chart.yaml"
+  touch "$out/cni-chart-copied"
+}
+
 build_pulumi() {
   local w="$work/pulumi-$PULUMI_VERSION"
   new_wrapper "$w"
@@ -209,7 +232,7 @@ build_python() {
   "$out/venv/bin/pip" install --quiet --disable-pip-version-check "pulumi==$PULUMI_VERSION" parver semver
 }
 
-all="kube etcd kwok istio pulumi langhost kubeprovider yaml python"
+all="kube etcd kwok istio istio-charts pulumi langhost kubeprovider yaml python"
 want=${*:-$all}
 total=$SECONDS
 for t in $want; do
@@ -218,6 +241,10 @@ for t in $want; do
     etcd) done_or_build etcd "$ETCD_VERSION" build_etcd ;;
     kwok) done_or_build kwok "$KWOK_VERSION" build_kwok ;;
     istio) done_or_build istio "$ISTIO_VERSION" build_istio ;;
+    istio-charts)
+      # A rebuilt istio folder has lost the cni chart: copy it again.
+      [ -f "$tools/istio-$ISTIO_VERSION/charts/cni/Chart.yaml" ] || rm -f "$tools/istio-charts-$ISTIO_VERSION/.built"
+      done_or_build istio-charts "$ISTIO_VERSION" build_istio_charts ;;
     pulumi) done_or_build pulumi "$PULUMI_VERSION" build_pulumi ;;
     langhost) done_or_build langhost "$PULUMI_VERSION" build_langhost ;;
     kubeprovider) done_or_build kubeprovider "$KUBERNETES_PROVIDER_VERSION" build_kubeprovider ;;

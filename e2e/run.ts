@@ -27,6 +27,7 @@ import { liveStatusRestart } from "./specs/live";
 import { canaryUpgrade } from "./specs/upgrade";
 import { gatewayTemplateOk, replicasSeven, rollbackKeepsBase } from "./specs/upgradePaths";
 import { secretConfig } from "./specs/secrets";
+import { podSecurityAdmission } from "./specs/admission";
 import { packageSchema } from "./specs/schema";
 import { localStackBack, pythonConsumer, yamlConsumer, yamlConsumerBadInput } from "./specs/consumers";
 import { consumerProject } from "./specs/consumerProject";
@@ -45,6 +46,7 @@ const SPECS: Spec[] = [
     packedPack,
     auditAgrees,
     secretConfig,
+    podSecurityAdmission,
     serverDryRun,
     packageSchema,
     yamlConsumerBadInput,

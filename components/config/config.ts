@@ -24,6 +24,11 @@ export const CONFIG_NAMESPACE = "nativemesh";
 /** Istio's Helm chart repository (istio.io "Install with Helm"). */
 export const ISTIO_CHART_REPOSITORY = "https://istio-release.storage.googleapis.com/charts";
 
+/** The canary's default image, pinned by digest: curlimages/curl 8.11.1's multi-platform index as Docker Hub
+ *  lists it (hub.docker.com/r/curlimages/curl/tags?name=8.11.1), so what the canary proves is what runs. */
+export const CANARY_IMAGE =
+    "curlimages/curl:8.11.1@sha256:c1fe1679c34d9784c1b0d1e5f62ac0a79fca01fb6377cdd33e90473c6f9f9a69";
+
 /** The revision Google gives a managed control plane (Google "Provision managed Cloud Service Mesh": asm-managed, asm-managed-rapid, asm-managed-stable); only `method: managed` produces it. */
 export const MANAGED_REVISION = "asm-managed";
 
@@ -183,6 +188,10 @@ const meshSchema = z.strictObject({
     /** Several revisions side by side (Helm): each its own istiod release; add one, move, restart, remove. */
     revisions: z.array(revisionSchema).min(1, { message: "must list at least one revision" }).optional(),
     nativeSidecars: z.boolean().default(true),
+    /** Istio CNI node agent instead of the istio-init container (NET_ADMIN, NET_RAW, root), which Pod Security
+     *  baseline/restricted namespaces refuse (istio.io "Install Istio with Pod Security Admission"). Helm: the `cni`
+     *  chart; asmcli: the overlay's `components.cni`; Alibaba ASM: the instance's `initCniConfiguration`. */
+    cni: z.boolean().default(true),
     revisionTags: z.array(revisionTagSchema).default([]),
     /** The default revision (base chart's `defaultRevision` and the `default` tag), Helm only: true for the only
      *  revision, or a revision's name. */
@@ -288,9 +297,12 @@ const canarySchema = z.strictObject({
     namespace: dns1123Label("namespace").default("nativemesh-canary"),
     /** Bound on the whole canary (Job activeDeadlineSeconds and Pulumi's wait); 30 s to 1 h. */
     timeoutSeconds: z.number().int().min(30).max(3600).default(300),
-    image: pinnedImage.default("curlimages/curl:8.11.1"),
+    image: pinnedImage.default(CANARY_IMAGE),
     /** What the init container must reach through the mesh; any HTTP answer (401/403 included) counts. */
     probeUrl: z.string().url().default("https://kubernetes.default.svc/readyz"),
+    /** An egress NetworkPolicy for the canary's pods (DNS, istiod's xDS/CA port 15012, the probe's port), for
+     *  clusters that deny egress by default. */
+    egressNetworkPolicy: z.boolean().default(false),
 });
 
 const rootSchema = z

@@ -4,22 +4,50 @@
  */
 import { createHash } from "node:crypto";
 import { stringify } from "yaml";
-import { nativeSidecarEnv } from "./istioValues";
+import { GKE_CNI_BIN_DIR, nativeSidecarEnv } from "./istioValues";
+
+/** Where asmcli's Istio CNI goes: the node agent runs `system-node-critical`, which GKE admits outside
+ *  kube-system only under a ResourceQuota (istio.io "Platform-Specific Prerequisites", GKE); Google's own
+ *  `--option cni-gcp` overlay installs it there (GoogleCloudPlatform/anthos-service-mesh-packages
+ *  asm/istio/options/cni-gcp.yaml). */
+export const ASM_CNI_NAMESPACE = "kube-system";
+
+/** The Istio CNI part of an asmcli overlay. */
+export interface AsmCniOptions {
+    /** The cluster is GKE: the node agent writes to GKE's CNI bin dir. */
+    gke: boolean;
+}
 
 /**
  * The overlay for `asmcli install --custom_overlay`. The env value is the string "true" (istiod's env
  * values are strings) and sits at `spec.values.pilot.env`, which every istiod chart from 1.19 reads
  * (istio/istio manifests/charts/istio-control/istio-discovery/values.yaml, `pilot.env`).
  * asmcli sets the revision itself from `--revision_name`, so the overlay does not.
+ *
+ * With `cni`, the overlay turns on IstioOperator's `cni` component as Google's `cni-gcp` option does
+ * (components.cni enabled in kube-system, GKE's bin dir, istio-system and kube-system excluded;
+ * anthos-service-mesh-packages asm/istio/options/cni-gcp.yaml), and says `values.pilot.cni.enabled`, which
+ * istioctl would also derive from the component (istio/istio operator/pkg/render/manifest.go), with
+ * `global.proxy.seccompProfile` RuntimeDefault so the containers Istio adds pass Pod Security restricted.
  */
-export function renderAsmOverlay(version: string, nativeSidecars: boolean): string {
+export function renderAsmOverlay(version: string, nativeSidecars: boolean, cni?: AsmCniOptions): string {
     const env = nativeSidecarEnv(version, nativeSidecars);
-    const overlay = {
-        apiVersion: "install.istio.io/v1alpha1",
-        kind: "IstioOperator",
-        spec: env === undefined ? {} : { values: { pilot: { env: { ENABLE_NATIVE_SIDECARS: env } } } },
-    };
-    return stringify(overlay);
+    const spec: Record<string, unknown> = {};
+    const values: Record<string, unknown> = {};
+    const pilot: Record<string, unknown> = {};
+    if (env !== undefined) pilot.env = { ENABLE_NATIVE_SIDECARS: env };
+    if (cni !== undefined) {
+        spec.components = { cni: { enabled: true, namespace: ASM_CNI_NAMESPACE } };
+        pilot.cni = { enabled: true };
+        values.cni = {
+            ...(cni.gke ? { cniBinDir: GKE_CNI_BIN_DIR } : {}),
+            excludeNamespaces: ["istio-system", "kube-system"],
+        };
+        values.global = { proxy: { seccompProfile: { type: "RuntimeDefault" } } };
+    }
+    if (Object.keys(pilot).length > 0) values.pilot = pilot;
+    if (Object.keys(values).length > 0) spec.values = values;
+    return stringify({ apiVersion: "install.istio.io/v1alpha1", kind: "IstioOperator", spec });
 }
 
 /** sha256 of a text, used as a Command trigger so a changed overlay re-runs the install. */

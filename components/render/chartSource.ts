@@ -26,7 +26,7 @@ export function isOciRepository(url: string): boolean {
 /** The `chart`/`version`/`repositoryOpts` of a Helm Release of one of Istio's charts. */
 export function releaseChart(
     where: ChartLocation,
-    chart: "base" | "istiod",
+    chart: "base" | "istiod" | "cni",
     version: string,
 ): { chart: string; version?: string; repositoryOpts?: { repo: string } } {
     if (where.chartPath !== undefined) return { chart: path.join(where.chartPath, chart) };

@@ -26,6 +26,8 @@ export interface IstiodValuesOptions {
     replicas: number;
     /** User values, merged under ours. */
     extra: Record<string, unknown>;
+    /** Injection relies on the Istio CNI node agent (the `cni` chart) instead of istio-init. */
+    cni?: boolean;
 }
 
 /**
@@ -57,8 +59,20 @@ export function istiodValues(opts: IstiodValuesOptions): Record<string, unknown>
     };
     const env = nativeSidecarEnv(opts.version, opts.nativeSidecars);
     if (env !== undefined) pilot.env = { ENABLE_NATIVE_SIDECARS: env };
+    const global: Record<string, unknown> = {};
+    if (opts.cni === true) {
+        // `pilot.cni.enabled` makes the injection template add `istio-validation` (no capabilities, UID 1337)
+        // instead of `istio-init` (NET_ADMIN, NET_RAW, UID 0), which Pod Security baseline and restricted refuse
+        // (istio/istio manifests/charts/istio-control/istio-discovery/files/injection-template.yaml; the injector
+        // ConfigMap carries `pilot.cni` to istiod, templates/istiod-injector-configmap.yaml). `restricted` also
+        // wants a seccomp profile on every container unless the pod sets one: `global.proxy.seccompProfile` puts
+        // RuntimeDefault on the containers Istio adds (same template), so they pass whatever the pod says.
+        pilot.cni = { enabled: true };
+        global.proxy = { seccompProfile: { type: "RuntimeDefault" } };
+    }
     ours.pilot = pilot;
-    if (opts.namespace !== "istio-system") ours.global = { istioNamespace: opts.namespace };
+    if (opts.namespace !== "istio-system") global.istioNamespace = opts.namespace;
+    if (Object.keys(global).length > 0) ours.global = global;
     return deepMerge(opts.extra, ours);
 }
 
@@ -79,6 +93,32 @@ export function baseValues(
         defaultRevision: makeDefault ? revision : "",
         ...(namespace !== "istio-system" ? { global: { istioNamespace: namespace } } : {}),
     });
+}
+
+/** The Istio CNI node agent's DaemonSet installs into the node's CNI bin dir, which GKE keeps at
+ *  `/home/kubernetes/bin` (istio/istio manifests/charts/istio-cni/README.md, "GKE notes"; the agent otherwise
+ *  writes to /opt/cni/bin, which GKE's runtime does not read). `global.platform: gke` selects the chart's GKE
+ *  profile (files/profile-platform-gke.yaml), which adds the ResourceQuota GKE needs before it runs
+ *  `system-node-critical` pods outside kube-system (istio.io "Platform-Specific Prerequisites", GKE). */
+export const GKE_CNI_BIN_DIR = "/home/kubernetes/bin";
+
+export interface CniValuesOptions {
+    /** The cluster is GKE. */
+    gke: boolean;
+}
+
+/**
+ * Values of Istio's `cni` chart. `cni.*` is what every version of the chart reads: from 1.24 the chart copies
+ * `cni.*` over its top level (templates/zzy_descope_legacy.yaml), before that it read `cni.*` only. GKE: the
+ * platform profile and its bin dir, both set, so a chart that does not know `global.platform` still gets the bin
+ * dir and the quota. Elsewhere the chart's defaults (/opt/cni/bin, /etc/cni/net.d, kube-system excluded).
+ */
+export function cniValues(opts: CniValuesOptions): Record<string, unknown> {
+    if (!opts.gke) return {};
+    return {
+        cni: { cniBinDir: GKE_CNI_BIN_DIR, resourceQuotas: { enabled: true } },
+        global: { platform: "gke" },
+    };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

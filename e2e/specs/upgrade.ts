@@ -202,7 +202,8 @@ export const canaryUpgrade: Spec = {
             await up(STEP1());
             expect(
                 JSON.stringify(helmReleases()) ===
-                    JSON.stringify(["istio-base", `istiod-${NEW}`, `istiod-${OLD}`].sort()),
+                    // One CNI node agent (mesh.cni, on by default) serves both revisions.
+                    JSON.stringify(["istio-base", "istio-cni", `istiod-${NEW}`, `istiod-${OLD}`].sort()),
                 `Helm releases after adding ${NEW}: ${helmReleases().join(", ")}`,
             );
             await waitFor(`istiod of ${NEW} running`, async () => ctx.istiod.revisions().includes(NEW), 60_000);
@@ -251,7 +252,7 @@ export const canaryUpgrade: Spec = {
             expect(helmReleases().includes(`istiod-${OLD}`), "the refused step changed nothing");
             await up(STEP4());
             expect(
-                JSON.stringify(helmReleases()) === JSON.stringify(["istio-base", `istiod-${NEW}`].sort()),
+                JSON.stringify(helmReleases()) === JSON.stringify(["istio-base", "istio-cni", `istiod-${NEW}`].sort()),
                 `Helm releases after removing ${OLD}: ${helmReleases().join(", ")}`,
             );
             await waitFor(`istiod of ${OLD} stopped`, async () => !ctx.istiod.revisions().includes(OLD), 60_000);

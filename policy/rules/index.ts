@@ -10,6 +10,7 @@ import * as nativeSidecarAnnotation from "./native-sidecar-annotation";
 import * as nativeSidecarsEnabled from "./native-sidecars-enabled";
 import * as noLegacyWorkarounds from "./no-legacy-sidecar-workarounds";
 import * as noManagedControlPlane from "./no-managed-control-plane";
+import * as podSecurityNeedsIstioCni from "./pod-security-needs-istio-cni";
 import * as revisionReferences from "./revision-references-control-plane";
 
 const MODULES = [
@@ -23,6 +24,7 @@ const MODULES = [
     noLegacyWorkarounds,
     formanceSettingsValid,
     revisionReferences,
+    podSecurityNeedsIstioCni,
 ];
 
 export const RULES: AnyRule[] = MODULES.map((module) => module.rule);

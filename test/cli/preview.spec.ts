@@ -152,13 +152,14 @@ describe("preview: dev (GKE, Istio by Helm)", () => {
         assert.equal(pools[0].parent, cluster.parent, "the pool belongs to the same GkeCluster component");
     });
 
-    it('installs base and istiod by Helm with ENABLE_NATIVE_SIDECARS "true"', () => {
+    it('installs base, Istio CNI and istiod by Helm, istiod with ENABLE_NATIVE_SIDECARS "true" and injecting for CNI', () => {
         const releases = ofType(plan, "kubernetes:helm.sh/v3:Release").filter(
             (r) => !String(r.inputs.chart).includes("formancehq"),
         );
-        assert.deepEqual(releases.map((r) => r.inputs.chart).sort(), ["base", "istiod"]);
+        assert.deepEqual(releases.map((r) => r.inputs.chart).sort(), ["base", "cni", "istiod"]);
         const istiod = releases.find((r) => r.inputs.chart === "istiod")!;
         assert.equal(get(istiod.inputs, "values.pilot.env.ENABLE_NATIVE_SIDECARS"), "true");
+        assert.equal(get(istiod.inputs, "values.pilot.cni.enabled"), true);
         const base = releases.find((r) => r.inputs.chart === "base")!;
         assert.equal(get(base.inputs, "values.defaultRevision"), get(istiod.inputs, "values.revision"));
     });
@@ -294,6 +295,44 @@ describe("preview: ACK stacks", () => {
             .filter(Boolean);
         assert.ok(revs.length >= 2);
         for (const rev of revs) assert.ok(allowed.has(rev), String(rev));
+    });
+});
+
+describe("preview: Istio CNI and the canary's Pod Security level in the shipped stacks", () => {
+    const ENFORCE = "pod-security.kubernetes.io/enforce";
+    const canaryNamespace = (plan: PreviewJson) =>
+        ofType(plan, "kubernetes:core/v1:Namespace").find(
+            (ns) => get(ns.inputs, "metadata.name") === "nativemesh-canary",
+        );
+
+    it("dev (Helm on GKE): the cni chart with GKE's bin dir and profile, the canary's namespace restricted", async () => {
+        const plan = await previewJson("dev");
+        const cni = ofType(plan, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "cni")!;
+        assert.equal(get(cni.inputs, "values.cni.cniBinDir"), "/home/kubernetes/bin");
+        assert.equal(get(cni.inputs, "values.global.platform"), "gke");
+        assert.equal(
+            (get(canaryNamespace(plan)!.inputs, "metadata.labels") as Record<string, string>)[ENFORCE],
+            "restricted",
+        );
+    });
+
+    it("gke-asm (asmcli): the overlay turns on the cni component, the canary's namespace restricted", async () => {
+        const plan = await previewJson("gke-asm");
+        const [cmd] = ofType(plan, "command:local:Command");
+        const overlay = parse(String(get(cmd.inputs, "environment.NATIVEMESH_OVERLAY")));
+        assert.deepEqual(get(overlay, "spec.components.cni"), { enabled: true, namespace: "kube-system" });
+        assert.equal(
+            (get(canaryNamespace(plan)!.inputs, "metadata.labels") as Record<string, string>)[ENFORCE],
+            "restricted",
+        );
+    });
+
+    it("ack-asm (Alibaba ASM): ASM's CNI plug-in on; the canary's namespace not labelled (ASM's injector is its own)", async () => {
+        const plan = await previewJson("ack-asm");
+        const [mesh] = ofType(plan, "alicloud:servicemesh/serviceMesh:ServiceMesh");
+        assert.equal(get(mesh.inputs, "meshConfig.sidecarInjector.initCniConfiguration.enabled"), true);
+        const labels = (get(canaryNamespace(plan)!.inputs, "metadata.labels") ?? {}) as Record<string, string>;
+        assert.equal(labels[ENFORCE], undefined);
     });
 });
 

@@ -416,3 +416,84 @@ describe("IstioControlPlane: the base chart's version", () => {
         assert.equal(await baseVersion({ revisions: [two[1]], baseVersion: "1.30.3" }), "1.30.3");
     });
 });
+
+describe("IstioControlPlane with Istio CNI (mesh.cni)", () => {
+    const releasesOf = (res: PlannedResource[]) => ofType(res, "kubernetes:helm.sh/v3:Release");
+
+    it("installs base, then the cni chart, then istiod, all in istio-system, the cni chart at the newest version", async () => {
+        const res = await record(
+            () =>
+                new IstioControlPlane(
+                    "istio",
+                    istioArgs({
+                        cni: true,
+                        revisions: [
+                            { version: "1.28.1", revision: "1-28-1" },
+                            { version: "1.29.0", revision: "1-29-0" },
+                        ],
+                        revisionTags: [],
+                    }),
+                ),
+        );
+        const releases = releasesOf(res);
+        const byChart = (chart: string) => releases.filter((r) => r.inputs.chart === chart);
+        const [base] = byChart("base");
+        const [cni] = byChart("cni");
+        assert.deepEqual(
+            [cni.name, cni.inputs.name, cni.inputs.version, cni.inputs.namespace],
+            ["istio-cni", "istio-cni", "1.29.0", "istio-system"],
+        );
+        assert.deepEqual(cni.inputs.repositoryOpts, { repo: "https://istio-release.storage.googleapis.com/charts" });
+        assert.ok(cni.options.dependsOn.includes(base.urn), "cni after base");
+        for (const istiod of byChart("istiod")) {
+            assert.ok(istiod.options.dependsOn.includes(cni.urn), `${istiod.name} after cni`);
+            assert.ok(istiod.options.dependsOn.includes(base.urn), `${istiod.name} after base`);
+            assert.deepEqual(at(istiod.inputs, "values.pilot.cni"), { enabled: true });
+            assert.deepEqual(at(istiod.inputs, "values.global.proxy.seccompProfile"), { type: "RuntimeDefault" });
+        }
+        assert.deepEqual(cni.inputs.values, {}, "the chart's own defaults off GKE");
+    });
+
+    it("labels the control plane's namespace privileged, as the node agent's host paths need", async () => {
+        const res = await record(() => new IstioControlPlane("istio", istioArgs({ cni: true })));
+        assert.deepEqual(oneOfType(res, "kubernetes:core/v1:Namespace").inputs.metadata, {
+            name: "istio-system",
+            labels: { "pod-security.kubernetes.io/enforce": "privileged" },
+        });
+    });
+
+    it("on GKE gives the node agent GKE's CNI bin dir, the GKE platform profile and its quota", async () => {
+        const res = await record(() => new IstioControlPlane("istio", istioArgs({ cni: true, gke: true })));
+        const cni = releasesOf(res).find((r) => r.inputs.chart === "cni")!;
+        assert.deepEqual(cni.inputs.values, {
+            cni: { cniBinDir: "/home/kubernetes/bin", resourceQuotas: { enabled: true } },
+            global: { platform: "gke" },
+        });
+    });
+
+    it("takes the cni chart from the local chart folder beside base and istiod", async () => {
+        const res = await record(
+            () => new IstioControlPlane("istio", istioArgs({ cni: true, chartPath: "/charts", revisionTags: [] })),
+        );
+        assert.deepEqual(
+            releasesOf(res).map((r) => [r.inputs.chart, r.inputs.version]),
+            [
+                ["/charts/base", undefined],
+                ["/charts/cni", undefined],
+                ["/charts/istiod", undefined],
+            ],
+        );
+    });
+
+    it("without cni: no cni release, no pilot.cni, no Pod Security label", async () => {
+        const res = await record(() => new IstioControlPlane("istio", istioArgs({ cni: false })));
+        assert.deepEqual(
+            releasesOf(res).map((r) => r.inputs.chart),
+            ["base", "istiod"],
+        );
+        const istiod = releasesOf(res)[1];
+        assert.equal(at(istiod.inputs, "values.pilot.cni"), undefined);
+        assert.equal(at(istiod.inputs, "values.global"), undefined);
+        assert.deepEqual(oneOfType(res, "kubernetes:core/v1:Namespace").inputs.metadata, { name: "istio-system" });
+    });
+});

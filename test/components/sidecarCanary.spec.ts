@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as assert from "node:assert/strict";
 import { SidecarCanary } from "../../components/sidecarCanary";
-import { at, oneOfType, record } from "../support/plan";
+import { at, ofType, oneOfType, record } from "../support/plan";
 
 const provider = () => new k8s.Provider("test-k8s", { kubeconfig: "~/.kube/config" });
 
@@ -31,10 +31,11 @@ describe("SidecarCanary", () => {
         const pod = at(job, "spec.template.spec") as Record<string, unknown>;
         assert.equal(at(pod, "securityContext.runAsNonRoot"), true);
         assert.notEqual(at(pod, "securityContext.runAsUser"), 1337, "UID 1337 would bypass the mesh");
-        const init = (pod.initContainers as Record<string, unknown>[])[0];
-        assert.match(JSON.stringify(init.command), /curl/);
-        assert.deepEqual(init.env, [{ name: "PROBE_URL", value: "https://kubernetes.default.svc/readyz" }]);
-        for (const c of [init, (pod.containers as Record<string, unknown>[])[0]]) {
+        const [ready, probe] = pod.initContainers as Record<string, unknown>[];
+        assert.match(JSON.stringify(ready.command), /curl.*127\.0\.0\.1:15021/);
+        assert.match(JSON.stringify(probe.command), /curl/);
+        assert.deepEqual(probe.env, [{ name: "PROBE_URL", value: "https://kubernetes.default.svc/readyz" }]);
+        for (const c of [ready, probe, (pod.containers as Record<string, unknown>[])[0]]) {
             assert.ok(at(c, "resources.limits.cpu") && at(c, "resources.limits.memory"), "limits on every container");
         }
         assert.equal(at(job, "spec.template.metadata.labels")?.["sidecar.istio.io/inject" as never], "true");
@@ -44,5 +45,52 @@ describe("SidecarCanary", () => {
             undefined,
             "the canary must prove the mesh-wide switch",
         );
+    });
+});
+
+describe("SidecarCanary's egress NetworkPolicy", () => {
+    const canary = (egressNetworkPolicy?: boolean) =>
+        record(
+            () =>
+                new SidecarCanary("canary", {
+                    namespace: "nativemesh-canary",
+                    revision: "1-28-1",
+                    image: "curlimages/curl:8.11.1",
+                    probeUrl: "https://kubernetes.default.svc/readyz",
+                    timeoutSeconds: 300,
+                    egressNetworkPolicy,
+                    provider: provider(),
+                }),
+        );
+    const POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
+
+    it("opens DNS, istiod's 15012 and the API server's ports to the canary's pods, before the Job runs", async () => {
+        const res = await canary(true);
+        const policy = oneOfType(res, POLICY);
+        assert.equal(at(policy.inputs, "metadata.namespace"), "nativemesh-canary");
+        assert.deepEqual(at(policy.inputs, "spec.podSelector"), {
+            matchLabels: { "app.kubernetes.io/name": "nativemesh-canary" },
+        });
+        assert.deepEqual(at(policy.inputs, "spec.policyTypes"), ["Egress"]);
+        const ports = (at(policy.inputs, "spec.egress") as Array<{ ports: unknown[] }>).flatMap((rule) => rule.ports);
+        assert.deepEqual(ports, [
+            { protocol: "UDP", port: 53 },
+            { protocol: "TCP", port: 53 },
+            { protocol: "TCP", port: 15012 },
+            { protocol: "TCP", port: 443 },
+            { protocol: "TCP", port: 6443 },
+        ]);
+        const job = oneOfType(res, "kubernetes:batch/v1:Job");
+        assert.ok(job.options.dependsOn.includes(policy.urn), "the Job waits for the policy");
+        // The policy selects the Job's pods.
+        assert.equal(
+            at(job.inputs, "spec.template.metadata.labels")?.["app.kubernetes.io/name" as never],
+            "nativemesh-canary",
+        );
+    });
+
+    it("is off unless asked for", async () => {
+        assert.deepEqual(ofType(await canary(undefined), POLICY), []);
+        assert.deepEqual(ofType(await canary(false), POLICY), []);
     });
 });

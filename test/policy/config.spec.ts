@@ -140,7 +140,7 @@ describe("policy config", () => {
                 policy.name,
             );
         }
-        assert.equal(RULES.length, 10);
+        assert.equal(RULES.length, 11);
     });
 
     it("defaults: the old pool is mandatory, the unknown one advisory, the workaround advisory", () => {

@@ -1207,13 +1207,14 @@ describe("mutation, config: defaults", () => {
         });
     });
 
-    it("fills the canary: on, its own namespace, 5 minutes, a pinned curl, the API server's readyz", () => {
+    it("fills the canary: on, its own namespace, 5 minutes, curl pinned by digest, the API server's readyz, no egress policy", () => {
         assert.deepEqual(validateConfig(gke()).canary, {
             enabled: true,
             namespace: "nativemesh-canary",
             timeoutSeconds: 300,
-            image: "curlimages/curl:8.11.1",
+            image: "curlimages/curl:8.11.1@sha256:c1fe1679c34d9784c1b0d1e5f62ac0a79fca01fb6377cdd33e90473c6f9f9a69",
             probeUrl: "https://kubernetes.default.svc/readyz",
+            egressNetworkPolicy: false,
         });
     });
 });
@@ -1308,5 +1309,30 @@ describe("mutation, config: revisionFor", () => {
 describe("mutation, config: reading Pulumi's config map", () => {
     it("ignores a key that is the bare namespace, without ':'", () => {
         assert.deepEqual(namespaceConfig({ nativemesh: "gke", "nativemesh:cloud": "gke" }), { cloud: "gke" });
+    });
+});
+
+describe("config: Istio CNI and the hardened canary", () => {
+    it("installs Istio CNI by default, and lets a stack turn it off", () => {
+        assert.equal(validateConfig(good()).mesh.cni, true);
+        assert.equal(validateConfig(edit((c) => Object.assign(c.mesh, { cni: false }))).mesh.cni, false);
+    });
+
+    it("refuses a CNI switch that is not a boolean, naming the key", () => {
+        assert.throws(
+            () => validateConfig(edit((c) => Object.assign(c.mesh, { cni: "yes" }))),
+            (err: Error) => err instanceof ConfigError && /^nativemesh:mesh\.cni: .*\(got "yes"\)$/.test(err.message),
+        );
+    });
+
+    it("pins the canary's default image by digest, and opens no egress policy unless asked", () => {
+        const { canary } = validateConfig(good());
+        assert.match(canary.image, /^curlimages\/curl:8\.11\.1@sha256:[0-9a-f]{64}$/);
+        assert.equal(canary.egressNetworkPolicy, false);
+        assert.equal(
+            validateConfig(edit((c) => Object.assign(c, { canary: { egressNetworkPolicy: true } }))).canary
+                .egressNetworkPolicy,
+            true,
+        );
     });
 });

@@ -1,15 +1,18 @@
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { loadStackFile } from "../../../cli/stackFile";
+import { podSecurityLabels } from "../../../components/render/podSecurity";
 import { validateConfig } from "../../../components/config/config";
 import {
     CANARY_FAILURE,
     CANARY_UNREACHABLE,
     CANARY_WAIT_MARGIN_SECONDS,
+    canaryEgressPolicy,
     canaryFingerprint,
     canaryJobManifest,
     canaryJobName,
     canaryProves,
+    probePorts,
     PROXY_READY_URL,
 } from "../../../components/render/canaryJob";
 
@@ -123,9 +126,9 @@ describe("canaryJobManifest: the init container's probe", () => {
             probeUrl: "https://api/readyz",
             timeoutSeconds: 60,
         });
-    const init = () =>
-        (job().spec as { template: { spec: { initContainers: Array<{ command: string[] }> } } }).template.spec
-            .initContainers[0];
+    const inits = () =>
+        (job().spec as { template: { spec: { initContainers: Array<{ name: string; command: string[] }> } } }).template
+            .spec.initContainers;
     /**
      * Runs the probe with a stand-in curl that behaves as curl does: `answers` maps the URLs that answer to their
      * HTTP status; with -f a status of 400 or more fails (exit 22), without it any answer succeeds; a URL that
@@ -143,7 +146,10 @@ describe("canaryJobManifest: the init container's probe", () => {
                         .join(" ")} *) return 7 ;; esac`,
                     `  if [ -n "$f" ] && [ "$code" -ge 400 ]; then return 22; fi; return 0; }`,
                     `sleep() { :; }`,
-                    init().command[2],
+                    // The init containers run in order, each only after the one before succeeded.
+                    inits()
+                        .map((container) => `(${container.command[2]}) || exit $?`)
+                        .join("\n"),
                 ].join("\n"),
             ],
             { encoding: "utf8", env: { PATH: process.env.PATH, PROBE_URL: "https://api/readyz" } },
@@ -243,15 +249,19 @@ describe("canaryJobManifest: the init container's probe", () => {
             runAsGroup: 65532,
             seccompProfile: { type: "RuntimeDefault" },
         });
-        const [init] = pod.initContainers;
+        const [ready, probe] = pod.initContainers;
         const [main] = pod.containers;
         assert.deepEqual(
-            [init.name, init.image, init.command.slice(0, 2), init.env],
-            ["reach-through-mesh", "i", ["sh", "-c"], [{ name: "PROBE_URL", value: "https://api/readyz" }]],
+            [ready.name, ready.image, ready.command.slice(0, 2), ready.env],
+            ["proxy-ready", "i", ["sh", "-c"], undefined],
+        );
+        assert.deepEqual(
+            [probe.name, probe.image, probe.command.slice(0, 2), probe.env],
+            ["probe", "i", ["sh", "-c"], [{ name: "PROBE_URL", value: "https://api/readyz" }]],
         );
         assert.deepEqual([main.name, main.image, main.command.slice(0, 2)], ["exit", "i", ["sh", "-c"]]);
         assert.match(main.command[2], /^echo 'nativemesh canary: done/);
-        for (const container of [init, main]) {
+        for (const container of [ready, probe, main]) {
             assert.deepEqual(container.securityContext, {
                 allowPrivilegeEscalation: false,
                 readOnlyRootFilesystem: true,
@@ -267,11 +277,11 @@ describe("canaryJobManifest: the init container's probe", () => {
     it("tells why it failed in words a user can act on", () => {
         assert.match(
             CANARY_FAILURE,
-            /^nativemesh canary: no istio-proxy was ready on 127\.0\.0\.1:15021 .*native sidecars are not active$/,
+            /^nativemesh canary: proxy-ready check failed: no istio-proxy was ready on 127\.0\.0\.1:15021 .*native sidecars are not active$/,
         );
         assert.match(
             CANARY_UNREACHABLE,
-            /^nativemesh canary: istio-proxy runs as a native sidecar, but the probe URL could not be reached/,
+            /^nativemesh canary: probe check failed: istio-proxy runs as a native sidecar, but the probe URL could not be reached/,
         );
         const run = probe({ [PROXY_READY_URL]: 200, "https://api/readyz": 200 });
         assert.equal(
@@ -285,5 +295,74 @@ describe("canaryJobManifest: the init container's probe", () => {
         const meta = rendered.metadata as { annotations: Record<string, string> };
         assert.equal((rendered.spec as { activeDeadlineSeconds: number }).activeDeadlineSeconds, 60);
         assert.equal(Number(meta.annotations["pulumi.com/timeoutSeconds"]), 60 + CANARY_WAIT_MARGIN_SECONDS);
+    });
+});
+
+describe("the canary under Pod Security restricted and default-deny egress", () => {
+    const job = () =>
+        canaryJobManifest({
+            name: "c",
+            namespace: "n",
+            image: "i",
+            probeUrl: "https://api/readyz",
+            timeoutSeconds: 60,
+        });
+
+    it("labels its namespace restricted only when injection goes through CNI", () => {
+        assert.deepEqual(podSecurityLabels(true), { "pod-security.kubernetes.io/enforce": "restricted" });
+        assert.deepEqual(podSecurityLabels(false), {});
+    });
+
+    it("fails the Job naming the check's container (podFailurePolicy), and keeps what it printed in the pod's status", () => {
+        const spec = job().spec as {
+            podFailurePolicy: unknown;
+            template: { spec: { initContainers: Array<{ name: string; terminationMessagePolicy: string }> } };
+        };
+        assert.deepEqual(spec.podFailurePolicy, {
+            rules: [
+                { action: "FailJob", onExitCodes: { containerName: "proxy-ready", operator: "NotIn", values: [0] } },
+                { action: "FailJob", onExitCodes: { containerName: "probe", operator: "NotIn", values: [0] } },
+            ],
+        });
+        assert.deepEqual(
+            spec.template.spec.initContainers.map((c) => [c.name, c.terminationMessagePolicy]),
+            [
+                ["proxy-ready", "FallbackToLogsOnError"],
+                ["probe", "FallbackToLogsOnError"],
+            ],
+        );
+    });
+
+    const ports: Array<[string, number[]]> = [
+        ["https://kubernetes.default.svc/readyz", [443, 6443]],
+        ["https://kubernetes.default.svc.cluster.local/readyz", [443, 6443]],
+        ["https://kubernetes.default:6443/readyz", [6443]],
+        ["http://health.example/ok", [80]],
+        ["https://health.example:8443/ok", [8443]],
+        ["https://kubernetes.default.svc.evil.example/", [443]],
+    ];
+    for (const [url, expected] of ports) {
+        it(`opens ${expected.join(" and ")} for the probe ${url}`, () => assert.deepEqual(probePorts(url), expected));
+    }
+
+    it("selects only the canary's pods, for egress only", () => {
+        const policy = canaryEgressPolicy({ name: "p", namespace: "n", probeUrl: "http://health.example/ok" }) as {
+            kind: string;
+            spec: { podSelector: unknown; policyTypes: string[]; egress: Array<{ ports: unknown[]; to?: unknown }> };
+        };
+        assert.equal(policy.kind, "NetworkPolicy");
+        assert.deepEqual(policy.spec.podSelector, { matchLabels: { "app.kubernetes.io/name": "nativemesh-canary" } });
+        assert.deepEqual(policy.spec.policyTypes, ["Egress"]);
+        assert.deepEqual(
+            policy.spec.egress.map((rule) => rule.ports),
+            [
+                [
+                    { protocol: "UDP", port: 53 },
+                    { protocol: "TCP", port: 53 },
+                ],
+                [{ protocol: "TCP", port: 15012 }],
+                [{ protocol: "TCP", port: 80 }],
+            ],
+        );
     });
 });

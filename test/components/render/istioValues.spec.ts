@@ -1,5 +1,13 @@
 import * as assert from "node:assert/strict";
-import { baseValues, deepMerge, istiodValues, nativeSidecarEnv } from "../../../components/render/istioValues";
+import { parse } from "yaml";
+import { renderAsmOverlay } from "../../../components/render/asmOverlay";
+import {
+    baseValues,
+    cniValues,
+    deepMerge,
+    istiodValues,
+    nativeSidecarEnv,
+} from "../../../components/render/istioValues";
 
 describe("nativeSidecarEnv: the ENABLE_NATIVE_SIDECARS value for a version", () => {
     const table: Array<[string, boolean, string | undefined]> = [
@@ -82,5 +90,86 @@ describe("istiodValues and deepMerge", () => {
         };
         assert.equal(istiodValues({ ...base, namespace: "istio-system" }).global, undefined);
         assert.deepEqual(istiodValues({ ...base, namespace: "mesh" }).global, { istioNamespace: "mesh" });
+    });
+});
+
+describe("Istio CNI values (istiod, the cni chart, the asmcli overlay)", () => {
+    const istiod = (cni: boolean | undefined, extra: Record<string, unknown> = {}, namespace = "istio-system") =>
+        istiodValues({
+            version: "1.31.0",
+            revision: "1-31-0",
+            revisionTags: [],
+            nativeSidecars: true,
+            namespace,
+            replicas: 2,
+            extra,
+            cni,
+        });
+
+    it("tells istiod to inject for CNI (pilot.cni.enabled) and puts RuntimeDefault seccomp on what it injects", () => {
+        assert.deepEqual(istiod(true), {
+            revision: "1-31-0",
+            pilot: {
+                autoscaleMin: 2,
+                replicaCount: 2,
+                env: { ENABLE_NATIVE_SIDECARS: "true" },
+                cni: { enabled: true },
+            },
+            global: { proxy: { seccompProfile: { type: "RuntimeDefault" } } },
+        });
+    });
+
+    it("keeps both over user values, and the control plane's namespace beside them", () => {
+        const values = istiod(
+            true,
+            { pilot: { cni: { enabled: false, provider: "multus" } }, global: { hub: "mirror.example/istio" } },
+            "mesh",
+        );
+        assert.deepEqual(values.pilot, {
+            autoscaleMin: 2,
+            replicaCount: 2,
+            env: { ENABLE_NATIVE_SIDECARS: "true" },
+            cni: { enabled: true, provider: "multus" },
+        });
+        assert.deepEqual(values.global, {
+            hub: "mirror.example/istio",
+            istioNamespace: "mesh",
+            proxy: { seccompProfile: { type: "RuntimeDefault" } },
+        });
+    });
+
+    it("says nothing of CNI when it is off or not asked for", () => {
+        for (const cni of [false, undefined]) {
+            const values = istiod(cni);
+            assert.equal((values.pilot as Record<string, unknown>).cni, undefined);
+            assert.equal(values.global, undefined);
+        }
+    });
+
+    it("gives the cni chart GKE's bin dir, platform profile and quota on GKE, and the chart's defaults elsewhere", () => {
+        assert.deepEqual(cniValues({ gke: true }), {
+            cni: { cniBinDir: "/home/kubernetes/bin", resourceQuotas: { enabled: true } },
+            global: { platform: "gke" },
+        });
+        assert.deepEqual(cniValues({ gke: false }), {});
+    });
+
+    it("turns on the asmcli overlay's cni component as Google's cni-gcp option does, and pilot.cni with it", () => {
+        assert.deepEqual(parse(renderAsmOverlay("1.27.8-asm.9", true, { gke: true })), {
+            apiVersion: "install.istio.io/v1alpha1",
+            kind: "IstioOperator",
+            spec: {
+                components: { cni: { enabled: true, namespace: "kube-system" } },
+                values: {
+                    cni: { cniBinDir: "/home/kubernetes/bin", excludeNamespaces: ["istio-system", "kube-system"] },
+                    global: { proxy: { seccompProfile: { type: "RuntimeDefault" } } },
+                    pilot: { env: { ENABLE_NATIVE_SIDECARS: "true" }, cni: { enabled: true } },
+                },
+            },
+        });
+        const offGke = parse(renderAsmOverlay("1.27.8-asm.9", true, { gke: false })) as {
+            spec: { values: { cni: Record<string, unknown> } };
+        };
+        assert.deepEqual(offGke.spec.values.cni, { excludeNamespaces: ["istio-system", "kube-system"] });
     });
 });

@@ -4,6 +4,7 @@
 
 import { asmcliInstallScript } from "../../../components/render/asmOverlay";
 import type { TestResource } from "./args";
+import { POD_SECURITY_CASES } from "../../policy/rules/pod-security-needs-istio-cni.cases";
 
 export interface Expected {
     level: "mandatory" | "advisory";
@@ -1614,4 +1615,5 @@ export const CASES: Record<string, PolicyCase[]> = {
             expect: [advisory(/may still match/)],
         },
     ],
+    "pod-security-needs-istio-cni": POD_SECURITY_CASES,
 };
