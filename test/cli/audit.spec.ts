@@ -9,6 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import { runAudit } from "../../cli/audit";
 import { runPreview } from "../../cli/preview";
+import { shippedStackArgs } from "../support/standInCharts";
 
 const ROOT = path.resolve(__dirname, "../..");
 const FIXTURES = path.join(__dirname, "..", "fixtures", "audit");
@@ -326,13 +327,13 @@ describe("audit", () => {
                     });
                     return stdout;
                 };
-                const report = await run(["--stack", stack, "--strict"]);
+                const report = await run([...shippedStackArgs(stack), "--strict"]);
                 const counted = /over (\d+) resources?\./.exec(report)?.[1];
                 assert.ok(counted, report);
                 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nativemesh-audit-"));
                 try {
                     const file = path.join(dir, "plan.json");
-                    const planJson = await run(["--stack", stack, "--strict", "--json"]);
+                    const planJson = await run([...shippedStackArgs(stack), "--strict", "--json"]);
                     fs.writeFileSync(file, planJson);
                     const { stdout } = await audit("--state", file, "--json", "--strict");
                     const json = parseJson(stdout);

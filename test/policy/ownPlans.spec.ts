@@ -10,6 +10,7 @@ import { parse, stringify } from "yaml";
 import { runPreview } from "../../cli/preview";
 import { shippedStacks } from "../../cli/stackFile";
 import { DEPLOYED_UPGRADE_STEPS } from "../../e2e/specs/upgrade";
+import { shippedStackArgs, withStandInCharts } from "../support/standInCharts";
 import { tempDir } from "../support/tempDir";
 
 interface PreviewJson {
@@ -40,7 +41,7 @@ describe("the pack in strict mode over our own plans", () => {
 
     for (const stack of stacks) {
         it(`shipped stack ${stack}: exit 0, no violation, no cannot-tell`, async () => {
-            const { code, json } = await strictPreview(["--stack", stack]);
+            const { code, json } = await strictPreview(shippedStackArgs(stack));
             assert.deepEqual(violations(json), []);
             assert.equal(code, 0);
         });
@@ -50,7 +51,7 @@ describe("the pack in strict mode over our own plans", () => {
         it(`e2e upgrade step ${step} (the local stack with two revisions): exit 0, no violation`, async () => {
             // Named Pulumi.local.yaml: the stack the e2e deploys it as.
             const file = path.join(tempDir("own-plans"), "Pulumi.local.yaml");
-            fs.writeFileSync(file, stringify(document()));
+            fs.writeFileSync(file, stringify(withStandInCharts(document())));
             const { code, json } = await strictPreview(["--config", file]);
             assert.deepEqual(violations(json), []);
             assert.equal(code, 0);

@@ -69,7 +69,7 @@ describe("charts: the config keys, refused on one line naming the key", () => {
         [
             "an unpinned operator version",
             withOperator({ version: ">=0.0.0" }),
-            /^nativemesh:formance\.operator\.version: must be an exact chart version such as 3\.17\.0 \(no range, \*, latest or >=\) \(got ">=0\.0\.0"\)$/,
+            /^nativemesh:formance\.operator\.version: must be an exact chart version such as 3\.9\.2 \(no range, \*, latest or >=\) \(got ">=0\.0\.0"\)$/,
         ],
         ["latest", withOperator({ version: "latest" }), /^nativemesh:formance\.operator\.version: must be an exact/],
         ["*", withOperator({ version: "*" }), /^nativemesh:formance\.operator\.version: must be an exact/],
@@ -90,7 +90,7 @@ describe("charts: the config keys, refused on one line naming the key", () => {
     }
 
     it("the defaults, an https chart and a local chart directory with an exact version are accepted", () => {
-        assert.equal(validateConfig(withOperator({})).formance?.operator.version, "3.17.0");
+        assert.equal(validateConfig(withOperator({})).formance?.operator.version, "3.9.2");
         assert.doesNotThrow(() =>
             validateConfig(withOperator({ chart: "https://c.example.com/op.tgz", version: "v3.18.1" })),
         );

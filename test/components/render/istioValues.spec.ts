@@ -111,6 +111,7 @@ describe("Istio CNI values (istiod, the cni chart, the asmcli overlay)", () => {
             revision: "1-31-0",
             pilot: {
                 autoscaleMin: 2,
+                autoscaleMax: 5,
                 replicaCount: 2,
                 env: { ENABLE_NATIVE_SIDECARS: "true" },
                 cni: { enabled: true },
@@ -127,6 +128,7 @@ describe("Istio CNI values (istiod, the cni chart, the asmcli overlay)", () => {
         );
         assert.deepEqual(values.pilot, {
             autoscaleMin: 2,
+            autoscaleMax: 5,
             replicaCount: 2,
             env: { ENABLE_NATIVE_SIDECARS: "true" },
             cni: { enabled: true, provider: "multus" },
