@@ -2,29 +2,9 @@
  * Reading the files a user hands the CLI (stack files, state files, policy configs). Every failure is a
  * UsageError: one line naming the file and the problem, exit code 2, no stack trace.
  */
-import * as fs from "node:fs";
+import { readTextFile, UsageError } from "../components/live/usage";
 
-/** A problem with what the user asked for: printed as one line, exit code 2. */
-export class UsageError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = "UsageError";
-    }
-}
-
-/** The file's text; `what` names it in errors ("state file", "policy config"...). Empty is an error. */
-export function readTextFile(file: string, what: string): string {
-    let text: string;
-    try {
-        text = fs.readFileSync(file, "utf8");
-    } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (code ?? "cannot read");
-        throw new UsageError(`${file}: cannot read the ${what} (${why})`);
-    }
-    if (text.trim() === "") throw new UsageError(`${file}: the ${what} is empty`);
-    return text;
-}
+export { readTextFile, UsageError };
 
 export function readJsonFile(file: string, what: string): unknown {
     const text = readTextFile(file, what);

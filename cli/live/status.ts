@@ -6,7 +6,7 @@
  * label no control plane serves), 2 bad input (one line on stderr).
  */
 import { parseLiveArgs, STATUS_USAGE } from "./args";
-import { connect } from "./cluster";
+import { connect } from "../../components/live/cluster";
 import { survey, surveyJson, surveyText } from "./survey";
 
 export interface LiveIo {

@@ -12,6 +12,7 @@ import { injectionLabelsFor } from "../render/revisionLabel";
 import { isDns1123Label, parseVersion, revisionFromVersion } from "../../policy/facts/versions";
 import { ConfigPath, holdsSecret, REDACTED, scrubSecrets, uncoverableSecret } from "./secrets";
 import { canaryTargets, planRevisions, type RevisionPlan, selectedBy, selectionOf, type Selector } from "./revisions";
+import { allowRemovalProblems } from "./allowRemoval";
 
 export type { ConfigPath };
 
@@ -182,6 +183,9 @@ const meshSchema = z.strictObject({
     istiodValues: z.record(z.string(), z.unknown()).default({}),
     asmcli: asmcliSchema.prefault({}),
     alibaba: alibabaMeshConfigSchema.optional(),
+    /** Revisions the update-time guard lets go although the live cluster still uses them (docs/UPGRADING.md);
+     *  each must be installed on the cluster, and is for one removal. */
+    allowRemoval: z.array(dns1123Label("allowRemoval")).default([]),
 });
 
 const namespaceSchema = z.strictObject({
@@ -390,7 +394,8 @@ function checkCrossFieldRules(cfg: ParsedConfig, ctx: z.RefinementCtx): void {
         return;
     }
     const planned = planRevisionsOf(cfg.mesh);
-    for (const problem of planned.problems) ctx.addIssue({ code: "custom", ...problem });
+    for (const problem of [...planned.problems, ...allowRemovalProblems(mesh.allowRemoval, planned.plan)])
+        ctx.addIssue({ code: "custom", ...problem });
     if (planned.problems.length > 0) return;
     checkSelections(cfg, planned.plan, ctx);
 }

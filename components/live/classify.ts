@@ -24,6 +24,7 @@
 export type ProxyMode = "native" | "regular" | "none";
 
 export interface OwnerRef {
+    apiVersion?: string;
     kind: string;
     name: string;
     controller?: boolean;
