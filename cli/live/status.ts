@@ -1,12 +1,13 @@
 /**
- * `nativemesh status --kubeconfig FILE [--context NAME] [--namespace NS] [--json]`: every meshed namespace, what
- * it selects (a revision, or a tag and its revision), and every pod there: proxy mode, injecting revision,
- * owning workload, and whether it is stale. Exit codes: 0 every pod that should have the native sidecar of its
- * namespace's current revision has one, 1 otherwise (stale workloads listed with why, or a namespace whose
- * label no control plane serves), 2 bad input (one line on stderr).
- */
+ * `nativemesh status --kubeconfig FILE [--context NAME] [--namespace NS] [--desired FILE] [--json]`: every meshed
+ * namespace, what it selects (a revision, or a tag and its revision), and every pod there: proxy mode, injecting
+ * revision, owning workload, and whether it is stale; with --desired, also every namespace whose label is not
+ * what the stack selects (cli/live/desired.ts). Exit codes: 0 every pod that should have the native sidecar of
+ * its namespace's current revision has one, 1 otherwise (stale workloads listed with why, a namespace whose
+ * label no control plane serves, or one whose label is not the stack's), 2 bad input (one line on stderr). */
 import { parseLiveArgs, STATUS_USAGE } from "./args";
-import { connect } from "../../components/live/cluster";
+import { connect, namespaces } from "../../components/live/cluster";
+import { disagreementLines, disagreements, readDesired } from "./desired";
 import { survey, surveyJson, surveyText } from "./survey";
 
 export interface LiveIo {
@@ -25,9 +26,12 @@ export const STATUS_HELP = [
     "  --kubeconfig FILE   the cluster's kubeconfig (required)",
     "  --context NAME      a context of it (default: its current-context)",
     "  --namespace NS      only this namespace",
+    "  --desired FILE      `pulumi stack output --json` of the stack: also list every namespace (declared, canary,",
+    "                      Formance) whose live istio.io/rev is not what the stack selects (exit 1 when one is not)",
     "  --json              one JSON object on stdout",
     "",
-    "Exit codes: 0 nothing stale, 1 stale workloads (listed with why), 2 bad input (one line on stderr).",
+    "Exit codes: 0 nothing stale, 1 stale workloads (listed with why) or, with --desired, a namespace whose label",
+    "is not the stack's, 2 bad input (one line on stderr).",
 ].join("\n");
 
 export async function runStatus(argv: string[], io: LiveIo): Promise<number> {
@@ -36,8 +40,22 @@ export async function runStatus(argv: string[], io: LiveIo): Promise<number> {
         io.stdout.write(`${STATUS_HELP}\n`);
         return 0;
     }
+    // Read before the cluster is asked anything: a bad file is bad input (exit 2).
+    const desired = args.desired !== undefined ? readDesired(args.desired) : undefined;
     const conn = await connect(args);
     const result = await survey(conn, args.namespace);
-    io.stdout.write(args.json ? `${JSON.stringify(surveyJson(result), null, 2)}\n` : surveyText(result));
-    return result.stale.length > 0 || result.problems.length > 0 ? 1 : 0;
+    const disagree =
+        desired !== undefined
+            ? disagreements(desired, await namespaces(conn)).filter(
+                  (d) => args.namespace === undefined || d.namespace === args.namespace,
+              )
+            : [];
+    if (args.json) {
+        const json = desired !== undefined ? { ...surveyJson(result), desired: disagree } : surveyJson(result);
+        io.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+    } else {
+        io.stdout.write(surveyText(result));
+        if (desired !== undefined) io.stdout.write(`${disagreementLines(disagree).join("\n")}\n`);
+    }
+    return result.stale.length > 0 || result.problems.length > 0 || disagree.length > 0 ? 1 : 0;
 }
