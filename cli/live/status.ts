@@ -30,8 +30,7 @@ export const STATUS_HELP = [
     "                      Formance) whose live istio.io/rev is not what the stack selects (exit 1 when one is not)",
     "  --json              one JSON object on stdout",
     "",
-    "Exit codes: 0 nothing stale, 1 stale workloads (listed with why) or, with --desired, a namespace whose label",
-    "is not the stack's, 2 bad input (one line on stderr).",
+    "Exit codes: 0 nothing stale, 1 stale workloads (listed with why; with --desired also a label not the stack's), 2 bad input.",
 ].join("\n");
 
 export async function runStatus(argv: string[], io: LiveIo): Promise<number> {

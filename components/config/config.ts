@@ -185,7 +185,7 @@ const meshSchema = z.strictObject({
     alibaba: alibabaMeshConfigSchema.optional(),
     /** Revisions the update-time guard lets go although the live cluster still uses them (docs/UPGRADING.md);
      *  each must be installed on the cluster, and is for one removal. */
-    allowRemoval: z.array(dns1123Label("allowRemoval")).default([]),
+    allowRemoval: z.array(dns1123Label("revision")).default([]),
 });
 
 const namespaceSchema = z.strictObject({
