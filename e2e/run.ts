@@ -24,6 +24,7 @@ import { serverDryRun } from "./specs/dryRun";
 import { destroy } from "./specs/destroy";
 import { liveStatusRestart } from "./specs/live";
 import { canaryUpgrade } from "./specs/upgrade";
+import { guardDroppedRevision, guardFormanceNamespaces, guardVersionBump } from "./specs/guard";
 import { secretConfig } from "./specs/secrets";
 import { packageSchema } from "./specs/schema";
 import { localStackBack, pythonConsumer, yamlConsumer, yamlConsumerBadInput } from "./specs/consumers";
@@ -36,6 +37,9 @@ const SPECS: Spec[] = [
     canary,
     liveStatusRestart,
     canaryUpgrade,
+    guardVersionBump,
+    guardDroppedRevision,
+    guardFormanceNamespaces,
     packUnderEngine,
     packedPack,
     auditAgrees,

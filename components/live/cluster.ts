@@ -244,6 +244,8 @@ export interface NamespaceInfo {
     labels: Record<string, string>;
     /** Its owners (a namespace the Formance operator made is owned by its Stack). */
     ownerReferences?: OwnerRef[];
+    /** Being deleted (it has a deletionTimestamp). */
+    terminating?: boolean;
 }
 
 /** The namespaces to look at: all (paged), or the one asked for (an unknown one is bad input). */
@@ -264,6 +266,7 @@ export async function namespaces(conn: Connection, only?: string): Promise<Names
             name: ns.metadata?.name ?? "",
             labels: ns.metadata?.labels ?? {},
             ownerReferences: ns.metadata?.ownerReferences ?? [],
+            ...(ns.metadata?.deletionTimestamp ? { terminating: true } : {}),
         });
     return found;
 }

@@ -33,7 +33,7 @@ export interface FormanceDrift {
 /** Formance namespaces labelled `istio.io/rev` with another value than `wanted` (unlabelled ones are not). */
 export function formanceDrift(namespaces: NamespaceInfo[], stacks: string[], wanted: string): FormanceDrift[] {
     return namespaces
-        .filter((ns) => isFormanceNamespace(ns, stacks))
+        .filter((ns) => ns.terminating !== true && isFormanceNamespace(ns, stacks))
         .flatMap((ns) => {
             const live = ns.labels[REV_LABEL];
             return live !== undefined && live !== "" && live !== wanted ? [{ name: ns.name, live }] : [];

@@ -70,7 +70,7 @@ export interface DesiredMesh {
 
 /** What the live cluster holds that may use a revision. */
 export interface LiveMesh {
-    namespaces: Array<{ name: string; labels: Record<string, string> }>;
+    namespaces: Array<{ name: string; labels: Record<string, string>; terminating?: boolean }>;
     /** Injection webhook configurations (revisions' and tags'). */
     webhooks: WebhookConfigLike[];
     pods: Iterable<PodLike>;
@@ -113,6 +113,8 @@ export function revisionUses(removed: string[], live: LiveMesh, desired: Desired
         return tagged !== undefined ? { revision: tagged, tag: value } : { revision: value };
     };
     for (const ns of live.namespaces) {
+        // A namespace being deleted admits no new pod (its running pods still count, below).
+        if (ns.terminating === true) continue;
         const declared = desired.namespaces[ns.name];
         let value: string | undefined;
         let label: string;

@@ -118,6 +118,8 @@ describe("components/live/removal", () => {
                         { name: "apps", labels: { "istio.io/rev": "1-28-1" } },
                         // Not declared (made by someone else): keeps its label.
                         { name: "legacy", labels: { "istio.io/rev": "1-28-1" } },
+                        // Being deleted: admits no new pod.
+                        { name: "leaving", labels: { "istio.io/rev": "1-28-1" }, terminating: true },
                         // istio-injection wins over istio.io/rev; disabled injects nothing.
                         { name: "off", labels: { "istio-injection": "disabled", "istio.io/rev": "1-28-1" } },
                     ],
