@@ -70,7 +70,9 @@ const labelOf = (namespace: string) =>
 /** Runs `pulumi <command>` expecting the guard's refusal; returns its output. `up` skips its preview, so the
  *  refusal comes from the update itself, as on GKE or ACK, where the kubeconfig is unknown at preview. */
 async function refused(command: "preview" | "up", file: string, what: string): Promise<string> {
-    const res = await pulumi(command === "up" ? ["up", "--yes", "--skip-preview", ...stackArgs(file)] : ["preview", ...stackArgs(file)]);
+    const res = await pulumi(
+        command === "up" ? ["up", "--yes", "--skip-preview", ...stackArgs(file)] : ["preview", ...stackArgs(file)],
+    );
     const out = res.stdout + res.stderr;
     expect(res.code !== 0, `pulumi ${command} of ${what} was not refused:\n${tail(out)}`);
     return out;
