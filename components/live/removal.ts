@@ -192,14 +192,19 @@ export type RemovalCause =
 export function removalRefusal(use: RevisionUse, cause: RemovalCause): string {
     const override = `or set nativemesh:mesh.allowRemoval: ["${use.revision}"] to remove it anyway`;
     if (cause.kind === "bump") {
-        const from = cause.fromVersion ?? use.revision;
+        // The chart writes its version on the Deployment; without it the revision is named with a placeholder.
+        const from = cause.fromVersion ?? `the version of ${use.revision}`;
+        const old =
+            cause.fromVersion !== undefined
+                ? `{version: "${cause.fromVersion}"}`
+                : `{version: "<the version of ${use.revision}>", revision: ${use.revision}}`;
         return (
             `nativemesh:mesh.version: ${from} -> ${cause.toVersion} would replace revision ${use.revision} by ` +
             `${cause.toRevision} in one update, but the cluster still uses ${use.revision}: ${describeUse(use)}. ` +
             `Upgrade by canary (istio.io "Canary upgrades"): list both revisions, mesh.revisions: ` +
-            `[{version: "${from}"}, {version: "${cause.toVersion}"}] in place of mesh.version; move the namespaces, ` +
+            `[${old}, {version: "${cause.toVersion}"}] in place of mesh.version; move the namespaces, ` +
             `tags and formance.namespaceRevision to ${cause.toRevision}; run \`nativemesh restart\`; then drop ` +
-            `${from}; ${override}`
+            `${use.revision}; ${override}`
         );
     }
     return (

@@ -237,7 +237,17 @@ describe("components/live/removal", () => {
                     { revision: "1-28-1", pods: ["apps/web-1"], namespaces: [], tags: [] },
                     { kind: "bump", fromVersion: "1.28.1", toVersion: "1.29.0", toRevision: "1-29-0" },
                 ),
-                'nativemesh:mesh.version: 1.28.1 -> 1.29.0 would replace revision 1-28-1 by 1-29-0 in one update, but the cluster still uses 1-28-1: 1 pod carries its sidecar (apps/web-1). Upgrade by canary (istio.io "Canary upgrades"): list both revisions, mesh.revisions: [{version: "1.28.1"}, {version: "1.29.0"}] in place of mesh.version; move the namespaces, tags and formance.namespaceRevision to 1-29-0; run `nativemesh restart`; then drop 1.28.1; or set nativemesh:mesh.allowRemoval: ["1-28-1"] to remove it anyway',
+                'nativemesh:mesh.version: 1.28.1 -> 1.29.0 would replace revision 1-28-1 by 1-29-0 in one update, but the cluster still uses 1-28-1: 1 pod carries its sidecar (apps/web-1). Upgrade by canary (istio.io "Canary upgrades"): list both revisions, mesh.revisions: [{version: "1.28.1"}, {version: "1.29.0"}] in place of mesh.version; move the namespaces, tags and formance.namespaceRevision to 1-29-0; run `nativemesh restart`; then drop 1-28-1; or set nativemesh:mesh.allowRemoval: ["1-28-1"] to remove it anyway',
+            );
+        });
+
+        it("a version bump from a release whose chart wrote no version: the old entry names its revision", () => {
+            assert.equal(
+                removalRefusal(
+                    { revision: "1-28-1", pods: ["apps/web-1"], namespaces: [], tags: [] },
+                    { kind: "bump", toVersion: "1.29.0", toRevision: "1-29-0" },
+                ),
+                'nativemesh:mesh.version: the version of 1-28-1 -> 1.29.0 would replace revision 1-28-1 by 1-29-0 in one update, but the cluster still uses 1-28-1: 1 pod carries its sidecar (apps/web-1). Upgrade by canary (istio.io "Canary upgrades"): list both revisions, mesh.revisions: [{version: "<the version of 1-28-1>", revision: 1-28-1}, {version: "1.29.0"}] in place of mesh.version; move the namespaces, tags and formance.namespaceRevision to 1-29-0; run `nativemesh restart`; then drop 1-28-1; or set nativemesh:mesh.allowRemoval: ["1-28-1"] to remove it anyway',
             );
         });
 
