@@ -46,7 +46,7 @@ async function istiodDeployments(conn: Connection, namespace: string): Promise<D
         `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments`,
         { labelSelector: "app=istiod" },
     ))
-        found.push({ metadata: { labels: d.metadata?.labels ?? {} } });
+        found.push({ metadata: { labels: d.metadata?.labels ?? {}, annotations: d.metadata?.annotations ?? {} } });
     return found;
 }
 

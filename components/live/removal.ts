@@ -42,14 +42,19 @@ export interface LiveRevision {
  * istiod chart labels its Deployment `app: istiod`, `istio.io/rev: <revision>`, and, from `istio.labels`,
  * `app.kubernetes.io/instance: <release>` and `app.kubernetes.io/version: <AppVersion>`
  * (istio/istio manifests/charts/istio-control/istio-discovery/templates/deployment.yaml, zzz_profile.yaml).
+ * Charts without `istio.labels` are recognised by the annotation Helm 3 writes on every object of a release,
+ * `meta.helm.sh/release-name` (helm/helm pkg/action/validate.go).
  */
 export function helmRevisions(deployments: Iterable<DeploymentLike>): LiveRevision[] {
     const found = new Map<string, LiveRevision>();
     for (const d of deployments) {
         const labels = d.metadata?.labels ?? {};
         const revision = labels[REV_LABEL];
-        if (labels.app !== "istiod" || !revision || labels["app.kubernetes.io/instance"] !== `istiod-${revision}`)
-            continue;
+        const release = `istiod-${revision}`;
+        const ours =
+            labels["app.kubernetes.io/instance"] === release ||
+            d.metadata?.annotations?.["meta.helm.sh/release-name"] === release;
+        if (labels.app !== "istiod" || !revision || !ours) continue;
         const version = labels["app.kubernetes.io/version"];
         found.set(revision, { revision, ...(version ? { version } : {}) });
     }

@@ -74,8 +74,26 @@ describe("components/live/removal", () => {
                         },
                     },
                 },
+                // A chart without istio.labels: Helm's release annotation.
+                {
+                    metadata: {
+                        labels: { app: "istiod", "istio.io/rev": "1-20-8" },
+                        annotations: { "meta.helm.sh/release-name": "istiod-1-20-8" },
+                    },
+                },
+                // The annotation of another release.
+                {
+                    metadata: {
+                        labels: { app: "istiod", "istio.io/rev": "1-20-9" },
+                        annotations: { "meta.helm.sh/release-name": "istiod" },
+                    },
+                },
             ]);
-            assert.deepEqual(found, [{ revision: "1-28-1", version: "1.28.1" }, { revision: "1-29-0" }]);
+            assert.deepEqual(found, [
+                { revision: "1-20-8" },
+                { revision: "1-28-1", version: "1.28.1" },
+                { revision: "1-29-0" },
+            ]);
         });
     });
 
