@@ -312,7 +312,7 @@ describe("ackConfigSchema", () => {
         const parsed = ackConfigSchema.parse(withKeys({ clusterSpec: undefined }));
         assert.strictEqual(parsed.clusterSpec, "ack.pro.small");
         assert.strictEqual(parsed.deletionProtection, false);
-        // A private API server unless asked: public is an explicit choice (README "Security").
+        // A private API server unless asked: public is an explicit choice (docs/SECURITY.md).
         assert.strictEqual(parsed.publicApiServer, false);
         assert.strictEqual(parsed.rrsa, true);
         assert.strictEqual(parsed.credentialMinutes, 60);

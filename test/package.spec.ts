@@ -19,7 +19,7 @@ function run(command: string, args: string[], cwd: string, timeout = 300_000): S
 const report = (r: SpawnSyncReturns<string>) => `exit ${r.status}\n${r.stdout}\n${r.stderr}`.slice(0, 4000);
 
 /**
- * The packed package, installed into a scratch project as `npm install ./nativemesh-0.1.0.tgz` would: the
+ * The packed package, installed into a scratch project as `npm install ./nativemesh-0.2.0.tgz` would: the
  * tarball unpacked into node_modules/nativemesh, its bin linked, and its dependencies (and TypeScript, for the
  * consumer) linked from this checkout's node_modules, so nothing is downloaded. esbuild and tsx are left out:
  * an installed copy must not need them.

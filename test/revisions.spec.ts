@@ -244,7 +244,7 @@ describe("revision refusals: one line naming the key, before anything is declare
         });
     }
 
-    it("accepts the four steps of the README's upgrade, each on its own", () => {
+    it("accepts the four steps of the canary upgrade in docs/UPGRADING.md, each on its own", () => {
         const ns = (revision: string) => [
             { name: "payments", revision },
             { name: "ledger", revisionTag: "prod" },

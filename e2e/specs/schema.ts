@@ -9,7 +9,7 @@ import { pulumiOk } from "../lib/pulumi";
 import { expect, Spec } from "../lib/spec";
 
 export const PLUGIN = path.join(ROOT, "plugin");
-/** What plugin/index.ts exports: the only component another language gets (README, "Other languages"). */
+/** What plugin/index.ts exports: the only component another language gets (docs/COMPONENTS.md, "The components from Python, YAML and other languages"). */
 const COMPONENTS = ["nativemesh:index:MeshEnvironment"];
 
 interface Property {

@@ -1,5 +1,5 @@
 /**
- * The canary upgrade of the README, as real `pulumi up`s of the local stack with real Helm releases of two
+ * The canary upgrade of docs/UPGRADING.md, as real `pulumi up`s of the local stack with real Helm releases of two
  * revisions (two revisions of the one Istio version the testbed builds): add the new revision beside the old,
  * move the tag and the namespaces, restart the workloads, remove the old revision. Along the way: the old
  * revision's workloads are stale after the move (`status` exits 1) and clean after the restart (exit 0, injected
