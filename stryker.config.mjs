@@ -1,5 +1,5 @@
 // StrykerJS configuration for `npm run mutate` (docs/MUTATION.md): mutation testing of the policy pack, the pure
-// renderers and the config schemas, with the mocha runner (our .mocharc.json) and the TypeScript checker
+// renderers, the config schemas, the ComponentResources and `status`/`restart` (cli/live), with the mocha runner (our .mocharc.json) and the TypeScript checker
 // (tsconfig.json), so that mutants the compiler refuses are not counted as killed by a test.
 //
 // Stryker has one global threshold; ours are per group. `groups` below is read by test/mutation-groups.mjs,
@@ -9,9 +9,10 @@
 /** The groups: their files, the specs that test them, and their thresholds (percent of detected mutants, Stryker's
  *  "mutation score"). Each group is its own Stryker run (MUTATE_GROUP=<name>), so that a mutant Stryker cannot
  *  trace to single tests (a "static" one: a module-level constant, run against every spec) runs only its group's
- *  specs. Left out of every list: specs that spawn the CLI, `pulumi`, `npm pack` or the bundle in a child process
- *  (bench, cli, preview, package, policy/pack, live, layout, manifests); they take minutes and cannot kill a
- *  mutant, which only the test runner's own process activates. */
+ *  specs. Spec paths mirror the source tree (docs/TESTING.md). Left out of every list: specs that spawn the CLI,
+ *  `pulumi`, `npm pack` or the bundle in a child process (test/bench/, test/cli/main, test/cli/preview,
+ *  test/cli/live/args, test/package, test/policy/pack, test/layout, test/stacks/manifests); they take minutes and
+ *  cannot kill a mutant, which only the test runner's own process activates. */
 export const groups = [
     {
         name: "policy",
@@ -20,18 +21,32 @@ export const groups = [
         // runs it in a child process. policy/dist/ and policy/node_modules/ are outside the sandbox.
         files: ["policy/**/*.ts", "!policy/index.ts"],
         specs: [
-            "test/policy/config.spec.ts",
-            "test/policy/evasions.spec.ts",
-            "test/policy/formance-values.spec.ts",
-            "test/policy/fuzz.spec.ts",
-            "test/policy/istioctl.spec.ts",
-            "test/policy/rules.spec.ts",
-            "test/policy/strict.spec.ts",
-            "test/audit.spec.ts",
-            "test/formance.spec.ts",
-            "test/versions.spec.ts",
-            "test/policy/revisions*.spec.ts",
-            "test/mutation-policy*.spec.ts",
+            // Every spec of test/policy/ but pack.spec.ts (a child process), and the audit that runs the pack.
+            ...[
+                "asmcli",
+                "clusters",
+                "config",
+                "control-planes",
+                "evaluate",
+                "evasions",
+                "formance-values",
+                "fuzz",
+                "gcloud",
+                "helm-values",
+                "istioctl",
+                "istiod-manifest",
+                "pulumi-adapter",
+                "read",
+                "revision-tags",
+                "rule",
+                "state",
+                "strict",
+                "tag-webhooks",
+                "workloads",
+            ].map((unit) => `test/policy/${unit}.spec.ts`),
+            "test/policy/facts/*.spec.ts",
+            "test/policy/rules/*.spec.ts",
+            "test/cli/audit.spec.ts",
         ],
         // 90: a rule that stops catching what it names lets a broken mesh through `pulumi preview` unnoticed,
         // the one thing this package promises (issue 13).
@@ -43,16 +58,24 @@ export const groups = [
             "components/render/*.ts: the pure renderers (istiod values, asmcli overlay and script, canary Job)",
         files: ["components/render/*.ts"],
         specs: [
-            "test/pure.spec.ts",
-            "test/asmcliScript.spec.ts",
-            "test/formance.spec.ts",
-            "test/components.spec.ts",
-            "test/injectorWebhook.spec.ts",
+            "test/components/render/*.spec.ts",
+            "test/cli/planOutput.spec.ts",
+            "test/policy/facts/formance.spec.ts",
+            // The ComponentResources that render through them, under Pulumi's mocks.
+            ...[
+                "asmInstall",
+                "formanceSettings",
+                "gkeCluster",
+                "injectorWebhook",
+                "istioControlPlane",
+                "meshNamespace",
+                "sidecarCanary",
+            ].map((unit) => `test/components/${unit}.spec.ts`),
             "test/policy/istioctl.spec.ts",
-            // Not test/policy/rules.spec.ts: its fixture table renders an asmcli script when mocha loads it, which
-            // would make every mutant of that script "static" (run against every spec of the group, ~20 s each).
-            "test/revisions*.spec.ts",
-            "test/mutation-render*.spec.ts",
+            // Not test/policy/rules/index.spec.ts: its fixture table renders an asmcli script when mocha loads it,
+            // which would make every mutant of that script "static" (run against every spec of the group, ~20 s
+            // each).
+            "test/components/config/revisions.spec.ts",
         ],
         // 90: what they render is what the clusters run; a wrong value reaches a cluster, not a message.
         break: 90,
@@ -63,13 +86,12 @@ export const groups = [
             "components/config/{config,ackConfig,revisions}.ts: the stack config schemas, their cross-field checks and the revision planner",
         // stackConfig.ts is left out: it is the Pulumi glue (runtime config, the stack file on disk) around these,
         // tested through the CLI in child processes. revisions.ts (the revision planner, which config.ts runs
-        // for its refusals) is tested by test/revisions.spec.ts.
+        // for its refusals) is tested by test/components/config/revisions.spec.ts.
         files: ["components/config/config.ts", "components/config/ackConfig.ts", "components/config/revisions.ts"],
         specs: [
-            "test/config.spec.ts",
-            "test/ackConfig.spec.ts",
-            "test/revisions*.spec.ts",
-            "test/mutation-config*.spec.ts",
+            "test/components/config/config.spec.ts",
+            "test/components/config/ackConfig.spec.ts",
+            "test/components/config/revisions.spec.ts",
         ],
         // 85: lower than the others because many survivors there are wording inside error messages whose key
         // and fix are pinned by tests but whose prose is not (issue 13 sets 85 for the schemas).
@@ -79,11 +101,42 @@ export const groups = [
         name: "secrets",
         description: "components/config/secrets.ts: which config values are secret, and keeping them out of messages",
         files: ["components/config/secrets.ts"],
-        // Its own group because test/secrets.spec.ts runs the offline preview engine (about 15 s a run): with
+        // Its own group because test/components/config/secrets.spec.ts runs the offline preview engine (about 15 s a run): with
         // the config group, every static mutant there would pay for it.
-        specs: ["test/secrets.spec.ts", "test/config.spec.ts", "test/mutation-secrets*.spec.ts"],
+        specs: ["test/components/config/secrets.spec.ts", "test/components/config/config.spec.ts"],
         // 85, as the config schemas it belongs to.
         break: 85,
+    },
+    {
+        name: "live",
+        description:
+            "cli/live/*.ts and components/live/{classify,cluster}.ts: `nativemesh status` and `restart` (pod classification, rollout, the API client)",
+        files: ["cli/live/*.ts", "components/live/classify.ts", "components/live/cluster.ts"],
+        // Its own TypeScript program: @kubernetes/client-node's typings would slow every other group's checks.
+        tsconfig: "tsconfig.mutate-live.json",
+        // Not test/cli/live/args.spec.ts: it runs the CLI in child processes. parseLiveArgs runs in-process
+        // under status.spec and restart.spec, which call runStatus and runRestart with argv.
+        specs: [
+            "test/components/live/classify.spec.ts",
+            "test/components/live/cluster.spec.ts",
+            ...["restart", "rollout", "status"].map((unit) => `test/cli/live/${unit}.spec.ts`),
+        ],
+        // 90 (issue 19): a wrong verdict on a pod leaves a workload without its native sidecar, or restarts one
+        // that needed nothing, on a live cluster.
+        break: 90,
+    },
+    {
+        name: "components",
+        description: "components/*.ts: the ComponentResources, what they declare from their args",
+        // components/index.ts only re-exports.
+        files: ["components/*.ts", "!components/index.ts"],
+        // Its own TypeScript program: the Pulumi provider typings (gcp, alicloud, kubernetes) make each load slow.
+        tsconfig: "tsconfig.mutate-components.json",
+        // Each ComponentResource's spec, under Pulumi's mocks in the test runner's process. Not the CLI's
+        // preview specs, which plan whole stacks (minutes for every static mutant).
+        specs: ["test/components/*.spec.ts"],
+        // 90 (issue 19): what they declare is what Pulumi creates; a dropped or wrong argument reaches a cluster.
+        break: 90,
     },
 ];
 
@@ -104,9 +157,10 @@ export default {
         spec: [...new Set(selected.flatMap((group) => group.specs))],
     },
     checkers: ["typescript"],
-    // Only the mutated files and their imports (tsconfig.mutate.json): with the whole project, each check also
-    // loads the Pulumi provider typings and takes seconds.
-    tsconfigFile: "tsconfig.mutate.json",
+    // Only the mutated files and their imports (tsconfig.mutate.json, or the group's own `tsconfig`): with the
+    // whole project, each check also loads the Pulumi provider typings and takes seconds. A run of every group at
+    // once (no MUTATE_GROUP) needs the whole project.
+    tsconfigFile: only === undefined ? "tsconfig.json" : (selected[0].tsconfig ?? "tsconfig.mutate.json"),
     typescriptChecker: {
         // Checks each mutant with the files it touches, not the whole project: much faster, same verdicts here.
         prioritizePerformanceOverAccuracy: true,

@@ -4,7 +4,7 @@
  * provider/experimental analyzer: one `args` interface, no union or intersection types) can describe them to
  * every Pulumi language. Enumerations are strings here and checked by validateConfig, which also supplies the
  * defaults: a field left out means the default of the stack configuration (docs/CONFIGURATION.md).
- * test/meshEnvironmentArgs.spec.ts checks that these interfaces and the zod schema name the same keys.
+ * test/components/meshEnvironmentArgs.spec.ts checks that these interfaces and the zod schema name the same keys.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, configKey, EnvironmentSpec, validateConfig } from "./config/config";

@@ -92,7 +92,7 @@ console.log("\nmutation score per group");
 for (const group of chosen) {
     const reportFile = `reports/mutation/${group.name}.json`;
     if (!fs.existsSync(reportFile)) {
-        console.log(`  ${group.name.padEnd(8)} no report (${reportFile})`);
+        console.log(`  ${group.name.padEnd(10)} no report (${reportFile})`);
         failed = true;
         continue;
     }
@@ -117,7 +117,7 @@ for (const group of chosen) {
     const ok = score >= group.break;
     if (!ok) failed = true;
     console.log(
-        `  ${group.name.padEnd(8)} ${score.toFixed(2).padStart(6)}%  ${detected}/${total} detected, ` +
+        `  ${group.name.padEnd(10)} ${score.toFixed(2).padStart(6)}%  ${detected}/${total} detected, ` +
             `${undetected} survived or uncovered; threshold ${group.break}% ${ok ? "met" : "NOT MET"}${partial}  ${reportFile}`,
     );
 }

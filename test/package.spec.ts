@@ -30,9 +30,13 @@ describe("the packed package, installed into another project", function () {
     let installed: string;
     let bin: string;
 
-    before(() => {
-        const build = run(process.execPath, [path.join(ROOT, "cli", "build.js")], ROOT);
-        assert.equal(build.status, 0, report(build));
+    before(function () {
+        // What `npm ci`'s prepare built (cli/build.js): packed as it is, never rebuilt here.
+        const missing = [pkg.main, pkg.types, "dist/nativemesh.js"].filter((f) => !fs.existsSync(path.join(ROOT, f)));
+        if (missing.length > 0) {
+            console.log(`    skipped: ${missing.join(", ")} missing (npm ci or npm run build makes them)`);
+            this.skip();
+        }
         scratch = fs.mkdtempSync(path.join(os.tmpdir(), "nativemesh-consumer-"));
         const pack = run("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", scratch], ROOT);
         assert.equal(pack.status, 0, report(pack));

@@ -46,9 +46,16 @@ export interface RestartResult {
 
 const POLL_MS = 1000;
 
-function sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, ms));
+/** What a restart waits by. Tests pass a clock that moves only when the wait sleeps, so that no test waits. */
+export interface Clock {
+    now(): number;
+    sleep(ms: number): Promise<void>;
 }
+
+const WALL_CLOCK: Clock = {
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
 
 async function read(conn: Connection, kind: WorkloadKind, namespace: string, name: string) {
     const req = { name, namespace };
@@ -61,16 +68,16 @@ async function read(conn: Connection, kind: WorkloadKind, namespace: string, nam
     );
 }
 
-async function restartOne(conn: Connection, w: StaleWorkload, timeoutMs: number): Promise<RestartResult> {
+async function restartOne(conn: Connection, w: StaleWorkload, timeoutMs: number, clock: Clock): Promise<RestartResult> {
     const kind = w.kind as WorkloadKind;
-    const started = Date.now();
+    const started = clock.now();
     const result = (outcome: Outcome, message: string): RestartResult => ({
         namespace: w.namespace,
         kind,
         name: w.name,
         outcome,
         message,
-        seconds: Math.round((Date.now() - started) / 100) / 10,
+        seconds: Math.round((clock.now() - started) / 100) / 10,
     });
     let obj;
     try {
@@ -91,7 +98,7 @@ async function restartOne(conn: Connection, w: StaleWorkload, timeoutMs: number)
         return result("failed", describeFailure(conn, `patching ${kind} ${w.namespace}/${w.name}`, error).message);
     }
     let last = "patched";
-    while (Date.now() - started < timeoutMs) {
+    while (clock.now() - started < timeoutMs) {
         try {
             const status = rolloutStatus(kind, await read(conn, kind, w.namespace, w.name));
             if (status.error !== undefined) return result("failed", status.error);
@@ -100,7 +107,7 @@ async function restartOne(conn: Connection, w: StaleWorkload, timeoutMs: number)
         } catch (error) {
             return result("failed", (error as Error).message);
         }
-        await sleep(Math.min(POLL_MS, Math.max(0, timeoutMs - (Date.now() - started))));
+        await clock.sleep(Math.min(POLL_MS, Math.max(0, timeoutMs - (clock.now() - started))));
     }
     return result("timed out", `rollout not complete after ${Math.round(timeoutMs / 1000)} s: ${last}`);
 }
@@ -112,13 +119,14 @@ export async function restartAll(
     parallel: number,
     timeoutMs: number,
     progress: (r: RestartResult) => void,
+    clock: Clock = WALL_CLOCK,
 ): Promise<RestartResult[]> {
     const results: RestartResult[] = new Array<RestartResult>(workloads.length);
     let next = 0;
     const worker = async () => {
         while (next < workloads.length) {
             const i = next++;
-            results[i] = await restartOne(conn, workloads[i], timeoutMs);
+            results[i] = await restartOne(conn, workloads[i], timeoutMs, clock);
             progress(results[i]);
         }
     };
@@ -128,7 +136,7 @@ export async function restartAll(
 
 const label = (w: { namespace: string; kind: string; name: string }) => `${w.namespace} ${w.kind}/${w.name}`;
 
-export async function runRestart(argv: string[], io: LiveIo): Promise<number> {
+export async function runRestart(argv: string[], io: LiveIo, clock: Clock = WALL_CLOCK): Promise<number> {
     const args = parseLiveArgs(argv, "restart");
     if (args.help) {
         io.stdout.write(`${RESTART_HELP}\n`);
@@ -155,8 +163,13 @@ export async function runRestart(argv: string[], io: LiveIo): Promise<number> {
             log(
                 `restarting ${restartable.length} workload${restartable.length === 1 ? "" : "s"}, at most ${args.maxUnavailable} at a time, waiting up to ${args.timeout} s for each`,
             );
-        results = await restartAll(conn, restartable, args.maxUnavailable, args.timeout * 1000, (r) =>
-            log(`${r.outcome} ${label(r)} (${r.seconds} s): ${r.message}`),
+        results = await restartAll(
+            conn,
+            restartable,
+            args.maxUnavailable,
+            args.timeout * 1000,
+            (r) => log(`${r.outcome} ${label(r)} (${r.seconds} s): ${r.message}`),
+            clock,
         );
     }
     const after: Survey = args.dryRun || restartable.length === 0 ? before : await survey(conn, args.namespace);

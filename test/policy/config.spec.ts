@@ -6,7 +6,7 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { evaluatePolicies, PolicyConfigError, type StackResource } from "../../policy/evaluate";
 import { POLICIES, RULES } from "../../policy/rules";
 import Ajv from "ajv";
-import { runResourcePolicy } from "./args";
+import { runResourcePolicy } from "../support/policy/args";
 
 const oldPool: StackResource = {
     urn: "urn:pulumi:test::nativemesh::gcp:container/nodePool:NodePool::pool",

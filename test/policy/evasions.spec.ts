@@ -4,9 +4,9 @@
 
 import { strict as assert } from "assert";
 import { evaluatePolicies } from "../../policy/evaluate";
-import type { TestResource } from "./args";
-import { SECRET, UNKNOWN, type Expected, type PolicyCase } from "./cases";
-import { describeTables, toStack } from "./table";
+import type { TestResource } from "../support/policy/args";
+import { SECRET, UNKNOWN, type Expected, type PolicyCase } from "../support/policy/cases";
+import { describeTables, toStack } from "../support/policy/table";
 
 const mandatory = (match: RegExp): Expected => ({ level: "mandatory", match });
 const advisory = (match: RegExp): Expected => ({ level: "advisory", match });

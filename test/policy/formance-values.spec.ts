@@ -1,22 +1,16 @@
 // The walk behind formance-settings-valid: it must read every map value exactly as the operator's parser does
 // (policy/facts/formance.ts parseKeyValueList, the faithful port), and what our own encoder writes must never be
 // reported.
-
 import { strict as assert } from "assert";
 import fc from "fast-check";
-import { encodeKeyValueMap, FormanceValueError, parseKeyValueList } from "../../policy/facts/formance";
-import { readingChanges, walkKeyValueList } from "../../policy/formance-values";
-import { checkFormanceSettings } from "../../policy/rules/formance-settings-valid";
+import { parseKeyValueList } from "../../policy/facts/formance";
+import { readingChanges, walkKeyValueList, type WalkedPair } from "../../policy/formance-values";
 
 // Strings biased to the bytes the parser treats specially, plus non-ASCII and Go-only spaces.
 const tricky = fc.string({
     unit: fc.constantFrom("a", "b", " ", "\t", "\n", ",", "=", '"', "\u00e9", "\u00a0", "\u0085"),
     maxLength: 12,
 });
-
-function settings(value: string): Record<string, unknown> {
-    return { spec: { key: "namespace.annotations", value, stacks: ["*"] } };
-}
 
 describe("walkKeyValueList", () => {
     it("property: fails where the parser fails, and otherwise stores the parser's entries", () => {
@@ -56,24 +50,98 @@ describe("walkKeyValueList", () => {
     }
 });
 
-describe("formance-settings-valid over encoded values", () => {
-    it("property: a map our encoder accepts (non-empty keys) is never reported", () => {
-        const keys = tricky.filter((key) => key.trim() !== "");
-        fc.assert(
-            fc.property(fc.dictionary(keys, tricky, { maxKeys: 4, noNullPrototype: true }), (map) => {
-                let encoded: string;
-                try {
-                    encoded = encodeKeyValueMap("namespace.annotations", map);
-                } catch (error) {
-                    assert.ok(error instanceof FormanceValueError);
-                    return;
-                }
-                assert.deepEqual(
-                    checkFormanceSettings("kubernetes:formance.com/v1beta1:Settings", settings(encoded)),
-                    [],
-                );
-            }),
-            { numRuns: 2000 },
-        );
+// policy/facts/versions.ts, policy/facts/formance.ts and policy/formance-values.ts, for mutation testing: the edges
+// of each version form (multi-digit components, junk before or after, the 256-character limit), the whole
+// refusal messages of revisionFromVersion and encodeKeyValueMap, Go's white space (vertical tab included) trimmed
+// on both ends, non-string inputs from JavaScript callers, and the pairs and changes the Formance walk reports.
+// Inputs are built inside each `it` (docs/MUTATION.md).
+
+describe("mutation: policy facts", () => {
+    describe("walkKeyValueList: whole pairs", () => {
+        const table: Array<[string, string, WalkedPair[]]> = [
+            [
+                "an unquoted pair is not quoted",
+                "a=b",
+                [
+                    {
+                        key: "a",
+                        value: "b",
+                        writtenKey: "a",
+                        writtenValue: "b",
+                        quoted: false,
+                        untrimmedValue: "b",
+                        droppedEquals: 0,
+                        nonAscii: false,
+                    },
+                ],
+            ],
+            [
+                "spaces around key and value are trimmed from the written text too",
+                " a = b ",
+                [
+                    {
+                        key: "a",
+                        value: "b",
+                        writtenKey: "a",
+                        writtenValue: "b",
+                        quoted: false,
+                        untrimmedValue: " b ",
+                        droppedEquals: 0,
+                        nonAscii: false,
+                    },
+                ],
+            ],
+            [
+                "a trailing vertical tab is trimmed",
+                "a\v=b\v",
+                [
+                    {
+                        key: "a",
+                        value: "b",
+                        writtenKey: "a",
+                        writtenValue: "b",
+                        quoted: false,
+                        untrimmedValue: "b\v",
+                        droppedEquals: 0,
+                        nonAscii: false,
+                    },
+                ],
+            ],
+            [
+                "a leading vertical tab is trimmed",
+                "\va=\vb",
+                [
+                    {
+                        key: "a",
+                        value: "b",
+                        writtenKey: "a",
+                        writtenValue: "b",
+                        quoted: false,
+                        untrimmedValue: "\vb",
+                        droppedEquals: 0,
+                        nonAscii: false,
+                    },
+                ],
+            ],
+        ];
+        for (const [what, value, expected] of table) {
+            it(`${what}: ${JSON.stringify(value)}`, () => {
+                assert.deepEqual(walkKeyValueList(value), expected);
+            });
+        }
+    });
+
+    describe("readingChanges", () => {
+        it("reports empty keys once and never as a key given more than once", () => {
+            assert.deepEqual(readingChanges(walkKeyValueList("=a,=b")!), [
+                'an empty key (a leading or doubled ",", or "=" with no key before it), which Kubernetes refuses as a label or annotation name',
+            ]);
+        });
+
+        it("reports a named key given twice with its last value", () => {
+            assert.deepEqual(readingChanges(walkKeyValueList("k=a,k=b")!), [
+                'key "k" is given more than once: only the last value ("b") is kept',
+            ]);
+        });
     });
 });

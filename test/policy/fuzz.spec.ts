@@ -8,8 +8,8 @@ import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/po
 import { evaluatePolicies, type StackResource } from "../../policy/evaluate";
 import { resolveConfig } from "../../policy/rule";
 import { POLICIES, RULES } from "../../policy/rules";
-import { runResourcePolicy, runStackPolicy } from "./args";
-import { SECRET, UNKNOWN } from "./cases";
+import { runResourcePolicy, runStackPolicy } from "../support/policy/args";
+import { SECRET, UNKNOWN } from "../support/policy/cases";
 
 const TYPES = [
     "gcp:gkehub/featureMembership:FeatureMembership",

@@ -7,8 +7,8 @@ import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/po
 import { runAudit } from "../../cli/audit";
 import { evaluatePolicies, PolicyConfigError, type StackResource } from "../../policy/evaluate";
 import { POLICIES } from "../../policy/rules";
-import { runResourcePolicy, runStackPolicy } from "./args";
-import { UNKNOWN } from "./cases";
+import { runResourcePolicy, runStackPolicy } from "../support/policy/args";
+import { UNKNOWN } from "../support/policy/cases";
 
 const unknownPool: StackResource = {
     urn: "urn:pulumi:test::nativemesh::gcp:container/nodePool:NodePool::pool",

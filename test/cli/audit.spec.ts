@@ -1,0 +1,269 @@
+// `audit --state FILE [--json] [--policy-config FILE]` on hand-written `pulumi stack export` and
+// `pulumi preview --json` files (test/fixtures/audit), with secrets, odd shapes and bad files.
+
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import fc from "fast-check";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { runAudit } from "../../cli/audit";
+
+const ROOT = path.resolve(__dirname, "../..");
+const FIXTURES = path.join(__dirname, "..", "fixtures", "audit");
+const fixture = (name: string): string => path.join(FIXTURES, name);
+
+interface Outcome {
+    code: number;
+    stdout: string;
+    stderr: string;
+}
+
+async function audit(...argv: string[]): Promise<Outcome> {
+    let stdout = "";
+    let stderr = "";
+    const code = await runAudit(argv, {
+        stdout: { write: (chunk: string) => (stdout += chunk) },
+        stderr: { write: (chunk: string) => (stderr += chunk) },
+    });
+    return { code, stdout, stderr };
+}
+
+interface AuditJson {
+    resources: number;
+    violations: Array<{ policy: string; enforcementLevel: string; urn: string; message: string }>;
+}
+
+/** stdout must be exactly one JSON object with exactly the contract's keys. */
+function parseJson(stdout: string): AuditJson {
+    assert.equal(stdout.trim().split("\n").length, 1, "stdout holds more than one line");
+    const value = JSON.parse(stdout) as AuditJson;
+    assert.deepEqual(Object.keys(value).sort(), ["resources", "violations"]);
+    for (const violation of value.violations) {
+        assert.deepEqual(Object.keys(violation).sort(), ["enforcementLevel", "message", "policy", "urn"]);
+    }
+    return value;
+}
+
+const summary = (json: AuditJson): string[] =>
+    json.violations.map((v) => `${v.enforcementLevel} ${v.policy} ${v.urn.split("::").pop()}`).sort();
+
+describe("audit", () => {
+    describe("stack exports", () => {
+        it("a correct stack: exit 0, no violation, providers and the Stack not counted", async () => {
+            const { code, stdout } = await audit("--state", fixture("export-pass.json"), "--json");
+            assert.equal(code, 0);
+            const json = parseJson(stdout);
+            assert.equal(json.resources, 7);
+            assert.deepEqual(json.violations, []);
+        });
+
+        it("a broken stack: exit 1 and the violations, each key from the inputs falling back to the outputs, skipping deleted entries", async () => {
+            const { code, stdout } = await audit("--state", fixture("export-fail.json"), "--json");
+            assert.equal(code, 1);
+            const json = parseJson(stdout);
+            assert.equal(json.resources, 4);
+            assert.deepEqual(summary(json), [
+                // No no-legacy-sidecar-workarounds advice: native sidecars are not on in this stack.
+                "mandatory jobs-terminate-with-native-sidecars db-migrate",
+                "mandatory kubernetes-version-supports-native-sidecars primary",
+                "mandatory kubernetes-version-supports-native-sidecars primary", // nodeVersion: only in the outputs
+                "mandatory namespace-injection-labels payments", // read from outputs: inputs are {}
+                "mandatory no-managed-control-plane mesh-membership",
+                "mandatory no-managed-control-plane payments",
+            ]);
+            assert.ok(!stdout.includes("old-pool"), "an entry marked delete was evaluated");
+        });
+
+        it("secrets are cannot tell: advisory only, exit 0", async () => {
+            const { code, stdout } = await audit("--state", fixture("export-secrets.json"), "--json");
+            assert.equal(code, 0);
+            const json = parseJson(stdout);
+            assert.ok(json.violations.length >= 4);
+            assert.ok(
+                json.violations.every((v) => v.enforcementLevel === "advisory" && /cannot tell/.test(v.message)),
+                stdout,
+            );
+        });
+
+        it("an empty stack (no deployment.resources): exit 0 over 0 resources", async () => {
+            const { code, stdout } = await audit("--state", fixture("export-empty-stack.json"), "--json");
+            assert.equal(code, 0);
+            assert.deepEqual(parseJson(stdout), { resources: 0, violations: [] });
+        });
+
+        it("odd shapes: unreadable entries are skipped and counted on stderr, the rest evaluated (type from the URN)", async () => {
+            const { code, stdout, stderr } = await audit("--state", fixture("odd-shapes.json"), "--json");
+            assert.equal(code, 1);
+            const json = parseJson(stdout);
+            assert.equal(json.resources, 6);
+            assert.ok(summary(json).includes("mandatory namespace-injection-labels type-from-urn"), stdout);
+            assert.ok(json.violations.every((v) => !v.message.startsWith("could not evaluate")));
+            assert.match(stderr, /skipped 7 entries/);
+        });
+    });
+
+    describe("preview files", () => {
+        it("steps[].newState of a correct plan: exit 0; unknown values only advisory; delete steps skipped", async () => {
+            const { code, stdout } = await audit("--state", fixture("preview-pass.json"), "--json");
+            assert.equal(code, 0);
+            const json = parseJson(stdout);
+            assert.equal(json.resources, 3);
+            assert.deepEqual(summary(json), ["advisory kubernetes-version-supports-native-sidecars gke"]);
+        });
+
+        it("a failing plan: exit 1, a replaced resource counted once", async () => {
+            const { code, stdout } = await audit("--state", fixture("preview-fail.json"), "--json");
+            assert.equal(code, 1);
+            const json = parseJson(stdout);
+            assert.equal(json.resources, 3);
+            assert.deepEqual(summary(json), [
+                "mandatory formance-settings-valid neg",
+                "mandatory native-sidecar-annotation ledger",
+                "mandatory native-sidecars-enabled istiod",
+            ]);
+        });
+    });
+
+    describe("report and policy config", () => {
+        it("without --json: a report grouped by policy with the verdict", async () => {
+            const { code, stdout } = await audit("--state", fixture("export-fail.json"));
+            assert.equal(code, 1);
+            assert.match(stdout, /^Policies: 6 violations \(6 mandatory, 0 advisory\) over 4 resources\./);
+            assert.match(stdout, /\nno-managed-control-plane \(2\)\n {2}\[mandatory\] mesh-membership/);
+            assert.match(stdout, /Verdict: FAIL: 6 mandatory violations/);
+        });
+
+        it('--policy-config {"all": "advisory"} turns the verdict to exit 0', async () => {
+            const { code, stdout } = await audit(
+                "--state",
+                fixture("export-fail.json"),
+                "--json",
+                "--policy-config",
+                fixture("policy-all-advisory.json"),
+            );
+            assert.equal(code, 0);
+            assert.ok(parseJson(stdout).violations.every((v) => v.enforcementLevel === "advisory"));
+        });
+
+        it("--policy-config thresholds and disabled policies apply", async () => {
+            const { stdout } = await audit(
+                "--state",
+                fixture("export-fail.json"),
+                "--json",
+                "--policy-config",
+                fixture("policy-tuned.json"),
+            );
+            const policies = parseJson(stdout).violations.map((v) => v.policy);
+            assert.ok(!policies.includes("no-managed-control-plane"));
+            assert.ok(
+                !policies.includes("kubernetes-version-supports-native-sidecars"),
+                "gkeMinVersion 1.28 should accept 1.28.15",
+            );
+        });
+    });
+
+    describe("bad input: exit 2, one stderr line naming the file, nothing on stdout", () => {
+        const cases: Array<[string, string[], RegExp]> = [
+            [
+                "a missing file",
+                ["--state", fixture("no-such-file.json")],
+                /no-such-file\.json: cannot read the state file \(no such file\)/,
+            ],
+            ["an empty file", ["--state", fixture("empty.json")], /empty\.json: the state file is empty/],
+            ["a blank file", ["--state", fixture("blank.json")], /blank\.json: the state file is empty/],
+            [
+                "a file that is not JSON",
+                ["--state", fixture("not-json.json")],
+                /not-json\.json: the state file is not JSON/,
+            ],
+            [
+                "JSON of neither format",
+                ["--state", fixture("neither.json")],
+                /neither\.json: neither `pulumi stack export` output/,
+            ],
+            ["a JSON array", ["--state", fixture("array.json")], /array\.json: neither/],
+            [
+                "deployment.resources not a list",
+                ["--state", fixture("resources-not-list.json")],
+                /resources-not-list\.json: deployment\.resources is not a list/,
+            ],
+            ["a directory", ["--state", FIXTURES], /cannot read the state file \(is a directory\)/],
+            [
+                "a policy config that is not JSON",
+                ["--state", fixture("export-pass.json"), "--policy-config", fixture("policy-not-json.json")],
+                /policy-not-json\.json: the policy config is not JSON/,
+            ],
+            [
+                "a policy config naming an unknown policy",
+                ["--state", fixture("export-pass.json"), "--policy-config", fixture("policy-unknown.json")],
+                /policy-unknown\.json: policy config: unknown policy "no-such-policy"/,
+            ],
+            ["no --state", ["--json"], /--state is required/],
+            ["an unknown argument", ["--state", fixture("export-pass.json"), "--yaml"], /unknown argument '--yaml'/],
+            ["--state without a value", ["--state"], /--state needs a file/],
+        ];
+        for (const [what, argv, message] of cases) {
+            it(what, async () => {
+                const { code, stdout, stderr } = await audit(...argv, "--json");
+                assert.equal(code, 2);
+                assert.equal(stdout, "");
+                assert.equal(stderr.split("\n").filter(Boolean).length, 1, stderr);
+                assert.match(stderr, message);
+            });
+        }
+    });
+
+    it("never throws on random JSON documents: exit 0, 1 or 2", async function () {
+        this.timeout(60_000);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nativemesh-audit-"));
+        try {
+            const file = path.join(dir, "state.json");
+            const state = fc.oneof(
+                fc.jsonValue(),
+                fc.record({
+                    version: fc.constant(3),
+                    deployment: fc.record({ resources: fc.array(fc.jsonValue(), { maxLength: 5 }) }),
+                }),
+                fc.record({
+                    steps: fc.array(fc.record({ op: fc.string(), urn: fc.string(), newState: fc.jsonValue() }), {
+                        maxLength: 5,
+                    }),
+                }),
+            );
+            await fc.assert(
+                fc.asyncProperty(state, async (document) => {
+                    fs.writeFileSync(file, JSON.stringify(document));
+                    const { code, stdout } = await audit("--state", file, "--json");
+                    assert.ok([0, 1, 2].includes(code));
+                    if (code !== 2) parseJson(stdout);
+                }),
+                { numRuns: 200 },
+            );
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("through the command line (cli/main.ts audit): same contract", function () {
+        this.timeout(60_000);
+        const result = spawnSync(
+            process.execPath,
+            ["--require", "tsx/cjs", "cli/main.ts", "audit", "--state", fixture("export-fail.json"), "--json"],
+            {
+                cwd: ROOT,
+                encoding: "utf8",
+            },
+        );
+        assert.equal(result.status, 1, result.stderr);
+        assert.equal(parseJson(result.stdout).resources, 4);
+        const bad = spawnSync(
+            process.execPath,
+            ["--require", "tsx/cjs", "cli/main.ts", "audit", "--state", fixture("neither.json")],
+            { cwd: ROOT, encoding: "utf8" },
+        );
+        assert.equal(bad.status, 2);
+        assert.equal(bad.stdout, "");
+        assert.match(bad.stderr.trim(), /^nativemesh audit: .*neither\.json: neither/);
+    });
+});

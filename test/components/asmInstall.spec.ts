@@ -1,0 +1,90 @@
+import * as assert from "node:assert/strict";
+import { parse } from "yaml";
+import { AsmInstall } from "../../components/asmInstall";
+import { at, oneOfType, record } from "../support/plan";
+
+describe("AsmInstall", () => {
+    const asmArgs = {
+        version: "1.19.10-asm.26",
+        revision: "asm-11910-26",
+        revisionTags: [],
+        nativeSidecars: true,
+        asmcli: "./asmcli",
+        ca: "mesh_ca",
+        outputDir: "asm-out",
+        enableAll: true,
+        options: [],
+        target: { kind: "gke" as const, project: "acme", clusterName: "formance-asm", location: "europe-west1" },
+    };
+
+    it("runs a self-managed asmcli install with the overlay and the revision, never --managed", async () => {
+        const res = await record(() => new AsmInstall("asm", asmArgs));
+        const cmd = oneOfType(res, "command:local:Command").inputs;
+        const script = String(cmd.create);
+        assert.match(script, /\.\/asmcli install \\\n/);
+        for (const flag of [
+            "--project_id acme",
+            "--cluster_name formance-asm",
+            "--cluster_location europe-west1",
+            '--custom_overlay "$overlay"',
+            "--revision_name asm-11910-26",
+            "--ca mesh_ca",
+            '--output_dir "$out"',
+            "--enable_all",
+        ]) {
+            assert.ok(script.includes(flag), `missing ${flag} in:\n${script}`);
+        }
+        assert.doesNotMatch(script, /--managed/);
+        const overlay = parse(String(at(cmd, "environment.NATIVEMESH_OVERLAY")));
+        assert.deepEqual(overlay, {
+            apiVersion: "install.istio.io/v1alpha1",
+            kind: "IstioOperator",
+            spec: { values: { pilot: { env: { ENABLE_NATIVE_SIDECARS: "true" } } } },
+        });
+    });
+
+    it("re-runs when the overlay or the version changes (triggers)", async () => {
+        const triggers = async (over: object) =>
+            oneOfType(await record(() => new AsmInstall("asm", { ...asmArgs, ...over })), "command:local:Command")
+                .inputs.triggers;
+        const base = await triggers({});
+        assert.notDeepEqual(await triggers({ nativeSidecars: false }), base);
+        assert.notDeepEqual(await triggers({ version: "1.19.10-asm.27", revision: "asm-11910-27" }), base);
+        assert.deepEqual(await triggers({ outputDir: "elsewhere" }), base);
+    });
+
+    it("targets an existing cluster by kubeconfig and context, and sets revision tags with istioctl", async () => {
+        const res = await record(
+            () =>
+                new AsmInstall("asm", {
+                    ...asmArgs,
+                    revisionTags: ["prod"],
+                    target: { kind: "kubeconfig", kubeconfig: "/home/me/kube config", context: "prod" },
+                }),
+        );
+        const script = String(oneOfType(res, "command:local:Command").inputs.create);
+        assert.ok(script.includes("kubeconfig='/home/me/kube config'"));
+        assert.ok(script.includes('--kubeconfig "$kubeconfig" --context prod'));
+        assert.ok(!script.includes("--project_id"));
+        // The tag goes to the cluster asmcli installed on, not to whatever the current context is.
+        assert.match(
+            script,
+            /istioctl tag set prod --revision asm-11910-26 --overwrite --kubeconfig "\$kubeconfig" --context prod/,
+        );
+        assert.equal(oneOfType(res, "command:local:Command").inputs.stdin, undefined, "a path needs no stdin");
+    });
+
+    it("hands a kubeconfig given by its contents over stdin, as a secret, never in the script", async () => {
+        const contents = "apiVersion: v1\nkind: Config\n";
+        const res = await record(
+            () => new AsmInstall("asm", { ...asmArgs, target: { kind: "kubeconfig", kubeconfig: contents } }),
+        );
+        const cmd = oneOfType(res, "command:local:Command").inputs;
+        assert.deepEqual(cmd.stdin, {
+            "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+            plaintext: contents,
+        });
+        assert.ok(!String(cmd.create).includes("kind: Config"));
+        assert.match(String(cmd.create), /--kubeconfig "\$kubeconfig"/);
+    });
+});

@@ -1,0 +1,120 @@
+// The policy pack's readers (policy/read.ts) as tables: what they answer for absent, opaque (secret, unknown) and
+// wrongly typed values, and how a value is shown in a message. Every rule's "cannot tell" rests on these.
+
+import * as assert from "node:assert/strict";
+import {
+    at,
+    CANNOT_TELL,
+    isPlainObject,
+    isSecret,
+    readArray,
+    readAssetText,
+    readObject,
+    readString,
+    readStringMap,
+    show,
+} from "../../policy/read";
+
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const SIG = "4dabf18193072939515e22adb298388d";
+const SECRET = { [SIG]: "1b47061264138c4ac30d75fd1eb44270", ciphertext: "v1:abc" };
+const ASSET = "c44067f5952c0a294b673a41bacd8c17";
+
+describe("policy readers: at", () => {
+    const table: Array<[string, unknown, Array<string | number>, unknown]> = [
+        ["a nested value", { a: { b: [1, 2] } }, ["a", "b", 1], 2],
+        ["a missing step", { a: {} }, ["a", "b", "c"], undefined],
+        ["a null step", { a: null }, ["a", "b"], undefined],
+        ["a null leaf (absent, as YAML null is)", { a: null }, ["a"], undefined],
+        ["through a secret", { a: SECRET }, ["a", "b"], CANNOT_TELL],
+        ["a secret leaf", { a: SECRET }, ["a"], CANNOT_TELL],
+        ["through an unknown", { a: UNKNOWN }, ["a", "b"], CANNOT_TELL],
+        ["an index into an object", { a: { b: 1 } }, ["a", 0], CANNOT_TELL],
+        ["a key into an array", { a: [1] }, ["a", "b"], CANNOT_TELL],
+        ["an inherited key is not a value", { a: {} }, ["a", "toString"], undefined],
+    ];
+    for (const [name, root, path, expected] of table) {
+        it(`${name}: ${String(expected === CANNOT_TELL ? "cannot tell" : JSON.stringify(expected))}`, () =>
+            assert.equal(at(root, ...path), expected));
+    }
+});
+
+describe("policy readers: typed reads", () => {
+    it("absent (undefined or null) is undefined, the wrong type or an opaque value is cannot tell", () => {
+        for (const read of [readString, readObject, readArray]) {
+            assert.equal(read(undefined), undefined, read.name);
+            assert.equal(read(null), undefined, read.name);
+        }
+        assert.deepEqual(
+            [readString("x"), readString(UNKNOWN), readString(1), readString(SECRET)],
+            ["x", CANNOT_TELL, CANNOT_TELL, CANNOT_TELL],
+        );
+        assert.deepEqual(
+            [readObject({ a: 1 }), readObject([]), readObject(SECRET)],
+            [{ a: 1 }, CANNOT_TELL, CANNOT_TELL],
+        );
+        assert.deepEqual([readArray([1]), readArray({}), readArray(UNKNOWN)], [[1], CANNOT_TELL, CANNOT_TELL]);
+    });
+
+    it("a string map keeps strings, marks opaque entries, and drops null entries", () => {
+        const map = readStringMap({ a: "1", b: UNKNOWN, c: null, d: 2 });
+        assert.ok(map instanceof Map);
+        assert.deepEqual(
+            [...map.entries()],
+            [
+                ["a", "1"],
+                ["b", CANNOT_TELL],
+                ["d", CANNOT_TELL],
+            ],
+        );
+    });
+
+    it("a secret is neither a plain object nor anything but a secret", () => {
+        assert.deepEqual(
+            [isSecret(SECRET), isSecret("x"), isSecret(null), isSecret({ [SIG]: "other" })],
+            [true, false, false, false],
+        );
+        assert.deepEqual(
+            [isPlainObject({}), isPlainObject(SECRET), isPlainObject([]), isPlainObject(null)],
+            [true, false, false, false],
+        );
+    });
+
+    const assets: Array<[string, unknown, string | typeof CANNOT_TELL]> = [
+        ["a string asset", { [SIG]: ASSET, text: "kind: IstioOperator" }, "kind: IstioOperator"],
+        ["a file asset", { [SIG]: ASSET, path: "/tmp/overlay.yaml" }, CANNOT_TELL],
+        ["a plain object holding text (as the engine hands it)", { text: "x" }, "x"],
+        ["an object of another signature", { [SIG]: "other" }, CANNOT_TELL],
+        ["a secret", SECRET, CANNOT_TELL],
+        ["a string", "kind: IstioOperator", CANNOT_TELL],
+        ["null", null, CANNOT_TELL],
+        ["a string asset whose text is not a string", { [SIG]: ASSET, text: 1 }, CANNOT_TELL],
+    ];
+    for (const [name, value, expected] of assets) {
+        it(`readAssetText of ${name}`, () => assert.equal(readAssetText(value), expected));
+    }
+});
+
+describe("policy readers: show, how a value appears in a message", () => {
+    const cyclicArray: unknown[] = [];
+    cyclicArray.push(cyclicArray);
+    const cyclicObject: Record<string, unknown> = {};
+    cyclicObject.self = cyclicObject;
+    const table: Array<[string, unknown, string]> = [
+        ["cannot tell", CANNOT_TELL, "(cannot tell)"],
+        ["a string, quoted", "auto", '"auto"'],
+        ["a string of 80 characters, whole", "x".repeat(80), JSON.stringify("x".repeat(80))],
+        ["a longer string, cut at 77 with ...", "x".repeat(81), JSON.stringify(`${"x".repeat(77)}...`)],
+        ["a boolean", false, "false"],
+        ["an object as JSON", { a: 1 }, '{"a":1}'],
+        ["an object of 80 characters, whole", { a: "x".repeat(72) }, JSON.stringify({ a: "x".repeat(72) })],
+        ["a longer object, cut", { a: "x".repeat(73) }, `${JSON.stringify({ a: "x".repeat(73) }).slice(0, 77)}...`],
+        ["undefined", undefined, "undefined"],
+        ["a cyclic array", cyclicArray, "(an array)"],
+        ["a cyclic object", cyclicObject, "(a object)"],
+    ];
+    for (const [name, value, expected] of table) {
+        it(`${name}: ${expected.length > 30 ? `${expected.slice(0, 30)}...` : expected}`, () =>
+            assert.equal(show(value), expected));
+    }
+});

@@ -1,0 +1,70 @@
+// The policy engine's edges, as tables: which pack configs the offline engine takes and the whole message for
+// those it refuses (levels under "all", version floors that look like versions but are not), the configSchema
+// CrossGuard is given, props that are not an object in the CrossGuard adapter, an IstioOperator k8s env entry
+// without a name, and which Formance Settings resources the workload readers take as namespace labels or pod
+// template annotations.
+import * as assert from "node:assert/strict";
+import { configSchemaOf } from "../../policy/rule";
+import { POLICIES, RULES } from "../../policy/rules";
+
+const ISTIO_VERSION = "istio-version-supports-native-sidecars";
+
+const ENABLED = "native-sidecars-enabled";
+
+const ruleNamed = (name: string) => RULES.find((rule) => rule.name === name)!;
+
+const policyNamed = (name: string) => POLICIES.find((policy) => policy.name === name)!;
+
+describe("policy configSchema: what CrossGuard validates the config against", () => {
+    const strict = {
+        type: "boolean",
+        default: false,
+        description:
+            'Report "cannot tell" (a value the pack cannot read: a secret, a file, an unknown) at this policy\'s level instead of as advisory.',
+    };
+    const pattern = "^v?[0-9]+\\.[0-9]+(\\.[0-9]+)?$";
+    const table: Array<[string, Record<string, Record<string, unknown>>]> = [
+        [
+            ISTIO_VERSION,
+            {
+                istioMinVersion: {
+                    type: "string",
+                    description: "Lowest istiod version.",
+                    default: "1.19",
+                    pattern,
+                },
+                asmMinVersion: {
+                    type: "string",
+                    description: "Lowest Alibaba Service Mesh version.",
+                    default: "1.22",
+                    pattern,
+                },
+                strict,
+            },
+        ],
+        [
+            ENABLED,
+            {
+                autoMinIstioVersion: {
+                    type: "string",
+                    description: 'First istiod version whose default is "auto".',
+                    default: "1.27",
+                    pattern,
+                },
+                autoMinKubeletMinor: {
+                    type: "integer",
+                    description: 'Kubelet minor version from which "auto" turns native sidecars on.',
+                    default: 33,
+                    minimum: 0,
+                },
+                strict,
+            },
+        ],
+    ];
+    for (const [name, properties] of table) {
+        it(`${name}: only the keys each property sets (a minimum only where there is one)`, () => {
+            assert.deepEqual(configSchemaOf(ruleNamed(name)), { properties });
+            assert.deepEqual(policyNamed(name).configSchema, { properties });
+        });
+    }
+});

@@ -1,0 +1,184 @@
+/**
+ * A small in-process Kubernetes API server (plain HTTP on 127.0.0.1) for the specs of `nativemesh status` and
+ * `restart` (test/cli/live/): namespaces, pods and mutating webhook configurations listed with limit/continue,
+ * Deployments read and patched, every request recorded. Objects are the captured pods of test/fixtures/pods,
+ * copied under other names, and the webhooks of test/components/live/fixtures.
+ */
+import * as fs from "node:fs";
+import * as http from "node:http";
+import * as os from "node:os";
+import * as path from "node:path";
+
+export type Obj = { metadata: { name: string; namespace?: string; [k: string]: unknown }; [k: string]: unknown };
+
+const POD = JSON.parse(
+    fs.readFileSync(path.join(__dirname, "..", "fixtures", "pods", "native-deployment.json"), "utf8"),
+) as Obj & { spec: { initContainers: Array<{ name: string }> } };
+const WEBHOOKS = (
+    JSON.parse(fs.readFileSync(path.join(__dirname, "..", "components", "live", "fixtures", "webhooks.json"), "utf8")) as {
+        items: Obj[];
+    }
+).items;
+
+interface Request {
+    method: string;
+    path: string;
+    query: URLSearchParams;
+    contentType?: string;
+    body?: unknown;
+}
+
+export interface FakeCluster {
+    namespaces: Array<{ name: string; labels: Record<string, string> }>;
+    pods: Obj[];
+    deployments: Map<string, Obj>;
+    /** called on a PATCH of a Deployment */
+    onPatch?: (ns: string, name: string) => void;
+    /** called on a GET of a Deployment, before it is sent */
+    onRead?: (ns: string, name: string) => void;
+}
+
+/** A copy of the captured pod as pod `name` of Deployment `web` in `ns`; `stale`: without its sidecar. */
+export function pod(ns: string, name: string, stale: boolean): Obj {
+    const p = JSON.parse(JSON.stringify(POD)) as typeof POD;
+    p.metadata.name = name;
+    p.metadata.namespace = ns;
+    if (stale) {
+        p.spec.initContainers = [];
+        p.metadata.annotations = {};
+    }
+    return p;
+}
+
+function list(kind: string, items: unknown[], query: URLSearchParams) {
+    const limit = Number(query.get("limit") ?? items.length) || items.length;
+    const start = Number(query.get("continue") ?? "0");
+    const end = Math.min(items.length, start + limit);
+    return {
+        kind,
+        apiVersion: "v1",
+        metadata: { resourceVersion: "1", ...(end < items.length ? { continue: String(end) } : {}) },
+        items: items.slice(start, end),
+    };
+}
+
+export async function fakeApi(cluster: FakeCluster) {
+    const requests: Request[] = [];
+    const server = http.createServer((req, res) => {
+        let raw = "";
+        req.on("data", (c: Buffer) => (raw += c.toString()));
+        req.on("end", () => {
+            const url = new URL(req.url ?? "/", "http://x");
+            requests.push({
+                method: req.method ?? "",
+                path: url.pathname,
+                query: url.searchParams,
+                contentType: req.headers["content-type"],
+                body: raw ? JSON.parse(raw) : undefined,
+            });
+            const send = (code: number, body: unknown) => {
+                res.statusCode = code;
+                res.setHeader("content-type", "application/json");
+                res.end(JSON.stringify(body));
+            };
+            const notFound = () =>
+                send(404, {
+                    kind: "Status",
+                    apiVersion: "v1",
+                    status: "Failure",
+                    reason: "NotFound",
+                    code: 404,
+                    message: `${url.pathname} not found`,
+                });
+            const p = url.pathname;
+            const q = url.searchParams;
+            let m: RegExpMatchArray | null;
+            if (p === "/api/v1/namespaces")
+                return send(
+                    200,
+                    list(
+                        "NamespaceList",
+                        cluster.namespaces.map((n) => ({ metadata: { name: n.name, labels: n.labels } })),
+                        q,
+                    ),
+                );
+            if ((m = p.match(/^\/api\/v1\/namespaces\/([^/]+)$/))) {
+                const ns = cluster.namespaces.find((n) => n.name === m?.[1]);
+                return ns ? send(200, { metadata: { name: ns.name, labels: ns.labels } }) : notFound();
+            }
+            if (p === "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations")
+                return send(200, list("MutatingWebhookConfigurationList", WEBHOOKS, q));
+            if (p === "/api/v1/pods") return send(200, list("PodList", cluster.pods, q));
+            if ((m = p.match(/^\/api\/v1\/namespaces\/([^/]+)\/pods$/)))
+                return send(
+                    200,
+                    list(
+                        "PodList",
+                        cluster.pods.filter((x) => x.metadata.namespace === m?.[1]),
+                        q,
+                    ),
+                );
+            if ((m = p.match(/^\/apis\/apps\/v1\/namespaces\/([^/]+)\/deployments\/([^/]+)$/))) {
+                const key = `${m[1]}/${m[2]}`;
+                const d = cluster.deployments.get(key);
+                if (d === undefined) return notFound();
+                if (req.method === "PATCH") cluster.onPatch?.(m[1], m[2]);
+                else cluster.onRead?.(m[1], m[2]);
+                return send(200, cluster.deployments.get(key));
+            }
+            return notFound();
+        });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as { port: number }).port;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nativemesh-live-"));
+    const kubeconfig = path.join(dir, "kubeconfig");
+    fs.writeFileSync(
+        kubeconfig,
+        [
+            "apiVersion: v1",
+            "kind: Config",
+            "clusters:",
+            `- name: fake\n  cluster:\n    server: http://127.0.0.1:${port}\n    insecure-skip-tls-verify: true`,
+            "users:\n- name: u\n  user:\n    token: t",
+            "contexts:\n- name: fake\n  context:\n    cluster: fake\n    user: u",
+            "current-context: fake",
+            "",
+        ].join("\n"),
+    );
+    return {
+        kubeconfig,
+        url: `http://127.0.0.1:${port}`,
+        requests,
+        close: () => {
+            server.closeAllConnections();
+            server.close();
+            fs.rmSync(dir, { recursive: true, force: true });
+        },
+    };
+}
+
+export function io() {
+    const out = { stdout: "", stderr: "" };
+    return {
+        out,
+        io: {
+            stdout: { write: (t: string) => (out.stdout += t) },
+            stderr: { write: (t: string) => (out.stderr += t) },
+        },
+    };
+}
+
+/** 1,200 pods of Deployment `web` in 12 meshed namespaces; pods ending in 7 of apps-3 lack their sidecar. */
+export function bigCluster(): FakeCluster {
+    const namespaces: FakeCluster["namespaces"] = Array.from({ length: 12 }, (_, i) => ({
+        name: `apps-${i}`,
+        labels: { "istio.io/rev": "1-31-0" },
+    }));
+    namespaces.push({ name: "plain", labels: {} });
+    const pods: Obj[] = [];
+    for (let i = 0; i < 1200; i++)
+        pods.push(pod(`apps-${i % 12}`, `web-767d6f4df8-${i}`, i % 12 === 3 && i % 10 === 7));
+    for (let i = 0; i < 30; i++) pods.push(pod("plain", `other-767d6f4df8-${i}`, true));
+    return { namespaces, pods, deployments: new Map() };
+}
