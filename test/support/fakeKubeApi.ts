@@ -15,7 +15,9 @@ const POD = JSON.parse(
     fs.readFileSync(path.join(__dirname, "..", "fixtures", "pods", "native-deployment.json"), "utf8"),
 ) as Obj & { spec: { initContainers: Array<{ name: string }> } };
 const WEBHOOKS = (
-    JSON.parse(fs.readFileSync(path.join(__dirname, "..", "components", "live", "fixtures", "webhooks.json"), "utf8")) as {
+    JSON.parse(
+        fs.readFileSync(path.join(__dirname, "..", "components", "live", "fixtures", "webhooks.json"), "utf8"),
+    ) as {
         items: Obj[];
     }
 ).items;
