@@ -65,7 +65,7 @@ export class MeshEnvironment extends pulumi.ComponentResource {
 
         // The update-time guard: everything of the mesh waits for it, and a refusal stops the update before any
         // revision is touched (components/revisionGuard.ts).
-        const gate = revisionGuard(this, name, spec, cluster);
+        const gate = revisionGuard(spec, cluster);
         const mesh = buildMesh(
             this,
             name,
@@ -267,7 +267,7 @@ function buildFormance(
     spec: EnvironmentSpec,
     provider: k8s.Provider,
     meshed: MeshNamespace[],
-    gate?: pulumi.Resource,
+    gate?: pulumi.Output<pulumi.Resource>,
 ): FormanceSettings | undefined {
     if (spec.formance === undefined) return undefined;
     // A meshed namespace of the operator's name is that namespace: one object, not two.

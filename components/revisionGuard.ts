@@ -7,8 +7,8 @@
  * Why this stops the update before the revision is touched: the engine deletes removed and replaced resources
  * only after the program has registered every resource (create-before-delete; the deletes come last), and a
  * program that fails ends the update without them. The check runs in an apply over the cluster's kubeconfig and
- * everything of the mesh depends on the gate component it returns, so a refusal also keeps the new release, the
- * namespace labels and the tags from changing. Where the kubeconfig is known at preview (an existing cluster),
+ * everything of the mesh has the Output it returns in its `dependsOn`, so a refusal also keeps the new release,
+ * the namespace labels and the tags from changing. Where the kubeconfig is known at preview (an existing cluster),
  * `pulumi preview` already fails; where it is an output of the cluster (GKE, ACK), the check runs during
  * `pulumi up`, once the cluster is there, and before any mesh resource.
  */
@@ -35,20 +35,21 @@ function underMocks(): boolean {
 }
 
 /**
- * The gate the mesh waits for: a component whose registration waits for the check and fails with its refusals.
- * undefined under the mocks.
+ * The gate the mesh waits for: an Output that resolves to the cluster's provider once the check passed, and fails
+ * with the refusals. It goes into `dependsOn` lists as an element: the SDK awaits an Output there (and fails the
+ * registration when it fails), whereas a component in `dependsOn` only stands for its custom children, so a
+ * childless gate component would hold nothing back (@pulumi/pulumi runtime/dependsOn.ts). undefined under the
+ * mocks.
  */
 export function revisionGuard(
-    parent: pulumi.Resource,
-    name: string,
     spec: EnvironmentSpec,
-    cluster: Pick<ClusterHandle, "kubeconfig">,
-): pulumi.Resource | undefined {
+    cluster: Pick<ClusterHandle, "kubeconfig" | "provider">,
+): pulumi.Output<pulumi.Resource> | undefined {
     if (underMocks()) return undefined;
     const selections = namespaceSelections(spec);
-    const checked = pulumi
+    return pulumi
         .all([cluster.kubeconfig, spec.existing?.context])
-        .apply(async ([kubeconfig, context]): Promise<pulumi.Resource[]> => {
+        .apply(async ([kubeconfig, context]): Promise<pulumi.Resource> => {
             let refusals: string[];
             try {
                 refusals = await guardRefusals({
@@ -65,15 +66,6 @@ export function revisionGuard(
                 throw new pulumi.RunError(`nativemesh: the update-time guard could not read the cluster: ${message}`);
             }
             if (refusals.length > 0) throw new pulumi.RunError(refusals.join("\n"));
-            return [];
+            return cluster.provider;
         });
-    return new pulumi.ComponentResource(
-        "nativemesh:index:RevisionGuard",
-        `${name}-revision-guard`,
-        {},
-        {
-            parent,
-            dependsOn: checked,
-        },
-    );
 }
