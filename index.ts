@@ -9,3 +9,5 @@ export const kubeconfig = env.kubeconfig;
 export const revision = env.revision ?? null;
 export const namespaces = env.namespaces.map((ns) => ns.name);
 export const canaryJob = env.canary?.job.metadata.name;
+// What each namespace is to select, for `nativemesh status --desired` (`pulumi stack output --json`).
+export const namespaceSelections = env.namespaceSelections;

@@ -21,7 +21,7 @@ const USAGE = [
     "      the plan of a stack of the Pulumi project here (its own program), offline, and the policy pack's verdict",
     "  nativemesh audit --state FILE|- [--json] [--strict] [--policy-config FILE]",
     "      the policy pack over `pulumi stack export`, `pulumi preview --json` or `nativemesh preview --json`",
-    "  nativemesh status --kubeconfig FILE [--context NAME] [--namespace NS] [--json]",
+    "  nativemesh status --kubeconfig FILE [--context NAME] [--namespace NS] [--desired FILE] [--json]",
     "      every meshed namespace and pod of a live cluster: proxy mode, injecting revision, owner, stale or not",
     "  nativemesh restart --kubeconfig FILE [--context NAME] [--namespace NS] [--dry-run] [--max-unavailable N] [--timeout SECONDS] [--json]",
     "      restarts the Deployments, StatefulSets and DaemonSets whose pods are stale, as `kubectl rollout restart`",

@@ -13,8 +13,9 @@ export interface ClusterHandle {
     provider: k8s.Provider;
     /** Kubeconfig of the cluster (secret), when nativemesh made or was given one. */
     kubeconfig: pulumi.Output<string>;
-    /** Resources the mesh install waits for (cluster, node pools). */
-    ready: pulumi.Resource[];
+    /** Resources the mesh install waits for (cluster, node pools; the update-time guard's check, an Output that
+     *  fails when the guard refuses). */
+    ready: pulumi.Input<pulumi.Resource>[];
     gke?: GkeCluster;
     /** The cluster resource, for meshes that attach to it by id. */
     clusterId?: pulumi.Output<string>;

@@ -19,6 +19,8 @@ import { canaryTargets, selectionOf } from "./config/revisions";
 import { buildAckCluster, buildAlibabaMesh } from "./ackEnvironment";
 import type { ClusterHandle, MeshHandle } from "./environmentParts";
 import { type MeshEnvironmentInputs, specFromInputs } from "./meshEnvironmentArgs";
+import { revisionGuard } from "./revisionGuard";
+import { namespaceSelections, type NamespaceSelections } from "./render/namespaceSelections";
 
 /**
  * The environment, either as inputs (the `nativemesh:` configuration's keys, validated here by validateConfig:
@@ -50,6 +52,8 @@ export class MeshEnvironment extends pulumi.ComponentResource {
     public readonly canary?: SidecarCanary;
     /** Every revision's canary, by revision. */
     public readonly canaries: Record<string, SidecarCanary>;
+    /** What the configuration makes each namespace select (for `nativemesh status --desired`). */
+    public readonly namespaceSelections: NamespaceSelections;
 
     constructor(name: string, args: MeshEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("nativemesh:index:MeshEnvironment", name, {}, opts);
@@ -63,7 +67,15 @@ export class MeshEnvironment extends pulumi.ComponentResource {
         this.kubeconfig = cluster.kubeconfig;
         this.provider = cluster.provider;
 
-        const mesh = buildMesh(this, name, spec, cluster);
+        // The update-time guard: everything of the mesh waits for it, and a refusal stops the update before any
+        // revision is touched (components/revisionGuard.ts).
+        const gate = revisionGuard(spec, cluster);
+        const mesh = buildMesh(
+            this,
+            name,
+            spec,
+            gate === undefined ? cluster : { ...cluster, ready: [...cluster.ready, gate] },
+        );
         this.istio = mesh.istio;
         this.asm = mesh.asm;
 
@@ -81,14 +93,16 @@ export class MeshEnvironment extends pulumi.ComponentResource {
                     { parent: this, dependsOn: mesh.handle.ready },
                 ),
         );
-        this.formance = buildFormance(this, name, spec, cluster.provider, this.namespaces);
+        this.formance = buildFormance(this, name, spec, cluster.provider, this.namespaces, gate);
         this.canaries = buildCanaries(this, name, spec, cluster.provider, mesh.handle);
         this.canary = Object.values(this.canaries)[0];
+        this.namespaceSelections = namespaceSelections(spec);
 
         this.registerOutputs({
             kubeconfig: this.kubeconfig,
             revision: this.revision,
             namespaces: this.namespaces.map((ns) => ns.name),
+            namespaceSelections: this.namespaceSelections,
         });
     }
 }
@@ -261,6 +275,7 @@ function buildFormance(
     spec: EnvironmentSpec,
     provider: k8s.Provider,
     meshed: MeshNamespace[],
+    gate?: pulumi.Output<pulumi.Resource>,
 ): FormanceSettings | undefined {
     if (spec.formance === undefined) return undefined;
     // A meshed namespace of the operator's name is that namespace: one object, not two.
@@ -284,7 +299,7 @@ function buildFormance(
                 .filter((s) => s.source !== undefined && secretAt(spec, ...s.source))
                 .map((s) => s.name),
         },
-        { parent },
+        { parent, dependsOn: gate === undefined ? [] : [gate] },
     );
 }
 

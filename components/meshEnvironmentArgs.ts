@@ -271,6 +271,8 @@ export interface MeshInput {
     asmcli?: AsmcliInput;
     /** Alibaba Cloud Service Mesh settings, with method alibaba-asm. */
     alibaba?: AlibabaMeshInput;
+    /** Revisions the update-time guard lets go although the cluster still uses them; one removal each. */
+    allowRemoval?: string[];
 }
 
 /** A namespace joined to the mesh. */

@@ -26,6 +26,7 @@ import { destroy } from "./specs/destroy";
 import { liveStatusRestart } from "./specs/live";
 import { canaryUpgrade } from "./specs/upgrade";
 import { gatewayTemplateOk, replicasSeven, rollbackKeepsBase } from "./specs/upgradePaths";
+import { guardDroppedRevision, guardFormanceNamespaces, guardVersionBump } from "./specs/guard";
 import { secretConfig } from "./specs/secrets";
 import { podSecurityAdmission } from "./specs/admission";
 import { packageSchema } from "./specs/schema";
@@ -42,6 +43,9 @@ const SPECS: Spec[] = [
     canaryUpgrade,
     replicasSeven,
     gatewayTemplateOk,
+    guardVersionBump,
+    guardDroppedRevision,
+    guardFormanceNamespaces,
     packUnderEngine,
     packedPack,
     auditAgrees,

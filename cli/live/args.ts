@@ -1,7 +1,8 @@
 /** Options of `nativemesh status` and `nativemesh restart`; every mistake is one UsageError line (exit 2). */
 import { splitFlag, UsageError } from "../inputFiles";
 
-export const STATUS_USAGE = "usage: nativemesh status --kubeconfig FILE [--context NAME] [--namespace NS] [--json]";
+export const STATUS_USAGE =
+    "usage: nativemesh status --kubeconfig FILE [--context NAME] [--namespace NS] [--desired FILE] [--json]";
 export const RESTART_USAGE =
     "usage: nativemesh restart --kubeconfig FILE [--context NAME] [--namespace NS] [--dry-run] [--max-unavailable N] [--timeout SECONDS] [--json]";
 
@@ -9,6 +10,8 @@ export interface LiveArgs {
     kubeconfig: string;
     context?: string;
     namespace?: string;
+    /** `pulumi stack output --json` of the stack: its namespaceSelections are compared with the live labels. */
+    desired?: string;
     json: boolean;
     help: boolean;
     dryRun: boolean;
@@ -58,6 +61,9 @@ export function parseLiveArgs(argv: string[], command: "status" | "restart"): Li
             if (!DNS1123_LABEL.test(ns) || ns.length > 63)
                 throw new UsageError(`${flag}: '${ns}' is not a namespace name (a DNS-1123 label)`);
             args.namespace = ns;
+        } else if (flag === "--desired") {
+            if (command !== "status") throw new UsageError(`${flag} belongs to nativemesh status; ${usage}`);
+            args.desired = value("a file (pulumi stack output --json)");
         } else if (flag === "--json" && inline === undefined) args.json = true;
         else if (flag === "--dry-run" && inline === undefined) args.dryRun = true;
         else if (flag === "--max-unavailable") args.maxUnavailable = positive("a number of workloads");

@@ -7,9 +7,9 @@
  * (with --dry-run: nothing stale now), 1 something still stale or a rollout did not complete, 2 bad input.
  */
 import { RESTART_USAGE, parseLiveArgs } from "./args";
-import { adviceFor, controllerOf, Meta, OwnerRef, RESTARTABLE, StaleWorkload } from "./classify";
-import { call, Connection, connect, describeFailure } from "./cluster";
-import { jsonText, printable } from "./printable";
+import { adviceFor, controllerOf, Meta, OwnerRef, RESTARTABLE, StaleWorkload } from "../../components/live/classify";
+import { call, Connection, connect, describeFailure } from "../../components/live/cluster";
+import { jsonText, printable } from "../../components/live/printable";
 import { cannotRestart, restartPatch, rolloutStatus, WorkloadKind } from "./rollout";
 import type { LiveIo } from "./status";
 import { summary, survey, Survey, workloadKey } from "./survey";

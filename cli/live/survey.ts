@@ -16,8 +16,8 @@ import {
     Selection,
     StaleWorkload,
     staleWorkloads,
-} from "./classify";
-import { Connection, injectionWebhooks, namespaces, PAGE_SIZE, pods, readOwners } from "./cluster";
+} from "../../components/live/classify";
+import { Connection, injectionWebhooks, namespaces, PAGE_SIZE, pods, readOwners } from "../../components/live/cluster";
 
 export interface NamespaceReport {
     name: string;

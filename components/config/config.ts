@@ -15,6 +15,7 @@ import { newestVersion } from "../render/chartSource";
 import { ConfigPath, holdsSecret, isAboveSecretCapable, REDACTED, scrubSecrets, uncoverableSecret } from "./secrets";
 import { canaryTargets, planRevisions, type RevisionPlan, selectedBy, selectionOf, type Selector } from "./revisions";
 import { ownedBaseValueProblems, ownedIstiodValueProblems } from "./ownedValues";
+import { allowRemovalProblems } from "./allowRemoval";
 
 export type { ConfigPath };
 
@@ -218,6 +219,9 @@ const meshSchema = z.strictObject({
     istiodValues: z.record(z.string(), z.unknown()).default({}),
     asmcli: asmcliSchema.prefault({}),
     alibaba: alibabaMeshConfigSchema.optional(),
+    /** Revisions the update-time guard lets go although the live cluster still uses them (docs/UPGRADING.md);
+     *  each must be installed on the cluster, and is for one removal. */
+    allowRemoval: z.array(dns1123Label("revision")).default([]),
 });
 
 const namespaceSchema = z.strictObject({
@@ -454,7 +458,8 @@ function checkCrossFieldRules(cfg: ParsedConfig, ctx: z.RefinementCtx): void {
     }
     checkOwnedValues(mesh, ctx);
     const planned = planRevisionsOf(cfg.mesh);
-    for (const problem of planned.problems) ctx.addIssue({ code: "custom", ...problem });
+    for (const problem of [...planned.problems, ...allowRemovalProblems(mesh.allowRemoval, planned.plan)])
+        ctx.addIssue({ code: "custom", ...problem });
     if (planned.problems.length > 0) return;
     checkBaseVersion(mesh, planned.plan, ctx);
     checkSelections(cfg, planned.plan, ctx);

@@ -2,7 +2,7 @@
  * A small in-process Kubernetes API server (plain HTTP on 127.0.0.1) for the specs of `nativemesh status` and
  * `restart` (test/cli/live/): namespaces, pods and mutating webhook configurations listed with limit/continue,
  * Deployments read and patched, every request recorded. Objects are the captured pods of test/fixtures/pods,
- * copied under other names, and the webhooks of test/cli/live/fixtures.
+ * copied under other names, and the webhooks of test/components/live/fixtures.
  */
 import * as fs from "node:fs";
 import * as http from "node:http";
@@ -15,7 +15,9 @@ const POD = JSON.parse(
     fs.readFileSync(path.join(__dirname, "..", "fixtures", "pods", "native-deployment.json"), "utf8"),
 ) as Obj & { spec: { initContainers: Array<{ name: string }> } };
 const WEBHOOKS = (
-    JSON.parse(fs.readFileSync(path.join(__dirname, "..", "cli", "live", "fixtures", "webhooks.json"), "utf8")) as {
+    JSON.parse(
+        fs.readFileSync(path.join(__dirname, "..", "components", "live", "fixtures", "webhooks.json"), "utf8"),
+    ) as {
         items: Obj[];
     }
 ).items;

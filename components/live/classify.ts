@@ -29,6 +29,7 @@ import { describeRole, proxyRole } from "./templates";
 export type ProxyMode = "native" | "regular" | "none";
 
 export interface OwnerRef {
+    apiVersion?: string;
     kind: string;
     name: string;
     /** The owner's metadata.uid: which object of that name is meant (a new one of the same name is another). */

@@ -1,4 +1,4 @@
-// Pods judged by the template Istio meant for them (cli/live/templates.ts, cli/live/classify.ts), against Istio's
+// Pods judged by the template Istio meant for them (components/live/templates.ts, components/live/classify.ts), against Istio's
 // own golden files at the version the testbed builds: the injector's `pkg/kube/inject/testdata/inject/*.injected`
 // and the gateway controller's rendered waypoint. They are read from the Go module cache, never copied here.
 
@@ -13,8 +13,8 @@ import {
     RESTARTABLE,
     type Selection,
     staleWorkloads,
-} from "../../../cli/live/classify";
-import { injectionTemplates, proxyRole } from "../../../cli/live/templates";
+} from "../../../components/live/classify";
+import { injectionTemplates, proxyRole } from "../../../components/live/templates";
 import { istioSource, istioSourceDir } from "../../support/istioSource";
 
 type Obj = { kind?: string; metadata?: { name?: string }; spec?: Record<string, unknown> };

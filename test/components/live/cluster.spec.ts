@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
-import { connect } from "../../../cli/live/cluster";
+import { connect } from "../../../components/live/cluster";
 import { survey } from "../../../cli/live/survey";
 import { runRestart } from "../../../cli/live/restart";
 import { runStatus } from "../../../cli/live/status";

@@ -17,7 +17,7 @@ import {
     Selection,
     staleWorkloads,
     WebhookConfigLike,
-} from "../../../cli/live/classify";
+} from "../../../components/live/classify";
 
 const SHARED = path.join(__dirname, "..", "..", "fixtures", "pods");
 const OURS = path.join(__dirname, "fixtures");

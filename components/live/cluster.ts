@@ -4,15 +4,15 @@
  * use the API server turned into one line (a UsageError: exit 2, no stack trace) naming the file, the context or
  * the server's URL.
  *
- * The client is an ES module; it is loaded with import() only when `status` or `restart` runs, so `preview` and
- * `audit` never load it.
+ * The client is an ES module; it is loaded with import() only when `status`, `restart` or the update-time guard
+ * (components/live/guard.ts) runs, so `preview` and `audit` never load it.
  */
 import * as http from "node:http";
 import * as https from "node:https";
 import * as path from "node:path";
 import type * as K8s from "@kubernetes/client-node";
-import { fromInvocation, readTextFile, UsageError } from "../inputFiles";
-import { controllerOwner, Owner, OwnerIndex, ownerKey, PodLike, WebhookConfigLike } from "./classify";
+import { fromInvocation, readTextFile, UsageError } from "./usage";
+import { controllerOwner, Meta, Owner, OwnerIndex, ownerKey, OwnerRef, PodLike, WebhookConfigLike } from "./classify";
 import { printable, serverText } from "./printable";
 
 /** Items per list request. */
@@ -27,7 +27,10 @@ export const REQUEST_TIMEOUT_MS = 30_000;
 export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 export interface ConnectOptions {
+    /** The kubeconfig file (or, with `kubeconfigText`, what names it in messages). */
     kubeconfig: string;
+    /** The kubeconfig's contents, when they are at hand rather than in a file (a provider's kubeconfig). */
+    kubeconfigText?: string;
     context?: string;
     requestTimeoutMs?: number;
     /** The largest answer read (default MAX_RESPONSE_BYTES). */
@@ -55,7 +58,7 @@ async function loadClient(): Promise<typeof K8s> {
 /** Reads the kubeconfig and picks the context; no request is made yet. */
 export async function connect(options: ConnectOptions): Promise<Connection> {
     const file = options.kubeconfig;
-    const text = readTextFile(file, "kubeconfig");
+    const text = options.kubeconfigText ?? readTextFile(file, "kubeconfig");
     const k8s = await loadClient();
     const kc = new k8s.KubeConfig();
     try {
@@ -297,6 +300,10 @@ export async function* paged<T>(
 export interface NamespaceInfo {
     name: string;
     labels: Record<string, string>;
+    /** Its owners (a namespace the Formance operator made is owned by its Stack). */
+    ownerReferences?: OwnerRef[];
+    /** Being deleted (it has a deletionTimestamp). */
+    terminating?: boolean;
 }
 
 /** The namespaces to look at: all (paged), or the one asked for (an unknown one is bad input). */
@@ -312,12 +319,13 @@ export async function namespaces(conn: Connection, only?: string): Promise<Names
         }
     }
     const found: NamespaceInfo[] = [];
-    for await (const ns of paged<{ metadata?: { name?: string; labels?: Record<string, string> } }>(
-        conn,
-        "listing namespaces",
-        "/api/v1/namespaces",
-    ))
-        found.push({ name: ns.metadata?.name ?? "", labels: ns.metadata?.labels ?? {} });
+    for await (const ns of paged<{ metadata?: Meta }>(conn, "listing namespaces", "/api/v1/namespaces"))
+        found.push({
+            name: ns.metadata?.name ?? "",
+            labels: ns.metadata?.labels ?? {},
+            ownerReferences: ns.metadata?.ownerReferences ?? [],
+            ...(ns.metadata?.deletionTimestamp ? { terminating: true } : {}),
+        });
     return found;
 }
 

@@ -1,6 +1,6 @@
-/** cli/live/printable.ts: control characters from a cluster shown as visible escapes; server text on one line. */
+/** components/live/printable.ts: control characters from a cluster shown as visible escapes; server text on one line. */
 import * as assert from "node:assert/strict";
-import { jsonText, MAX_SERVER_TEXT, printable, printableDeep, serverText } from "../../../cli/live/printable";
+import { jsonText, MAX_SERVER_TEXT, printable, printableDeep, serverText } from "../../../components/live/printable";
 
 describe("printable: control characters as visible escapes", () => {
     const rows: Array<[string, string, string]> = [
