@@ -168,9 +168,14 @@ export const guardVersionBump: Spec = {
 const twoRevisions = (name: string, installed: string[], allowRemoval: string[] = []) =>
     stackFile(name, (config, mesh) => {
         delete mesh.version;
+        // Each revision with its own injection URL: with several revisions a mesh-wide one is refused (it would
+        // send every revision's pods to one istiod). The first keeps the local stack's (stacks/Pulumi.local.yaml).
+        const values = mesh.istiodValues as Config & { istiodRemote?: { injectionURL?: string } };
+        const firstWebhook = values.istiodRemote?.injectionURL;
+        delete values.istiodRemote;
         mesh.revisions = installed.map((revision) =>
             revision === OLD
-                ? { version: "1.31.0" }
+                ? { version: "1.31.0", istiodValues: { istiodRemote: { injectionURL: firstWebhook } } }
                 : { version: "1.31.0", revision, istiodValues: { istiodRemote: { injectionURL: SECOND_WEBHOOK } } },
         );
         mesh.revisionTags = [{ name: LOCAL.tag, revision: OLD }];
