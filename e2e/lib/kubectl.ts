@@ -25,3 +25,20 @@ export function kubectlApply(manifest: object): void {
     const res = kubectl(["apply", "-f", "-"], JSON.stringify(manifest));
     if (res.status !== 0) throw new Error(`kubectl apply: ${res.stderr.trim()}`);
 }
+
+/** A one-replica Deployment of a web server, `app: <name>`, in a namespace (its pods are kwok's: nothing runs). */
+export function deployWeb(namespace: string, name: string): void {
+    kubectlApply({
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name, namespace },
+        spec: {
+            replicas: 1,
+            selector: { matchLabels: { app: name } },
+            template: {
+                metadata: { labels: { app: name } },
+                spec: { containers: [{ name: "web", image: "nginx:1.27" }] },
+            },
+        },
+    });
+}

@@ -13,7 +13,7 @@ import { parse, stringify } from "yaml";
 import { nativemesh, show } from "../lib/cli";
 import { waitFor } from "../lib/cluster";
 import { ROOT, RUN } from "../lib/env";
-import { kubectl, kubectlApply, kubectlJson } from "../lib/kubectl";
+import { deployWeb, kubectl, kubectlApply, kubectlJson } from "../lib/kubectl";
 import { type Pod, proxyMode } from "../lib/pods";
 import { pulumi, pulumiOk } from "../lib/pulumi";
 import { expect, LOCAL, type Spec } from "../lib/spec";
@@ -84,19 +84,7 @@ function expectIn(out: string, text: string, what: string): void {
 
 /** A one-replica Deployment in a meshed namespace, and its running pod once `check` holds for it. */
 async function runningPod(namespace: string, name: string, check: (p: Pod) => boolean): Promise<Pod> {
-    kubectlApply({
-        apiVersion: "apps/v1",
-        kind: "Deployment",
-        metadata: { name, namespace },
-        spec: {
-            replicas: 1,
-            selector: { matchLabels: { app: name } },
-            template: {
-                metadata: { labels: { app: name } },
-                spec: { containers: [{ name: "web", image: "nginx:1.27" }] },
-            },
-        },
-    });
+    deployWeb(namespace, name);
     let found: Pod | undefined;
     await waitFor(
         `${namespace}/${name} running and injected`,

@@ -12,7 +12,7 @@ import { parse, stringify } from "yaml";
 import { renderTagObjects } from "../../cli/offlineTagTemplate";
 import { nativemesh, show } from "../lib/cli";
 import { ROOT, RUN } from "../lib/env";
-import { kubectl, kubectlApply, kubectlJson } from "../lib/kubectl";
+import { deployWeb, kubectl, kubectlJson } from "../lib/kubectl";
 import { waitFor } from "../lib/cluster";
 import { jobComplete, type Pod, proxyMode } from "../lib/pods";
 import { pulumi, pulumiOk } from "../lib/pulumi";
@@ -111,22 +111,6 @@ const WORKLOADS = [
     { namespace: LOCAL.tagNamespace, name: "upgrade-tagged" },
 ];
 
-function deploy(namespace: string, name: string): void {
-    kubectlApply({
-        apiVersion: "apps/v1",
-        kind: "Deployment",
-        metadata: { name, namespace },
-        spec: {
-            replicas: 1,
-            selector: { matchLabels: { app: name } },
-            template: {
-                metadata: { labels: { app: name } },
-                spec: { containers: [{ name: "web", image: "nginx:1.27" }] },
-            },
-        },
-    });
-}
-
 /** The one live pod of a workload once it runs and passes `check`. */
 async function podOf(namespace: string, app: string, check: (p: Pod) => boolean, what: string): Promise<Pod> {
     let found: Pod | undefined;
@@ -193,7 +177,7 @@ export const canaryUpgrade: Spec = {
             `the offline stand-in's webhooks differ from Helm's: ${JSON.stringify(real.webhooks?.map((w) => w.name))}`,
         );
 
-        for (const w of WORKLOADS) deploy(w.namespace, w.name);
+        for (const w of WORKLOADS) deployWeb(w.namespace, w.name);
         try {
             for (const w of WORKLOADS)
                 await podOf(w.namespace, w.name, injectedBy(OLD), `${w.name} injected by ${OLD}`);
