@@ -2,26 +2,10 @@ import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { cli, oneLine } from "../support/cli";
 import { tempDir } from "../support/tempDir";
 
 const ROOT = path.resolve(__dirname, "../..");
-
-function cli(args: string[]) {
-    const r = spawnSync(process.execPath, ["--require", "tsx/cjs", path.join(ROOT, "cli", "main.ts"), ...args], {
-        cwd: ROOT,
-        encoding: "utf8",
-        timeout: 60_000,
-    });
-    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-const oneLine = (r: { status: number | null; stdout: string; stderr: string }, expected: RegExp) => {
-    assert.equal(r.status, 2, r.stderr);
-    const lines = r.stderr.trim().split("\n");
-    assert.equal(lines.length, 1, r.stderr);
-    assert.match(lines[0], expected);
-    assert.doesNotMatch(r.stderr, /\n\s+at /);
-};
 
 describe("cli: help everywhere, exit 0", () => {
     for (const args of [["--help"], ["-h"], ["help"], ["preview", "--help"], ["audit", "--help"]]) {

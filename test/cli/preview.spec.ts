@@ -9,6 +9,7 @@ import { OUT_MANIFEST } from "../../cli/planOutput";
 import { runPreview } from "../../cli/preview";
 import { loadStackFile, OFFLINE_SECRET } from "../../cli/stackFile";
 import { shippedStackNames } from "../support/plan";
+import { cli, oneLine } from "../support/cli";
 import { tempDir } from "../support/tempDir";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -75,24 +76,6 @@ const LOCAL_CHARTS = path.join(
 );
 
 const ackStack = () => fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.ack-istio.yaml"), "utf8");
-
-/** The CLI as a user runs it: a child process, so exit codes and stack traces are real. */
-function cli(args: string[]) {
-    const r = spawnSync(process.execPath, ["--require", "tsx/cjs", path.join(ROOT, "cli", "main.ts"), ...args], {
-        cwd: ROOT,
-        encoding: "utf8",
-        timeout: 60_000,
-    });
-    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-const oneLine = (r: { status: number | null; stdout: string; stderr: string }, expected: RegExp) => {
-    assert.equal(r.status, 2, r.stderr);
-    const lines = r.stderr.trim().split("\n");
-    assert.equal(lines.length, 1, r.stderr);
-    assert.match(lines[0], expected);
-    assert.doesNotMatch(r.stderr, /\n\s+at /);
-};
 
 describe("preview: every shipped stack", () => {
     for (const stack of shippedStackNames()) {
