@@ -121,15 +121,19 @@ export const groups = [
     {
         name: "live",
         description:
-            "cli/live/*.ts and components/live/{classify,cluster,printable,templates}.ts: `nativemesh status` and `restart` (pod classification, rollout, the API client)",
-        files: ["cli/live/*.ts", "components/live/{classify,cluster,printable,templates}.ts"],
+            "cli/live/*.ts and components/live/*.ts: `nativemesh status` and `restart` (pod classification, rollout, the API client) and the upgrade guard (what still uses a revision, the Formance namespaces)",
+        files: ["cli/live/*.ts", "components/live/*.ts"],
         // Its own TypeScript program: @kubernetes/client-node's typings would slow every other group's checks.
         tsconfig: "tsconfig.mutate-live.json",
         // Not test/cli/live/args.spec.ts: it runs the CLI in child processes. parseLiveArgs runs in-process
         // under status.spec and restart.spec, which call runStatus and runRestart with argv.
         specs: [
-            ...["classify", "cluster", "printable", "templates"].map((unit) => `test/components/live/${unit}.spec.ts`),
-            ...["restart", "rollout", "status"].map((unit) => `test/cli/live/${unit}.spec.ts`),
+            ...["classify", "cluster", "formanceNamespaces", "guard", "printable", "removal", "templates"].map(
+                (unit) => `test/components/live/${unit}.spec.ts`,
+            ),
+            ...["desired", "restart", "rollout", "status"].map((unit) => `test/cli/live/${unit}.spec.ts`),
+            // components/live/usage.ts (the one-line usage errors and input files) is what cli/inputFiles re-exports.
+            "test/cli/inputFiles.spec.ts",
         ],
         // 90 (issue 19): a wrong verdict on a pod leaves a workload without its native sidecar, or restarts one
         // that needed nothing, on a live cluster.
