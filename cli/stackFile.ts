@@ -11,6 +11,7 @@ import {
     CONFIG_KEYS,
     CONFIG_NAMESPACE,
     ConfigError,
+    configKey,
     EnvironmentSpec,
     namespaceConfig,
     validateConfig,
@@ -179,22 +180,32 @@ export function loadProjectStackFile(options: StackFileOptions): ProjectStackFil
     }
 }
 
-/** A `mesh.chartPath` that is no folder: Helm would fail at `pulumi up`, after the plan looked fine. Pulumi runs
- *  the program in the project folder, so a relative path is taken from there. */
+/** A `mesh.chartPath` or `mesh.revisions[i].chartPath` that is no folder: Helm would fail at `pulumi up`, after
+ *  the plan looked fine. Pulumi runs the program in the project folder, so a relative path is taken from there. */
 function missingChartPath(spec: EnvironmentSpec, project: PulumiProject): string | undefined {
-    const given = spec.mesh.chartPath;
-    if (given === undefined) return undefined;
-    const folder = path.resolve(project.dir, given);
-    const shown = holdsSecret(spec.secretPaths, ["mesh", "chartPath"]) ? OFFLINE_SECRET : folder;
-    let isFolder = false;
-    try {
-        isFolder = fs.statSync(folder).isDirectory();
-    } catch {
-        isFolder = false;
+    const given: Array<{ key: (string | number)[]; path: string | undefined }> = [
+        { key: ["mesh", "chartPath"], path: spec.mesh.chartPath },
+        ...(spec.mesh.revisions ?? []).map((r, i) => ({
+            key: ["mesh", "revisions", i, "chartPath"],
+            path: r.chartPath,
+        })),
+    ];
+    for (const { key, path: chartPath } of given) {
+        if (chartPath === undefined) continue;
+        const folder = path.resolve(project.dir, chartPath);
+        if (isFolder(folder)) continue;
+        const shown = holdsSecret(spec.secretPaths, key) ? OFFLINE_SECRET : folder;
+        return `${configKey(key)}: no folder at ${shown} (relative paths are taken from the project folder, ${project.dir}); give the folder holding the base and istiod charts`;
     }
-    return isFolder
-        ? undefined
-        : `${CONFIG_NAMESPACE}:mesh.chartPath: no folder at ${shown} (relative paths are taken from the project folder, ${project.dir}); give the folder holding the base and istiod charts`;
+    return undefined;
+}
+
+function isFolder(file: string): boolean {
+    try {
+        return fs.statSync(file).isDirectory();
+    } catch {
+        return false;
+    }
 }
 
 function readConfigMap(file: string): Record<string, unknown> {

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { baseChartVersion, baseDowngrade, releaseChart, templateChart } from "./render/chartSource";
+import { baseChart, baseDowngrade, releaseChart, revisionChartLocation, templateChart } from "./render/chartSource";
 import { baseValues, cniValues, deepMerge, istiodValues } from "./render/istioValues";
 import { POD_SECURITY_ENFORCE } from "./render/podSecurity";
 
@@ -12,6 +12,9 @@ export interface IstioRevisionArgs {
     revision: string;
     /** istiod values of this revision only, merged over the control plane's `istiodValues`. */
     istiodValues?: Record<string, unknown>;
+    /** A local directory with this revision's release's charts, instead of the control plane's `chartPath`: its
+     *  `istiod`, and `base` and `cni` when it is the newest revision (render/chartSource.ts `baseChart`). */
+    chartPath?: string;
 }
 
 /** A revision tag: an alias namespaces select instead of a revision, moved by changing `revision`. */
@@ -104,20 +107,15 @@ export class IstioControlPlane extends pulumi.ComponentResource {
             },
             childOpts,
         );
+        // base holds the CRDs; Istio's Helm upgrade moves base to the new release, and its CRDs serve the older
+        // istiod too: the newest version listed, or the one asked for, from that release's charts
+        // (render/chartSource.ts).
+        const base = baseChart(args, args.revisions, args.baseVersion);
         this.base = new k8s.helm.v3.Release(
             `${name}-base`,
             {
                 name: "istio-base",
-                // base holds the CRDs; Istio's Helm upgrade moves base to the new release, and its CRDs serve the
-                // older istiod too: the newest version listed, or the one asked for (render/chartSource.ts).
-                ...releaseChart(
-                    args,
-                    "base",
-                    baseChartVersion(
-                        args.revisions.map((r) => r.version),
-                        args.baseVersion,
-                    ),
-                ),
+                ...releaseChart(base.location, "base", base.version),
                 namespace: this.namespace.metadata.name,
                 values: keptSecret(
                     baseValues(
@@ -138,14 +136,7 @@ export class IstioControlPlane extends pulumi.ComponentResource {
                 `${name}-cni`,
                 {
                     name: "istio-cni",
-                    ...releaseChart(
-                        args,
-                        "cni",
-                        baseChartVersion(
-                            args.revisions.map((r) => r.version),
-                            args.baseVersion,
-                        ),
-                    ),
+                    ...releaseChart(base.location, "cni", base.version),
                     namespace: this.namespace.metadata.name,
                     values: cniValues({ gke: args.gke === true }),
                 },
@@ -173,7 +164,7 @@ export class IstioControlPlane extends pulumi.ComponentResource {
                 `${name}-istiod-${revision.revision}`,
                 {
                     name: `istiod-${revision.revision}`,
-                    ...releaseChart(args, "istiod", revision.version),
+                    ...releaseChart(revisionChartLocation(args, revision), "istiod", revision.version),
                     namespace: this.namespace.metadata.name,
                     values: keptSecret(values, args.istiodValuesSecret),
                 },
@@ -203,7 +194,7 @@ export class IstioControlPlane extends pulumi.ComponentResource {
             this.tags[tag.name] = new k8s.helm.v3.Chart(
                 `${name}-tag-${tag.name}`,
                 {
-                    ...templateChart(args, revision.version),
+                    ...templateChart(revisionChartLocation(args, revision), revision.version),
                     namespace: args.namespace,
                     values: keptSecret(valuesOf(revision, [tag.name]), args.istiodValuesSecret),
                     // As `helm template | kubectl apply` does: nothing waits for the tag's Service to get endpoints

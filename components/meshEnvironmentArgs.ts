@@ -229,6 +229,8 @@ export interface RevisionInput {
     revision?: string;
     /** istiod values of this revision only, merged over mesh.istiodValues. */
     istiodValues?: ValueMap;
+    /** A local directory with this revision's release's charts (Helm), instead of mesh.chartPath. */
+    chartPath?: string;
 }
 
 /** The Istio control plane (`nativemesh:mesh`). */

@@ -6,7 +6,7 @@
 # directives the tool's own go.mod would have said, since Go ignores a dependency's replaces.
 # A finished tool leaves a stamp file; a second run with the same versions builds nothing.
 # Usage: e2e/build.sh [tool ...]   (default: all)
-# Tools: kube etcd kwok istio istio-charts pulumi langhost kubeprovider yaml python
+# Tools: kube etcd kwok istio istio-charts istio-previous pulumi langhost kubeprovider yaml python
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -111,12 +111,22 @@ build_kwok() {
   chmod -R u+w "$out/stages"
 }
 
-build_istio() {
-  local w="$work/istio-$ISTIO_VERSION"
+# istio_release VERSION MODULE_VERSION [MODULE=REPLACEMENT ...]: pilot-discovery, the base and istiod charts and
+# the CRDs of one istio.io/istio commit into $out, stamped VERSION, from a wrapper module of its own. The replaces
+# stand for versions its go.mod asks for that the proxy does not serve. Both Istio releases share the Go build
+# and module caches (GOCACHE, GOMODCACHE: go's defaults), so the second compiles only what differs.
+istio_release() {
+  local version=$1 module=$2
+  shift 2
+  local w="$work/istio-$version"
   new_wrapper "$w"
   cd "$w"
-  go get "istio.io/istio@$ISTIO_MODULE_VERSION" >/dev/null
-  go build -ldflags "-s -w -X istio.io/istio/pkg/version.buildVersion=$ISTIO_VERSION" -o "$out/pilot-discovery" istio.io/istio/pilot/cmd/pilot-discovery
+  local r
+  for r in "$@"; do
+    go mod edit -replace "$r"
+  done
+  go get "istio.io/istio@$module" >/dev/null
+  go build -ldflags "-s -w -X istio.io/istio/pkg/version.buildVersion=$version" -o "$out/pilot-discovery" istio.io/istio/pilot/cmd/pilot-discovery
   # The base and istiod Helm charts are part of the same module: copy them out (writable) for a local chart path.
   local dir
   dir=$(go list -m -f '{{.Dir}}' istio.io/istio)
@@ -125,10 +135,44 @@ build_istio() {
   cp -r "$dir/manifests/charts/istio-control/istio-discovery" "$out/charts/istiod"
   chmod -R u+w "$out/charts"
   # The release builder stamps chart versions; the module carries a placeholder. Stamp the one we build.
-  sed -i "s/^version: .*/version: $ISTIO_VERSION/; s/^appVersion: .*/appVersion: $ISTIO_VERSION/" \
-    "$out/charts/base/Chart.yaml" "$out/charts/istiod/Chart.yaml"
+  stamp_chart "$version" "$out/charts/base/Chart.yaml" "$out/charts/istiod/Chart.yaml"
   # The Istio CRDs, for the server-side dry run of every plan.
   cp "$dir/manifests/charts/base/files/crd-all.gen.yaml" "$out/crd-all.gen.yaml"
+}
+
+# stamp_chart VERSION FILE...: a chart's version and appVersion (istiod's Deployment carries the appVersion as
+# app.kubernetes.io/version, which the testbed's istiod supervisor reads to pick the release's pilot-discovery).
+stamp_chart() {
+  local version=$1
+  shift
+  sed -i "s/^version: .*/version: $version/; s/^appVersion: .*/appVersion: $version/" "$@"
+}
+
+# copy_cni_chart VERSION CHARTS: the Istio CNI chart of the istio.io/istio module of the current wrapper into
+# CHARTS/cni, stamped VERSION. The chart is published as `cni` (istio.io "Install with Helm").
+copy_cni_chart() {
+  local version=$1 charts=$2 dir
+  dir=$(go list -m -f '{{.Dir}}' istio.io/istio)
+  rm -rf "$charts/cni"
+  cp -r "$dir/manifests/charts/istio-cni" "$charts/cni"
+  chmod -R u+w "$charts/cni"
+  stamp_chart "$version" "$charts/cni/Chart.yaml"
+}
+
+build_istio() {
+  istio_release "$ISTIO_VERSION" "$ISTIO_MODULE_VERSION"
+}
+
+# The older release of the two-release upgrade, with the replaces of e2e/versions.env (why each: there), and its
+# cni chart beside its base and istiod charts, so its charts folder holds every chart nativemesh installs.
+build_istio_previous() {
+  istio_release "$ISTIO_PREVIOUS_VERSION" "$ISTIO_PREVIOUS_MODULE_VERSION" \
+    "istio.io/api=istio.io/api@$ISTIO_PREVIOUS_API_VERSION" \
+    "istio.io/client-go=istio.io/client-go@$ISTIO_PREVIOUS_CLIENT_GO_VERSION" \
+    "github.com/envoyproxy/go-control-plane/envoy=github.com/envoyproxy/go-control-plane/envoy@$ISTIO_PREVIOUS_ENVOY_VERSION" \
+    "github.com/envoyproxy/go-control-plane/contrib=github.com/envoyproxy/go-control-plane/contrib@$ISTIO_PREVIOUS_ENVOY_CONTRIB_VERSION" \
+    "github.com/agentgateway/agentgateway/api=github.com/agentgateway/agentgateway/api@$ISTIO_PREVIOUS_AGENTGATEWAY_API_VERSION"
+  copy_cni_chart "$ISTIO_PREVIOUS_VERSION" "$out/charts"
 }
 
 # The Istio CNI chart, from the same Istio module as the base and istiod charts, into the istio tool's charts
@@ -143,13 +187,7 @@ build_istio_charts() {
   fi
   cd "$w"
   go mod download istio.io/istio
-  local dir
-  dir=$(go list -m -f '{{.Dir}}' istio.io/istio)
-  rm -rf "$charts/cni"
-  cp -r "$dir/manifests/charts/istio-cni" "$charts/cni"
-  chmod -R u+w "$charts/cni"
-  # The chart is published as `cni` (istio.io "Install with Helm"); the module carries a placeholder version.
-  sed -i "s/^version: .*/version: $ISTIO_VERSION/; s/^appVersion: .*/appVersion: $ISTIO_VERSION/" "$charts/cni/Chart.yaml"
+  copy_cni_chart "$ISTIO_VERSION" "$charts"
   touch "$out/cni-chart-copied"
 }
 
@@ -232,7 +270,7 @@ build_python() {
   "$out/venv/bin/pip" install --quiet --disable-pip-version-check "pulumi==$PULUMI_VERSION" parver semver
 }
 
-all="kube etcd kwok istio istio-charts pulumi langhost kubeprovider yaml python"
+all="kube etcd kwok istio istio-charts istio-previous pulumi langhost kubeprovider yaml python"
 want=${*:-$all}
 total=$SECONDS
 for t in $want; do
@@ -245,6 +283,8 @@ for t in $want; do
       # A rebuilt istio folder has lost the cni chart: copy it again.
       [ -f "$tools/istio-$ISTIO_VERSION/charts/cni/Chart.yaml" ] || rm -f "$tools/istio-charts-$ISTIO_VERSION/.built"
       done_or_build istio-charts "$ISTIO_VERSION" build_istio_charts ;;
+    # Into istio-<previous version>/, the folder layout of the istio step.
+    istio-previous) done_or_build istio "$ISTIO_PREVIOUS_VERSION" build_istio_previous ;;
     pulumi) done_or_build pulumi "$PULUMI_VERSION" build_pulumi ;;
     langhost) done_or_build langhost "$PULUMI_VERSION" build_langhost ;;
     kubeprovider) done_or_build kubeprovider "$KUBERNETES_PROVIDER_VERSION" build_kubeprovider ;;

@@ -25,6 +25,7 @@ import { serverDryRun } from "./specs/dryRun";
 import { destroy } from "./specs/destroy";
 import { liveStatusRestart } from "./specs/live";
 import { canaryUpgrade } from "./specs/upgrade";
+import { upgradeBetweenReleases } from "./specs/upgradeReleases";
 import { gatewayTemplateOk, replicasSeven, rollbackKeepsBase } from "./specs/upgradePaths";
 import { guardDroppedRevision, guardFormanceNamespaces, guardVersionBump } from "./specs/guard";
 import { secretConfig } from "./specs/secrets";
@@ -41,6 +42,8 @@ const SPECS: Spec[] = [
     canary,
     liveStatusRestart,
     canaryUpgrade,
+    // Takes the local stack down (base cannot go down to the older release) and deploys it as shipped again.
+    upgradeBetweenReleases,
     replicasSeven,
     gatewayTemplateOk,
     guardVersionBump,
@@ -113,7 +116,7 @@ async function main(): Promise<number> {
         return 0;
     }
     selected();
-    await timed("building the tools (a cold build takes 40-60 minutes on 2 cores; then cached in .e2e/tools)", build);
+    await timed("building the tools (a cold build takes about an hour on 2 cores; then cached in .e2e/tools)", build);
 
     // What an earlier run left (E2E_KEEP, or a crash) goes first.
     stopAll();

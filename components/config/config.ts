@@ -169,6 +169,9 @@ const revisionSchema = z.strictObject({
     revision: dns1123Label("revision").optional(),
     /** istiod values of this revision only, merged over mesh.istiodValues (the keys nativemesh sets are refused). */
     istiodValues: z.record(z.string(), z.unknown()).optional(),
+    /** Helm: a local folder with this revision's release's charts (its `istiod`; `base` and `cni` too when it is
+     *  the newest revision), instead of `mesh.chartPath`, so that revisions of two releases each take their own. */
+    chartPath: z.string().min(1).optional(),
 });
 
 /** A revision tag: a name (pointing at the only revision), or a name and the revision it points at. */
@@ -457,6 +460,16 @@ function checkCrossFieldRules(cfg: ParsedConfig, ctx: z.RefinementCtx): void {
         return;
     }
     checkOwnedValues(mesh, ctx);
+    // asmcli installs its one revision from its own release, not from charts.
+    mesh.revisions?.forEach((r, i) => {
+        if (r.chartPath !== undefined && mesh.method !== "helm") {
+            ctx.addIssue({
+                code: "custom",
+                path: ["mesh", "revisions", i, "chartPath"],
+                message: "is a folder of Helm charts: only with method helm",
+            });
+        }
+    });
     const planned = planRevisionsOf(cfg.mesh);
     for (const problem of [...planned.problems, ...allowRemovalProblems(mesh.allowRemoval, planned.plan)])
         ctx.addIssue({ code: "custom", ...problem });

@@ -14,6 +14,7 @@ export interface RevisionEntry {
     version: string;
     revision?: string;
     istiodValues?: Record<string, unknown>;
+    chartPath?: string;
 }
 
 /** A revision tag as configured: a name (the one-revision form) or a name with the revision it points at. */
@@ -35,6 +36,8 @@ export interface PlannedRevision {
     revision: string;
     /** This revision's own istiod values, over the mesh's. */
     istiodValues?: Record<string, unknown>;
+    /** The local folder of this revision's release's charts, instead of the mesh's `chartPath`. */
+    chartPath?: string;
 }
 
 /** A tag and the revision it points at. */
@@ -117,6 +120,7 @@ export function planRevisions(mesh: MeshRevisionConfig): { plan: RevisionPlan; p
             version: entry.version,
             revision,
             ...(entry.istiodValues !== undefined ? { istiodValues: entry.istiodValues } : {}),
+            ...(entry.chartPath !== undefined ? { chartPath: entry.chartPath } : {}),
         });
     }
     const names = revisions.map((r) => r.revision);

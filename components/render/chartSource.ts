@@ -9,11 +9,14 @@
  * - The base chart holds Istio's CRDs as templates (`manifests/charts/base/templates/crds.yaml`), so `helm upgrade`
  *   of base to a lower chart version downgrades the CRDs every istiod reads. It runs at the newest version listed
  *   (Istio "Upgrade with Helm": base goes first, to the new release) or at `mesh.baseVersion`, and never goes down.
+ * - Revisions of different releases may each name the local folder of their own release's charts
+ *   (`mesh.revisions[].chartPath`): istiod comes from its revision's folder, base and cni from the newest one's.
  */
 import * as path from "node:path";
 import { compareVersions, parseVersion } from "../../policy/facts/versions";
 
-/** Where the charts are: a repository (https:// or oci://), or a local directory holding `base` and `istiod`. */
+/** Where the charts are: a repository (https:// or oci://), or a local directory holding `base` and `istiod`
+ *  (`cni` too, with Istio CNI). */
 export interface ChartLocation {
     chartRepository: string;
     chartPath?: string;
@@ -59,6 +62,36 @@ export function newestVersion(versions: string[]): string {
 /** The base chart's version: the one asked for, else the newest revision's. */
 export function baseChartVersion(revisionVersions: string[], asked?: string): string {
     return asked ?? newestVersion(revisionVersions);
+}
+
+/** A revision as the chart source reads it: its version and, optionally, the local folder of its release's charts. */
+export interface RevisionCharts {
+    version: string;
+    chartPath?: string;
+}
+
+/** Where a revision's istiod chart is: its own folder (`mesh.revisions[].chartPath`), else the mesh's. */
+export function revisionChartLocation(where: ChartLocation, revision: RevisionCharts): ChartLocation {
+    return revision.chartPath !== undefined ? { ...where, chartPath: revision.chartPath } : where;
+}
+
+/**
+ * The base (and cni) chart: its version (`baseChartVersion`), and where it is. Base goes with the newest release
+ * listed, so with revisions of two releases in folders of their own it comes from the folder of the revision at
+ * that version (the first listed of equals); otherwise, and when `mesh.baseVersion` names a version no revision
+ * runs (a rollback keeping base where it is), from the mesh's `chartPath` or repository.
+ */
+export function baseChart(
+    where: ChartLocation,
+    revisions: RevisionCharts[],
+    asked?: string,
+): { location: ChartLocation; version: string } {
+    const version = baseChartVersion(
+        revisions.map((r) => r.version),
+        asked,
+    );
+    const newest = revisions.find((r) => r.version === version);
+    return { location: newest !== undefined ? revisionChartLocation(where, newest) : where, version };
 }
 
 /**

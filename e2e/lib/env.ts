@@ -49,6 +49,18 @@ export function tool(
     return path.join(TOOLS, `${name}-${version}`);
 }
 
+/** The folder of a built Istio release, e.g. .e2e/tools/istio-1.30.4 (e2e/build.sh steps istio and istio-previous):
+ *  its pilot-discovery, and its base, istiod and cni charts under charts/. */
+export function istioRelease(version: string): string {
+    return path.join(TOOLS, `istio-${version}`);
+}
+
+/** The Istio releases the testbed builds: the local stack's, and the older one of the two-release upgrade. */
+export function builtIstioReleases(): { current: string; previous: string } {
+    const v = versions();
+    return { current: v.ISTIO_VERSION, previous: v.ISTIO_PREVIOUS_VERSION };
+}
+
 /** PATH with the built tools first: pulumi, its language hosts and provider, kubectl. */
 export function toolPath(): string {
     const dirs = (

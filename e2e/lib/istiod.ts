@@ -6,12 +6,14 @@
  * set here), its arguments, and listen addresses on 127.0.0.1. The webhook port is the one the revision's
  * injection webhook names in its URL (`istiodRemote.injectionURL` of the stack), so the API server's calls
  * reach it. When the Deployment's environment changes, istiod is restarted; when it goes, istiod stops.
+ * The binary is the one of the Deployment's Istio release (the testbed builds two: e2e/build.sh), read from the
+ * chart's appVersion that Istio's charts put on the Deployment.
  */
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { KUBECONFIG, RUN, tool, toolEnv } from "./env";
+import { builtIstioReleases, istioRelease, KUBECONFIG, RUN, toolEnv } from "./env";
 import { ClusterCerts } from "./certs";
 import { freePort } from "./cluster";
 import { step } from "./log";
@@ -40,6 +42,26 @@ interface Running {
     pid: number;
     env: Record<string, string>;
     webhookPort: number;
+    /** The Istio release whose pilot-discovery runs. */
+    release: string;
+}
+
+/** The label Istio's charts give istiod's Deployment with the chart's appVersion (the `istio.labels` helper of
+ *  manifests/charts/istio-control/istio-discovery/templates/zzz_profile.yaml); e2e/build.sh stamps it. */
+export const RELEASE_LABEL = "app.kubernetes.io/version";
+
+/**
+ * The Istio release whose pilot-discovery runs a Deployment: its chart's appVersion when the testbed builds that
+ * release; a Deployment without the label (not from Istio's charts) gets the local stack's. undefined: a release the
+ * testbed does not build, which it must not stand in for with another.
+ */
+export function releaseFor(
+    labels: Record<string, string> | undefined,
+    built: { current: string; previous: string },
+): string | undefined {
+    const release = labels?.[RELEASE_LABEL];
+    if (release === undefined) return built.current;
+    return [built.current, built.previous].includes(release) ? release : undefined;
 }
 
 function kubectlAsync(args: string[]): Promise<string> {
@@ -104,6 +126,11 @@ export class IstiodSupervisor {
         if (stopProcesses) for (const revision of [...this.running.keys()]) this.stopRevision(revision);
     }
 
+    /** The Istio release whose pilot-discovery runs a revision's istiod. */
+    release(revision: string): string | undefined {
+        return this.running.get(revision)?.release;
+    }
+
     /** The environment the running istiod of a revision was started with. */
     environment(revision: string): Record<string, string> | undefined {
         return this.running.get(revision)?.env;
@@ -120,18 +147,24 @@ export class IstiodSupervisor {
             const out = await kubectlAsync(["get", "deployments", "-A", "-l", "app=istiod", "-o", "json"]);
             const deployments = (JSON.parse(out) as { items: Deployment[] }).items;
             const seen = new Set<string>();
+            const built = builtIstioReleases();
             for (const d of deployments) {
                 const env = environmentOf(d);
                 const revision = env.REVISION ?? "default";
                 seen.add(revision);
+                const release = releaseFor(d.metadata.labels, built);
+                if (release === undefined) {
+                    this.refuseOnce(revision, d.metadata.labels?.[RELEASE_LABEL] ?? "", built);
+                    continue;
+                }
                 const args = d.spec.template.spec.containers.find((c) => c.name === "discovery")?.args ?? [];
-                const hash = createHash("sha256").update(JSON.stringify({ env, args })).digest("hex");
+                const hash = createHash("sha256").update(JSON.stringify({ env, args, release })).digest("hex");
                 const current = this.running.get(revision);
                 if (current && current.hash === hash && isAlive(current.pid)) continue;
                 const port = await webhookPort(revision);
                 if (port === undefined) continue; // the webhook configuration is not there yet
                 if (current) this.stopRevision(revision);
-                await this.startRevision(revision, env, args, hash, port);
+                await this.startRevision(revision, release, env, args, hash, port);
             }
             for (const revision of [...this.running.keys()]) if (!seen.has(revision)) this.stopRevision(revision);
         } catch {
@@ -141,8 +174,22 @@ export class IstiodSupervisor {
         }
     }
 
+    private readonly refused = new Set<string>();
+
+    /** Says once per revision and release that no pilot-discovery of that release is built (its spec then fails on
+     *  an istiod that never starts). */
+    private refuseOnce(revision: string, release: string, built: { current: string; previous: string }): void {
+        const key = `${revision} ${release}`;
+        if (this.refused.has(key)) return;
+        this.refused.add(key);
+        step(
+            `istiod for revision ${revision} not started: its chart is Istio ${release}, the testbed builds ${built.current} and ${built.previous} (e2e/versions.env)`,
+        );
+    }
+
     private async startRevision(
         revision: string,
+        release: string,
         env: Record<string, string>,
         args: string[],
         hash: string,
@@ -168,15 +215,20 @@ export class IstiodSupervisor {
             `--caCertFile=${this.certs.ca}`,
         ];
         step(
-            `starting istiod for revision ${revision} (webhook on 127.0.0.1:${webhookPort}, ENABLE_NATIVE_SIDECARS=${env.ENABLE_NATIVE_SIDECARS ?? "(unset)"} from its Deployment)`,
+            `starting istiod ${release} for revision ${revision} (webhook on 127.0.0.1:${webhookPort}, ENABLE_NATIVE_SIDECARS=${env.ENABLE_NATIVE_SIDECARS ?? "(unset)"} from its Deployment)`,
         );
         // cwd is an empty folder: istiod then reads its injection template and mesh config from the ConfigMaps
         // the chart rendered, not from files.
-        const pid = start(`istiod-${revision}`, path.join(tool("istio"), "pilot-discovery"), [...args, ...local], {
-            cwd: dir,
-            env: { PATH: process.env.PATH ?? "", HOME: dir, ...env },
-        });
-        this.running.set(revision, { hash, pid, env, webhookPort });
+        const pid = start(
+            `istiod-${revision}`,
+            path.join(istioRelease(release), "pilot-discovery"),
+            [...args, ...local],
+            {
+                cwd: dir,
+                env: { PATH: process.env.PATH ?? "", HOME: dir, ...env },
+            },
+        );
+        this.running.set(revision, { hash, pid, env, webhookPort, release });
     }
 
     private stopRevision(revision: string): void {

@@ -1,6 +1,7 @@
 /** Pods as the API server stored them after admission: where istio-proxy ended up. */
 import { kubectlApply, kubectlJson } from "./kubectl";
 import { waitFor } from "./cluster";
+import { expect } from "./spec";
 
 export interface Container {
     name: string;
@@ -74,4 +75,29 @@ export async function jobComplete(namespace: string, name: string, timeoutMs: nu
         },
         timeoutMs,
     );
+}
+
+/** The one live pod of a workload (`app: <app>`) once it runs and passes `check`. */
+export async function podOf(namespace: string, app: string, check: (p: Pod) => boolean, what: string): Promise<Pod> {
+    let found: Pod | undefined;
+    await waitFor(
+        what,
+        async () => {
+            const list = kubectlJson(["get", "pods", "-n", namespace, "-l", `app=${app}`]) as {
+                items: Array<Pod & { metadata: { deletionTimestamp?: string } }>;
+            };
+            const live = list.items.filter((p) => p.metadata.deletionTimestamp === undefined);
+            found = live.length === 1 && live[0].status?.phase === "Running" && check(live[0]) ? live[0] : undefined;
+            return found !== undefined;
+        },
+        90_000,
+    );
+    return found!;
+}
+
+/** Every Job of a namespace (the canary's) completes; there is at least one. */
+export async function canaryComplete(namespace: string): Promise<void> {
+    const jobs = kubectlJson(["get", "jobs", "-n", namespace]) as { items: Array<{ metadata: { name: string } }> };
+    expect(jobs.items.length > 0, `a canary Job in ${namespace}`);
+    for (const job of jobs.items) await jobComplete(namespace, job.metadata.name, 60_000);
 }

@@ -12,9 +12,10 @@ import { parse, stringify } from "yaml";
 import { renderTagObjects } from "../../cli/offlineTagTemplate";
 import { nativemesh, show } from "../lib/cli";
 import { ROOT, RUN } from "../lib/env";
+import { helmReleases } from "../lib/helm";
 import { deployWeb, kubectl, kubectlJson } from "../lib/kubectl";
 import { waitFor } from "../lib/cluster";
-import { jobComplete, type Pod, proxyMode } from "../lib/pods";
+import { canaryComplete, type Pod, podOf, proxyMode } from "../lib/pods";
 import { pulumi, pulumiOk } from "../lib/pulumi";
 import { expect, LOCAL, type Spec } from "../lib/spec";
 import { tail } from "./deploy";
@@ -111,24 +112,6 @@ const WORKLOADS = [
     { namespace: LOCAL.tagNamespace, name: "upgrade-tagged" },
 ];
 
-/** The one live pod of a workload once it runs and passes `check`. */
-async function podOf(namespace: string, app: string, check: (p: Pod) => boolean, what: string): Promise<Pod> {
-    let found: Pod | undefined;
-    await waitFor(
-        what,
-        async () => {
-            const list = kubectlJson(["get", "pods", "-n", namespace, "-l", `app=${app}`]) as {
-                items: Array<Pod & { metadata: { deletionTimestamp?: string } }>;
-            };
-            const live = list.items.filter((p) => p.metadata.deletionTimestamp === undefined);
-            found = live.length === 1 && live[0].status?.phase === "Running" && check(live[0]) ? live[0] : undefined;
-            return found !== undefined;
-        },
-        90_000,
-    );
-    return found!;
-}
-
 const injectedBy = (revision: string) => (p: Pod) =>
     proxyMode(p) === "native" && p.metadata.annotations?.["istio.io/rev"] === revision;
 
@@ -139,19 +122,6 @@ interface Webhook {
 
 const tagWebhook = (tag: string) =>
     kubectlJson(["get", "mutatingwebhookconfiguration", `istio-revision-tag-${tag}`]) as Webhook;
-
-function helmReleases(): string[] {
-    const list = kubectlJson(["get", "secrets", "-n", LOCAL.istioNamespace, "-l", "owner=helm,status=deployed"]) as {
-        items: Array<{ metadata: { labels: Record<string, string> } }>;
-    };
-    return list.items.map((s) => s.metadata.labels.name).sort();
-}
-
-async function canaryComplete(namespace: string): Promise<void> {
-    const jobs = kubectlJson(["get", "jobs", "-n", namespace]) as { items: Array<{ metadata: { name: string } }> };
-    expect(jobs.items.length > 0, `a canary Job in ${namespace}`);
-    for (const job of jobs.items) await jobComplete(namespace, job.metadata.name, 60_000);
-}
 
 export const canaryUpgrade: Spec = {
     name: "the canary upgrade as four `pulumi up`s: add a revision, move the tag and namespaces (status exits 1), restart (natively by the new istiod; status exits 0), remove the old revision",

@@ -13,11 +13,11 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { gunzipSync } from "node:zlib";
 import { parse, stringify } from "yaml";
 import { nativemesh, show } from "../lib/cli";
 import { waitFor } from "../lib/cluster";
 import { ROOT, RUN } from "../lib/env";
+import { deployedChartVersion } from "../lib/helm";
 import { kubectl, kubectlApply, kubectlJson } from "../lib/kubectl";
 import { pulumi, pulumiOk } from "../lib/pulumi";
 import { expect, LOCAL, type Spec } from "../lib/spec";
@@ -131,23 +131,6 @@ export const gatewayTemplateOk: Spec = {
         }
     },
 };
-
-/** The chart version Helm recorded for the deployed release (its record: base64 of gzipped JSON, helm
- *  pkg/storage/driver/util.go), read from the API server. */
-function deployedChartVersion(release: string): string | undefined {
-    const list = kubectlJson([
-        "get",
-        "secrets",
-        "-n",
-        LOCAL.istioNamespace,
-        "-l",
-        `owner=helm,name=${release},status=deployed`,
-    ]) as { items: Array<{ data: { release: string } }> };
-    if (list.items.length !== 1) return undefined;
-    const record = Buffer.from(Buffer.from(list.items[0].data.release, "base64").toString("utf8"), "base64");
-    return (JSON.parse(gunzipSync(record).toString("utf8")) as { chart: { metadata: { version: string } } }).chart
-        .metadata.version;
-}
 
 const NEWER = { version: "1.31.1", revision: "1-31-1", url: "https://127.0.0.1:15018/inject" };
 const OLDER_URL = "https://127.0.0.1:15017/inject";

@@ -99,4 +99,36 @@ describe("cli/stackFile: what users get wrong in a stack file", () => {
         fs.mkdirSync(path.join(dir, "charts"));
         assert.equal(loadProjectStackFile({ project, stack: "dev" }).spec?.mesh.chartPath, "charts");
     });
+
+    it("refuses a revision's chartPath that is no folder, naming that revision's key", () => {
+        const dir = tempDir("revision-chartpath");
+        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: shop\nruntime: nodejs\n");
+        fs.writeFileSync(path.join(dir, "index.js"), "");
+        fs.mkdirSync(path.join(dir, "charts-1.31.0"));
+        const project = readProject(path.join(dir, "Pulumi.yaml"));
+        fs.writeFileSync(
+            path.join(dir, "Pulumi.dev.yaml"),
+            [
+                "config:",
+                ...EXISTING.slice(0, -1),
+                "    chartPath: charts-1.31.0",
+                "    revisions:",
+                '      - version: "1.31.0"',
+                '      - version: "1.30.4"',
+                "        chartPath: charts-1.30.4",
+                "",
+            ].join("\n"),
+        );
+        assert.match(
+            problem(() => loadProjectStackFile({ project, stack: "dev" })),
+            new RegExp(
+                `nativemesh:mesh\\.revisions\\[1\\]\\.chartPath: no folder at ${path.join(dir, "charts-1.30.4")} `,
+            ),
+        );
+        fs.mkdirSync(path.join(dir, "charts-1.30.4"));
+        assert.deepEqual(
+            loadProjectStackFile({ project, stack: "dev" }).spec?.revisionPlan.revisions.map((r) => r.chartPath),
+            [undefined, "charts-1.30.4"],
+        );
+    });
 });

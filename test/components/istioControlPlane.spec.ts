@@ -485,6 +485,41 @@ describe("IstioControlPlane with Istio CNI (mesh.cni)", () => {
         );
     });
 
+    it("two releases side by side, each revision from its own chart folder: istiod and its tags from the revision's, base and cni from the newest's", async () => {
+        // The tags are rendered by the Kubernetes provider's `helm template` invoke: which chart each asked for.
+        const rendered: string[] = [];
+        const invokes = {
+            ...TEST_INVOKES,
+            "kubernetes:helm:template": (inputs: Record<string, unknown>) => {
+                const opts = JSON.parse(String(inputs.jsonOpts)) as { path?: string; values?: { revision?: string } };
+                rendered.push(`${opts.values?.revision} ${opts.path}`);
+                return offlineHelmTemplate(inputs);
+            },
+        };
+        const args = istioArgs({
+            cni: true,
+            chartPath: "/charts-1.31.0",
+            revisions: [
+                { version: "1.30.4", revision: "1-30-4", chartPath: "/charts-1.30.4" },
+                { version: "1.31.0", revision: "1-31-0" },
+            ],
+            revisionTags: [{ name: "prod-stable", revision: "1-30-4" }],
+            defaultRevision: "1-31-0",
+        });
+        const res = (await recordProgram("test", {}, () => new IstioControlPlane("istio", args), { invokes }))
+            .resources;
+        assert.deepEqual(
+            releasesOf(res).map((r) => [r.inputs.name, r.inputs.chart]),
+            [
+                ["istio-base", "/charts-1.31.0/base"],
+                ["istio-cni", "/charts-1.31.0/cni"],
+                ["istiod-1-30-4", "/charts-1.30.4/istiod"],
+                ["istiod-1-31-0", "/charts-1.31.0/istiod"],
+            ],
+        );
+        assert.deepEqual(rendered.sort(), ["1-30-4 /charts-1.30.4/istiod", "1-31-0 /charts-1.31.0/istiod"]);
+    });
+
     it("without cni: no cni release, no pilot.cni, no Pod Security label", async () => {
         const res = await record(() => new IstioControlPlane("istio", istioArgs({ cni: false })));
         assert.deepEqual(

@@ -1,6 +1,7 @@
 // Our own plans first: the pack, in strict mode, over the plan of every shipped stack (stacks/Pulumi.*.yaml) and
-// of every stack the end-to-end testbed deploys (the local stack, and the upgrade steps e2e/specs/upgrade.ts
-// runs `pulumi up` on), each planned by the offline engine the CLI uses (`nativemesh preview --strict --json`).
+// of every stack the end-to-end testbed deploys (the local stack, and the upgrade steps e2e/specs/upgrade.ts and
+// e2e/specs/upgradeReleases.ts run `pulumi up` on), each planned by the offline engine the CLI uses
+// (`nativemesh preview --strict --json`).
 // Each must come out clean: no violation at all, so no "cannot tell" either.
 
 import { strict as assert } from "node:assert";
@@ -10,6 +11,7 @@ import { parse, stringify } from "yaml";
 import { runPreview } from "../../cli/preview";
 import { shippedStacks } from "../../cli/stackFile";
 import { DEPLOYED_UPGRADE_STEPS } from "../../e2e/specs/upgrade";
+import { DEPLOYED_RELEASE_STEPS } from "../../e2e/specs/upgradeReleases";
 import { shippedStackArgs, withStandInCharts } from "../support/standInCharts";
 import { tempDir } from "../support/tempDir";
 
@@ -50,6 +52,16 @@ describe("the pack in strict mode over our own plans", () => {
     for (const [step, document] of Object.entries(DEPLOYED_UPGRADE_STEPS)) {
         it(`e2e upgrade step ${step} (the local stack with two revisions): exit 0, no violation`, async () => {
             // Named Pulumi.local.yaml: the stack the e2e deploys it as.
+            const file = path.join(tempDir("own-plans"), "Pulumi.local.yaml");
+            fs.writeFileSync(file, stringify(withStandInCharts(document())));
+            const { code, json } = await strictPreview(["--config", file]);
+            assert.deepEqual(violations(json), []);
+            assert.equal(code, 0);
+        });
+    }
+
+    for (const [step, document] of Object.entries(DEPLOYED_RELEASE_STEPS)) {
+        it(`e2e two-release upgrade step ${step} (revisions of two Istio releases, each on its own charts): exit 0, no violation`, async () => {
             const file = path.join(tempDir("own-plans"), "Pulumi.local.yaml");
             fs.writeFileSync(file, stringify(withStandInCharts(document())));
             const { code, json } = await strictPreview(["--config", file]);

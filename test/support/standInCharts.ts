@@ -1,5 +1,6 @@
 /**
- * The local stack names its charts by `mesh.chartPath` under `.e2e/tools`, which exists only once the end-to-end
+ * The local stack names its charts by `mesh.chartPath` under `.e2e/tools` (the two-release upgrade of the testbed
+ * also by `mesh.revisions[].chartPath`), which exists only once the end-to-end
  * testbed has built its tools (`npm run e2e`), after `npm test` in CI. The offline preview refuses a chartPath that
  * is no folder (Helm would fail at `pulumi up`), and never reads the charts themselves: a unit test that plans such
  * a stack offline points it at an empty stand-in folder instead when the real one is absent.
@@ -20,14 +21,30 @@ function standInChartFolder(): string {
     return dir;
 }
 
-/** The stack document with its `nativemesh:mesh.chartPath` on a stand-in when the folder it names is absent. */
+type ChartPaths = { chartPath?: unknown; revisions?: Array<{ chartPath?: unknown }> };
+
+const absent = (chartPath: unknown): boolean =>
+    typeof chartPath === "string" && !fs.existsSync(path.resolve(ROOT, chartPath));
+
+/** The stack document with its `nativemesh:mesh.chartPath` (and each `mesh.revisions[].chartPath`, the charts of
+ *  the testbed's older Istio release) on a stand-in when the folder it names is absent. */
 export function withStandInCharts<T extends StackDocument>(document: T): T {
-    const mesh = document.config?.["nativemesh:mesh"] as { chartPath?: unknown } | undefined;
-    if (mesh === undefined || typeof mesh.chartPath !== "string") return document;
-    if (fs.existsSync(path.resolve(ROOT, mesh.chartPath))) return document;
+    const mesh = document.config?.["nativemesh:mesh"] as ChartPaths | undefined;
+    if (mesh === undefined) return document;
+    if (!absent(mesh.chartPath) && !(mesh.revisions ?? []).some((r) => absent(r.chartPath))) return document;
+    const standIn = (chartPath: unknown) => (absent(chartPath) ? { chartPath: standInChartFolder() } : {});
     return {
         ...document,
-        config: { ...document.config, "nativemesh:mesh": { ...mesh, chartPath: standInChartFolder() } },
+        config: {
+            ...document.config,
+            "nativemesh:mesh": {
+                ...mesh,
+                ...standIn(mesh.chartPath),
+                ...(mesh.revisions !== undefined
+                    ? { revisions: mesh.revisions.map((r) => ({ ...r, ...standIn(r.chartPath) })) }
+                    : {}),
+            },
+        },
     };
 }
 

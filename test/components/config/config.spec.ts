@@ -1014,6 +1014,16 @@ describe("mutation, config: refusals, the whole line", () => {
                 ),
             "nativemesh:namespaces[0].revisionTag: 'prod' is not one of mesh.revisionTags []",
         ],
+        [
+            "a revision's own chart folder with asmcli (it installs from its own release)",
+            () =>
+                existing({
+                    method: "asmcli",
+                    revisions: [{ version: "1.19.10-asm.26", chartPath: "./charts" }],
+                    asmcli: { fleetId: "f" },
+                }),
+            'nativemesh:mesh.revisions[0].chartPath: is a folder of Helm charts: only with method helm (got "./charts")',
+        ],
         // Which problem is told first: a misspelt key before the key it makes look missing.
         [
             "a misspelt mesh key (mesh then missing)",
@@ -1048,6 +1058,12 @@ describe("mutation, config: bounds checked by zod, the key and the value", () =>
         ["istiod replicas 0", () => gke({ istiodReplicas: 0 }), "mesh.istiodReplicas", "0"],
         ["istiod replicas 11", () => gke({ istiodReplicas: 11 }), "mesh.istiodReplicas", "11"],
         ["an empty chart path", () => gke({ chartPath: "" }), "mesh.chartPath", '""'],
+        [
+            "an empty chart path of a revision",
+            () => gke({ version: undefined, revisions: [{ version: "1.30.4", chartPath: "" }] }),
+            "mesh.revisions[0].chartPath",
+            '""',
+        ],
         [
             "a canary timeout of 3601 s",
             () => gke({}, { canary: { timeoutSeconds: 3601 } }),
@@ -1116,6 +1132,21 @@ describe("mutation, config: values at the edges of what is allowed are accepted"
             ["mesh_ca", "citadel", "gcp_cas", "managed_cas"],
         ],
         ["a local chart directory", () => gke({ chartPath: "./charts" }), (s) => s.mesh.chartPath, "./charts"],
+        [
+            "a chart folder per revision, one revision on the mesh's (two releases side by side)",
+            () =>
+                gke({
+                    version: undefined,
+                    chartPath: "./charts-1.31.0",
+                    revisions: [{ version: "1.30.4", chartPath: "./charts-1.30.4" }, { version: "1.31.0" }],
+                    revisionTags: [{ name: "prod-stable", revision: "1-30-4" }],
+                }),
+            (s) => s.revisionPlan.revisions.map((r) => [r.revision, r.chartPath]),
+            [
+                ["1-30-4", "./charts-1.30.4"],
+                ["1-31-0", undefined],
+            ],
+        ],
         [
             "istiod replicas at 3 and at the bound, 10",
             () => gke({ istiodReplicas: 3 }),

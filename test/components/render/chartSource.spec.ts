@@ -3,10 +3,12 @@
 
 import * as assert from "node:assert/strict";
 import {
+    baseChart,
     baseChartVersion,
     baseDowngrade,
     newestVersion,
     releaseChart,
+    revisionChartLocation,
     templateChart,
 } from "../../../components/render/chartSource";
 import { itRefuses } from "../../support/configFixtures";
@@ -44,6 +46,78 @@ describe("chart source: repository, OCI registry or local folder", () => {
         const where = { chartRepository: ISTIO, chartPath: "/charts" };
         assert.deepEqual(releaseChart(where, "base", "1.30.3"), { chart: "/charts/base" });
         assert.deepEqual(templateChart(where, "1.30.3"), { path: "/charts/istiod" });
+    });
+});
+
+describe("chart source: a chart folder per revision (two releases side by side)", () => {
+    const mesh = { chartRepository: ISTIO, chartPath: "/charts-1.31.0" };
+    const repoOnly = { chartRepository: ISTIO };
+
+    it("takes a revision's istiod from its own folder, else from the mesh's folder or repository", () => {
+        const rows: Array<[string, Parameters<typeof revisionChartLocation>, ReturnType<typeof releaseChart>]> = [
+            [
+                "its own folder over the mesh's",
+                [mesh, { version: "1.30.4", chartPath: "/charts-1.30.4" }],
+                { chart: "/charts-1.30.4/istiod" },
+            ],
+            ["none of its own: the mesh's folder", [mesh, { version: "1.31.0" }], { chart: "/charts-1.31.0/istiod" }],
+            [
+                "its own folder, the mesh on a repository",
+                [repoOnly, { version: "1.30.4", chartPath: "/old" }],
+                { chart: "/old/istiod" },
+            ],
+            [
+                "none of its own, the mesh on a repository",
+                [repoOnly, { version: "1.30.4" }],
+                { chart: "istiod", version: "1.30.4", repositoryOpts: { repo: ISTIO } },
+            ],
+        ];
+        for (const [name, [where, revision], chart] of rows)
+            assert.deepEqual(
+                releaseChart(revisionChartLocation(where, revision), "istiod", revision.version),
+                chart,
+                name,
+            );
+    });
+
+    it("takes base (and cni) from the folder of the newest revision, or of the one at mesh.baseVersion", () => {
+        const rows: Array<[string, Parameters<typeof baseChart>, string, ReturnType<typeof releaseChart>]> = [
+            [
+                "the newer revision listed second, on the mesh's folder",
+                [mesh, [{ version: "1.30.4", chartPath: "/charts-1.30.4" }, { version: "1.31.0" }]],
+                "1.31.0",
+                { chart: "/charts-1.31.0/base" },
+            ],
+            [
+                "the newer revision listed first, with a folder of its own",
+                [repoOnly, [{ version: "1.31.0", chartPath: "/new" }, { version: "1.30.4" }]],
+                "1.31.0",
+                { chart: "/new/base" },
+            ],
+            [
+                "the older revision's folder is never base's",
+                [repoOnly, [{ version: "1.30.4", chartPath: "/old" }, { version: "1.31.0" }]],
+                "1.31.0",
+                { chart: "base", version: "1.31.0", repositoryOpts: { repo: ISTIO } },
+            ],
+            [
+                "a rollback: mesh.baseVersion names a version no revision runs, base stays on the mesh's folder",
+                [mesh, [{ version: "1.30.4", chartPath: "/charts-1.30.4" }], "1.31.0"],
+                "1.31.0",
+                { chart: "/charts-1.31.0/base" },
+            ],
+            [
+                "mesh.baseVersion naming a listed revision: that revision's folder",
+                [repoOnly, [{ version: "1.31.0" }, { version: "1.32.0", chartPath: "/newest" }], "1.32.0"],
+                "1.32.0",
+                { chart: "/newest/base" },
+            ],
+        ];
+        for (const [name, [where, revisions, asked], version, chart] of rows) {
+            const base = baseChart(where, revisions, asked);
+            assert.equal(base.version, version, name);
+            assert.deepEqual(releaseChart(base.location, "base", base.version), chart, name);
+        }
     });
 });
 
