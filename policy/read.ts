@@ -49,13 +49,15 @@ export function at(root: unknown, ...path: Array<string | number>): unknown {
     let current: unknown = root;
     for (const step of path) {
         if (current === undefined || current === null) return undefined;
-        if (isOpaque(current)) return CANNOT_TELL;
+        // Only an object holds a next step, and only one that is not a secret. Each step tests for a secret once:
+        // every rule reads through here, many times per resource (issue 20).
+        if (typeof current !== "object" || isSecret(current)) return CANNOT_TELL;
         if (typeof step === "number") {
             if (!Array.isArray(current)) return CANNOT_TELL;
             current = current[step];
         } else {
-            if (!isPlainObject(current)) return CANNOT_TELL;
-            current = Object.prototype.hasOwnProperty.call(current, step) ? current[step] : undefined;
+            if (Array.isArray(current)) return CANNOT_TELL;
+            current = Object.prototype.hasOwnProperty.call(current, step) ? (current as Plain)[step] : undefined;
         }
     }
     if (current === null) return undefined;

@@ -1,5 +1,6 @@
 // Pod templates in Kubernetes workload resources, namespaces, and the Formance Settings that feed them.
 
+import { cachedPerObject } from "./evaluation-cache";
 import { isMapSettingKey, parseKeyValueList, splitSettingKey } from "./facts/formance";
 import { at, CANNOT_TELL, readString, readStringMap, type CannotTell, type StringMap } from "./read";
 
@@ -39,10 +40,22 @@ export function podTemplatePath(type: string): { kind: string; patch: boolean; p
     return { kind, patch: match[3] !== undefined, path };
 }
 
-/** The pod template of a Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job or CronJob. */
+/** Whether a workload type runs its pods as a Job does (a Job or CronJob, or a patch of one). */
+export function isJobKind(type: string): boolean {
+    const kind = podTemplatePath(type)?.kind;
+    return kind === "Job" || kind === "CronJob";
+}
+
+/** The pod template of a Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job or CronJob. Read once per
+ *  evaluation (evaluation-cache.ts): three rules ask for every workload, and callers must not change it. */
 export function podTemplateOf(type: string, props: unknown): PodTemplate | undefined {
     const where = podTemplatePath(type);
-    if (!where) return undefined;
+    return where ? cachedPodTemplate(type, props) : undefined;
+}
+
+const cachedPodTemplate = cachedPerObject((type, props) => readPodTemplate(podTemplatePath(type)!, props));
+
+function readPodTemplate(where: { kind: string; patch: boolean; path: string[] }, props: unknown): PodTemplate {
     const { kind, path } = where;
     return {
         kind,
@@ -59,10 +72,12 @@ export function templatePath(template: PodTemplate, ...rest: string[]): string {
     return [...template.path, ...rest].join(".");
 }
 
-/** The labels of a Namespace resource. */
+/** The labels of a Namespace resource. Read once per evaluation (four rules ask); callers must not change them. */
 export function namespaceLabels(type: string, props: unknown): StringMap | undefined | CannotTell {
-    return isNamespace(type) ? readStringMap(at(props, "metadata", "labels")) : undefined;
+    return isNamespace(type) ? cachedLabels(type, props) : undefined;
 }
+
+const cachedLabels = cachedPerObject((_, props) => readStringMap(at(props, "metadata", "labels")));
 
 export const INJECT = "sidecar.istio.io/inject";
 
@@ -96,9 +111,15 @@ export interface SettingMap {
     entries: StringMap | CannotTell;
 }
 
-/** A Settings resource whose key is one of the map keys, with its value read as the operator reads it. */
+/** A Settings resource whose key is one of the map keys, with its value read as the operator reads it. Read
+ *  once per evaluation (five rules ask); callers must not change it. */
 export function settingMapOf(type: string, props: unknown): SettingMap | undefined {
-    if (!isSettings(type)) return undefined;
+    return isSettings(type) ? cachedSettingMap(type, props) : undefined;
+}
+
+const cachedSettingMap = cachedPerObject((_, props) => readSettingMap(props));
+
+function readSettingMap(props: unknown): SettingMap | undefined {
     const key = readString(at(props, "spec", "key"));
     if (typeof key !== "string" || !isMapSettingKey(key)) return undefined;
     const value = readString(at(props, "spec", "value"));
@@ -118,6 +139,13 @@ export function settingTemplateAnnotations(
     type: string,
     props: unknown,
 ): (SettingMap & { isJob: boolean }) | undefined {
+    return isSettings(type) ? cachedTemplateAnnotations(type, props) : undefined;
+}
+
+/** Read once per evaluation: three rules ask for every Settings resource. */
+const cachedTemplateAnnotations = cachedPerObject(readTemplateAnnotations);
+
+function readTemplateAnnotations(type: string, props: unknown): (SettingMap & { isJob: boolean }) | undefined {
     const setting = settingMapOf(type, props);
     if (!setting) return undefined;
     const segments = splitSettingKey(setting.key);

@@ -4,6 +4,7 @@
 
 import { isAtLeast, parseVersion } from "../facts/versions";
 import { controlPlanesOf } from "../control-planes";
+import { cachedPerObject } from "../evaluation-cache";
 import { stackPolicy } from "../pulumi-adapter";
 import { CANNOT_TELL, show, type CannotTell, type StringMap } from "../read";
 import { describe, say, type Finding, type StackFinding, type StackResource, type StackRule } from "../rule";
@@ -35,7 +36,14 @@ export interface IstiodContext {
     unreadable: number;
 }
 
+/** Read once per evaluation (evaluation-cache.ts): no-legacy-sidecar-workarounds asks too. */
 export function istiodContext(resources: StackResource[]): IstiodContext {
+    return cachedIstiodContext("", resources);
+}
+
+const cachedIstiodContext = cachedPerObject((_, resources) => readIstiodContext(resources as StackResource[]));
+
+function readIstiodContext(resources: StackResource[]): IstiodContext {
     const context: IstiodContext = { versions: [], unreadable: 0 };
     for (const resource of resources) {
         for (const plane of controlPlanesOf(resource.type, resource.props)) {
@@ -48,11 +56,17 @@ export function istiodContext(resources: StackResource[]): IstiodContext {
     return context;
 }
 
+/** The stack's istiod versions below `floor`, as "who version". Read once per evaluation: every annotated pod
+ *  template asks. */
+const versionsBelow = cachedPerObject((floor, istiod) =>
+    (istiod as IstiodContext).versions
+        .filter((entry) => isAtLeast(entry.text, floor) === false)
+        .map((entry) => `${entry.who} ${entry.text}`),
+);
+
 function versionFindings(config: NativeSidecarAnnotationConfig, istiod: IstiodContext, value: string): Finding[] {
     const floor = config.annotationMinIstioVersion;
-    const below = istiod.versions
-        .filter((entry) => isAtLeast(entry.text, floor) === false)
-        .map((entry) => `${entry.who} ${entry.text}`);
+    const below = versionsBelow(floor, istiod);
     if (below.length === 0) return [];
     const why = `Istio reads it from ${floor} (istio/istio commit 78f4c95, PR #53490; tag 1.23.6 does not have it); older istiod ignores it`;
     if (below.length === istiod.versions.length && istiod.unreadable === 0) {

@@ -14,6 +14,7 @@ import {
     type ControlPlane,
     type EnvSetting,
 } from "../control-planes";
+import { cachedPerObject } from "../evaluation-cache";
 import { injectorConfigDoubt } from "../injector-config";
 import { stackPolicy } from "../pulumi-adapter";
 import { at, CANNOT_TELL, show } from "../read";
@@ -38,7 +39,16 @@ function belowKubelet(version: Version, minor: number): boolean {
     return version.major < 1 || (version.major === 1 && version.minor < minor);
 }
 
+/** Read once per evaluation and threshold (evaluation-cache.ts): no-legacy-sidecar-workarounds asks too. */
 export function clusterContext(resources: StackResource[], config: NativeSidecarsEnabledConfig): ClusterContext {
+    return cachedClusterContext(String(config.autoMinKubeletMinor), resources);
+}
+
+const cachedClusterContext = cachedPerObject((minor, resources) =>
+    readClusterContext(resources as StackResource[], Number(minor)),
+);
+
+function readClusterContext(resources: StackResource[], autoMinKubeletMinor: number): ClusterContext {
     const context: ClusterContext = { below: [], unreadable: 0, atOrAbove: 0 };
     for (const resource of resources) {
         for (const pin of pinnedVersions(resource.type, resource.props)) {
@@ -48,7 +58,7 @@ export function clusterContext(resources: StackResource[], config: NativeSidecar
             }
             const version = pin.text === CANNOT_TELL ? undefined : parseVersion(pin.text);
             if (!version) context.unreadable++;
-            else if (belowKubelet(version, config.autoMinKubeletMinor)) {
+            else if (belowKubelet(version, autoMinKubeletMinor)) {
                 context.below.push(`${describe(resource)} ${pin.field}=${String(pin.text)}`);
             } else context.atOrAbove++;
         }

@@ -32,6 +32,10 @@ describe("policy readers: at", () => {
         ["an index into an object", { a: { b: 1 } }, ["a", 0], CANNOT_TELL],
         ["a key into an array", { a: [1] }, ["a", "b"], CANNOT_TELL],
         ["an inherited key is not a value", { a: {} }, ["a", "toString"], undefined],
+        ["a key into a string (its length is no value)", { a: "abc" }, ["a", "length"], CANNOT_TELL],
+        ["an index into a string", { a: "abc" }, ["a", 0], CANNOT_TELL],
+        ["a secret's own key", { a: SECRET }, ["a", "ciphertext"], CANNOT_TELL],
+        ["a key into a function", { a: () => 1 }, ["a", "name"], CANNOT_TELL],
     ];
     for (const [name, root, path, expected] of table) {
         it(`${name}: ${String(expected === CANNOT_TELL ? "cannot tell" : JSON.stringify(expected))}`, () =>
