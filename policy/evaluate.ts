@@ -109,7 +109,9 @@ export function runRule(
     // appliesTo reads the type alone, so it is asked once per type, not once per resource: a stack has a few
     // dozen types and thousands of resources (issue 20).
     const applies = new Map<string, boolean>();
-    for (const resource of resources) {
+    // By index, not for-of: a first run is mostly interpreted, where for-of allocates per resource (issue 20).
+    for (let index = 0; index < resources.length; index++) {
+        const resource = resources[index];
         let reads = applies.get(resource.type);
         if (reads === undefined) {
             reads = rule.appliesTo(resource.type);

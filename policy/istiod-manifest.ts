@@ -35,7 +35,10 @@ function isIstiodContainer(container: unknown): boolean {
     if (!isPlainObject(container)) return false;
     if (words(container.command).some((word) => PILOT_BINARY.test(word))) return true;
     const image = readString(container.image);
-    if (typeof image === "string") return PILOT_IMAGE.test(image.replace(/@.*$/, "").replace(/:[^/]*$/, ""));
+    // Stripping the digest and tag leaves a start of the image, so one without "pilot" cannot match: tested first,
+    // since every container of every workload is asked (issue 20).
+    if (typeof image === "string")
+        return image.includes("pilot") && PILOT_IMAGE.test(image.replace(/@.*$/, "").replace(/:[^/]*$/, ""));
     return words(container.args)[0] === "discovery" || container.name === "discovery";
 }
 

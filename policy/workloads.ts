@@ -1,7 +1,7 @@
 // Pod templates in Kubernetes workload resources, namespaces, and the Formance Settings that feed them.
 
-import { cachedPerObject } from "./evaluation-cache";
-import { isMapSettingKey, parseKeyValueList, splitSettingKey } from "./facts/formance";
+import { cachedPerObject, cachedPerText } from "./evaluation-cache";
+import { isMapSettingKey, parseKeyValueList, splitSettingKey, type ParseResult } from "./facts/formance";
 import { at, CANNOT_TELL, readString, readStringMap, type CannotTell, type StringMap } from "./read";
 
 export const NAMESPACE = "kubernetes:core/v1:Namespace";
@@ -23,21 +23,40 @@ export interface PodTemplate {
     /** A `...Patch` resource: it sets only what it names. */
     patch: boolean;
     /** Path of the template's metadata/spec parent in props, for messages ("" for a Pod). */
-    path: string[];
+    path: readonly string[];
     isJob: boolean;
     annotations: StringMap | undefined | CannotTell;
     labels: StringMap | undefined | CannotTell;
     spec: unknown;
 }
 
+export interface TemplatePlace {
+    kind: string;
+    patch: boolean;
+    path: readonly string[];
+}
+
+// The answer for each type met, shared (frozen): rules ask for every resource, several times, and a stack has a
+// few dozen types (issue 20). Bounded, in case a program makes up types without end.
+const placeOfType = new Map<string, TemplatePlace | undefined>();
+const MAX_TYPES = 1000;
+
 /** Where a workload type keeps its pod template, without reading it (cheap: a type test). */
-export function podTemplatePath(type: string): { kind: string; patch: boolean; path: string[] } | undefined {
+export function podTemplatePath(type: string): TemplatePlace | undefined {
+    if (placeOfType.has(type)) return placeOfType.get(type);
+    if (placeOfType.size >= MAX_TYPES) placeOfType.clear();
+    const place = readTemplatePlace(type);
+    placeOfType.set(type, place);
+    return place;
+}
+
+function readTemplatePlace(type: string): TemplatePlace | undefined {
     const match = WORKLOAD.exec(type);
     if (!match) return undefined;
     const kind = match[2];
     const path =
         kind === "Pod" ? [] : kind === "CronJob" ? ["spec", "jobTemplate", "spec", "template"] : ["spec", "template"];
-    return { kind, patch: match[3] !== undefined, path };
+    return Object.freeze({ kind, patch: match[3] !== undefined, path: Object.freeze(path) });
 }
 
 /** Whether a workload type runs its pods as a Job does (a Job or CronJob, or a patch of one). */
@@ -55,7 +74,7 @@ export function podTemplateOf(type: string, props: unknown): PodTemplate | undef
 
 const cachedPodTemplate = cachedPerObject((type, props) => readPodTemplate(podTemplatePath(type)!, props));
 
-function readPodTemplate(where: { kind: string; patch: boolean; path: string[] }, props: unknown): PodTemplate {
+function readPodTemplate(where: TemplatePlace, props: unknown): PodTemplate {
     const { kind, path } = where;
     return {
         kind,
@@ -111,6 +130,15 @@ export interface SettingMap {
     entries: StringMap | CannotTell;
 }
 
+/** A Settings key's segments, and whether it names a map, once per evaluation and key: the tenants' Settings
+ *  repeat the same keys, and three rules read each. Callers must not change the segments. */
+export const settingKeySegments: (key: string) => string[] = cachedPerText(splitSettingKey);
+export const isMapSettingKeyOnce: (key: string) => boolean = cachedPerText(isMapSettingKey);
+
+/** A map value as the operator's parser reads it. Read once per evaluation and text: the tenants' Settings
+ *  repeat the same values, and two rules read each. Callers must not change the answer. */
+export const parseSettingValue: (value: string) => ParseResult = cachedPerText(parseKeyValueList);
+
 /** A Settings resource whose key is one of the map keys, with its value read as the operator reads it. Read
  *  once per evaluation (five rules ask); callers must not change it. */
 export function settingMapOf(type: string, props: unknown): SettingMap | undefined {
@@ -121,10 +149,10 @@ const cachedSettingMap = cachedPerObject((_, props) => readSettingMap(props));
 
 function readSettingMap(props: unknown): SettingMap | undefined {
     const key = readString(at(props, "spec", "key"));
-    if (typeof key !== "string" || !isMapSettingKey(key)) return undefined;
+    if (typeof key !== "string" || !isMapSettingKeyOnce(key)) return undefined;
     const value = readString(at(props, "spec", "value"));
     if (typeof value !== "string") return { key, entries: CANNOT_TELL };
-    const parsed = parseKeyValueList(value);
+    const parsed = parseSettingValue(value);
     return { key, entries: parsed.ok ? new Map(parsed.entries) : CANNOT_TELL };
 }
 
@@ -148,7 +176,7 @@ const cachedTemplateAnnotations = cachedPerObject(readTemplateAnnotations);
 function readTemplateAnnotations(type: string, props: unknown): (SettingMap & { isJob: boolean }) | undefined {
     const setting = settingMapOf(type, props);
     if (!setting) return undefined;
-    const segments = splitSettingKey(setting.key);
+    const segments = settingKeySegments(setting.key);
     if (segments.length !== 5 || segments[2] !== "spec") return undefined;
     return { ...setting, isJob: segments[0] === "jobs" };
 }

@@ -18,7 +18,15 @@ import { cachedPerObject } from "../evaluation-cache";
 import { injectorConfigDoubt } from "../injector-config";
 import { stackPolicy } from "../pulumi-adapter";
 import { at, CANNOT_TELL, show } from "../read";
-import { describe, say, type Finding, type StackFinding, type StackResource, type StackRule } from "../rule";
+import {
+    describe,
+    findingsOfEach,
+    say,
+    type Finding,
+    type StackFinding,
+    type StackResource,
+    type StackRule,
+} from "../rule";
 
 export interface NativeSidecarsEnabledConfig {
     autoMinIstioVersion: string;
@@ -50,7 +58,9 @@ const cachedClusterContext = cachedPerObject((minor, resources) =>
 
 function readClusterContext(resources: StackResource[], autoMinKubeletMinor: number): ClusterContext {
     const context: ClusterContext = { below: [], unreadable: 0, atOrAbove: 0 };
-    for (const resource of resources) {
+    // By index, not for-of: a first run is mostly interpreted, where for-of allocates per resource (issue 20).
+    for (let index = 0; index < resources.length; index++) {
+        const resource = resources[index];
         for (const pin of pinnedVersions(resource.type, resource.props)) {
             if (pin.text !== CANNOT_TELL && isGkeAlias(pin.text) === "latest") {
                 context.atOrAbove++;
@@ -340,11 +350,8 @@ export const rule: StackRule<NativeSidecarsEnabledConfig> = {
     },
     check: (resources, config): StackFinding[] => {
         const clusters = clusterContext(resources, config);
-        return resources.flatMap((resource) =>
-            checkNativeSidecarsEnabled(resource.type, resource.props, config, clusters).map((finding) => ({
-                ...finding,
-                resource,
-            })),
+        return findingsOfEach(resources, (resource) =>
+            checkNativeSidecarsEnabled(resource.type, resource.props, config, clusters),
         );
     },
 };

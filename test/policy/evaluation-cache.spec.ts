@@ -3,7 +3,7 @@
 // that use it, each remembered within an evaluation, and the engine asking a rule's appliesTo once per type.
 import * as assert from "node:assert/strict";
 import { controlPlanesOf } from "../../policy/control-planes";
-import { cachedPerObject, withEvaluationCache } from "../../policy/evaluation-cache";
+import { cachedPerObject, cachedPerText, withEvaluationCache } from "../../policy/evaluation-cache";
 import { runRule } from "../../policy/evaluate";
 import { propsFromState } from "../../policy/state";
 import { resolveConfig, type ResourceRule } from "../../policy/rule";
@@ -12,7 +12,10 @@ import { istiodContext } from "../../policy/rules/native-sidecar-annotation";
 import { clusterContext } from "../../policy/rules/native-sidecars-enabled";
 import {
     namespaceLabels,
+    parseSettingValue,
     podTemplateOf,
+    podTemplatePath,
+    settingKeySegments,
     settingMapOf,
     settingNamespaceLabels,
     settingTemplateAnnotations,
@@ -115,6 +118,35 @@ describe("evaluation cache: cachedPerObject", () => {
     });
 });
 
+describe("evaluation cache: cachedPerText", () => {
+    it("reads once per text inside an evaluation, afresh outside, and forgets at its end", () => {
+        let readings = 0;
+        const cached = cachedPerText((text) => {
+            readings++;
+            return { text };
+        });
+        assert.notStrictEqual(cached("a"), cached("a"));
+        withEvaluationCache(() => {
+            const first = cached("a");
+            assert.strictEqual(cached("a"), first);
+            assert.deepEqual(cached("b"), { text: "b" });
+        });
+        assert.equal(readings, 4);
+        withEvaluationCache(() => cached("a"));
+        assert.equal(readings, 5);
+    });
+
+    it("remembers an answer that is undefined too", () => {
+        let readings = 0;
+        const cached = cachedPerText(() => {
+            readings++;
+            return undefined;
+        });
+        withEvaluationCache(() => [cached("a"), cached("a")]);
+        assert.equal(readings, 1);
+    });
+});
+
 describe("evaluation cache: the readers that use it", () => {
     const helm = stackResource("kubernetes:helm.sh/v3:Release", "istiod", { chart: "istiod", version: "1.28.1" });
     const deployment = stackResource("kubernetes:apps/v1:Deployment", "web", {
@@ -136,6 +168,8 @@ describe("evaluation cache: the readers that use it", () => {
         ["settingMapOf", () => settingMapOf(labels.type, labels.props)],
         ["settingNamespaceLabels", () => settingNamespaceLabels(labels.type, labels.props)],
         ["settingTemplateAnnotations", () => settingTemplateAnnotations(annotations.type, annotations.props)],
+        ["settingKeySegments", () => settingKeySegments("deployments.*.spec.template.annotations")],
+        ["parseSettingValue", () => parseSettingValue("a=1,b=2")],
         ["istiodContext", () => istiodContext(resources)],
         ["clusterContext", () => clusterContext(resources, { autoMinIstioVersion: "1.27", autoMinKubeletMinor: 33 })],
     ];
@@ -147,6 +181,14 @@ describe("evaluation cache: the readers that use it", () => {
             withEvaluationCache(() => assert.strictEqual(read(), read()));
         });
     }
+
+    it("podTemplatePath answers one frozen place per type, in or out of an evaluation", () => {
+        const place = podTemplatePath("kubernetes:batch/v1:CronJob");
+        assert.deepEqual(place, { kind: "CronJob", patch: false, path: ["spec", "jobTemplate", "spec", "template"] });
+        assert.strictEqual(podTemplatePath("kubernetes:batch/v1:CronJob"), place);
+        assert.ok(Object.isFrozen(place) && Object.isFrozen(place?.path));
+        assert.equal(podTemplatePath("kubernetes:core/v1:Service"), undefined);
+    });
 
     it("clusterContext is read again for another kubelet threshold", () => {
         withEvaluationCache(() => {
