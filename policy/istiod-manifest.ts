@@ -47,7 +47,8 @@ function isIstiodContainer(container: unknown): boolean {
 export function istiodManifestOf(type: string, props: unknown, variable: string): IstiodManifest | undefined {
     const template = podTemplatePath(type);
     if (!template) return undefined;
-    const containers = readArray(at(props, ...template.path, "spec", "containers"));
+    // at(root, ...a, ...b) is at(at(root, ...a), ...b); the spread last is the cheap form (issue 20).
+    const containers = readArray(at(at(props, ...template.path), "spec", "containers"));
     const revisionLabel = readString(at(props, "metadata", "labels", "istio.io/rev"));
     const revision = revisionLabel === "" || revisionLabel === "default" ? undefined : revisionLabel;
     // Containers the pack cannot read (a secret, an unknown, not a list or not objects) may run istiod: the

@@ -44,7 +44,8 @@ export function isPlainObject(value: unknown): value is Plain {
 }
 
 /** The value at `path` (object keys or array indexes), undefined when a step is missing, CANNOT_TELL when a step
- *  is opaque or of a type that cannot hold the next step. */
+ *  is opaque or of a type that cannot hold the next step. A path may be walked in parts:
+ *  at(root, ...a, ...b) is at(at(root, ...a), ...b) (test/policy/read.spec.ts checks it). */
 export function at(root: unknown, ...path: Array<string | number>): unknown {
     let current: unknown = root;
     for (const step of path) {

@@ -2,6 +2,7 @@
 // wrongly typed values, and how a value is shown in a message. Every rule's "cannot tell" rests on these.
 
 import * as assert from "node:assert/strict";
+import fc from "fast-check";
 import {
     at,
     CANNOT_TELL,
@@ -41,6 +42,27 @@ describe("policy readers: at", () => {
         it(`${name}: ${String(expected === CANNOT_TELL ? "cannot tell" : JSON.stringify(expected))}`, () =>
             assert.equal(at(root, ...path), expected));
     }
+});
+
+describe("policy readers: at walks a path in parts", () => {
+    it("at(root, ...a, ...b) is at(at(root, ...a), ...b), so a reader may walk to a parent once", () => {
+        // Values of every kind a step can meet: objects, lists, null, secrets, unknowns, strings, numbers.
+        const step = fc.oneof(fc.constantFrom("a", "b", "length", SIG), fc.constantFrom(0, 1));
+        const { tree } = fc.letrec<{ tree: unknown }>((tie) => ({
+            tree: fc.oneof(
+                { depthSize: "small", withCrossShrink: true },
+                fc.constantFrom(null, undefined, UNKNOWN, SECRET, "text", 1, true),
+                fc.dictionary(fc.constantFrom("a", "b", "length"), tie("tree"), { maxKeys: 3 }),
+                fc.array(tie("tree"), { maxLength: 2 }),
+            ),
+        }));
+        fc.assert(
+            fc.property(tree, fc.array(step, { maxLength: 4 }), fc.array(step, { maxLength: 4 }), (root, a, b) => {
+                assert.equal(at(at(root, ...a), ...b), at(root, ...a, ...b));
+            }),
+            { numRuns: 3000 },
+        );
+    });
 });
 
 describe("policy readers: typed reads", () => {
