@@ -118,7 +118,8 @@ export function runRule(
             applies.set(resource.type, reads);
         }
         if (!reads) continue;
-        for (const finding of rule.check(resource.type, resource.props, config)) found.push({ ...finding, resource });
+        const findings = rule.check(resource.type, resource.props, config);
+        for (let position = 0; position < findings.length; position++) found.push({ ...findings[position], resource });
     }
     return found;
 }

@@ -38,15 +38,16 @@ export interface TemplatePlace {
 
 // The answer for each type met, shared (frozen): rules ask for every resource, several times, and a stack has a
 // few dozen types (issue 20). Bounded, in case a program makes up types without end.
-const placeOfType = new Map<string, TemplatePlace | undefined>();
+const placeOfType = new Map<string, TemplatePlace | null>();
 const MAX_TYPES = 1000;
 
 /** Where a workload type keeps its pod template, without reading it (cheap: a type test). */
 export function podTemplatePath(type: string): TemplatePlace | undefined {
-    if (placeOfType.has(type)) return placeOfType.get(type);
+    const known = placeOfType.get(type);
+    if (known !== undefined) return known ?? undefined;
     if (placeOfType.size >= MAX_TYPES) placeOfType.clear();
     const place = readTemplatePlace(type);
-    placeOfType.set(type, place);
+    placeOfType.set(type, place ?? null);
     return place;
 }
 
