@@ -51,8 +51,11 @@ function mergeObjects(input: Record<string, unknown>, output: Record<string, unk
     let merged: Record<string, unknown> | undefined;
     for (let index = 0; index < keys.length; index++) {
         const key = keys[index];
-        const value = merge(input[key], output[key], depth + 1);
-        if (merged === undefined && value !== input[key]) {
+        const child = input[key];
+        // A string, number or boolean is the input's answer whatever the outputs hold (merge's last line): half of
+        // an export's values, taken without a call or a read of the outputs.
+        const value = child !== undefined && typeof child !== "object" ? child : merge(child, output[key], depth + 1);
+        if (merged === undefined && value !== child) {
             // The first key the outputs change: copy now, as if from the start.
             merged = { ...output };
             for (let before = 0; before < index; before++) merged[keys[before]] = input[keys[before]];
