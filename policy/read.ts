@@ -91,9 +91,11 @@ export function readStringMap(value: unknown): StringMap | undefined | CannotTel
     const object = readObject(value);
     if (object === undefined || object === CANNOT_TELL) return object;
     const map: StringMap = new Map();
-    for (const [key, entry] of Object.entries(object)) {
-        const text = readString(entry);
-        if (text !== undefined) map.set(key, text);
+    // Keys and an index, not Object.entries: no pair per entry, for every label and annotation read (issue 20).
+    const keys = Object.keys(object);
+    for (let index = 0; index < keys.length; index++) {
+        const text = readString(object[keys[index]]);
+        if (text !== undefined) map.set(keys[index], text);
     }
     return map;
 }
