@@ -68,9 +68,15 @@ function typeFromUrn(urn: string): string | undefined {
     return qualified.slice(qualified.lastIndexOf("$") + 1) || undefined;
 }
 
+/** Everything after the third "::" (a name may hold "::" itself), or the whole URN when it has fewer. Found with
+ *  indexOf rather than split and join: it runs for every entry of the state (issue 20). */
 function nameFromUrn(urn: string): string {
-    const parts = urn.split("::");
-    return parts.length >= 4 ? parts.slice(3).join("::") : urn;
+    let end = -2;
+    for (let separators = 0; separators < 3; separators++) {
+        end = urn.indexOf("::", end + 2);
+        if (end < 0) return urn;
+    }
+    return urn.slice(end + 2);
 }
 
 function isEvaluated(type: string): boolean {

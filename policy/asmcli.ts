@@ -2,7 +2,7 @@
 // invocations the shell reader follows (shell.ts), with its --custom_overlay files read where the script writes
 // them (from the Command's environment, a here-document, a file it copies...).
 
-import { commandScripts, type CommandScript } from "./command";
+import { commandScripts, isCommand, type CommandScript } from "./command";
 import { parseYaml } from "./helm-values";
 import { at, CANNOT_TELL, type CannotTell } from "./read";
 import { hasUnknown, readShell, shown, SHELLS, type Invocation } from "./shell";
@@ -132,6 +132,9 @@ export interface AsmcliInstall extends AsmcliInvocation {
 
 /** The asmcli `install`/`apply` invocations a Command runs, or [] when it runs none or its text is unreadable. */
 export function asmcliInstalls(type: string, props: unknown): AsmcliInstall[] {
+    // Only a Command runs asmcli. Tested first, since two rules ask for every resource and the search below
+    // builds several lists even for none (issue 20).
+    if (!isCommand(type)) return [];
     return asmcliAmong(commandInvocations(type, props)).filter((found) =>
         INSTALL_SUBCOMMANDS.has(found.args[0]?.toLowerCase() ?? ""),
     );

@@ -12,6 +12,7 @@ import {
     looksLikeIstiodValues,
     type Compatibility,
 } from "./helm-values";
+import { cachedPerObject } from "./evaluation-cache";
 import { istiodManifestOf } from "./istiod-manifest";
 import { isCommand } from "./command";
 import { commandResources } from "./commands";
@@ -410,8 +411,11 @@ function manifestControlPlane(type: string, props: unknown): ControlPlane | unde
     };
 }
 
-/** The Istio control planes a resource installs (usually zero or one). */
-export function controlPlanesOf(type: string, props: unknown): ControlPlane[] {
+/** The Istio control planes a resource installs (usually zero or one). Read once per evaluation: seven rules
+ *  ask for every resource (evaluation-cache.ts); the answer is shared, so callers must not change it. */
+export const controlPlanesOf: (type: string, props: unknown) => ControlPlane[] = cachedPerObject(readControlPlanes);
+
+function readControlPlanes(type: string, props: unknown): ControlPlane[] {
     if (HELM_TYPES.has(type)) {
         const plane = helmControlPlane(props);
         return plane ? [plane] : [];

@@ -1,6 +1,7 @@
 // The one offline engine: runs every rule of the pack over a list of resources, with the same config JSON that
 // `pulumi preview --policy-pack-config` takes. Used by `audit` and by the offline `preview`. No Pulumi SDK.
 
+import { withEvaluationCache } from "./evaluation-cache";
 import { isPlainObject, show } from "./read";
 import {
     describe,
@@ -96,16 +97,29 @@ function settingsFromPackConfig(packConfig: unknown, rules: AnyRule[]): Map<stri
     return settings;
 }
 
-function runRule(
+/** One rule over the resources: a stack rule at once, a resource rule on each resource it applies to. Exported
+ *  for its tests. */
+export function runRule(
     rule: AnyRule,
     resources: StackResource[],
     config: unknown,
 ): Array<Finding & { resource: StackResource }> {
     if (rule.kind === "stack") return rule.check(resources, config);
     const found: Array<Finding & { resource: StackResource }> = [];
-    for (const resource of resources) {
-        if (!rule.appliesTo(resource.type)) continue;
-        for (const finding of rule.check(resource.type, resource.props, config)) found.push({ ...finding, resource });
+    // appliesTo reads the type alone, so it is asked once per type, not once per resource: a stack has a few
+    // dozen types and thousands of resources (issue 20).
+    const applies = new Map<string, boolean>();
+    // By index, not for-of: a first run is mostly interpreted, where for-of allocates per resource (issue 20).
+    for (let index = 0; index < resources.length; index++) {
+        const resource = resources[index];
+        let reads = applies.get(resource.type);
+        if (reads === undefined) {
+            reads = rule.appliesTo(resource.type);
+            applies.set(resource.type, reads);
+        }
+        if (!reads) continue;
+        const findings = rule.check(resource.type, resource.props, config);
+        for (let position = 0; position < findings.length; position++) found.push({ ...findings[position], resource });
     }
     return found;
 }
@@ -118,6 +132,16 @@ export function evaluatePolicies(
     options: EvaluateOptions = {},
 ): Violation[] {
     const settings = settingsFromPackConfig(packConfig, RULES);
+    return withEvaluationCache(() => runRules(resources, settings, options));
+}
+
+/** Every enabled rule over the resources, with what rules derive from each resource's props read once
+ *  (evaluation-cache.ts). */
+function runRules(
+    resources: StackResource[],
+    settings: Map<string, PolicySettings>,
+    options: EvaluateOptions,
+): Violation[] {
     const safe = resources.map((resource) => (isPlainObject(resource.props) ? resource : { ...resource, props: {} }));
     const violations: Violation[] = [];
     for (const rule of RULES) {

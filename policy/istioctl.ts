@@ -2,7 +2,7 @@
 // AsmInstall runs one per tag after asmcli (components/render/asmOverlay.ts asmcliInstallScript); other stacks may run it
 // in a Command of their own.
 
-import { commandInvocations, readLiteral } from "./asmcli";
+import { commandInvocations, isCommand, readLiteral } from "./asmcli";
 import { CANNOT_TELL, type CannotTell } from "./read";
 
 export interface RevisionTag {
@@ -99,6 +99,8 @@ function tagOf(args: string[]): RevisionTag | undefined {
 
 /** The revision tags a Command sets (any text it runs, as its shell runs it); [] for other resources. */
 export function istioctlTags(type: string, props: unknown): RevisionTag[] {
+    // Only a Command runs istioctl: tested first, as revision-references asks for every resource (issue 20).
+    if (!isCommand(type)) return [];
     // The shell reader finds the program after removing quotes and backslashes (is"tio"ctl, istio\ctl run
     // istioctl), inside subshells, `sh -c` and eval.
     return commandInvocations(type, props)

@@ -35,7 +35,10 @@ function isIstiodContainer(container: unknown): boolean {
     if (!isPlainObject(container)) return false;
     if (words(container.command).some((word) => PILOT_BINARY.test(word))) return true;
     const image = readString(container.image);
-    if (typeof image === "string") return PILOT_IMAGE.test(image.replace(/@.*$/, "").replace(/:[^/]*$/, ""));
+    // Stripping the digest and tag leaves a start of the image, so one without "pilot" cannot match: tested first,
+    // since every container of every workload is asked (issue 20).
+    if (typeof image === "string")
+        return image.includes("pilot") && PILOT_IMAGE.test(image.replace(/@.*$/, "").replace(/:[^/]*$/, ""));
     return words(container.args)[0] === "discovery" || container.name === "discovery";
 }
 
@@ -44,7 +47,8 @@ function isIstiodContainer(container: unknown): boolean {
 export function istiodManifestOf(type: string, props: unknown, variable: string): IstiodManifest | undefined {
     const template = podTemplatePath(type);
     if (!template) return undefined;
-    const containers = readArray(at(props, ...template.path, "spec", "containers"));
+    // at(root, ...a, ...b) is at(at(root, ...a), ...b); the spread last is the cheap form (issue 20).
+    const containers = readArray(at(at(props, ...template.path), "spec", "containers"));
     const revisionLabel = readString(at(props, "metadata", "labels", "istio.io/rev"));
     const revision = revisionLabel === "" || revisionLabel === "default" ? undefined : revisionLabel;
     // Containers the pack cannot read (a secret, an unknown, not a list or not objects) may run istiod: the

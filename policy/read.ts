@@ -44,18 +44,21 @@ export function isPlainObject(value: unknown): value is Plain {
 }
 
 /** The value at `path` (object keys or array indexes), undefined when a step is missing, CANNOT_TELL when a step
- *  is opaque or of a type that cannot hold the next step. */
+ *  is opaque or of a type that cannot hold the next step. A path may be walked in parts:
+ *  at(root, ...a, ...b) is at(at(root, ...a), ...b) (test/policy/read.spec.ts checks it). */
 export function at(root: unknown, ...path: Array<string | number>): unknown {
     let current: unknown = root;
     for (const step of path) {
         if (current === undefined || current === null) return undefined;
-        if (isOpaque(current)) return CANNOT_TELL;
+        // Only an object holds a next step, and only one that is not a secret. Each step tests for a secret once:
+        // every rule reads through here, many times per resource (issue 20).
+        if (typeof current !== "object" || isSecret(current)) return CANNOT_TELL;
         if (typeof step === "number") {
             if (!Array.isArray(current)) return CANNOT_TELL;
             current = current[step];
         } else {
-            if (!isPlainObject(current)) return CANNOT_TELL;
-            current = Object.prototype.hasOwnProperty.call(current, step) ? current[step] : undefined;
+            if (Array.isArray(current)) return CANNOT_TELL;
+            current = Object.prototype.hasOwnProperty.call(current, step) ? (current as Plain)[step] : undefined;
         }
     }
     if (current === null) return undefined;
@@ -88,9 +91,11 @@ export function readStringMap(value: unknown): StringMap | undefined | CannotTel
     const object = readObject(value);
     if (object === undefined || object === CANNOT_TELL) return object;
     const map: StringMap = new Map();
-    for (const [key, entry] of Object.entries(object)) {
-        const text = readString(entry);
-        if (text !== undefined) map.set(key, text);
+    // Keys and an index, not Object.entries: no pair per entry, for every label and annotation read (issue 20).
+    const keys = Object.keys(object);
+    for (let index = 0; index < keys.length; index++) {
+        const text = readString(object[keys[index]]);
+        if (text !== undefined) map.set(keys[index], text);
     }
     return map;
 }

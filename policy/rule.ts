@@ -155,6 +155,22 @@ function checkValue(policy: string, key: string, spec: ConfigProperty, value: un
     }
 }
 
+/** Each resource's findings, tagged with the resource, in the resources' order. A loop rather than flatMap and
+ *  map: stack rules run it over every resource, and the two lists those made for each resource without a finding
+ *  were a good part of what an evaluation allocated (issue 20). */
+export function findingsOfEach(
+    resources: StackResource[],
+    check: (resource: StackResource) => Finding[],
+): StackFinding[] {
+    const found: StackFinding[] = [];
+    for (let index = 0; index < resources.length; index++) {
+        const resource = resources[index];
+        const findings = check(resource);
+        for (let position = 0; position < findings.length; position++) found.push({ ...findings[position], resource });
+    }
+    return found;
+}
+
 /** "what is wrong. why (the fact behind it). Fix: what to do." as one line. */
 export function say(what: string, why: string, fix: string): string {
     return `${what}. ${why}. Fix: ${fix}.`;

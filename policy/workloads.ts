@@ -1,6 +1,7 @@
 // Pod templates in Kubernetes workload resources, namespaces, and the Formance Settings that feed them.
 
-import { isMapSettingKey, parseKeyValueList, splitSettingKey } from "./facts/formance";
+import { cachedPerObject, cachedPerText } from "./evaluation-cache";
+import { isMapSettingKey, parseKeyValueList, splitSettingKey, type ParseResult } from "./facts/formance";
 import { at, CANNOT_TELL, readString, readStringMap, type CannotTell, type StringMap } from "./read";
 
 export const NAMESPACE = "kubernetes:core/v1:Namespace";
@@ -22,36 +23,72 @@ export interface PodTemplate {
     /** A `...Patch` resource: it sets only what it names. */
     patch: boolean;
     /** Path of the template's metadata/spec parent in props, for messages ("" for a Pod). */
-    path: string[];
+    path: readonly string[];
     isJob: boolean;
     annotations: StringMap | undefined | CannotTell;
     labels: StringMap | undefined | CannotTell;
     spec: unknown;
 }
 
+export interface TemplatePlace {
+    kind: string;
+    patch: boolean;
+    path: readonly string[];
+}
+
+// The answer for each type met, shared (frozen): rules ask for every resource, several times, and a stack has a
+// few dozen types (issue 20). Bounded, in case a program makes up types without end.
+const placeOfType = new Map<string, TemplatePlace | null>();
+const MAX_TYPES = 1000;
+
 /** Where a workload type keeps its pod template, without reading it (cheap: a type test). */
-export function podTemplatePath(type: string): { kind: string; patch: boolean; path: string[] } | undefined {
+export function podTemplatePath(type: string): TemplatePlace | undefined {
+    const known = placeOfType.get(type);
+    if (known !== undefined) return known ?? undefined;
+    if (placeOfType.size >= MAX_TYPES) placeOfType.clear();
+    const place = readTemplatePlace(type);
+    placeOfType.set(type, place ?? null);
+    return place;
+}
+
+function readTemplatePlace(type: string): TemplatePlace | undefined {
     const match = WORKLOAD.exec(type);
     if (!match) return undefined;
     const kind = match[2];
     const path =
         kind === "Pod" ? [] : kind === "CronJob" ? ["spec", "jobTemplate", "spec", "template"] : ["spec", "template"];
-    return { kind, patch: match[3] !== undefined, path };
+    return Object.freeze({ kind, patch: match[3] !== undefined, path: Object.freeze(path) });
 }
 
-/** The pod template of a Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job or CronJob. */
+/** Whether a workload type runs its pods as a Job does (a Job or CronJob, or a patch of one). */
+export function isJobKind(type: string): boolean {
+    const kind = podTemplatePath(type)?.kind;
+    return kind === "Job" || kind === "CronJob";
+}
+
+/** The pod template of a Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job or CronJob. Read once per
+ *  evaluation (evaluation-cache.ts): three rules ask for every workload, and callers must not change it. */
 export function podTemplateOf(type: string, props: unknown): PodTemplate | undefined {
     const where = podTemplatePath(type);
-    if (!where) return undefined;
+    return where ? cachedPodTemplate(type, props) : undefined;
+}
+
+const cachedPodTemplate = cachedPerObject((type, props) => readPodTemplate(podTemplatePath(type)!, props));
+
+function readPodTemplate(where: TemplatePlace, props: unknown): PodTemplate {
     const { kind, path } = where;
+    // One walk to the template, then each field from there (at(root, ...a, ...b) is at(at(root, ...a), ...b)):
+    // a spread before further steps made this the costliest reader to run and to compile (issue 20).
+    const template = at(props, ...path);
+    const metadata = at(template, "metadata");
     return {
         kind,
         patch: where.patch,
         path,
         isJob: kind === "Job" || kind === "CronJob",
-        annotations: readStringMap(at(props, ...path, "metadata", "annotations")),
-        labels: readStringMap(at(props, ...path, "metadata", "labels")),
-        spec: at(props, ...path, "spec"),
+        annotations: readStringMap(at(metadata, "annotations")),
+        labels: readStringMap(at(metadata, "labels")),
+        spec: at(template, "spec"),
     };
 }
 
@@ -59,10 +96,12 @@ export function templatePath(template: PodTemplate, ...rest: string[]): string {
     return [...template.path, ...rest].join(".");
 }
 
-/** The labels of a Namespace resource. */
+/** The labels of a Namespace resource. Read once per evaluation (four rules ask); callers must not change them. */
 export function namespaceLabels(type: string, props: unknown): StringMap | undefined | CannotTell {
-    return isNamespace(type) ? readStringMap(at(props, "metadata", "labels")) : undefined;
+    return isNamespace(type) ? cachedLabels(type, props) : undefined;
 }
+
+const cachedLabels = cachedPerObject((_, props) => readStringMap(at(props, "metadata", "labels")));
 
 export const INJECT = "sidecar.istio.io/inject";
 
@@ -96,14 +135,29 @@ export interface SettingMap {
     entries: StringMap | CannotTell;
 }
 
-/** A Settings resource whose key is one of the map keys, with its value read as the operator reads it. */
+/** A Settings key's segments, and whether it names a map, once per evaluation and key: the tenants' Settings
+ *  repeat the same keys, and three rules read each. Callers must not change the segments. */
+export const settingKeySegments: (key: string) => string[] = cachedPerText(splitSettingKey);
+export const isMapSettingKeyOnce: (key: string) => boolean = cachedPerText(isMapSettingKey);
+
+/** A map value as the operator's parser reads it. Read once per evaluation and text: the tenants' Settings
+ *  repeat the same values, and two rules read each. Callers must not change the answer. */
+export const parseSettingValue: (value: string) => ParseResult = cachedPerText(parseKeyValueList);
+
+/** A Settings resource whose key is one of the map keys, with its value read as the operator reads it. Read
+ *  once per evaluation (five rules ask); callers must not change it. */
 export function settingMapOf(type: string, props: unknown): SettingMap | undefined {
-    if (!isSettings(type)) return undefined;
+    return isSettings(type) ? cachedSettingMap(type, props) : undefined;
+}
+
+const cachedSettingMap = cachedPerObject((_, props) => readSettingMap(props));
+
+function readSettingMap(props: unknown): SettingMap | undefined {
     const key = readString(at(props, "spec", "key"));
-    if (typeof key !== "string" || !isMapSettingKey(key)) return undefined;
+    if (typeof key !== "string" || !isMapSettingKeyOnce(key)) return undefined;
     const value = readString(at(props, "spec", "value"));
     if (typeof value !== "string") return { key, entries: CANNOT_TELL };
-    const parsed = parseKeyValueList(value);
+    const parsed = parseSettingValue(value);
     return { key, entries: parsed.ok ? new Map(parsed.entries) : CANNOT_TELL };
 }
 
@@ -118,9 +172,16 @@ export function settingTemplateAnnotations(
     type: string,
     props: unknown,
 ): (SettingMap & { isJob: boolean }) | undefined {
+    return isSettings(type) ? cachedTemplateAnnotations(type, props) : undefined;
+}
+
+/** Read once per evaluation: three rules ask for every Settings resource. */
+const cachedTemplateAnnotations = cachedPerObject(readTemplateAnnotations);
+
+function readTemplateAnnotations(type: string, props: unknown): (SettingMap & { isJob: boolean }) | undefined {
     const setting = settingMapOf(type, props);
     if (!setting) return undefined;
-    const segments = splitSettingKey(setting.key);
+    const segments = settingKeySegments(setting.key);
     if (segments.length !== 5 || segments[2] !== "spec") return undefined;
     return { ...setting, isJob: segments[0] === "jobs" };
 }

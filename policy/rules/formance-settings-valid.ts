@@ -1,12 +1,12 @@
 // formance-settings-valid: a Formance `Settings` the operator cannot use, or reads differently than written
 // (formancehq/operator: the settings.formance.com CRD of v3.9.2, and internal/resources/settings/helpers.go).
 
-import { isMapSettingKey, parseKeyValueList, splitSettingKey } from "../facts/formance";
+import { cachedPerText } from "../evaluation-cache";
 import { readingChanges, walkKeyValueList } from "../formance-values";
 import { resourcePolicy } from "../pulumi-adapter";
 import { at, CANNOT_TELL, isOpaque, readString, show } from "../read";
 import { say, type Finding, type ResourceRule } from "../rule";
-import { isSettings } from "../workloads";
+import { isMapSettingKeyOnce, isSettings, parseSettingValue, settingKeySegments } from "../workloads";
 
 // This rule has no thresholds.
 export type FormanceSettingsConfig = Record<string, never>;
@@ -15,8 +15,11 @@ const PARSER = "The operator's parser (formancehq/operator internal/resources/se
 const MAP_FIX =
     'write k=v pairs with ASCII text, each key once and no "=" inside values; quote a value holding "," (it then cannot hold a `"`); or set such labels and annotations on the object through Pulumi';
 
+/** What the parser changes in a value, read once per evaluation and text (Settings repeat their values). */
+const changesOf = cachedPerText((value) => readingChanges(walkKeyValueList(value) ?? []));
+
 function mapFindings(key: string, value: string): Finding[] {
-    const parsed = parseKeyValueList(value);
+    const parsed = parseSettingValue(value);
     if (!parsed.ok) {
         return [
             {
@@ -28,7 +31,7 @@ function mapFindings(key: string, value: string): Finding[] {
             },
         ];
     }
-    const changes = readingChanges(walkKeyValueList(value) ?? []);
+    const changes = changesOf(value);
     if (changes.length === 0) return [];
     return [
         {
@@ -47,7 +50,7 @@ function mapFindings(key: string, value: string): Finding[] {
 // key segment by segment, exactly, "*" matching anything (internal/resources/settings/helpers.go matchSetting).
 // So a segment after "jobs." with an upper-case letter never matches any job.
 function jobsKeyFindings(key: string): Finding[] {
-    const segments = splitSettingKey(key);
+    const segments = settingKeySegments(key);
     if (segments[0] !== "jobs" || segments.length < 2 || segments[1] === segments[1].toLowerCase()) return [];
     const lowered = [segments[0], segments[1].toLowerCase(), ...segments.slice(2)]
         .map((segment) => (segment.includes(".") ? `"${segment}"` : segment))
@@ -107,7 +110,7 @@ export function checkFormanceSettings(type: string, props: Record<string, unknow
         });
     }
     if (typeof key === "string") findings.push(...jobsKeyFindings(key));
-    if (typeof key === "string" && typeof value === "string" && isMapSettingKey(key))
+    if (typeof key === "string" && typeof value === "string" && isMapSettingKeyOnce(key))
         findings.push(...mapFindings(key, value));
     return findings;
 }

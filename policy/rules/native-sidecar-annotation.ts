@@ -4,9 +4,18 @@
 
 import { isAtLeast, parseVersion } from "../facts/versions";
 import { controlPlanesOf } from "../control-planes";
+import { cachedPerObject } from "../evaluation-cache";
 import { stackPolicy } from "../pulumi-adapter";
 import { CANNOT_TELL, show, type CannotTell, type StringMap } from "../read";
-import { describe, say, type Finding, type StackFinding, type StackResource, type StackRule } from "../rule";
+import {
+    describe,
+    findingsOfEach,
+    say,
+    type Finding,
+    type StackFinding,
+    type StackResource,
+    type StackRule,
+} from "../rule";
 import { injectionOff, podTemplateOf, settingTemplateAnnotations, templatePath } from "../workloads";
 
 export const NATIVE_SIDECAR_ANNOTATION = "sidecar.istio.io/nativeSidecar";
@@ -35,9 +44,18 @@ export interface IstiodContext {
     unreadable: number;
 }
 
+/** Read once per evaluation (evaluation-cache.ts): no-legacy-sidecar-workarounds asks too. */
 export function istiodContext(resources: StackResource[]): IstiodContext {
+    return cachedIstiodContext("", resources);
+}
+
+const cachedIstiodContext = cachedPerObject((_, resources) => readIstiodContext(resources as StackResource[]));
+
+function readIstiodContext(resources: StackResource[]): IstiodContext {
     const context: IstiodContext = { versions: [], unreadable: 0 };
-    for (const resource of resources) {
+    // By index, not for-of: a first run is mostly interpreted, where for-of allocates per resource (issue 20).
+    for (let index = 0; index < resources.length; index++) {
+        const resource = resources[index];
         for (const plane of controlPlanesOf(resource.type, resource.props)) {
             const text = plane.version?.text;
             if (typeof text === "string" && parseVersion(text))
@@ -48,11 +66,17 @@ export function istiodContext(resources: StackResource[]): IstiodContext {
     return context;
 }
 
+/** The stack's istiod versions below `floor`, as "who version". Read once per evaluation: every annotated pod
+ *  template asks. */
+const versionsBelow = cachedPerObject((floor, istiod) =>
+    (istiod as IstiodContext).versions
+        .filter((entry) => isAtLeast(entry.text, floor) === false)
+        .map((entry) => `${entry.who} ${entry.text}`),
+);
+
 function versionFindings(config: NativeSidecarAnnotationConfig, istiod: IstiodContext, value: string): Finding[] {
     const floor = config.annotationMinIstioVersion;
-    const below = istiod.versions
-        .filter((entry) => isAtLeast(entry.text, floor) === false)
-        .map((entry) => `${entry.who} ${entry.text}`);
+    const below = versionsBelow(floor, istiod);
     if (below.length === 0) return [];
     const why = `Istio reads it from ${floor} (istio/istio commit 78f4c95, PR #53490; tag 1.23.6 does not have it); older istiod ignores it`;
     if (below.length === istiod.versions.length && istiod.unreadable === 0) {
@@ -76,10 +100,12 @@ function versionFindings(config: NativeSidecarAnnotationConfig, istiod: IstiodCo
     ];
 }
 
-/** `ownedByJobs`: a Job that opts out while keeping injection, which jobs-terminate-with-native-sidecars reports;
+/** `where` names the pod template or Setting, built only for a finding: most templates have none, and the path
+ *  was joined for every one (issue 20).
+ *  `ownedByJobs`: a Job that opts out while keeping injection, which jobs-terminate-with-native-sidecars reports;
  *  the same annotation is not reported twice. */
 function annotationFindings(
-    where: string,
+    where: () => string,
     annotations: StringMap,
     config: NativeSidecarAnnotationConfig,
     istiod: IstiodContext,
@@ -90,7 +116,7 @@ function annotationFindings(
         if (isMisspelledNativeSidecarKey(key)) {
             findings.push({
                 message: say(
-                    `${where} has annotation ${show(key)}, which Istio ignores`,
+                    `${where()} has annotation ${show(key)}, which Istio ignores`,
                     `Istio has no such annotation: the only key it reads is ${NATIVE_SIDECAR_ANNOTATION} (camelCase; istio/api annotation/annotations.yaml, SidecarNativeSidecar); spellings such as sidecar.istio.io/native-sidecar, or native-side as in Istio's own 1.27 change notes, are ignored`,
                     `rename it to ${NATIVE_SIDECAR_ANNOTATION}`,
                 ),
@@ -104,12 +130,12 @@ function annotationFindings(
         if (ownedByJobs) return findings;
         findings.push({
             cannotTell: true,
-            message: `cannot tell the value of ${NATIVE_SIDECAR_ANNOTATION} in ${where}: secret, unknown or not a string`,
+            message: `cannot tell the value of ${NATIVE_SIDECAR_ANNOTATION} in ${where()}: secret, unknown or not a string`,
         });
     } else if (value !== "true" && value !== "false") {
         findings.push({
             message: say(
-                `${where} sets ${NATIVE_SIDECAR_ANNOTATION} to ${show(value)}`,
+                `${where()} sets ${NATIVE_SIDECAR_ANNOTATION} to ${show(value)}`,
                 `Istio accepts only "true" or "false" (istio/api annotation/annotations.yaml, SidecarNativeSidecar; istio.io "Istio 1.24.0 Change Notes")`,
                 `write "true" or "false"`,
             ),
@@ -119,7 +145,7 @@ function annotationFindings(
     findings.push(
         ...versionFindings(config, istiod, value === CANNOT_TELL ? "" : value).map((finding) => ({
             ...finding,
-            message: `${where} ${finding.message}`,
+            message: `${where()} ${finding.message}`,
         })),
     );
     return findings;
@@ -140,7 +166,7 @@ export function checkNativeSidecarAnnotation(
         const off = injectionOff(template.annotations, template.labels);
         if (off === true) return [];
         return annotationFindings(
-            `the pod template (${templatePath(template, "metadata", "annotations")})`,
+            () => `the pod template (${templatePath(template, "metadata", "annotations")})`,
             template.annotations,
             config,
             istiod,
@@ -151,7 +177,7 @@ export function checkNativeSidecarAnnotation(
     if (setting && setting.entries instanceof Map) {
         const off = injectionOff(setting.entries, undefined);
         if (off === true) return [];
-        const where = `the Formance ${setting.key} Setting`;
+        const where = () => `the Formance ${setting.key} Setting`;
         return annotationFindings(where, setting.entries, config, istiod, setting.isJob && off === false);
     }
     return [];
@@ -175,11 +201,8 @@ export const rule: StackRule<NativeSidecarAnnotationConfig> = {
     },
     check: (resources, config): StackFinding[] => {
         const istiod = istiodContext(resources);
-        return resources.flatMap((resource) =>
-            checkNativeSidecarAnnotation(resource.type, resource.props, config, istiod).map((finding) => ({
-                ...finding,
-                resource,
-            })),
+        return findingsOfEach(resources, (resource) =>
+            checkNativeSidecarAnnotation(resource.type, resource.props, config, istiod),
         );
     },
 };

@@ -14,10 +14,19 @@ import {
     type ControlPlane,
     type EnvSetting,
 } from "../control-planes";
+import { cachedPerObject } from "../evaluation-cache";
 import { injectorConfigDoubt } from "../injector-config";
 import { stackPolicy } from "../pulumi-adapter";
 import { at, CANNOT_TELL, show } from "../read";
-import { describe, say, type Finding, type StackFinding, type StackResource, type StackRule } from "../rule";
+import {
+    describe,
+    findingsOfEach,
+    say,
+    type Finding,
+    type StackFinding,
+    type StackResource,
+    type StackRule,
+} from "../rule";
 
 export interface NativeSidecarsEnabledConfig {
     autoMinIstioVersion: string;
@@ -38,9 +47,20 @@ function belowKubelet(version: Version, minor: number): boolean {
     return version.major < 1 || (version.major === 1 && version.minor < minor);
 }
 
+/** Read once per evaluation and threshold (evaluation-cache.ts): no-legacy-sidecar-workarounds asks too. */
 export function clusterContext(resources: StackResource[], config: NativeSidecarsEnabledConfig): ClusterContext {
+    return cachedClusterContext(String(config.autoMinKubeletMinor), resources);
+}
+
+const cachedClusterContext = cachedPerObject((minor, resources) =>
+    readClusterContext(resources as StackResource[], Number(minor)),
+);
+
+function readClusterContext(resources: StackResource[], autoMinKubeletMinor: number): ClusterContext {
     const context: ClusterContext = { below: [], unreadable: 0, atOrAbove: 0 };
-    for (const resource of resources) {
+    // By index, not for-of: a first run is mostly interpreted, where for-of allocates per resource (issue 20).
+    for (let index = 0; index < resources.length; index++) {
+        const resource = resources[index];
         for (const pin of pinnedVersions(resource.type, resource.props)) {
             if (pin.text !== CANNOT_TELL && isGkeAlias(pin.text) === "latest") {
                 context.atOrAbove++;
@@ -48,7 +68,7 @@ export function clusterContext(resources: StackResource[], config: NativeSidecar
             }
             const version = pin.text === CANNOT_TELL ? undefined : parseVersion(pin.text);
             if (!version) context.unreadable++;
-            else if (belowKubelet(version, config.autoMinKubeletMinor)) {
+            else if (belowKubelet(version, autoMinKubeletMinor)) {
                 context.below.push(`${describe(resource)} ${pin.field}=${String(pin.text)}`);
             } else context.atOrAbove++;
         }
@@ -330,11 +350,8 @@ export const rule: StackRule<NativeSidecarsEnabledConfig> = {
     },
     check: (resources, config): StackFinding[] => {
         const clusters = clusterContext(resources, config);
-        return resources.flatMap((resource) =>
-            checkNativeSidecarsEnabled(resource.type, resource.props, config, clusters).map((finding) => ({
-                ...finding,
-                resource,
-            })),
+        return findingsOfEach(resources, (resource) =>
+            checkNativeSidecarsEnabled(resource.type, resource.props, config, clusters),
         );
     },
 };

@@ -7,7 +7,15 @@ import { isAtLeast } from "../facts/versions";
 import { ALIBABA_SERVICE_MESH, controlPlanesOf, isAsmMeshConfig } from "../control-planes";
 import { stackPolicy } from "../pulumi-adapter";
 import { at, isPlainObject, readArray, readVersionText, type CannotTell, type StringMap } from "../read";
-import { resolveConfig, say, type Finding, type StackFinding, type StackResource, type StackRule } from "../rule";
+import {
+    findingsOfEach,
+    resolveConfig,
+    say,
+    type Finding,
+    type StackFinding,
+    type StackResource,
+    type StackRule,
+} from "../rule";
 import { injectionOff, podTemplateOf, settingTemplateAnnotations, templatePath } from "../workloads";
 import { istiodContext, NATIVE_SIDECAR_ANNOTATION, rule as annotationRule } from "./native-sidecar-annotation";
 import { checkNativeSidecarsEnabled, clusterContext, rule as nativeRule } from "./native-sidecars-enabled";
@@ -19,13 +27,14 @@ export interface LegacyWorkaroundsConfig {
 const HOLD = "holdApplicationUntilProxyStarts";
 const EXCLUDES = ["traffic.sidecar.istio.io/excludeOutboundPorts", "traffic.sidecar.istio.io/excludeOutboundIPRanges"];
 
-function annotationFindings(where: string, annotations: StringMap): Finding[] {
+/** `where` names the pod template or Setting, built only for a finding (issue 20). */
+function annotationFindings(where: () => string, annotations: StringMap): Finding[] {
     const findings: Finding[] = [];
     const proxyConfig = annotations.get("proxy.istio.io/config");
     if (typeof proxyConfig === "string" && proxyConfig.includes(HOLD)) {
         findings.push({
             message: say(
-                `${where} sets ${HOLD} in proxy.istio.io/config`,
+                `${where()} sets ${HOLD} in proxy.istio.io/config`,
                 "Native sidecars start before the app anyway, and Istio ignores this setting in native mode (istio/istio manifests/charts/istio-control/istio-discovery/files/injection-template.yaml)",
                 "remove it",
             ),
@@ -35,7 +44,7 @@ function annotationFindings(where: string, annotations: StringMap): Finding[] {
         if (annotations.has(key)) {
             findings.push({
                 message: say(
-                    `${where} sets ${key}`,
+                    `${where()} sets ${key}`,
                     "Excluding outbound traffic was a workaround for init containers starting before a regular sidecar; native sidecars start first",
                     `remove ${key} unless the traffic must bypass the mesh for another reason`,
                 ),
@@ -45,7 +54,7 @@ function annotationFindings(where: string, annotations: StringMap): Finding[] {
     return findings;
 }
 
-function containerFindings(where: string, spec: unknown, config: LegacyWorkaroundsConfig): Finding[] {
+function containerFindings(where: () => string, spec: unknown, config: LegacyWorkaroundsConfig): Finding[] {
     const findings: Finding[] = [];
     const podUid = at(spec, "securityContext", "runAsUser");
     for (const list of ["containers", "initContainers"]) {
@@ -60,7 +69,7 @@ function containerFindings(where: string, spec: unknown, config: LegacyWorkaroun
             if (words.some((word) => typeof word === "string" && word.includes("/quitquitquit"))) {
                 findings.push({
                     message: say(
-                        `${where} container ${name} calls /quitquitquit`,
+                        `${where()} container ${name} calls /quitquitquit`,
                         'Stopping istio-proxy by hand is only needed for regular sidecars; a native sidecar stops after the app containers exit (kubernetes.io "Sidecar Containers")',
                         "remove the /quitquitquit call",
                     ),
@@ -71,7 +80,7 @@ function containerFindings(where: string, spec: unknown, config: LegacyWorkaroun
                 if (uid === config.proxyUid) {
                     findings.push({
                         message: say(
-                            `${where} init container ${name} runs as UID ${config.proxyUid}`,
+                            `${where()} init container ${name} runs as UID ${config.proxyUid}`,
                             `UID ${config.proxyUid} bypasses the proxy's traffic capture; that trick let init containers reach the network before a regular sidecar started, and native sidecars start first`,
                             "run the init container as another UID",
                         ),
@@ -109,7 +118,9 @@ export function nativeMode(resources: StackResource[]): NativeMode {
     const mode: NativeMode = { meshWide: false, annotationRead: false, nativePlanes: new Set() };
     let planes = 0;
     let native = 0;
-    for (const resource of resources) {
+    // By index, not for-of: a first run is mostly interpreted, where for-of allocates per resource (issue 20).
+    for (let index = 0; index < resources.length; index++) {
+        const resource = resources[index];
         const { type, props } = resource;
         const installs = controlPlanesOf(type, props).some((plane) => !plane.partial);
         const alibaba = type === ALIBABA_SERVICE_MESH || isAsmMeshConfig(type);
@@ -161,18 +172,18 @@ export function checkLegacyWorkarounds(
         if (annotations) {
             findings.push(
                 ...annotationFindings(
-                    `the pod template (${templatePath(template, "metadata", "annotations")})`,
+                    () => `the pod template (${templatePath(template, "metadata", "annotations")})`,
                     annotations,
                 ),
             );
         }
         findings.push(
-            ...containerFindings(`the pod template (${templatePath(template, "spec")})`, template.spec, config),
+            ...containerFindings(() => `the pod template (${templatePath(template, "spec")})`, template.spec, config),
         );
     }
     const setting = settingTemplateAnnotations(type, props);
     if (setting && setting.entries instanceof Map && podIsNative(setting.entries, undefined, mode))
-        findings.push(...annotationFindings(`the Formance ${setting.key} Setting`, setting.entries));
+        findings.push(...annotationFindings(() => `the Formance ${setting.key} Setting`, setting.entries));
     if (mode.nativePlanes.has(resource)) {
         for (const plane of controlPlanesOf(type, props)) {
             if (holdsApplication(plane.settingsRoot)) {
@@ -208,9 +219,7 @@ export const rule: StackRule<LegacyWorkaroundsConfig> = {
     },
     check: (resources, config): StackFinding[] => {
         const mode = nativeMode(resources);
-        return resources.flatMap((resource) =>
-            checkLegacyWorkarounds(resource, config, mode).map((finding) => ({ ...finding, resource })),
-        );
+        return findingsOfEach(resources, (resource) => checkLegacyWorkarounds(resource, config, mode));
     },
 };
 

@@ -10,7 +10,15 @@ import { controlPlanesOf } from "../control-planes";
 import { istioctlTags, type RevisionTag } from "../istioctl";
 import { stackPolicy } from "../pulumi-adapter";
 import { CANNOT_TELL, show } from "../read";
-import { describe, say, type Finding, type StackFinding, type StackResource, type StackRule } from "../rule";
+import {
+    describe,
+    findingsOfEach,
+    say,
+    type Finding,
+    type StackFinding,
+    type StackResource,
+    type StackRule,
+} from "../rule";
 import { tagWebhook } from "../tag-webhooks";
 import { namespaceLabels, settingNamespaceLabels } from "../workloads";
 
@@ -33,7 +41,9 @@ export function installedRevisions(resources: StackResource[]): InstalledRevisio
     const installed: InstalledRevisions = { names: new Map(), incomplete: false, anyRevision: false, danglingTags: [] };
     const tagSetters: Array<[RevisionTag, StackResource]> = [];
     const revisions = new Set<string>();
-    for (const resource of resources) {
+    // By index, not for-of: a first run is mostly interpreted, where for-of allocates per resource (issue 20).
+    for (let index = 0; index < resources.length; index++) {
+        const resource = resources[index];
         for (const tag of istioctlTags(resource.type, resource.props)) tagSetters.push([tag, resource]);
         const hook = tagWebhook(resource.type, resource.props);
         if (hook !== undefined) tagSetters.push([hook, resource]);
@@ -133,11 +143,8 @@ export const rule: StackRule<RevisionReferencesConfig> = {
         const installed = installedRevisions(resources);
         if (!installed.anyRevision) return [];
         return [
-            ...resources.flatMap((resource) =>
-                checkRevisionReference(resource.type, resource.props, installed).map((finding) => ({
-                    ...finding,
-                    resource,
-                })),
+            ...findingsOfEach(resources, (resource) =>
+                checkRevisionReference(resource.type, resource.props, installed),
             ),
             ...installed.danglingTags.map(({ tag, revision, resource }) => ({
                 resource,

@@ -7,7 +7,7 @@ import fc from "fast-check";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { runAudit } from "../../cli/audit";
+import { loadState, runAudit } from "../../cli/audit";
 import { runPreview } from "../../cli/preview";
 import { shippedStackArgs } from "../support/standInCharts";
 
@@ -378,6 +378,40 @@ function cliWithInput(args: string[], input = "") {
     });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+
+describe("cli/audit: loadState names each resource from its URN", () => {
+    const names = (urns: string[]): string[] => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nativemesh-audit-names-"));
+        try {
+            const file = path.join(dir, "state.json");
+            const resources = urns.map((urn) => ({ urn, type: "kubernetes:core/v1:Namespace", inputs: {} }));
+            fs.writeFileSync(file, JSON.stringify({ deployment: { resources } }));
+            return loadState(file).resources.map((resource) => resource.name);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    };
+
+    it("takes what follows the type, a name holding :: or ::: included", () => {
+        assert.deepEqual(
+            names([
+                "urn:pulumi:s::p::kubernetes:core/v1:Namespace::a",
+                "urn:pulumi:s::p::parent$kubernetes:core/v1:Namespace::b::c",
+                "urn:pulumi:s::p::kubernetes:core/v1:Namespace:::d",
+                "urn:pulumi:s::p::kubernetes:core/v1:Namespace::",
+            ]),
+            ["a", "b::c", ":d", ""],
+        );
+    });
+
+    it("keeps a URN of fewer than four parts whole", () => {
+        assert.deepEqual(names(["urn:pulumi:s::p::x", "no separator", "a::::b"]), [
+            "urn:pulumi:s::p::x",
+            "no separator",
+            "a::::b",
+        ]);
+    });
+});
 
 describe("cli/audit: standard input and full help", () => {
     it("--state - reads the state from standard input", () => {

@@ -2,6 +2,7 @@
 // wrongly typed values, and how a value is shown in a message. Every rule's "cannot tell" rests on these.
 
 import * as assert from "node:assert/strict";
+import fc from "fast-check";
 import {
     at,
     CANNOT_TELL,
@@ -32,11 +33,36 @@ describe("policy readers: at", () => {
         ["an index into an object", { a: { b: 1 } }, ["a", 0], CANNOT_TELL],
         ["a key into an array", { a: [1] }, ["a", "b"], CANNOT_TELL],
         ["an inherited key is not a value", { a: {} }, ["a", "toString"], undefined],
+        ["a key into a string (its length is no value)", { a: "abc" }, ["a", "length"], CANNOT_TELL],
+        ["an index into a string", { a: "abc" }, ["a", 0], CANNOT_TELL],
+        ["a secret's own key", { a: SECRET }, ["a", "ciphertext"], CANNOT_TELL],
+        ["a key into a function", { a: () => 1 }, ["a", "name"], CANNOT_TELL],
     ];
     for (const [name, root, path, expected] of table) {
         it(`${name}: ${String(expected === CANNOT_TELL ? "cannot tell" : JSON.stringify(expected))}`, () =>
             assert.equal(at(root, ...path), expected));
     }
+});
+
+describe("policy readers: at walks a path in parts", () => {
+    it("at(root, ...a, ...b) is at(at(root, ...a), ...b), so a reader may walk to a parent once", () => {
+        // Values of every kind a step can meet: objects, lists, null, secrets, unknowns, strings, numbers.
+        const step = fc.oneof(fc.constantFrom("a", "b", "length", SIG), fc.constantFrom(0, 1));
+        const { tree } = fc.letrec<{ tree: unknown }>((tie) => ({
+            tree: fc.oneof(
+                { depthSize: "small", withCrossShrink: true },
+                fc.constantFrom(null, undefined, UNKNOWN, SECRET, "text", 1, true),
+                fc.dictionary(fc.constantFrom("a", "b", "length"), tie("tree"), { maxKeys: 3 }),
+                fc.array(tie("tree"), { maxLength: 2 }),
+            ),
+        }));
+        fc.assert(
+            fc.property(tree, fc.array(step, { maxLength: 4 }), fc.array(step, { maxLength: 4 }), (root, a, b) => {
+                assert.equal(at(at(root, ...a), ...b), at(root, ...a, ...b));
+            }),
+            { numRuns: 3000 },
+        );
+    });
 });
 
 describe("policy readers: typed reads", () => {

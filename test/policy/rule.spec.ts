@@ -4,8 +4,9 @@
 // without a name, and which Formance Settings resources the workload readers take as namespace labels or pod
 // template annotations.
 import * as assert from "node:assert/strict";
-import { configSchemaOf } from "../../policy/rule";
+import { configSchemaOf, findingsOfEach } from "../../policy/rule";
 import { POLICIES, RULES } from "../../policy/rules";
+import { stackResource } from "../support/stackResource";
 
 const ISTIO_VERSION = "istio-version-supports-native-sidecars";
 
@@ -67,4 +68,30 @@ describe("policy configSchema: what CrossGuard validates the config against", ()
             assert.deepEqual(policyNamed(name).configSchema, { properties });
         });
     }
+});
+
+describe("rule helpers: findingsOfEach", () => {
+    it("tags each finding with its resource, in the resources' order and each resource's own order", () => {
+        const resources = [
+            stackResource("t", "a", { n: 2 }),
+            stackResource("t", "b", { n: 0 }),
+            stackResource("t", "c", { n: 1 }),
+        ];
+        const found = findingsOfEach(resources, (resource) =>
+            Array.from({ length: Number(resource.props.n) }, (_, index) => ({ message: `${resource.name}${index}` })),
+        );
+        assert.deepEqual(
+            found.map((finding) => [finding.message, finding.resource.name]),
+            [
+                ["a0", "a"],
+                ["a1", "a"],
+                ["c0", "c"],
+            ],
+        );
+    });
+
+    it("keeps what a finding carries besides its message", () => {
+        const [finding] = findingsOfEach([stackResource("t", "a", {})], () => [{ message: "m", cannotTell: true }]);
+        assert.deepEqual(finding, { message: "m", cannotTell: true, resource: stackResource("t", "a", {}) });
+    });
 });
