@@ -218,3 +218,33 @@ describe("live: restart prints what a cluster says safely", () => {
         }
     });
 });
+
+describe("live: restart --help", () => {
+    it("--help prints the usage, what restart does, every flag with its default and the exit codes, exit 0", async () => {
+        const { out, io: sink } = io();
+        assert.equal(await runRestart(["--help"], sink), 0);
+        assert.equal(
+            out.stdout,
+            [
+                "usage: nativemesh restart --kubeconfig FILE [--context NAME] [--namespace NS] [--dry-run] [--max-unavailable N] [--timeout SECONDS] [--json]",
+                "",
+                "  Restarts the owners of stale pods (see nativemesh status) as `kubectl rollout restart` does: the pod-template",
+                "  annotation kubectl.kubernetes.io/restartedAt. Deployments, StatefulSets and DaemonSets only, at most N at a",
+                "  time, each waited for until its rollout is complete (as `kubectl rollout status`) or SECONDS pass. Jobs,",
+                "  CronJobs, bare ReplicaSets and Pods are never touched: they are listed with what to do. Afterwards the pods",
+                "  are classified again and what is still stale is listed.",
+                "",
+                "  --kubeconfig FILE        the cluster's kubeconfig (required)",
+                "  --context NAME           a context of it (default: its current-context)",
+                "  --namespace NS           only this namespace",
+                "  --dry-run                change nothing: list what would be restarted",
+                "  --max-unavailable N      workloads restarted at the same time (default 1)",
+                "  --timeout SECONDS        wait for each rollout at most this long (default 300)",
+                "  --json                   one JSON object on stdout (progress on stderr)",
+                "",
+                "Exit codes: 0 nothing stale afterwards, 1 still stale or a rollout incomplete, 2 bad input (one line on stderr).",
+                "",
+            ].join("\n"),
+        );
+    });
+});

@@ -3,6 +3,7 @@ import * as assert from "node:assert/strict";
 import { runStatus } from "../../../cli/live/status";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { tempDir } from "../../support/tempDir";
 import { bigCluster, fakeApi, io, pod, type FakeCluster, type Obj } from "../../support/fakeKubeApi";
 
 describe("live: status against an in-process API server", () => {
@@ -347,4 +348,117 @@ describe("live: status reports what it finds", () => {
                 api.close();
             }
         });
+});
+
+describe("live: status --help and --desired", () => {
+    /** The stack selects 1-31-0 for shop (as live), 1-29-0 for empty (live 1-31-0) and 1-31-0 for gone (absent). */
+    function desiredFile(): string {
+        const file = path.join(tempDir("status-desired"), "outputs.json");
+        fs.writeFileSync(
+            file,
+            JSON.stringify({
+                namespaceSelections: {
+                    namespaces: { shop: "1-31-0", empty: "1-29-0", gone: "1-31-0" },
+                    formance: { stacks: [], wanted: "prod", key: "formance.namespaceRevisionTag" },
+                },
+            }),
+        );
+        return file;
+    }
+
+    it("--desired: after the report, every namespace whose label is not the stack's, exit 1 even with nothing stale", async () => {
+        const cluster = smallCluster();
+        cluster.pods = [pod("shop", "web-767d6f4df8-a", false)];
+        cluster.namespaces = cluster.namespaces.filter((n) => n.name !== "lost");
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runStatus(["--kubeconfig", api.kubeconfig, "--desired", desiredFile()], sink), 1);
+            assert.deepEqual(out.stdout.split("\n").slice(-5), [
+                "every pod has the native sidecar of its namespace's revision (or opted out)",
+                "namespaces whose label is not the stack's (2):",
+                "  empty: carries istio.io/rev=1-31-0; the stack selects istio.io/rev=1-29-0 (namespaces)",
+                "  gone: does not exist; the stack selects istio.io/rev=1-31-0 (namespaces)",
+                "",
+            ]);
+        } finally {
+            api.close();
+        }
+    });
+
+    it("--desired with --json: the disagreements under `desired`; --namespace keeps that namespace's only", async () => {
+        const cluster = smallCluster();
+        cluster.pods = [pod("shop", "web-767d6f4df8-a", false)];
+        const api = await fakeApi(cluster);
+        try {
+            const file = desiredFile();
+            const all = io();
+            await runStatus(["--kubeconfig", api.kubeconfig, "--desired", file, "--json"], all.io);
+            assert.deepEqual((JSON.parse(all.out.stdout) as { desired: unknown }).desired, [
+                { namespace: "empty", live: "istio.io/rev=1-31-0", wanted: "istio.io/rev=1-29-0", from: "namespaces" },
+                {
+                    namespace: "gone",
+                    live: "none",
+                    wanted: "istio.io/rev=1-31-0",
+                    from: "namespaces",
+                    missing: true,
+                },
+            ]);
+            const one = io();
+            const code = await runStatus(
+                ["--kubeconfig", api.kubeconfig, "--desired", file, "--json", "--namespace", "shop"],
+                one.io,
+            );
+            assert.deepEqual((JSON.parse(one.out.stdout) as { desired: unknown }).desired, []);
+            assert.equal(code, 0, "shop carries what the stack selects and nothing there is stale");
+            const text = io();
+            await runStatus(["--kubeconfig", api.kubeconfig, "--desired", file, "--namespace", "empty"], text.io);
+            assert.deepEqual(text.out.stdout.split("\n").slice(-3), [
+                "namespaces whose label is not the stack's (1):",
+                "  empty: carries istio.io/rev=1-31-0; the stack selects istio.io/rev=1-29-0 (namespaces)",
+                "",
+            ]);
+        } finally {
+            api.close();
+        }
+    });
+
+    it("without --desired the JSON has no `desired` key", async () => {
+        const api = await fakeApi(smallCluster());
+        try {
+            const { out, io: sink } = io();
+            await runStatus(["--kubeconfig", api.kubeconfig, "--json"], sink);
+            assert.ok(!("desired" in (JSON.parse(out.stdout) as object)));
+        } finally {
+            api.close();
+        }
+    });
+
+    it("--help prints the usage, what status lists, every flag and the exit codes, and asks the cluster nothing, exit 0", async () => {
+        const { out, io: sink } = io();
+        assert.equal(await runStatus(["--help"], sink), 0);
+        assert.equal(
+            out.stdout,
+            [
+                "usage: nativemesh status --kubeconfig FILE [--context NAME] [--namespace NS] [--desired FILE] [--json]",
+                "",
+                "  Lists every meshed namespace (labelled istio.io/rev=<revision or tag>, or istio-injection=enabled) with the",
+                "  revision it selects, and every pod there: proxy mode (native, regular, none), the revision that injected it,",
+                "  its owner (Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod) and its state (ok, opt-out, stale,",
+                "  finished, terminating, unjudged). Pods of the sidecar template need the native sidecar; gateway-template",
+                "  pods (a regular istio-proxy by design), waypoints and Gateway API gateways are judged by their revision only.",
+                "  Lists are read in pages of 500.",
+                "",
+                "  --kubeconfig FILE   the cluster's kubeconfig (required)",
+                "  --context NAME      a context of it (default: its current-context)",
+                "  --namespace NS      only this namespace",
+                "  --desired FILE      `pulumi stack output --json` of the stack: also list every namespace (declared, canary,",
+                "                      Formance) whose live istio.io/rev is not what the stack selects (exit 1 when one is not)",
+                "  --json              one JSON object on stdout",
+                "",
+                "Exit codes: 0 nothing stale, 1 stale workloads (listed with why; with --desired also a label not the stack's), 2 bad input.",
+                "",
+            ].join("\n"),
+        );
+    });
 });
