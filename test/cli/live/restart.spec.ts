@@ -248,3 +248,145 @@ describe("live: restart --help", () => {
         );
     });
 });
+
+/** A fake clock as above, started far from zero so that durations are measured from the start, not from zero. */
+function lateClock() {
+    const clock = fakeClock();
+    let t = 5_000_000;
+    return {
+        sleeps: clock.sleeps,
+        now: () => t,
+        sleep: async (ms: number) => {
+            clock.sleeps.push(ms);
+            t += ms;
+        },
+    };
+}
+
+const BEFORE_NS = "no istio-proxy: created before its namespace selected 1-31-0";
+const NO_WEBHOOK = "no webhook serves istio.io/rev=9-9-9 (neither a revision nor a tag)";
+
+/** Namespace `shop` with two stale pods of Deployment `web` (as restart finds it) and one with its sidecar. */
+function shopCluster(): FakeCluster {
+    const cluster: FakeCluster = {
+        namespaces: [
+            { name: "shop", labels: { "istio.io/rev": "1-31-0" } },
+            { name: "plain", labels: {} },
+        ],
+        pods: [
+            pod("shop", "web-767d6f4df8-a", true),
+            pod("shop", "web-767d6f4df8-b", true),
+            pod("shop", "web-767d6f4df8-c", false),
+            pod("plain", "other-767d6f4df8-d", true),
+        ],
+        deployments: new Map(),
+    };
+    webDeployment(
+        cluster,
+        {
+            metadata: { name: "web", namespace: "shop", generation: 2 },
+            spec: { replicas: 3 },
+            status: { observedGeneration: 2, replicas: 3, updatedReplicas: 3, availableReplicas: 3 },
+        },
+        {},
+        "shop",
+    );
+    return cluster;
+}
+
+/** A stale pod of no controller in `ns`. */
+function barePod(ns: string, name: string): Obj {
+    const p = pod(ns, name, true);
+    delete p.metadata.ownerReferences;
+    return p;
+}
+
+describe("live: restart reports what it did", () => {
+    it("nothing stale: one line says so, nothing is patched, the cluster is looked at once, exit 0", async () => {
+        const cluster = shopCluster();
+        cluster.pods = [pod("shop", "web-767d6f4df8-c", false)];
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig], sink, lateClock()), 0);
+            assert.equal(out.stdout, "nothing stale: no workload to restart\n");
+            assert.equal(api.requests.filter((r) => r.path === "/api/v1/namespaces").length, 1);
+            assert.ok(!api.requests.some((r) => r.method === "PATCH"));
+        } finally {
+            api.close();
+        }
+    });
+
+    it("--dry-run lists what would be restarted, what is never touched with what to do, and the problems, exit 1", async () => {
+        const cluster = shopCluster();
+        cluster.pods.push(barePod("shop", "lonely"));
+        cluster.namespaces.push({ name: "lost", labels: { "istio.io/rev": "9-9-9" } });
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig, "--dry-run"], sink, lateClock()), 1);
+            assert.equal(
+                out.stdout,
+                [
+                    `would restart shop Deployment/web: ${BEFORE_NS}`,
+                    "not touched (1):",
+                    `  shop Pod/lonely: ${BEFORE_NS}; a bare Pod: delete it and create it again from its manifest`,
+                    `problem: namespace lost: ${NO_WEBHOOK}`,
+                    "dry run: 1 workload(s) would be restarted; nothing was changed",
+                    "",
+                ].join("\n"),
+            );
+            assert.ok(!api.requests.some((r) => r.method !== "GET"));
+        } finally {
+            api.close();
+        }
+    });
+
+    it("--dry-run --json: the would-be restarts, the untouched with advice, the problems, before and after the same", async () => {
+        const cluster = shopCluster();
+        cluster.pods.push(barePod("shop", "lonely"));
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig, "--dry-run", "--json"], sink), 1);
+            const web = { namespace: "shop", kind: "Deployment", name: "web" };
+            const counts = {
+                namespaces: 1,
+                pods: 4,
+                ok: 1,
+                optOut: 0,
+                stale: 3,
+                finished: 0,
+                terminating: 0,
+                unjudged: 0,
+                staleWorkloads: 2,
+            };
+            assert.deepEqual(JSON.parse(out.stdout), {
+                context: "fake",
+                server: api.url,
+                dryRun: true,
+                restarts: [{ ...web, outcome: "would restart", message: BEFORE_NS, seconds: 0 }],
+                untouched: [
+                    {
+                        namespace: "shop",
+                        kind: "Pod",
+                        name: "lonely",
+                        pods: 1,
+                        reasons: [BEFORE_NS],
+                        advice: "a bare Pod: delete it and create it again from its manifest",
+                    },
+                ],
+                stillStale: [
+                    { ...web, pods: 2, reasons: [BEFORE_NS] },
+                    { namespace: "shop", kind: "Pod", name: "lonely", pods: 1, reasons: [BEFORE_NS] },
+                ],
+                problems: [],
+                before: counts,
+                after: counts,
+            });
+            assert.equal(out.stderr.split("\n").filter((l) => l.startsWith("would restart")).length, 1);
+        } finally {
+            api.close();
+        }
+    });
+});
