@@ -1,7 +1,17 @@
 /** `nativemesh restart` against an in-process API server: the restart patch, the rollout wait, --dry-run. */
 import * as assert from "node:assert/strict";
 import { runRestart } from "../../../cli/live/restart";
-import { bigCluster, fakeApi, io, pod, webDeployment, type FakeCluster, type Obj } from "../../support/fakeKubeApi";
+import {
+    bigCluster,
+    fakeApi,
+    io,
+    pod,
+    RS_UID,
+    WEB_UID,
+    webDeployment,
+    type FakeCluster,
+    type Obj,
+} from "../../support/fakeKubeApi";
 
 /** A clock that moves only when the wait sleeps, recording each sleep. */
 function fakeClock() {
@@ -385,6 +395,136 @@ describe("live: restart reports what it did", () => {
                 after: counts,
             });
             assert.equal(out.stderr.split("\n").filter((l) => l.startsWith("would restart")).length, 1);
+        } finally {
+            api.close();
+        }
+    });
+});
+
+describe("live: restart's text report after it patched", () => {
+    it("a completed rollout: the progress line, `restarted 1 of 1`, nothing stale afterwards, exit 0", async () => {
+        const cluster = shopCluster();
+        cluster.onPatch = () => {
+            cluster.pods = cluster.pods.map((p) =>
+                p.metadata.namespace === "shop" ? pod("shop", p.metadata.name, false) : p,
+            );
+        };
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig], sink, lateClock()), 0);
+            const lines = out.stdout.split("\n");
+            assert.equal(lines[0], "restarting 1 workload, at most 1 at a time, waiting up to 300 s for each");
+            assert.match(lines[1], /^restarted shop Deployment\/web \(0 s\): \S/);
+            assert.deepEqual(lines.slice(2), ["restarted 1 of 1", "after the restart nothing is stale", ""]);
+            assert.equal(api.requests.filter((r) => r.path === "/api/v1/namespaces").length, 2, "looked again");
+        } finally {
+            api.close();
+        }
+    });
+
+    it("a rollout that times out: `restarted 0 of 1; not complete`, what is still stale with its pod count, exit 1", async () => {
+        const cluster = shopCluster();
+        cluster.deployments.get("shop/web")!.status = { observedGeneration: 1 };
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            const clock = lateClock();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig, "--timeout", "3"], sink, clock), 1);
+            const lines = out.stdout.split("\n");
+            assert.equal(lines[0], "restarting 1 workload, at most 1 at a time, waiting up to 3 s for each");
+            assert.match(lines[1], /^timed out shop Deployment\/web \(3 s\): rollout not complete after 3 s: \S/);
+            assert.deepEqual(lines.slice(2), [
+                "restarted 0 of 1; not complete: shop Deployment/web",
+                "still stale after the restart (1):",
+                `  shop Deployment/web (2 pods): ${BEFORE_NS}`,
+                "",
+            ]);
+            assert.deepEqual(clock.sleeps, [1000, 1000, 1000]);
+        } finally {
+            api.close();
+        }
+    });
+
+    it("a Deployment that cannot be read: one `failed` line naming it and the API's answer, exit 1", async () => {
+        const cluster = shopCluster();
+        cluster.deployments.clear();
+        cluster.pods = cluster.pods.filter((p) => p.metadata.name !== "web-767d6f4df8-b");
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig], sink, lateClock()), 1);
+            assert.deepEqual(out.stdout.split("\n").slice(1), [
+                `failed shop Deployment/web (0 s): reading Deployment shop/web at ${api.url} failed (404: /apis/apps/v1/namespaces/shop/deployments/web not found)`,
+                "restarted 0 of 1; not complete: shop Deployment/web",
+                "still stale after the restart (1):",
+                `  shop Deployment/web (1 pod): ${BEFORE_NS}`,
+                "",
+            ]);
+        } finally {
+            api.close();
+        }
+    });
+
+    for (const [what, change, message] of [
+        [
+            "its ReplicaSet names another Deployment",
+            (rs: Obj) => ((rs.metadata.ownerReferences as Array<{ name: string }>)[0].name = "other"),
+            "its pods' owner is Deployment/other, not this Deployment: not patched",
+        ],
+        [
+            "its ReplicaSet names its Deployment without a uid",
+            (rs: Obj) => delete (rs.metadata.ownerReferences as Array<{ uid?: string }>)[0].uid,
+            "ReplicaSet web-767d6f4df8 names no owner by uid: not patched",
+        ],
+        [
+            "its ReplicaSet has no uid",
+            (rs: Obj) => delete rs.metadata.uid,
+            `ReplicaSet web-767d6f4df8 has uid none, its pods name ${RS_UID}: not patched`,
+        ],
+    ] as const)
+        it(`${what}: skipped with one line saying so, nothing patched, exit 1`, async () => {
+            const cluster = shopCluster();
+            change(cluster.replicaSets!.get("shop/web-767d6f4df8")!);
+            const api = await fakeApi(cluster);
+            try {
+                const { out, io: sink } = io();
+                assert.equal(await runRestart(["--kubeconfig", api.kubeconfig], sink, lateClock()), 1);
+                assert.equal(out.stdout.split("\n")[1], `skipped shop Deployment/web (0 s): ${message}`);
+                assert.ok(!api.requests.some((r) => r.method === "PATCH"));
+            } finally {
+                api.close();
+            }
+        });
+
+    it("pods that name their ReplicaSet without a uid: skipped, nothing patched", async () => {
+        const cluster = shopCluster();
+        for (const p of cluster.pods) delete (p.metadata.ownerReferences as Array<{ uid?: string }>)[0].uid;
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig], sink, lateClock()), 1);
+            assert.equal(
+                out.stdout.split("\n")[1],
+                "skipped shop Deployment/web (0 s): its pods name no owner by uid: not patched",
+            );
+            assert.ok(!api.requests.some((r) => r.method === "PATCH"));
+        } finally {
+            api.close();
+        }
+    });
+
+    it("a Deployment whose live object has no uid: skipped, saying uid none", async () => {
+        const cluster = shopCluster();
+        delete cluster.deployments.get("shop/web")!.metadata.uid;
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig], sink, lateClock()), 1);
+            assert.equal(
+                out.stdout.split("\n")[1],
+                `skipped shop Deployment/web (0 s): Deployment web has uid none, its pods' owner is ${WEB_UID}: not patched`,
+            );
         } finally {
             api.close();
         }
