@@ -109,66 +109,74 @@ describe("live: restart against an in-process API server", () => {
         }
     });
 
-    it("--max-unavailable N restarts N workloads at a time, never more, and every one of them", async () => {
-        // Four stale Deployments; each completes on its fourth read after its patch.
-        const namespaces = ["a", "b", "c", "d"].map((n) => `apps-${n}`);
-        const cluster: FakeCluster = {
-            namespaces: namespaces.map((name) => ({ name, labels: { "istio.io/rev": "1-31-0" } })),
-            pods: namespaces.flatMap((ns) => [0, 1].map((i) => pod(ns, `web-767d6f4df8-${i}`, true))),
-            deployments: new Map(
-                namespaces.map((ns) => [
-                    `${ns}/web`,
-                    {
-                        metadata: { name: "web", namespace: ns, generation: 1 },
-                        spec: { replicas: 2 },
-                        status: { observedGeneration: 1, replicas: 2, updatedReplicas: 2, availableReplicas: 2 },
-                    },
-                ]),
-            ),
-        };
-        // Each Deployment is the object its pods' ReplicaSet names (restart checks the UIDs).
-        for (const ns of namespaces) webDeployment(cluster, cluster.deployments.get(`${ns}/web`)!, {}, ns);
-        const readsSincePatch = new Map<string, number>();
-        let widest = 0;
-        cluster.onPatch = (ns) => {
-            const deployment = cluster.deployments.get(`${ns}/web`)!;
-            deployment.metadata.generation = 2;
-            readsSincePatch.set(ns, 0);
-            widest = Math.max(widest, readsSincePatch.size);
-        };
-        cluster.onRead = (ns) => {
-            const reads = readsSincePatch.get(ns);
-            if (reads === undefined) return;
-            if (reads + 1 < 4) return void readsSincePatch.set(ns, reads + 1);
-            readsSincePatch.delete(ns);
-            cluster.deployments.get(`${ns}/web`)!.status = {
-                observedGeneration: 2,
-                replicas: 2,
-                updatedReplicas: 2,
-                availableReplicas: 2,
+    for (const [flags, parallel] of [
+        [["--max-unavailable", "2"], 2],
+        [[], 1],
+    ] as const)
+        it(`${flags.length > 0 ? flags.join(" ") : "by default"}: ${parallel} workload(s) restarted at a time, never more, and every one of them`, async () => {
+            // Four stale Deployments; each completes on its fourth read after its patch.
+            const namespaces = ["a", "b", "c", "d"].map((n) => `apps-${n}`);
+            const cluster: FakeCluster = {
+                namespaces: namespaces.map((name) => ({ name, labels: { "istio.io/rev": "1-31-0" } })),
+                pods: namespaces.flatMap((ns) => [0, 1].map((i) => pod(ns, `web-767d6f4df8-${i}`, true))),
+                deployments: new Map(
+                    namespaces.map((ns) => [
+                        `${ns}/web`,
+                        {
+                            metadata: { name: "web", namespace: ns, generation: 1 },
+                            spec: { replicas: 2 },
+                            status: { observedGeneration: 1, replicas: 2, updatedReplicas: 2, availableReplicas: 2 },
+                        },
+                    ]),
+                ),
             };
-            cluster.pods = cluster.pods.map((p) => (p.metadata.namespace === ns ? pod(ns, p.metadata.name, false) : p));
-        };
-        const api = await fakeApi(cluster);
-        try {
-            const { out, io: sink } = io();
-            const code = await runRestart(
-                ["--kubeconfig", api.kubeconfig, "--max-unavailable", "2", "--json"],
-                sink,
-                fakeClock(),
-            );
-            assert.equal(code, 0, out.stdout + out.stderr);
-            const report = JSON.parse(out.stdout) as { restarts: Array<{ namespace: string; outcome: string }> };
-            assert.deepEqual(
-                report.restarts.map((r) => [r.namespace, r.outcome]),
-                namespaces.map((ns) => [ns, "restarted"]),
-            );
-            assert.equal(widest, 2, "Deployments rolling out at the same time");
-            assert.match(out.stderr, /restarting 4 workloads, at most 2 at a time/);
-        } finally {
-            api.close();
-        }
-    });
+            // Each Deployment is the object its pods' ReplicaSet names (restart checks the UIDs).
+            for (const ns of namespaces) webDeployment(cluster, cluster.deployments.get(`${ns}/web`)!, {}, ns);
+            const readsSincePatch = new Map<string, number>();
+            let widest = 0;
+            cluster.onPatch = (ns) => {
+                const deployment = cluster.deployments.get(`${ns}/web`)!;
+                deployment.metadata.generation = 2;
+                readsSincePatch.set(ns, 0);
+                widest = Math.max(widest, readsSincePatch.size);
+            };
+            cluster.onRead = (ns) => {
+                const reads = readsSincePatch.get(ns);
+                if (reads === undefined) return;
+                if (reads + 1 < 4) return void readsSincePatch.set(ns, reads + 1);
+                readsSincePatch.delete(ns);
+                cluster.deployments.get(`${ns}/web`)!.status = {
+                    observedGeneration: 2,
+                    replicas: 2,
+                    updatedReplicas: 2,
+                    availableReplicas: 2,
+                };
+                cluster.pods = cluster.pods.map((p) =>
+                    p.metadata.namespace === ns ? pod(ns, p.metadata.name, false) : p,
+                );
+            };
+            const api = await fakeApi(cluster);
+            try {
+                const { out, io: sink } = io();
+                const code = await runRestart(["--kubeconfig", api.kubeconfig, ...flags, "--json"], sink, fakeClock());
+                assert.equal(code, 0, out.stdout + out.stderr);
+                const report = JSON.parse(out.stdout) as { restarts: Array<{ namespace: string; outcome: string }> };
+                assert.deepEqual(
+                    report.restarts.map((r) => [r.namespace, r.outcome]),
+                    namespaces.map((ns) => [ns, "restarted"]),
+                );
+                assert.equal(widest, parallel, "Deployments rolling out at the same time");
+                assert.match(
+                    out.stderr,
+                    new RegExp(
+                        `^restarting 4 workloads, at most ${parallel} at a time, waiting up to 300 s for each$`,
+                        "m",
+                    ),
+                );
+            } finally {
+                api.close();
+            }
+        });
 });
 
 /** Control characters a terminal acts on (C0 but line feed, DEL, C1). */
@@ -525,6 +533,60 @@ describe("live: restart's text report after it patched", () => {
                 out.stdout.split("\n")[1],
                 `skipped shop Deployment/web (0 s): Deployment web has uid none, its pods' owner is ${WEB_UID}: not patched`,
             );
+        } finally {
+            api.close();
+        }
+    });
+});
+
+describe("live: restart with only workloads it never touches", () => {
+    it("a stale bare Pod only: listed as not touched with what to do, nothing patched, no second look, exit 1", async () => {
+        const cluster = shopCluster();
+        cluster.pods = [pod("shop", "web-767d6f4df8-c", false), barePod("shop", "lonely")];
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig], sink, lateClock()), 1);
+            assert.equal(
+                out.stdout,
+                [
+                    "not touched (1):",
+                    `  shop Pod/lonely: ${BEFORE_NS}; a bare Pod: delete it and create it again from its manifest`,
+                    "",
+                ].join("\n"),
+            );
+            assert.ok(!api.requests.some((r) => r.method === "PATCH"));
+            assert.equal(api.requests.filter((r) => r.path === "/api/v1/namespaces").length, 1);
+        } finally {
+            api.close();
+        }
+    });
+
+    it("--json after a restart: the JSON alone on stdout, the progress lines on stderr", async () => {
+        const cluster = shopCluster();
+        cluster.onPatch = () => {
+            cluster.pods = cluster.pods.map((p) =>
+                p.metadata.namespace === "shop" ? pod("shop", p.metadata.name, false) : p,
+            );
+        };
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig, "--json"], sink, lateClock()), 0);
+            const report = JSON.parse(out.stdout) as {
+                dryRun: boolean;
+                restarts: Array<{ name: string; outcome: string; seconds: number }>;
+                before: { stale: number };
+                after: { stale: number };
+            };
+            assert.equal(report.dryRun, false);
+            assert.deepEqual(
+                report.restarts.map((r) => [r.name, r.outcome, r.seconds]),
+                [["web", "restarted", 0]],
+            );
+            assert.deepEqual([report.before.stale, report.after.stale], [2, 0]);
+            assert.match(out.stderr, /^restarting 1 workload, at most 1 at a time/m);
+            assert.match(out.stderr, /^restarted shop Deployment\/web \(0 s\): /m);
         } finally {
             api.close();
         }
