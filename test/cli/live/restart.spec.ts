@@ -1,7 +1,17 @@
 /** `nativemesh restart` against an in-process API server: the restart patch, the rollout wait, --dry-run. */
 import * as assert from "node:assert/strict";
 import { runRestart } from "../../../cli/live/restart";
-import { bigCluster, fakeApi, io, pod, webDeployment, type FakeCluster, type Obj } from "../../support/fakeKubeApi";
+import {
+    bigCluster,
+    fakeApi,
+    io,
+    pod,
+    RS_UID,
+    WEB_UID,
+    webDeployment,
+    type FakeCluster,
+    type Obj,
+} from "../../support/fakeKubeApi";
 
 /** A clock that moves only when the wait sleeps, recording each sleep. */
 function fakeClock() {
@@ -99,66 +109,74 @@ describe("live: restart against an in-process API server", () => {
         }
     });
 
-    it("--max-unavailable N restarts N workloads at a time, never more, and every one of them", async () => {
-        // Four stale Deployments; each completes on its fourth read after its patch.
-        const namespaces = ["a", "b", "c", "d"].map((n) => `apps-${n}`);
-        const cluster: FakeCluster = {
-            namespaces: namespaces.map((name) => ({ name, labels: { "istio.io/rev": "1-31-0" } })),
-            pods: namespaces.flatMap((ns) => [0, 1].map((i) => pod(ns, `web-767d6f4df8-${i}`, true))),
-            deployments: new Map(
-                namespaces.map((ns) => [
-                    `${ns}/web`,
-                    {
-                        metadata: { name: "web", namespace: ns, generation: 1 },
-                        spec: { replicas: 2 },
-                        status: { observedGeneration: 1, replicas: 2, updatedReplicas: 2, availableReplicas: 2 },
-                    },
-                ]),
-            ),
-        };
-        // Each Deployment is the object its pods' ReplicaSet names (restart checks the UIDs).
-        for (const ns of namespaces) webDeployment(cluster, cluster.deployments.get(`${ns}/web`)!, {}, ns);
-        const readsSincePatch = new Map<string, number>();
-        let widest = 0;
-        cluster.onPatch = (ns) => {
-            const deployment = cluster.deployments.get(`${ns}/web`)!;
-            deployment.metadata.generation = 2;
-            readsSincePatch.set(ns, 0);
-            widest = Math.max(widest, readsSincePatch.size);
-        };
-        cluster.onRead = (ns) => {
-            const reads = readsSincePatch.get(ns);
-            if (reads === undefined) return;
-            if (reads + 1 < 4) return void readsSincePatch.set(ns, reads + 1);
-            readsSincePatch.delete(ns);
-            cluster.deployments.get(`${ns}/web`)!.status = {
-                observedGeneration: 2,
-                replicas: 2,
-                updatedReplicas: 2,
-                availableReplicas: 2,
+    for (const [flags, parallel] of [
+        [["--max-unavailable", "2"], 2],
+        [[], 1],
+    ] as const)
+        it(`${flags.length > 0 ? flags.join(" ") : "by default"}: ${parallel} workload(s) restarted at a time, never more, and every one of them`, async () => {
+            // Four stale Deployments; each completes on its fourth read after its patch.
+            const namespaces = ["a", "b", "c", "d"].map((n) => `apps-${n}`);
+            const cluster: FakeCluster = {
+                namespaces: namespaces.map((name) => ({ name, labels: { "istio.io/rev": "1-31-0" } })),
+                pods: namespaces.flatMap((ns) => [0, 1].map((i) => pod(ns, `web-767d6f4df8-${i}`, true))),
+                deployments: new Map(
+                    namespaces.map((ns) => [
+                        `${ns}/web`,
+                        {
+                            metadata: { name: "web", namespace: ns, generation: 1 },
+                            spec: { replicas: 2 },
+                            status: { observedGeneration: 1, replicas: 2, updatedReplicas: 2, availableReplicas: 2 },
+                        },
+                    ]),
+                ),
             };
-            cluster.pods = cluster.pods.map((p) => (p.metadata.namespace === ns ? pod(ns, p.metadata.name, false) : p));
-        };
-        const api = await fakeApi(cluster);
-        try {
-            const { out, io: sink } = io();
-            const code = await runRestart(
-                ["--kubeconfig", api.kubeconfig, "--max-unavailable", "2", "--json"],
-                sink,
-                fakeClock(),
-            );
-            assert.equal(code, 0, out.stdout + out.stderr);
-            const report = JSON.parse(out.stdout) as { restarts: Array<{ namespace: string; outcome: string }> };
-            assert.deepEqual(
-                report.restarts.map((r) => [r.namespace, r.outcome]),
-                namespaces.map((ns) => [ns, "restarted"]),
-            );
-            assert.equal(widest, 2, "Deployments rolling out at the same time");
-            assert.match(out.stderr, /restarting 4 workloads, at most 2 at a time/);
-        } finally {
-            api.close();
-        }
-    });
+            // Each Deployment is the object its pods' ReplicaSet names (restart checks the UIDs).
+            for (const ns of namespaces) webDeployment(cluster, cluster.deployments.get(`${ns}/web`)!, {}, ns);
+            const readsSincePatch = new Map<string, number>();
+            let widest = 0;
+            cluster.onPatch = (ns) => {
+                const deployment = cluster.deployments.get(`${ns}/web`)!;
+                deployment.metadata.generation = 2;
+                readsSincePatch.set(ns, 0);
+                widest = Math.max(widest, readsSincePatch.size);
+            };
+            cluster.onRead = (ns) => {
+                const reads = readsSincePatch.get(ns);
+                if (reads === undefined) return;
+                if (reads + 1 < 4) return void readsSincePatch.set(ns, reads + 1);
+                readsSincePatch.delete(ns);
+                cluster.deployments.get(`${ns}/web`)!.status = {
+                    observedGeneration: 2,
+                    replicas: 2,
+                    updatedReplicas: 2,
+                    availableReplicas: 2,
+                };
+                cluster.pods = cluster.pods.map((p) =>
+                    p.metadata.namespace === ns ? pod(ns, p.metadata.name, false) : p,
+                );
+            };
+            const api = await fakeApi(cluster);
+            try {
+                const { out, io: sink } = io();
+                const code = await runRestart(["--kubeconfig", api.kubeconfig, ...flags, "--json"], sink, fakeClock());
+                assert.equal(code, 0, out.stdout + out.stderr);
+                const report = JSON.parse(out.stdout) as { restarts: Array<{ namespace: string; outcome: string }> };
+                assert.deepEqual(
+                    report.restarts.map((r) => [r.namespace, r.outcome]),
+                    namespaces.map((ns) => [ns, "restarted"]),
+                );
+                assert.equal(widest, parallel, "Deployments rolling out at the same time");
+                assert.match(
+                    out.stderr,
+                    new RegExp(
+                        `^restarting 4 workloads, at most ${parallel} at a time, waiting up to 300 s for each$`,
+                        "m",
+                    ),
+                );
+            } finally {
+                api.close();
+            }
+        });
 });
 
 /** Control characters a terminal acts on (C0 but line feed, DEL, C1). */
@@ -213,6 +231,362 @@ describe("live: restart prints what a cluster says safely", () => {
             await runRestart(["--kubeconfig", api.kubeconfig, "--namespace", "apps-4", "--dry-run"], sink);
             assert.doesNotMatch(out.stdout + out.stderr, RAW_CONTROL);
             assert.ok(out.stdout.includes("rs\\x1b[2J"), out.stdout);
+        } finally {
+            api.close();
+        }
+    });
+});
+
+describe("live: restart --help", () => {
+    it("--help prints the usage, what restart does, every flag with its default and the exit codes, exit 0", async () => {
+        const { out, io: sink } = io();
+        assert.equal(await runRestart(["--help"], sink), 0);
+        assert.equal(
+            out.stdout,
+            [
+                "usage: nativemesh restart --kubeconfig FILE [--context NAME] [--namespace NS] [--dry-run] [--max-unavailable N] [--timeout SECONDS] [--json]",
+                "",
+                "  Restarts the owners of stale pods (see nativemesh status) as `kubectl rollout restart` does: the pod-template",
+                "  annotation kubectl.kubernetes.io/restartedAt. Deployments, StatefulSets and DaemonSets only, at most N at a",
+                "  time, each waited for until its rollout is complete (as `kubectl rollout status`) or SECONDS pass. Jobs,",
+                "  CronJobs, bare ReplicaSets and Pods are never touched: they are listed with what to do. Afterwards the pods",
+                "  are classified again and what is still stale is listed.",
+                "",
+                "  --kubeconfig FILE        the cluster's kubeconfig (required)",
+                "  --context NAME           a context of it (default: its current-context)",
+                "  --namespace NS           only this namespace",
+                "  --dry-run                change nothing: list what would be restarted",
+                "  --max-unavailable N      workloads restarted at the same time (default 1)",
+                "  --timeout SECONDS        wait for each rollout at most this long (default 300)",
+                "  --json                   one JSON object on stdout (progress on stderr)",
+                "",
+                "Exit codes: 0 nothing stale afterwards, 1 still stale or a rollout incomplete, 2 bad input (one line on stderr).",
+                "",
+            ].join("\n"),
+        );
+    });
+});
+
+/** A fake clock as above, started far from zero so that durations are measured from the start, not from zero. */
+function lateClock() {
+    const clock = fakeClock();
+    let t = 5_000_000;
+    return {
+        sleeps: clock.sleeps,
+        now: () => t,
+        sleep: async (ms: number) => {
+            clock.sleeps.push(ms);
+            t += ms;
+        },
+    };
+}
+
+const BEFORE_NS = "no istio-proxy: created before its namespace selected 1-31-0";
+const NO_WEBHOOK = "no webhook serves istio.io/rev=9-9-9 (neither a revision nor a tag)";
+
+/** Namespace `shop` with two stale pods of Deployment `web` (as restart finds it) and one with its sidecar. */
+function shopCluster(): FakeCluster {
+    const cluster: FakeCluster = {
+        namespaces: [
+            { name: "shop", labels: { "istio.io/rev": "1-31-0" } },
+            { name: "plain", labels: {} },
+        ],
+        pods: [
+            pod("shop", "web-767d6f4df8-a", true),
+            pod("shop", "web-767d6f4df8-b", true),
+            pod("shop", "web-767d6f4df8-c", false),
+            pod("plain", "other-767d6f4df8-d", true),
+        ],
+        deployments: new Map(),
+    };
+    webDeployment(
+        cluster,
+        {
+            metadata: { name: "web", namespace: "shop", generation: 2 },
+            spec: { replicas: 3 },
+            status: { observedGeneration: 2, replicas: 3, updatedReplicas: 3, availableReplicas: 3 },
+        },
+        {},
+        "shop",
+    );
+    return cluster;
+}
+
+/** A stale pod of no controller in `ns`. */
+function barePod(ns: string, name: string): Obj {
+    const p = pod(ns, name, true);
+    delete p.metadata.ownerReferences;
+    return p;
+}
+
+describe("live: restart reports what it did", () => {
+    it("nothing stale: one line says so, nothing is patched, the cluster is looked at once, exit 0", async () => {
+        const cluster = shopCluster();
+        cluster.pods = [pod("shop", "web-767d6f4df8-c", false)];
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig], sink, lateClock()), 0);
+            assert.equal(out.stdout, "nothing stale: no workload to restart\n");
+            assert.equal(api.requests.filter((r) => r.path === "/api/v1/namespaces").length, 1);
+            assert.ok(!api.requests.some((r) => r.method === "PATCH"));
+        } finally {
+            api.close();
+        }
+    });
+
+    it("--dry-run lists what would be restarted, what is never touched with what to do, and the problems, exit 1", async () => {
+        const cluster = shopCluster();
+        cluster.pods.push(barePod("shop", "lonely"));
+        cluster.namespaces.push({ name: "lost", labels: { "istio.io/rev": "9-9-9" } });
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig, "--dry-run"], sink, lateClock()), 1);
+            assert.equal(
+                out.stdout,
+                [
+                    `would restart shop Deployment/web: ${BEFORE_NS}`,
+                    "not touched (1):",
+                    `  shop Pod/lonely: ${BEFORE_NS}; a bare Pod: delete it and create it again from its manifest`,
+                    `problem: namespace lost: ${NO_WEBHOOK}`,
+                    "dry run: 1 workload(s) would be restarted; nothing was changed",
+                    "",
+                ].join("\n"),
+            );
+            assert.ok(!api.requests.some((r) => r.method !== "GET"));
+        } finally {
+            api.close();
+        }
+    });
+
+    it("--dry-run --json: the would-be restarts, the untouched with advice, the problems, before and after the same", async () => {
+        const cluster = shopCluster();
+        cluster.pods.push(barePod("shop", "lonely"));
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig, "--dry-run", "--json"], sink), 1);
+            const web = { namespace: "shop", kind: "Deployment", name: "web" };
+            const counts = {
+                namespaces: 1,
+                pods: 4,
+                ok: 1,
+                optOut: 0,
+                stale: 3,
+                finished: 0,
+                terminating: 0,
+                unjudged: 0,
+                staleWorkloads: 2,
+            };
+            assert.deepEqual(JSON.parse(out.stdout), {
+                context: "fake",
+                server: api.url,
+                dryRun: true,
+                restarts: [{ ...web, outcome: "would restart", message: BEFORE_NS, seconds: 0 }],
+                untouched: [
+                    {
+                        namespace: "shop",
+                        kind: "Pod",
+                        name: "lonely",
+                        pods: 1,
+                        reasons: [BEFORE_NS],
+                        advice: "a bare Pod: delete it and create it again from its manifest",
+                    },
+                ],
+                stillStale: [
+                    { ...web, pods: 2, reasons: [BEFORE_NS] },
+                    { namespace: "shop", kind: "Pod", name: "lonely", pods: 1, reasons: [BEFORE_NS] },
+                ],
+                problems: [],
+                before: counts,
+                after: counts,
+            });
+            assert.equal(out.stderr.split("\n").filter((l) => l.startsWith("would restart")).length, 1);
+        } finally {
+            api.close();
+        }
+    });
+});
+
+describe("live: restart's text report after it patched", () => {
+    it("a completed rollout: the progress line, `restarted 1 of 1`, nothing stale afterwards, exit 0", async () => {
+        const cluster = shopCluster();
+        cluster.onPatch = () => {
+            cluster.pods = cluster.pods.map((p) =>
+                p.metadata.namespace === "shop" ? pod("shop", p.metadata.name, false) : p,
+            );
+        };
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig], sink, lateClock()), 0);
+            const lines = out.stdout.split("\n");
+            assert.equal(lines[0], "restarting 1 workload, at most 1 at a time, waiting up to 300 s for each");
+            assert.match(lines[1], /^restarted shop Deployment\/web \(0 s\): \S/);
+            assert.deepEqual(lines.slice(2), ["restarted 1 of 1", "after the restart nothing is stale", ""]);
+            assert.equal(api.requests.filter((r) => r.path === "/api/v1/namespaces").length, 2, "looked again");
+        } finally {
+            api.close();
+        }
+    });
+
+    it("a rollout that times out: `restarted 0 of 1; not complete`, what is still stale with its pod count, exit 1", async () => {
+        const cluster = shopCluster();
+        cluster.deployments.get("shop/web")!.status = { observedGeneration: 1 };
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            const clock = lateClock();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig, "--timeout", "3"], sink, clock), 1);
+            const lines = out.stdout.split("\n");
+            assert.equal(lines[0], "restarting 1 workload, at most 1 at a time, waiting up to 3 s for each");
+            assert.match(lines[1], /^timed out shop Deployment\/web \(3 s\): rollout not complete after 3 s: \S/);
+            assert.deepEqual(lines.slice(2), [
+                "restarted 0 of 1; not complete: shop Deployment/web",
+                "still stale after the restart (1):",
+                `  shop Deployment/web (2 pods): ${BEFORE_NS}`,
+                "",
+            ]);
+            assert.deepEqual(clock.sleeps, [1000, 1000, 1000]);
+        } finally {
+            api.close();
+        }
+    });
+
+    it("a Deployment that cannot be read: one `failed` line naming it and the API's answer, exit 1", async () => {
+        const cluster = shopCluster();
+        cluster.deployments.clear();
+        cluster.pods = cluster.pods.filter((p) => p.metadata.name !== "web-767d6f4df8-b");
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig], sink, lateClock()), 1);
+            assert.deepEqual(out.stdout.split("\n").slice(1), [
+                `failed shop Deployment/web (0 s): reading Deployment shop/web at ${api.url} failed (404: /apis/apps/v1/namespaces/shop/deployments/web not found)`,
+                "restarted 0 of 1; not complete: shop Deployment/web",
+                "still stale after the restart (1):",
+                `  shop Deployment/web (1 pod): ${BEFORE_NS}`,
+                "",
+            ]);
+        } finally {
+            api.close();
+        }
+    });
+
+    for (const [what, change, message] of [
+        [
+            "its ReplicaSet names another Deployment",
+            (rs: Obj) => ((rs.metadata.ownerReferences as Array<{ name: string }>)[0].name = "other"),
+            "its pods' owner is Deployment/other, not this Deployment: not patched",
+        ],
+        [
+            "its ReplicaSet names its Deployment without a uid",
+            (rs: Obj) => delete (rs.metadata.ownerReferences as Array<{ uid?: string }>)[0].uid,
+            "ReplicaSet web-767d6f4df8 names no owner by uid: not patched",
+        ],
+        [
+            "its ReplicaSet has no uid",
+            (rs: Obj) => delete rs.metadata.uid,
+            `ReplicaSet web-767d6f4df8 has uid none, its pods name ${RS_UID}: not patched`,
+        ],
+    ] as const)
+        it(`${what}: skipped with one line saying so, nothing patched, exit 1`, async () => {
+            const cluster = shopCluster();
+            change(cluster.replicaSets!.get("shop/web-767d6f4df8")!);
+            const api = await fakeApi(cluster);
+            try {
+                const { out, io: sink } = io();
+                assert.equal(await runRestart(["--kubeconfig", api.kubeconfig], sink, lateClock()), 1);
+                assert.equal(out.stdout.split("\n")[1], `skipped shop Deployment/web (0 s): ${message}`);
+                assert.ok(!api.requests.some((r) => r.method === "PATCH"));
+            } finally {
+                api.close();
+            }
+        });
+
+    it("pods that name their ReplicaSet without a uid: skipped, nothing patched", async () => {
+        const cluster = shopCluster();
+        for (const p of cluster.pods) delete (p.metadata.ownerReferences as Array<{ uid?: string }>)[0].uid;
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig], sink, lateClock()), 1);
+            assert.equal(
+                out.stdout.split("\n")[1],
+                "skipped shop Deployment/web (0 s): its pods name no owner by uid: not patched",
+            );
+            assert.ok(!api.requests.some((r) => r.method === "PATCH"));
+        } finally {
+            api.close();
+        }
+    });
+
+    it("a Deployment whose live object has no uid: skipped, saying uid none", async () => {
+        const cluster = shopCluster();
+        delete cluster.deployments.get("shop/web")!.metadata.uid;
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig], sink, lateClock()), 1);
+            assert.equal(
+                out.stdout.split("\n")[1],
+                `skipped shop Deployment/web (0 s): Deployment web has uid none, its pods' owner is ${WEB_UID}: not patched`,
+            );
+        } finally {
+            api.close();
+        }
+    });
+});
+
+describe("live: restart with only workloads it never touches", () => {
+    it("a stale bare Pod only: listed as not touched with what to do, nothing patched, no second look, exit 1", async () => {
+        const cluster = shopCluster();
+        cluster.pods = [pod("shop", "web-767d6f4df8-c", false), barePod("shop", "lonely")];
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig], sink, lateClock()), 1);
+            assert.equal(
+                out.stdout,
+                [
+                    "not touched (1):",
+                    `  shop Pod/lonely: ${BEFORE_NS}; a bare Pod: delete it and create it again from its manifest`,
+                    "",
+                ].join("\n"),
+            );
+            assert.ok(!api.requests.some((r) => r.method === "PATCH"));
+            assert.equal(api.requests.filter((r) => r.path === "/api/v1/namespaces").length, 1);
+        } finally {
+            api.close();
+        }
+    });
+
+    it("--json after a restart: the JSON alone on stdout, the progress lines on stderr", async () => {
+        const cluster = shopCluster();
+        cluster.onPatch = () => {
+            cluster.pods = cluster.pods.map((p) =>
+                p.metadata.namespace === "shop" ? pod("shop", p.metadata.name, false) : p,
+            );
+        };
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig, "--json"], sink, lateClock()), 0);
+            const report = JSON.parse(out.stdout) as {
+                dryRun: boolean;
+                restarts: Array<{ name: string; outcome: string; seconds: number }>;
+                before: { stale: number };
+                after: { stale: number };
+            };
+            assert.equal(report.dryRun, false);
+            assert.deepEqual(
+                report.restarts.map((r) => [r.name, r.outcome, r.seconds]),
+                [["web", "restarted", 0]],
+            );
+            assert.deepEqual([report.before.stale, report.after.stale], [2, 0]);
+            assert.match(out.stderr, /^restarting 1 workload, at most 1 at a time/m);
+            assert.match(out.stderr, /^restarted shop Deployment\/web \(0 s\): /m);
         } finally {
             api.close();
         }

@@ -1,7 +1,10 @@
 /** `nativemesh status` against an in-process API server: paging with limit/continue, the --namespace scope. */
 import * as assert from "node:assert/strict";
 import { runStatus } from "../../../cli/live/status";
-import { bigCluster, fakeApi, io, pod } from "../../support/fakeKubeApi";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { tempDir } from "../../support/tempDir";
+import { bigCluster, fakeApi, io, pod, type FakeCluster, type Obj } from "../../support/fakeKubeApi";
 
 describe("live: status against an in-process API server", () => {
     it("status pages through every list with limit 500 and continue, and judges every pod", async () => {
@@ -94,5 +97,368 @@ describe("live: status prints what a cluster says safely", () => {
         } finally {
             api.close();
         }
+    });
+});
+
+/** Namespaces `shop` (one pod with its sidecar, one without, one opted out), `empty` (no pods), `lost` (a
+ *  revision no webhook serves) and `plain` (not meshed). */
+function smallCluster(): FakeCluster {
+    const optOut = JSON.parse(
+        fs.readFileSync(
+            path.join(__dirname, "..", "..", "components", "live", "fixtures", "optout-label-pod.json"),
+            "utf8",
+        ),
+    ) as Obj;
+    optOut.metadata.namespace = "shop";
+    return {
+        namespaces: [
+            { name: "shop", labels: { "istio.io/rev": "1-31-0" } },
+            { name: "empty", labels: { "istio.io/rev": "1-31-0" } },
+            { name: "lost", labels: { "istio.io/rev": "9-9-9" } },
+            { name: "plain", labels: {} },
+        ],
+        pods: [
+            pod("shop", "web-767d6f4df8-b", true),
+            pod("shop", "web-767d6f4df8-a", false),
+            optOut,
+            pod("lost", "web-767d6f4df8-c", false),
+            pod("plain", "other-767d6f4df8-d", true),
+        ],
+        deployments: new Map(),
+    };
+}
+
+const NO_WEBHOOK = "no webhook serves istio.io/rev=9-9-9 (neither a revision nor a tag)";
+const BEFORE_NS = "no istio-proxy: created before its namespace selected 1-31-0";
+
+describe("live: status reports what it finds", () => {
+    it("the text report: a block per meshed namespace with its pod table, the counts, the problems and the stale workloads, exit 1", async () => {
+        const api = await fakeApi(smallCluster());
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runStatus(["--kubeconfig", api.kubeconfig], sink), 1);
+            assert.equal(
+                out.stdout,
+                [
+                    `context fake, API server ${api.url}`,
+                    "",
+                    "namespace empty  istio.io/rev=1-31-0: revision 1-31-0",
+                    "  (no pods)",
+                    "",
+                    `namespace lost  istio.io/rev=9-9-9: ${NO_WEBHOOK}`,
+                    "  POD               MODE    REVISION  OWNER           STATE",
+                    `  web-767d6f4df8-c  native  1-31-0    Deployment/web  unjudged: ${NO_WEBHOOK}`,
+                    "",
+                    "namespace shop  istio.io/rev=1-31-0: revision 1-31-0",
+                    "  POD               MODE    REVISION  OWNER           STATE",
+                    "  optout            none    -         Pod/optout      opt-out: label sidecar.istio.io/inject=false",
+                    "  web-767d6f4df8-a  native  1-31-0    Deployment/web  ok",
+                    `  web-767d6f4df8-b  none    -         Deployment/web  stale: ${BEFORE_NS}`,
+                    "",
+                    "3 meshed namespaces, 4 pods: 1 ok, 1 opted out, 1 stale, 0 finished, 0 terminating, 1 unjudged",
+                    `problem: namespace lost: ${NO_WEBHOOK}`,
+                    "stale workloads (1):",
+                    `  shop Deployment/web (1 pod): ${BEFORE_NS}`,
+                    "",
+                ].join("\n"),
+            );
+        } finally {
+            api.close();
+        }
+    });
+
+    it("--json: every namespace with its selection and pods (absent values null), the stale workloads, the problems and the counts", async () => {
+        const api = await fakeApi(smallCluster());
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runStatus(["--kubeconfig", api.kubeconfig, "--json"], sink), 1);
+            const owner = { kind: "Deployment", name: "web" };
+            const ns = (name: string, value: string, revision: string | null, problem: string | null) => ({
+                name,
+                label: "istio.io/rev",
+                value,
+                tag: null,
+                revision,
+                problem,
+            });
+            const pd = (name: string, fields: Record<string, unknown>) => ({
+                name,
+                mode: "native",
+                role: "sidecar",
+                revision: "1-31-0",
+                owner,
+                state: "ok",
+                optOut: null,
+                reason: null,
+                ...fields,
+            });
+            assert.deepEqual(JSON.parse(out.stdout), {
+                context: "fake",
+                server: api.url,
+                webhooksRead: true,
+                namespaces: [
+                    { ...ns("empty", "1-31-0", "1-31-0", null), pods: [] },
+                    {
+                        ...ns("lost", "9-9-9", null, NO_WEBHOOK),
+                        pods: [pd("web-767d6f4df8-c", { state: "unjudged", reason: NO_WEBHOOK })],
+                    },
+                    {
+                        ...ns("shop", "1-31-0", "1-31-0", null),
+                        pods: [
+                            pd("optout", {
+                                mode: "none",
+                                revision: null,
+                                owner: { kind: "Pod", name: "optout" },
+                                state: "opt-out",
+                                optOut: "label sidecar.istio.io/inject=false",
+                            }),
+                            pd("web-767d6f4df8-a", {}),
+                            pd("web-767d6f4df8-b", { mode: "none", revision: null, state: "stale", reason: BEFORE_NS }),
+                        ],
+                    },
+                ],
+                stale: [{ namespace: "shop", kind: "Deployment", name: "web", pods: 1, reasons: [BEFORE_NS] }],
+                problems: [`namespace lost: ${NO_WEBHOOK}`],
+                summary: {
+                    namespaces: 3,
+                    pods: 4,
+                    ok: 1,
+                    optOut: 1,
+                    stale: 1,
+                    finished: 0,
+                    terminating: 0,
+                    unjudged: 1,
+                    staleWorkloads: 1,
+                },
+            });
+        } finally {
+            api.close();
+        }
+    });
+
+    it("nothing stale and every label served: one line says so, exit 0", async () => {
+        const cluster = smallCluster();
+        cluster.pods = [pod("shop", "web-767d6f4df8-a", false)];
+        cluster.namespaces = cluster.namespaces.filter((n) => n.name === "shop");
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runStatus(["--kubeconfig", api.kubeconfig], sink), 0);
+            assert.deepEqual(out.stdout.split("\n").slice(-3), [
+                "1 meshed namespace, 1 pod: 1 ok, 0 opted out, 0 stale, 0 finished, 0 terminating, 0 unjudged",
+                "every pod has the native sidecar of its namespace's revision (or opted out)",
+                "",
+            ]);
+        } finally {
+            api.close();
+        }
+    });
+
+    it("a label no control plane serves and nothing stale: the problem is listed, no all-clear line, exit 1", async () => {
+        const cluster = smallCluster();
+        cluster.pods = [pod("lost", "web-767d6f4df8-c", false)];
+        cluster.namespaces = cluster.namespaces.filter((n) => n.name === "lost");
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runStatus(["--kubeconfig", api.kubeconfig], sink), 1);
+            assert.deepEqual(out.stdout.split("\n").slice(-3), [
+                "1 meshed namespace, 1 pod: 0 ok, 0 opted out, 0 stale, 0 finished, 0 terminating, 1 unjudged",
+                `problem: namespace lost: ${NO_WEBHOOK}`,
+                "",
+            ]);
+        } finally {
+            api.close();
+        }
+    });
+
+    it("no meshed namespace: the report says so, exit 0", async () => {
+        const cluster = smallCluster();
+        cluster.namespaces = cluster.namespaces.filter((n) => n.name === "plain");
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runStatus(["--kubeconfig", api.kubeconfig], sink), 0);
+            assert.equal(
+                out.stdout,
+                [
+                    `context fake, API server ${api.url}`,
+                    "",
+                    "no meshed namespace (none labelled istio.io/rev or istio-injection=enabled)",
+                    "",
+                    "0 meshed namespaces, 0 pods: 0 ok, 0 opted out, 0 stale, 0 finished, 0 terminating, 0 unjudged",
+                    "every pod has the native sidecar of its namespace's revision (or opted out)",
+                    "",
+                ].join("\n"),
+            );
+            assert.ok(!api.requests.some((r) => r.path.endsWith("/pods")), "no pods are listed");
+        } finally {
+            api.close();
+        }
+    });
+
+    it("webhook configurations forbidden: a note says labels are taken as revisions, --json says webhooksRead false", async () => {
+        const cluster = smallCluster();
+        cluster.raw = new Map([
+            [
+                "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations",
+                {
+                    code: 403,
+                    body: JSON.stringify({ kind: "Status", status: "Failure", reason: "Forbidden", code: 403 }),
+                },
+            ],
+        ]);
+        const api = await fakeApi(cluster);
+        try {
+            const text = io();
+            await runStatus(["--kubeconfig", api.kubeconfig], text.io);
+            assert.deepEqual(text.out.stdout.split("\n").slice(0, 3), [
+                `context fake, API server ${api.url}`,
+                "note: the MutatingWebhookConfigurations could not be read (forbidden): namespace labels are taken as revisions, tags cannot be resolved",
+                "",
+            ]);
+            const json = io();
+            await runStatus(["--kubeconfig", api.kubeconfig, "--json"], json.io);
+            assert.equal((JSON.parse(json.out.stdout) as { webhooksRead: boolean }).webhooksRead, false);
+        } finally {
+            api.close();
+        }
+    });
+
+    for (const [count, perNamespace] of [
+        [7, true],
+        [8, false],
+    ] as const)
+        it(`${count} meshed namespaces: pods are listed ${perNamespace ? "namespace by namespace" : "cluster-wide"}`, async () => {
+            const cluster = bigCluster();
+            cluster.namespaces = cluster.namespaces.slice(0, count);
+            const api = await fakeApi(cluster);
+            try {
+                const { out, io: sink } = io();
+                await runStatus(["--kubeconfig", api.kubeconfig, "--json"], sink);
+                const pods = api.requests.filter((r) => r.path.endsWith("/pods")).map((r) => r.path);
+                assert.deepEqual(
+                    [...new Set(pods)],
+                    perNamespace
+                        ? cluster.namespaces.map((n) => `/api/v1/namespaces/${n.name}/pods`)
+                        : ["/api/v1/pods"],
+                );
+                assert.equal((JSON.parse(out.stdout) as { summary: { pods: number } }).summary.pods, count * 100);
+            } finally {
+                api.close();
+            }
+        });
+});
+
+describe("live: status --help and --desired", () => {
+    /** The stack selects 1-31-0 for shop (as live), 1-29-0 for empty (live 1-31-0) and 1-31-0 for gone (absent). */
+    function desiredFile(): string {
+        const file = path.join(tempDir("status-desired"), "outputs.json");
+        fs.writeFileSync(
+            file,
+            JSON.stringify({
+                namespaceSelections: {
+                    namespaces: { shop: "1-31-0", empty: "1-29-0", gone: "1-31-0" },
+                    formance: { stacks: [], wanted: "prod", key: "formance.namespaceRevisionTag" },
+                },
+            }),
+        );
+        return file;
+    }
+
+    it("--desired: after the report, every namespace whose label is not the stack's, exit 1 even with nothing stale", async () => {
+        const cluster = smallCluster();
+        cluster.pods = [pod("shop", "web-767d6f4df8-a", false)];
+        cluster.namespaces = cluster.namespaces.filter((n) => n.name !== "lost");
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runStatus(["--kubeconfig", api.kubeconfig, "--desired", desiredFile()], sink), 1);
+            assert.deepEqual(out.stdout.split("\n").slice(-5), [
+                "every pod has the native sidecar of its namespace's revision (or opted out)",
+                "namespaces whose label is not the stack's (2):",
+                "  empty: carries istio.io/rev=1-31-0; the stack selects istio.io/rev=1-29-0 (namespaces)",
+                "  gone: does not exist; the stack selects istio.io/rev=1-31-0 (namespaces)",
+                "",
+            ]);
+        } finally {
+            api.close();
+        }
+    });
+
+    it("--desired with --json: the disagreements under `desired`; --namespace keeps that namespace's only", async () => {
+        const cluster = smallCluster();
+        cluster.pods = [pod("shop", "web-767d6f4df8-a", false)];
+        const api = await fakeApi(cluster);
+        try {
+            const file = desiredFile();
+            const all = io();
+            await runStatus(["--kubeconfig", api.kubeconfig, "--desired", file, "--json"], all.io);
+            assert.deepEqual((JSON.parse(all.out.stdout) as { desired: unknown }).desired, [
+                { namespace: "empty", live: "istio.io/rev=1-31-0", wanted: "istio.io/rev=1-29-0", from: "namespaces" },
+                {
+                    namespace: "gone",
+                    live: "none",
+                    wanted: "istio.io/rev=1-31-0",
+                    from: "namespaces",
+                    missing: true,
+                },
+            ]);
+            const one = io();
+            const code = await runStatus(
+                ["--kubeconfig", api.kubeconfig, "--desired", file, "--json", "--namespace", "shop"],
+                one.io,
+            );
+            assert.deepEqual((JSON.parse(one.out.stdout) as { desired: unknown }).desired, []);
+            assert.equal(code, 0, "shop carries what the stack selects and nothing there is stale");
+            const text = io();
+            await runStatus(["--kubeconfig", api.kubeconfig, "--desired", file, "--namespace", "empty"], text.io);
+            assert.deepEqual(text.out.stdout.split("\n").slice(-3), [
+                "namespaces whose label is not the stack's (1):",
+                "  empty: carries istio.io/rev=1-31-0; the stack selects istio.io/rev=1-29-0 (namespaces)",
+                "",
+            ]);
+        } finally {
+            api.close();
+        }
+    });
+
+    it("without --desired the JSON has no `desired` key", async () => {
+        const api = await fakeApi(smallCluster());
+        try {
+            const { out, io: sink } = io();
+            await runStatus(["--kubeconfig", api.kubeconfig, "--json"], sink);
+            assert.ok(!("desired" in (JSON.parse(out.stdout) as object)));
+        } finally {
+            api.close();
+        }
+    });
+
+    it("--help prints the usage, what status lists, every flag and the exit codes, and asks the cluster nothing, exit 0", async () => {
+        const { out, io: sink } = io();
+        assert.equal(await runStatus(["--help"], sink), 0);
+        assert.equal(
+            out.stdout,
+            [
+                "usage: nativemesh status --kubeconfig FILE [--context NAME] [--namespace NS] [--desired FILE] [--json]",
+                "",
+                "  Lists every meshed namespace (labelled istio.io/rev=<revision or tag>, or istio-injection=enabled) with the",
+                "  revision it selects, and every pod there: proxy mode (native, regular, none), the revision that injected it,",
+                "  its owner (Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod) and its state (ok, opt-out, stale,",
+                "  finished, terminating, unjudged). Pods of the sidecar template need the native sidecar; gateway-template",
+                "  pods (a regular istio-proxy by design), waypoints and Gateway API gateways are judged by their revision only.",
+                "  Lists are read in pages of 500.",
+                "",
+                "  --kubeconfig FILE   the cluster's kubeconfig (required)",
+                "  --context NAME      a context of it (default: its current-context)",
+                "  --namespace NS      only this namespace",
+                "  --desired FILE      `pulumi stack output --json` of the stack: also list every namespace (declared, canary,",
+                "                      Formance) whose live istio.io/rev is not what the stack selects (exit 1 when one is not)",
+                "  --json              one JSON object on stdout",
+                "",
+                "Exit codes: 0 nothing stale, 1 stale workloads (listed with why; with --desired also a label not the stack's), 2 bad input.",
+                "",
+            ].join("\n"),
+        );
     });
 });
