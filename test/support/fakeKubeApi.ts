@@ -27,6 +27,9 @@ interface Request {
     path: string;
     query: URLSearchParams;
     contentType?: string;
+    /** the Accept and Authorization headers sent */
+    accept?: string;
+    authorization?: string;
     body?: unknown;
 }
 
@@ -36,6 +39,8 @@ export interface FakeCluster {
     deployments: Map<string, Obj>;
     /** ReplicaSets by `namespace/name` (restart reads the one its pods name, to check UIDs) */
     replicaSets?: Map<string, Obj>;
+    /** Jobs by `namespace/name` (status reads the one a pod names, for its CronJob) */
+    jobs?: Map<string, Obj>;
     /** answers to GET of a path, before any other route (a status code and a body as written) */
     raw?: Map<string, { code: number; body: string }>;
     /** called on a PATCH of a Deployment */
@@ -110,6 +115,8 @@ export async function fakeApi(cluster: FakeCluster) {
                 path: url.pathname,
                 query: url.searchParams,
                 contentType: req.headers["content-type"],
+                accept: req.headers.accept,
+                authorization: req.headers.authorization,
                 body: raw ? JSON.parse(raw) : undefined,
             });
             const send = (code: number, body: unknown) => {
@@ -138,6 +145,10 @@ export async function fakeApi(cluster: FakeCluster) {
             if ((m = p.match(/^\/apis\/apps\/v1\/namespaces\/([^/]+)\/replicasets\/([^/]+)$/))) {
                 const rs = cluster.replicaSets?.get(`${m[1]}/${m[2]}`);
                 return rs === undefined ? notFound() : send(200, rs);
+            }
+            if ((m = p.match(/^\/apis\/batch\/v1\/namespaces\/([^/]+)\/jobs\/([^/]+)$/))) {
+                const job = cluster.jobs?.get(`${m[1]}/${m[2]}`);
+                return job === undefined ? notFound() : send(200, job);
             }
             if (p === "/api/v1/namespaces")
                 return send(

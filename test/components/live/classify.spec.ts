@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import {
+    adviceFor,
     classifyPod,
     controllerOwner,
     injectedRevision,
@@ -11,7 +12,9 @@ import {
     ownerToRead,
     PodLike,
     PodReport,
+    podOwner,
     proxyMode,
+    RESTARTABLE,
     RevisionIndex,
     revisionIndex,
     Selection,
@@ -465,4 +468,252 @@ describe("live: proxy mode, revision, owners", () => {
             ],
         );
     });
+});
+
+/** The native-deployment pod with its sidecar.istio.io/status and istio.io/rev annotations replaced. */
+const annotated = (annotations: Record<string, string>) =>
+    variant(SHARED, "native-deployment", (p) => {
+        p.metadata.annotations = annotations;
+    });
+
+/** A pod of the gateway template (inject.istio.io/templates), as a user deploys an ingress gateway. */
+const gatewayTemplate = (edit: (p: Pod) => void = () => undefined) =>
+    variant(SHARED, "native-deployment", (p) => {
+        p.metadata.annotations = { ...p.metadata.annotations, "inject.istio.io/templates": "gateway" };
+        edit(p);
+    });
+
+describe("live: the whole verdict a user sees", () => {
+    const sel = () => select(REV);
+    const reasonOf = (pod: Pod, owners?: OwnerIndex) => {
+        const r = classifyPod(pod, sel(), owners);
+        return [r.state, r.reason];
+    };
+    it("a natively injected pod of the namespace's revision: the full report, without a reason", () => {
+        assert.deepEqual(classifyPod(load(SHARED, "native-deployment"), sel()), {
+            namespace: "apps-revision",
+            name: "web-767d6f4df8-2gcxs",
+            mode: "native",
+            role: "sidecar",
+            revision: "1-31-0",
+            owner: { kind: "Deployment", name: "web" },
+            state: "ok",
+        });
+    });
+    it("an uninjected pod carries no revision, even with an istio.io/rev annotation", () => {
+        const pod = variant(OURS, "bare-pod", (p) => {
+            p.metadata.annotations = { "istio.io/rev": "1-30-0" };
+        });
+        const report = classifyPod(pod, sel());
+        assert.equal("revision" in report, false, JSON.stringify(report));
+        assert.equal(report.reason, "no istio-proxy: created before its namespace selected 1-31-0");
+    });
+    it("a sidecar without a readable revision: stale, 'of an unknown revision'", () => {
+        assert.deepEqual(reasonOf(annotated({})), [
+            "stale",
+            "native sidecar of an unknown revision; the namespace selects 1-31-0",
+        ]);
+    });
+    it("a sidecar of another revision names both revisions", () => {
+        assert.deepEqual(reasonOf(annotated({ "istio.io/rev": "1-30-0" })), [
+            "stale",
+            "native sidecar from revision 1-30-0; the namespace selects 1-31-0",
+        ]);
+    });
+    it("a regular sidecar of the right revision: stale, injected before native sidecars were on", () => {
+        const pod = variant(SHARED, "optout-job", (p) => {
+            running(p);
+            delete p.metadata.annotations?.["sidecar.istio.io/nativeSidecar"];
+        });
+        assert.deepEqual(reasonOf(pod), [
+            "stale",
+            "regular sidecar from 1-31-0: injected before native sidecars were on (or that revision has them off)",
+        ]);
+    });
+    it("a native sidecar on a pod asking for a regular one names the annotation", () => {
+        const pod = variant(SHARED, "native-deployment", (p) => {
+            p.metadata.annotations = { ...p.metadata.annotations, "sidecar.istio.io/nativeSidecar": "false" };
+        });
+        assert.deepEqual(reasonOf(pod), [
+            "stale",
+            "native sidecar, but the pod asks for a regular one (annotation sidecar.istio.io/nativeSidecar=false)",
+        ]);
+    });
+    it("a failed pod is finished, not judged", () => {
+        const pod = variant(OURS, "bare-pod", (p) => {
+            p.status.phase = "Failed";
+        });
+        assert.deepEqual(reasonOf(pod), ["finished", undefined]);
+    });
+    it("a null deletionTimestamp (as some clients send) is not terminating", () => {
+        const pod = variant(OURS, "bare-pod", (p) => {
+            p.metadata.deletionTimestamp = null;
+        });
+        assert.equal(classifyPod(pod, sel()).state, "stale");
+    });
+    it("a namespace that names no revision and says no problem: unjudged with the default reason", () => {
+        const report = classifyPod(load(SHARED, "native-deployment"), { label: "istio.io/rev", value: "x" });
+        assert.deepEqual([report.state, report.reason], ["unjudged", "the namespace names no revision"]);
+    });
+    it("istio-injection=enabled when the webhooks could not be read: unjudged, saying so", () => {
+        const report = classifyPod(
+            load(SHARED, "native-deployment"),
+            select({ "istio-injection": "enabled" }, revisionIndex(undefined)),
+        );
+        assert.deepEqual(
+            [report.state, report.reason],
+            ["unjudged", "the webhooks could not be read, so the revision behind istio-injection=enabled is unknown"],
+        );
+    });
+});
+
+describe("live: pods of other templates are judged by their revision only", () => {
+    const sel = () => select(REV);
+    it("a gateway-template pod of the namespace's revision is ok, though its proxy is native", () => {
+        const report = classifyPod(gatewayTemplate(), sel());
+        assert.deepEqual([report.role, report.state, report.reason], ["gateway template", "ok", undefined]);
+    });
+    it("a gateway-template pod of another revision: stale, naming the template", () => {
+        const pod = gatewayTemplate((p) => {
+            p.metadata.annotations = { "inject.istio.io/templates": "gateway", "istio.io/rev": "1-30-0" };
+        });
+        assert.equal(
+            classifyPod(pod, sel()).reason,
+            "gateway template proxy from revision 1-30-0; the namespace selects 1-31-0",
+        );
+    });
+    it("a gateway-template pod without a revision: stale, of an unknown revision", () => {
+        const pod = gatewayTemplate((p) => {
+            p.metadata.annotations = { "inject.istio.io/templates": "gateway" };
+        });
+        assert.equal(
+            classifyPod(pod, sel()).reason,
+            "gateway template proxy of an unknown revision; the namespace selects 1-31-0",
+        );
+    });
+    it("a gateway-template pod without istio-proxy: created before the namespace's selection", () => {
+        const pod = variant(OURS, "bare-pod", (p) => {
+            p.metadata.annotations = { "inject.istio.io/templates": "gateway" };
+        });
+        const report = classifyPod(pod, sel());
+        assert.deepEqual(
+            [report.state, report.reason],
+            ["stale", "no istio-proxy: created before its namespace selected 1-31-0"],
+        );
+    });
+});
+
+describe("live: the revision a pod was injected by", () => {
+    it("falls back to the istio.io/rev annotation when the status has no revision", () => {
+        assert.equal(
+            injectedRevision(annotated({ "sidecar.istio.io/status": "{}", "istio.io/rev": "1-30-0" })),
+            "1-30-0",
+        );
+    });
+    it("falls back to the istio.io/rev annotation when the status's revision is empty", () => {
+        const status = JSON.stringify({ revision: "" });
+        assert.equal(injectedRevision(annotated({ "sidecar.istio.io/status": status, "istio.io/rev": "r2" })), "r2");
+    });
+    it("ignores a revision that is not a string", () => {
+        const status = JSON.stringify({ revision: 7 });
+        assert.equal(injectedRevision(annotated({ "sidecar.istio.io/status": status })), undefined);
+    });
+});
+
+describe("live: owners", () => {
+    const ref = (kind: string, name: string, controller?: boolean) => ({ apiVersion: "v1", kind, name, controller });
+    it("an owner index key is kind/namespace/name", () => {
+        assert.equal(ownerKey("Job", "live-demo", "nightly"), "Job/live-demo/nightly");
+    });
+    it("the controller among several owners; none when several and no controller; the only owner otherwise", () => {
+        assert.deepEqual(controllerOwner({ ownerReferences: [ref("ConfigMap", "a"), ref("ReplicaSet", "rs", true)] }), {
+            kind: "ReplicaSet",
+            name: "rs",
+        });
+        assert.equal(controllerOwner({ ownerReferences: [ref("ConfigMap", "a"), ref("Secret", "b", false)] }), null);
+        assert.deepEqual(controllerOwner({ ownerReferences: [ref("Secret", "b", false)] }), {
+            kind: "Secret",
+            name: "b",
+        });
+        assert.equal(controllerOwner({ ownerReferences: [] }), null);
+        assert.equal(controllerOwner(undefined), null);
+    });
+    const podOf = (kind: string, name: string, hash?: string): Pod =>
+        variant(OURS, "bare-pod", (p) => {
+            p.metadata.ownerReferences = [ref(kind, name, true)];
+            p.metadata.labels = hash === undefined ? {} : { "pod-template-hash": hash };
+        });
+    it("a ReplicaSet not named <deployment>-<pod-template-hash> must be read, and is not taken for a Deployment", () => {
+        const pod = podOf("ReplicaSet", "custom-rs", "abc12");
+        assert.deepEqual(ownerToRead(pod), { kind: "ReplicaSet", namespace: "live-demo", name: "custom-rs" });
+        assert.deepEqual(podOwner(pod), { kind: "ReplicaSet", name: "custom-rs" });
+        assert.deepEqual(podOwner(podOf("ReplicaSet", "web-abc12", "abc12")), { kind: "Deployment", name: "web" });
+        assert.equal(ownerToRead(podOf("ReplicaSet", "web-abc12", "abc12")), undefined);
+    });
+    it("a ReplicaSet controlled by something other than a Deployment is the ReplicaSet", () => {
+        const pod = podOf("ReplicaSet", "canary-rs", "abc12");
+        const owners: OwnerIndex = new Map([
+            [ownerKey("ReplicaSet", "live-demo", "canary-rs"), { kind: "Rollout", name: "canary" }],
+        ]);
+        assert.deepEqual(podOwner(pod, owners), { kind: "ReplicaSet", name: "canary-rs" });
+    });
+    it("a Job controlled by something other than a CronJob is the Job", () => {
+        const pod = podOf("Job", "step-1");
+        const owners: OwnerIndex = new Map([
+            [ownerKey("Job", "live-demo", "step-1"), { kind: "Workflow", name: "wf" }],
+        ]);
+        assert.deepEqual(podOwner(pod, owners), { kind: "Job", name: "step-1" });
+    });
+    it("a StatefulSet's pod is the StatefulSet, whatever the index holds", () => {
+        const pod = podOf("StatefulSet", "db");
+        const owners: OwnerIndex = new Map([
+            [ownerKey("StatefulSet", "live-demo", "db"), { kind: "Other", name: "x" }],
+        ]);
+        assert.deepEqual(podOwner(pod, owners), { kind: "StatefulSet", name: "db" });
+    });
+});
+
+describe("live: revisions from the webhooks", () => {
+    it("a webhook configuration without istio.io/rev names no revision", () => {
+        const index = revisionIndex(
+            webhooks((items) => [
+                ...items,
+                {
+                    metadata: { name: "other", labels: {} },
+                    webhooks: [{ name: "namespace.sidecar-injector.istio.io" }],
+                },
+            ]),
+        );
+        assert.deepEqual([...index.revisions], ["1-31-0"]);
+        assert.equal(index.injectionEnabled, undefined);
+    });
+    it("the default revision serves istio-injection=enabled, with no tag", () => {
+        const index = revisionIndex(webhooks(defaultRevision));
+        assert.deepEqual(index.injectionEnabled, { revision: "default", via: "the default revision" });
+        assert.deepEqual(select({ "istio-injection": "enabled" }, index), {
+            label: "istio-injection",
+            value: "enabled",
+            revision: "default",
+        });
+    });
+});
+
+describe("live: advice for workloads restart does not touch", () => {
+    it("restarts Deployments, StatefulSets and DaemonSets only", () => {
+        assert.deepEqual([...RESTARTABLE], ["Deployment", "StatefulSet", "DaemonSet"]);
+    });
+    const ADVICE: Array<[string, string]> = [
+        ["Job", "a Job's pods are never restarted: let it finish, or delete it and create it again"],
+        ["CronJob", "its next scheduled Job gets the new sidecar; delete a running Job to stop it sooner"],
+        ["Pod", "a bare Pod: delete it and create it again from its manifest"],
+        ["ReplicaSet", "a ReplicaSet without a Deployment: delete its pods and it creates new ones"],
+        [
+            "Gateway",
+            "istiod renders it from the Gateway, so a restart keeps its revision: label the Gateway (or its namespace) istio.io/rev with the revision, whose istiod then renders it again",
+        ],
+        ["Rollout", "owned by a Rollout: restart it the way its controller allows"],
+        ["", "owned by a : restart it the way its controller allows"],
+    ];
+    for (const [kind, advice] of ADVICE)
+        it(`${kind || "an empty kind"}: ${advice.slice(0, 40)}…`, () => assert.equal(adviceFor(kind), advice));
 });
