@@ -8,6 +8,7 @@ import { validateConfig } from "../../components/config/config";
 import { MeshEnvironment } from "../../components/meshEnvironment";
 import type { PlannedResource } from "../../cli/engine";
 import { at, ofType, oneOfType, record } from "../support/plan";
+import { ACK_SECTION, GKE_SECTION } from "../support/configFixtures";
 
 /** A validated existing-cluster config with a Helm mesh section of `mesh`. */
 const existing = (mesh: Record<string, unknown>, namespaces: unknown[] = [{ name: "payments" }]) =>
@@ -105,6 +106,374 @@ describe("MeshEnvironment", () => {
                     .map((labels) => labels["istio.io/rev"]);
             assert.deepEqual(tagRevision(before), ["1-28-1"]);
             assert.deepEqual(tagRevision(after), ["1-29-0"]);
+        });
+    });
+});
+
+/** The last segment of each URN a resource waits for. */
+const waitsFor = (resource: PlannedResource) => resource.options.dependsOn.map((urn) => urn.split("::").pop());
+
+/** The one resource of `type` named `name`. */
+const named = (resources: PlannedResource[], type: string, name: string) => {
+    const found = ofType(resources, type).filter((r) => r.name === name);
+    assert.equal(found.length, 1, `one ${type} named ${name}: ${ofType(resources, type).map((r) => r.name)}`);
+    return found[0];
+};
+
+/** Whether a recorded value is a secret (the engine's wrapper; its plaintext is revealed in tests). */
+const isSecretValue = (value: unknown) =>
+    typeof value === "object" && value !== null && "plaintext" in value && Object.keys(value).length === 2;
+
+describe("MeshEnvironment: the cluster it runs on", () => {
+    it("an existing cluster: one Kubernetes provider with the kubeconfig secret and the context as given", async () => {
+        const spec = validateConfig({
+            cloud: "existing",
+            existing: { kubeconfig: "~/.kube/config", context: "ops" },
+            mesh: { method: "helm", version: "1.29.0" },
+        });
+        const res = await plan(spec);
+        const provider = named(res, "pulumi:providers:kubernetes", "env-k8s").inputs;
+        assert.ok(isSecretValue(provider.kubeconfig), JSON.stringify(provider.kubeconfig));
+        assert.equal(at(provider, "kubeconfig.plaintext"), "~/.kube/config");
+        assert.equal(provider.context, "ops");
+        // Every Kubernetes object of the mesh goes through that provider, not the ambient one.
+        assert.equal(ofType(res, "pulumi:providers:kubernetes").length, 1);
+        assert.equal(named(res, "pulumi:providers:kubernetes", "env-k8s").parent?.split("::").pop(), "env");
+    });
+
+    it("an existing cluster's context given as a secret stays secret in the provider", async () => {
+        const spec = validateConfig(
+            {
+                cloud: "existing",
+                existing: { kubeconfig: "~/.kube/config", context: "ops" },
+                mesh: { method: "helm", version: "1.29.0" },
+            },
+            { secretPaths: [["existing", "context"]] },
+        );
+        const provider = named(await plan(spec), "pulumi:providers:kubernetes", "env-k8s").inputs;
+        assert.ok(isSecretValue(provider.context), JSON.stringify(provider.context));
+        assert.equal(at(provider, "context.plaintext"), "ops");
+    });
+
+    it("an existing cluster: the component's kubeconfig output is the given one, kept secret", async () => {
+        let env: MeshEnvironment | undefined;
+        await record(() => {
+            env = new MeshEnvironment("env", { spec: existing({ version: "1.29.0" }) });
+        });
+        const output = env?.kubeconfig as unknown as { isSecret: Promise<boolean>; promise(): Promise<string> };
+        assert.equal(await output.isSecret, true);
+        assert.equal(await output.promise(), "~/.kube/config");
+    });
+
+    it("GKE: the cluster is a GkeCluster child and the mesh waits for it", async () => {
+        const res = await plan(
+            validateConfig({
+                cloud: "gke",
+                gke: GKE_SECTION,
+                mesh: { method: "helm", version: "1.29.0" },
+            }),
+        );
+        const gke = named(res, "nativemesh:index:GkeCluster", "env-gke");
+        assert.equal(gke.parent?.split("::").pop(), "env");
+        const istio = named(res, "nativemesh:index:IstioControlPlane", "env-istio");
+        assert.ok(waitsFor(istio).includes("env-gke"), JSON.stringify(waitsFor(istio)));
+        // The mesh's objects go to the GKE cluster's provider: no provider of an existing cluster is made.
+        assert.equal(ofType(res, "pulumi:providers:kubernetes").filter((p) => p.name === "env-k8s").length, 0);
+    });
+
+    it("ACK: the cluster is an AckCluster child and the mesh waits for it", async () => {
+        const res = await plan(
+            validateConfig({ cloud: "ack", ack: ACK_SECTION, mesh: { method: "helm", version: "1.29.0" } }),
+        );
+        const ack = named(res, "nativemesh:index:AckCluster", "env-ack");
+        assert.equal(ack.parent?.split("::").pop(), "env");
+        assert.ok(waitsFor(named(res, "nativemesh:index:IstioControlPlane", "env-istio")).includes("env-ack"));
+    });
+});
+
+describe("MeshEnvironment: the control plane it hands the config to", () => {
+    it("Helm: the revision plan, CNI, replicas, namespace and values reach IstioControlPlane's releases", async () => {
+        const res = await plan(
+            existing({
+                version: "1.29.0",
+                cni: false,
+                istiodReplicas: 3,
+                namespace: "mesh-system",
+                istiodValues: { pilot: { resources: { requests: { cpu: "250m" } } } },
+                baseValues: { base: { validationCABundle: "" } },
+            }),
+        );
+        const istiod = named(res, "kubernetes:helm.sh/v3:Release", "env-istio-istiod-1-29-0").inputs;
+        assert.equal(istiod.namespace, "mesh-system");
+        assert.equal(at(istiod, "values.revision"), "1-29-0");
+        assert.equal(at(istiod, "values.pilot.replicaCount"), 3);
+        assert.equal(at(istiod, "values.pilot.resources.requests.cpu"), "250m");
+        assert.equal(ofType(res, "kubernetes:helm.sh/v3:Release").filter((r) => r.inputs.chart === "cni").length, 0);
+        const base = named(res, "kubernetes:helm.sh/v3:Release", "env-istio-base").inputs;
+        assert.equal(at(base, "values.base.validationCABundle"), "");
+    });
+
+    it("Helm: istiod values given as a secret, in mesh.istiodValues or a revision's, keep the releases' values secret", async () => {
+        for (const secretPath of [
+            ["mesh", "istiodValues"],
+            ["mesh", "revisions", 1, "istiodValues"],
+        ]) {
+            const spec = validateConfig(
+                {
+                    cloud: "existing",
+                    existing: { kubeconfig: "~/.kube/config" },
+                    mesh: {
+                        method: "helm",
+                        ...(secretPath.length === 2 ? { istiodValues: { meshConfig: { trustDomain: "acme" } } } : {}),
+                        revisions: [
+                            { version: "1.28.1" },
+                            { version: "1.29.0", istiodValues: { meshConfig: { trustDomain: "acme" } } },
+                        ],
+                    },
+                    namespaces: [{ name: "payments", revision: "1-29-0" }],
+                },
+                { secretPaths: [secretPath] },
+            );
+            const releases = ofType(await plan(spec), "kubernetes:helm.sh/v3:Release").filter(
+                (r) => r.inputs.chart === "istiod",
+            );
+            assert.equal(releases.length, 2);
+            for (const release of releases) {
+                assert.ok(isSecretValue(release.inputs.values), `${secretPath.join(".")}: ${release.name}`);
+            }
+        }
+    });
+
+    it("asmcli: the install targets the GKE cluster it names, or the existing cluster's kubeconfig", async () => {
+        const asmcli = { path: "./asmcli", ca: "mesh_ca", outputDir: "asm-out", fleetId: "acme-fleet" };
+        const onGke = await plan(
+            validateConfig({
+                cloud: "gke",
+                gke: GKE_SECTION,
+                mesh: { method: "asmcli", version: "1.27.2-asm.1", asmcli },
+            }),
+        );
+        const gkeScript = String(at(oneOfType(onGke, "command:local:Command").inputs, "create"));
+        assert.match(gkeScript, /--project_id[= ]'?acme-mesh-dev/);
+        assert.match(gkeScript, /--cluster_name[= ]'?mesh-dev/);
+        assert.match(gkeScript, /--cluster_location[= ]'?europe-west1/);
+        assert.doesNotMatch(gkeScript, /--kubeconfig/);
+
+        const onExisting = await plan(existing({ method: "asmcli", version: "1.27.2-asm.1", asmcli }));
+        const existingScript = String(at(oneOfType(onExisting, "command:local:Command").inputs, "create"));
+        assert.match(existingScript, /--kubeconfig/);
+        assert.doesNotMatch(existingScript, /--project_id/);
+    });
+
+    it("managed: Google's servicemesh fleet feature, the cluster's membership and MANAGEMENT_AUTOMATIC", async () => {
+        const res = await plan(
+            validateConfig({ cloud: "gke", gke: GKE_SECTION, mesh: { method: "managed", version: "1.29.0" } }),
+        );
+        const feature = named(res, "gcp:gkehub/feature:Feature", "env-servicemesh").inputs;
+        assert.deepEqual(feature, { name: "servicemesh", location: "global", project: "acme-mesh-dev" });
+        const membership = named(res, "gcp:gkehub/membership:Membership", "env-membership");
+        assert.equal(membership.inputs.membershipId, "mesh-dev");
+        assert.equal(membership.inputs.project, "acme-mesh-dev");
+        // The cluster's id is unknown until GKE made it: the link is there, its value comes at `pulumi up`.
+        assert.notEqual(at(membership.inputs, "endpoint.gkeCluster.resourceLink"), undefined);
+        assert.ok(waitsFor(membership).includes("env-gke"));
+        const featureMembership = named(
+            res,
+            "gcp:gkehub/featureMembership:FeatureMembership",
+            "env-servicemesh-membership",
+        ).inputs;
+        assert.equal(featureMembership.location, "global");
+        assert.equal(featureMembership.project, "acme-mesh-dev");
+        assert.equal(featureMembership.feature, "servicemesh");
+        assert.deepEqual(featureMembership.mesh, { management: "MANAGEMENT_AUTOMATIC" });
+    });
+});
+
+describe("MeshEnvironment: namespaces, Formance and canaries", () => {
+    it("each namespace is a MeshNamespace with its own labels and annotations, waiting for the control plane", async () => {
+        const res = await plan(
+            existing({ version: "1.29.0" }, [
+                { name: "payments", labels: { team: "pay" }, annotations: { owner: "pay@acme" } },
+            ]),
+        );
+        const payments = named(res, "kubernetes:core/v1:Namespace", "env-ns-payments").inputs;
+        assert.deepEqual(at(payments, "metadata.labels"), { team: "pay", "istio.io/rev": "1-29-0" });
+        assert.deepEqual(at(payments, "metadata.annotations"), { owner: "pay@acme" });
+        const component = named(res, "nativemesh:index:MeshNamespace", "env-ns-payments");
+        assert.equal(component.parent?.split("::").pop(), "env");
+        assert.ok(waitsFor(component).includes("env-istio-istiod-1-29-0"), JSON.stringify(waitsFor(component)));
+    });
+
+    it("Formance: the Settings label the namespaces the operator makes with the selected tag", async () => {
+        const res = await plan(
+            existing(
+                {
+                    revisions: [{ version: "1.28.1" }, { version: "1.29.0" }],
+                    revisionTags: [{ name: "prod", revision: "1-29-0" }],
+                },
+                [{ name: "payments", revisionTag: "prod" }],
+            ),
+        );
+        assert.equal(ofType(res, "nativemesh:index:FormanceSettings").length, 0, "no formance section, none");
+        const withFormance = await plan(
+            validateConfig({
+                cloud: "existing",
+                existing: { kubeconfig: "~/.kube/config" },
+                mesh: {
+                    method: "helm",
+                    revisions: [{ version: "1.28.1" }, { version: "1.29.0" }],
+                    revisionTags: [{ name: "prod", revision: "1-29-0" }],
+                },
+                namespaces: [{ name: "payments", revisionTag: "prod" }],
+                formance: { stacks: ["ledger"], namespaceRevisionTag: "prod" },
+            }),
+        );
+        const settings = named(
+            withFormance,
+            "kubernetes:formance.com/v1beta1:Settings",
+            "env-formance-namespace-labels",
+        ).inputs;
+        assert.deepEqual(at(settings, "spec"), {
+            key: "namespace.labels",
+            stacks: ["ledger"],
+            value: "istio.io/rev=prod",
+        });
+        assert.equal(
+            named(withFormance, "nativemesh:index:FormanceSettings", "env-formance").parent?.split("::").pop(),
+            "env",
+        );
+    });
+
+    it("Formance: a meshed namespace named as the operator's is that namespace, not a second one", async () => {
+        const res = await plan(
+            validateConfig({
+                cloud: "existing",
+                existing: { kubeconfig: "~/.kube/config" },
+                mesh: { method: "helm", version: "1.29.0" },
+                namespaces: [{ name: "formance-system" }],
+                formance: { stacks: ["*"] },
+            }),
+        );
+        const namespaces = ofType(res, "kubernetes:core/v1:Namespace").filter(
+            (ns) => at(ns.inputs, "metadata.name") === "formance-system",
+        );
+        assert.deepEqual(
+            namespaces.map((ns) => ns.name),
+            ["env-ns-formance-system"],
+        );
+    });
+
+    it("canaries: one per revision, the first under the one-revision names, each selecting the revision's first tag", async () => {
+        const res = await plan(
+            existing(
+                {
+                    revisions: [{ version: "1.28.1" }, { version: "1.29.0" }],
+                    revisionTags: [{ name: "prod", revision: "1-29-0" }],
+                    cni: false,
+                },
+                [{ name: "payments", revision: "1-29-0" }],
+            ),
+        );
+        const jobs = ofType(res, "kubernetes:batch/v1:Job").map((job) => job.name);
+        assert.deepEqual(jobs.sort(), ["env-canary", "env-canary-1-29-0"]);
+        const first = named(res, "kubernetes:core/v1:Namespace", "env-canary-ns").inputs;
+        const second = named(res, "kubernetes:core/v1:Namespace", "env-canary-ns-1-29-0").inputs;
+        assert.deepEqual(at(first, "metadata.labels"), {
+            "app.kubernetes.io/managed-by": "nativemesh",
+            "istio.io/rev": "1-28-1",
+        });
+        assert.equal(at(first, "metadata.name"), "nativemesh-canary");
+        assert.deepEqual(at(second, "metadata.labels"), {
+            "app.kubernetes.io/managed-by": "nativemesh",
+            "istio.io/rev": "prod",
+        });
+        assert.equal(at(second, "metadata.name"), "nativemesh-canary-1-29-0");
+        // The Job waits for its own namespace and the control plane.
+        const job = named(res, "kubernetes:batch/v1:Job", "env-canary-1-29-0");
+        assert.ok(waitsFor(job).includes("env-canary-ns-1-29-0"));
+        assert.ok(waitsFor(job).includes("env-istio-istiod-1-29-0"));
+        assert.equal(at(job.inputs, "metadata.namespace"), "nativemesh-canary-1-29-0");
+    });
+
+    it("canaries: Pod Security restricted only where the CNI agent does the redirection (Helm or asmcli)", async () => {
+        const labelsOf = async (mesh: Record<string, unknown>) =>
+            at(
+                named(await plan(existing(mesh)), "kubernetes:core/v1:Namespace", "env-canary-ns").inputs,
+                "metadata.labels",
+            ) as Record<string, string>;
+        assert.equal(
+            (await labelsOf({ version: "1.29.0", cni: true }))["pod-security.kubernetes.io/enforce"],
+            "restricted",
+        );
+        assert.equal(
+            (await labelsOf({ version: "1.29.0", cni: false }))["pod-security.kubernetes.io/enforce"],
+            undefined,
+        );
+        const asmcli = { path: "./asmcli", ca: "mesh_ca", outputDir: "asm-out", fleetId: "acme-fleet" };
+        assert.equal(
+            (await labelsOf({ method: "asmcli", version: "1.27.2-asm.1", cni: true, asmcli }))[
+                "pod-security.kubernetes.io/enforce"
+            ],
+            "restricted",
+        );
+    });
+
+    it("canaries: none when nativemesh:canary.enabled is false", async () => {
+        const res = await plan(
+            validateConfig({
+                cloud: "existing",
+                existing: { kubeconfig: "~/.kube/config" },
+                mesh: { method: "helm", version: "1.29.0" },
+                canary: { enabled: false },
+            }),
+        );
+        assert.equal(ofType(res, "kubernetes:batch/v1:Job").length, 0);
+        assert.equal(ofType(res, "nativemesh:index:SidecarCanary").length, 0);
+        assert.equal(
+            ofType(res, "kubernetes:core/v1:Namespace").filter((ns) => ns.name.startsWith("env-canary")).length,
+            0,
+        );
+    });
+
+    it("exposes the revision, the namespaces, the canaries by revision and the selections for status --desired", async () => {
+        let env: MeshEnvironment | undefined;
+        await record(() => {
+            env = new MeshEnvironment("env", {
+                spec: existing(
+                    {
+                        revisions: [{ version: "1.28.1" }, { version: "1.29.0" }],
+                        revisionTags: [{ name: "prod", revision: "1-29-0" }],
+                        defaultRevision: "1-29-0",
+                    },
+                    [
+                        { name: "payments", revisionTag: "prod" },
+                        { name: "ledger", revision: "1-28-1" },
+                    ],
+                ),
+            });
+        });
+        assert.ok(env !== undefined);
+        assert.equal(env.revision, "1-28-1");
+        assert.deepEqual(
+            env.namespaces.map((ns) => ns.name),
+            ["payments", "ledger"],
+        );
+        assert.deepEqual(Object.keys(env.canaries), ["1-28-1", "1-29-0"]);
+        assert.equal(env.canary, env.canaries["1-28-1"]);
+        assert.ok(env.istio !== undefined);
+        assert.equal(env.asm, undefined);
+        assert.equal(env.gke, undefined);
+        assert.equal(env.formance, undefined);
+        assert.deepEqual(env.namespaceSelections, {
+            revisions: ["1-28-1", "1-29-0"],
+            tags: { prod: "1-29-0", default: "1-29-0" },
+            namespaces: {
+                payments: "prod",
+                ledger: "1-28-1",
+                "nativemesh-canary": "1-28-1",
+                "nativemesh-canary-1-29-0": "prod",
+            },
+            canaryNamespace: "nativemesh-canary",
         });
     });
 });
