@@ -231,3 +231,88 @@ describe("MeshEnvironment inputs", function () {
         });
     });
 });
+
+describe("parseSecretPath", () => {
+    const read: Array<[string, Array<string | number>]> = [
+        ["existing.kubeconfig", ["existing", "kubeconfig"]],
+        ["mesh.istiodValues.pilot.env.TOKEN", ["mesh", "istiodValues", "pilot", "env", "TOKEN"]],
+        ["namespaces[0].annotations.key", ["namespaces", 0, "annotations", "key"]],
+        ["mesh.revisions[1].istiodValues", ["mesh", "revisions", 1, "istiodValues"]],
+        ["matrix[2][10]", ["matrix", 2, 10]],
+        ["[3]", [3]],
+        ["a-b_c", ["a-b_c"]],
+    ];
+    for (const [text, expected] of read) {
+        it(`reads ${text}`, () => assert.deepEqual(parseSecretPath(text), expected));
+    }
+
+    const refused = ["", "mesh..version", "mesh.", ".mesh", "namespaces[x]", "namespaces[0", "namespaces]0[", "a[0]b"];
+    for (const text of refused) {
+        it(`refuses '${text}' naming the key and the form it takes`, () => {
+            assert.throws(() => parseSecretPath(text), {
+                name: "ConfigError",
+                message: `nativemesh:secretPaths: '${text}' is not a path such as mesh.istiodValues.pilot`,
+            });
+        });
+    }
+});
+
+describe("specFromInputs: values known before deployment", () => {
+    const base: MeshEnvironmentInputs = {
+        cloud: "existing",
+        existing: { kubeconfig: "/tmp/kubeconfig" },
+        mesh: { method: "helm", version: "1.28.1" },
+        namespaces: [{ name: "apps" }],
+    };
+    const refusedAt = (inputs: unknown, key: string) =>
+        assert.throws(
+            () => specFromInputs(inputs as MeshEnvironmentInputs),
+            (err: unknown) => {
+                assert.ok(err instanceof pulumi.RunError, String(err));
+                assert.equal(
+                    err.message,
+                    `${key}: must be a plain value known before deployment (got an Output; a secret belongs in secretPaths)`,
+                );
+                return true;
+            },
+        );
+
+    it("an Output inside a list is named by its index", () =>
+        refusedAt(
+            { ...base, namespaces: [{ name: "apps" }, { name: pulumi.output("web") }] },
+            "nativemesh:namespaces[1].name",
+        ));
+
+    it("a Promise is refused as an Output is", () =>
+        refusedAt({ ...base, mesh: { ...base.mesh, version: Promise.resolve("1.28.1") } }, "nativemesh:mesh.version"));
+
+    it("a whole section given as an Output is named by its key", () =>
+        refusedAt({ ...base, existing: pulumi.output({ kubeconfig: "/tmp/kubeconfig" }) }, "nativemesh:existing"));
+
+    it("nulls inside lists and maps are left out, the rest kept as given", () => {
+        const spec = specFromInputs({
+            ...base,
+            namespaces: [{ name: "apps", labels: { team: "web", gone: null } as never, revision: null as never }],
+        });
+        assert.deepEqual(spec.namespaces[0].labels, { team: "web" });
+        assert.equal(spec.namespaces[0].revision, undefined);
+    });
+
+    it("an error that is not the configuration's goes through unchanged", () => {
+        const throwing = {
+            ...base,
+            get mesh(): never {
+                throw new TypeError("boom");
+            },
+        };
+        assert.throws(
+            () => specFromInputs(throwing as unknown as MeshEnvironmentInputs),
+            (err: unknown) => {
+                assert.ok(err instanceof TypeError);
+                assert.ok(!(err instanceof pulumi.RunError));
+                assert.equal(err.message, "boom");
+                return true;
+            },
+        );
+    });
+});
