@@ -1,5 +1,12 @@
 import * as assert from "node:assert/strict";
-import { GkeCluster, GkeClusterArgs, nodeServiceAccountId, regionOf } from "../../components/gkeCluster";
+import { parse } from "yaml";
+import {
+    GkeCluster,
+    GkeClusterArgs,
+    nodeServiceAccountId,
+    regionOf,
+    renderKubeconfig,
+} from "../../components/gkeCluster";
 import { at, ofType, oneOfType, record } from "../support/plan";
 import { ConfigError, validateConfig } from "../../components/config/config";
 import { GKE_SECTION } from "../support/configFixtures";
@@ -233,5 +240,175 @@ describe("GkeCluster: a minimal GKE stack previews hardened", () => {
                     err.message,
                 ),
         );
+    });
+});
+
+describe("GkeCluster: every resource's arguments", () => {
+    const urnsOf = (res: Awaited<ReturnType<typeof record>>, type: string) => ofType(res, type).map((r) => r.urn);
+
+    it("the cluster: named, placed and VPC-native, one throwaway default node, masterAuth secret in state", async () => {
+        const res = await record(
+            () => new GkeCluster("c", { ...gkeArgs, network: "mesh-vpc", subnetwork: "mesh-nodes" }),
+        );
+        const cluster = oneOfType(res, "gcp:container/cluster:Cluster");
+        assert.equal(cluster.name, "c");
+        assert.equal(cluster.inputs.name, "mesh-dev");
+        assert.equal(cluster.inputs.project, "acme-mesh-dev");
+        assert.equal(cluster.inputs.location, "europe-west1");
+        assert.equal(cluster.inputs.initialNodeCount, 1);
+        assert.equal(cluster.inputs.network, "mesh-vpc");
+        assert.equal(cluster.inputs.subnetwork, "mesh-nodes");
+        assert.equal(cluster.inputs.networkingMode, "VPC_NATIVE");
+        assert.deepEqual(cluster.inputs.ipAllocationPolicy, {});
+        assert.ok(cluster.options.additionalSecretOutputs?.includes("masterAuth"));
+        assert.equal(cluster.parent, oneOfType(res, "nativemesh:index:GkeCluster").urn);
+    });
+
+    it("the cluster waits for the Binary Authorization API and the KMS grant; the API stays on destroy", async () => {
+        const res = await record(() => new GkeCluster("c", { ...gkeArgs, secretsEncryptionKey: KEY }));
+        const cluster = oneOfType(res, "gcp:container/cluster:Cluster");
+        const api = oneOfType(res, "gcp:projects/service:Service");
+        const grant = oneOfType(res, "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember");
+        assert.deepEqual([...cluster.options.dependsOn].sort(), [api.urn, grant.urn].sort());
+        assert.deepEqual(api.inputs, {
+            project: "acme-mesh-dev",
+            service: "binaryauthorization.googleapis.com",
+            disableOnDestroy: false,
+        });
+        // The GKE service agent of the project, by its number (Google "Encrypt secrets at the application layer").
+        assert.equal(
+            grant.inputs.member,
+            "serviceAccount:service-123456789012@container-engine-robot.iam.gserviceaccount.com",
+        );
+        const bare = await record(() => new GkeCluster("c", { ...gkeArgs, binaryAuthorization: false }));
+        assert.deepEqual(oneOfType(bare, "gcp:container/cluster:Cluster").options.dependsOn, []);
+    });
+
+    it("the node service account: its id and display name from the cluster, one grant per role, named by the role", async () => {
+        const res = await record(() => new GkeCluster("c", gkeArgs));
+        const account = oneOfType(res, "gcp:serviceaccount/account:Account");
+        assert.equal(account.name, "c-nodes");
+        assert.equal(account.inputs.displayName, "GKE nodes of mesh-dev (nativemesh, least privilege)");
+        assert.deepEqual(
+            ofType(res, "gcp:projects/iAMMember:IAMMember")
+                .map((grant) => grant.name)
+                .sort(),
+            [
+                "c-nodes-artifactregistry-reader",
+                "c-nodes-logging-logWriter",
+                "c-nodes-monitoring-metricWriter",
+                "c-nodes-monitoring-viewer",
+                "c-nodes-stackdriver-resourceMetadata-writer",
+            ],
+        );
+        assert.equal(nodeServiceAccountId("mesh-dev"), "mesh-dev-nodes");
+        assert.equal(nodeServiceAccountId("a".repeat(40)), `${"a".repeat(24)}-nodes`);
+    });
+
+    it("a node pool: sized, placed and scoped as its entry says, named after the component", async () => {
+        const res = await record(() => new GkeCluster("c", gkeArgs));
+        const [general, old] = ofType(res, "gcp:container/nodePool:NodePool");
+        assert.deepEqual([general.name, old.name], ["c-general", "c-old"]);
+        assert.equal(general.inputs.project, "acme-mesh-dev");
+        assert.equal(general.inputs.location, "europe-west1");
+        assert.equal(general.inputs.initialNodeCount, 1);
+        assert.equal(old.inputs.initialNodeCount, 0);
+        assert.deepEqual(old.inputs.autoscaling, { minNodeCount: 0, maxNodeCount: 2 });
+        assert.equal(at(general.inputs, "nodeConfig.machineType"), "e2-standard-4");
+        assert.equal(at(old.inputs, "nodeConfig.diskSizeGb"), 50);
+        assert.equal(at(general.inputs, "nodeConfig.spot"), false);
+        assert.deepEqual(at(general.inputs, "nodeConfig.oauthScopes"), [
+            "https://www.googleapis.com/auth/cloud-platform",
+        ]);
+    });
+
+    it("the Kubernetes provider: its kubeconfig kept secret, used once the pools exist", async () => {
+        let made: GkeCluster | undefined;
+        const res = await record(() => {
+            made = new GkeCluster("c", gkeArgs);
+        });
+        const provider = oneOfType(res, "pulumi:providers:kubernetes");
+        assert.equal(provider.name, "c-k8s");
+        for (const pool of urnsOf(res, "gcp:container/nodePool:NodePool")) {
+            assert.ok(provider.options.dependsOn.includes(pool), pool);
+        }
+        const kubeconfig = made?.kubeconfig as unknown as { isSecret: Promise<boolean> };
+        assert.equal(await kubeconfig.isSecret, true);
+    });
+
+    it("the webhook firewall rule: ingress from the control plane's range, on the given network, described", async () => {
+        const res = await record(
+            () => new GkeCluster("c", { ...gkeArgs, privateNodes: true, network: "mesh-vpc", cloudNat: true }),
+        );
+        const firewall = oneOfType(res, "gcp:compute/firewall:Firewall");
+        assert.equal(firewall.name, "c-istio-webhooks");
+        assert.equal(firewall.inputs.project, "acme-mesh-dev");
+        assert.equal(firewall.inputs.network, "mesh-vpc");
+        assert.equal(firewall.inputs.direction, "INGRESS");
+        assert.equal(firewall.inputs.description, "nativemesh: GKE control plane to istiod webhooks on private nodes");
+        const router = oneOfType(res, "gcp:compute/router:Router");
+        assert.equal(router.name, "c-router");
+        assert.equal(router.inputs.network, "mesh-vpc");
+        assert.equal(router.inputs.project, "acme-mesh-dev");
+    });
+
+    it("Cloud NAT: in the zone's region, automatic addresses for every subnetwork range, on its router", async () => {
+        const res = await record(
+            () => new GkeCluster("c", { ...gkeArgs, location: "europe-west1-b", privateNodes: true }),
+        );
+        const nat = oneOfType(res, "gcp:compute/routerNat:RouterNat");
+        assert.equal(nat.name, "c-nat");
+        assert.equal(nat.inputs.project, "acme-mesh-dev");
+        assert.equal(nat.inputs.region, "europe-west1");
+        assert.equal(nat.inputs.natIpAllocateOption, "AUTO_ONLY");
+        assert.equal(nat.inputs.sourceSubnetworkIpRangesToNat, "ALL_SUBNETWORKS_ALL_IP_RANGES");
+        assert.equal(oneOfType(res, "gcp:compute/router:Router").inputs.network, "default");
+        // A NAT on private nodes unless the user says they have their own.
+        const explicit = await record(() => new GkeCluster("c", { ...gkeArgs, cloudNat: true }));
+        assert.equal(ofType(explicit, "gcp:compute/routerNat:RouterNat").length, 1);
+    });
+
+    it("refuses an open or impossible control plane with one whole line each", () => {
+        assert.throws(() => new GkeCluster("open", { ...gkeArgs, authorizedNetworks: [] }), {
+            message:
+                "GkeCluster authorizedNetworks: empty while the control plane's endpoint is public; list the CIDRs allowed to reach it, or set privateEndpoint",
+        });
+        assert.throws(() => new GkeCluster("odd", { ...gkeArgs, privateNodes: false, privateEndpoint: true }), {
+            message:
+                "GkeCluster privateEndpoint: needs privateNodes (a private endpoint exists only in a private cluster)",
+        });
+    });
+});
+
+describe("renderKubeconfig", () => {
+    it("names the cluster, its CA and endpoint, and authenticates through gke-gcloud-auth-plugin", () => {
+        const config = parse(renderKubeconfig("mesh-dev", "203.0.113.7", "Q0EtREFUQQ==")) as Record<string, unknown>;
+        assert.deepEqual(config, {
+            apiVersion: "v1",
+            kind: "Config",
+            clusters: [
+                {
+                    name: "mesh-dev",
+                    cluster: { "certificate-authority-data": "Q0EtREFUQQ==", server: "https://203.0.113.7" },
+                },
+            ],
+            contexts: [{ name: "mesh-dev", context: { cluster: "mesh-dev", user: "mesh-dev" } }],
+            "current-context": "mesh-dev",
+            users: [
+                {
+                    name: "mesh-dev",
+                    user: {
+                        exec: {
+                            apiVersion: "client.authentication.k8s.io/v1beta1",
+                            command: "gke-gcloud-auth-plugin",
+                            provideClusterInfo: true,
+                            installHint:
+                                "Install gke-gcloud-auth-plugin (gcloud components install gke-gcloud-auth-plugin)",
+                        },
+                    },
+                },
+            ],
+        });
+        assert.ok(renderKubeconfig("a", "b", "c").endsWith("\n"));
     });
 });
