@@ -2,6 +2,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
 import type * as AckClusterModule from "../../components/ackCluster";
+import { AckCluster, type AckClusterArgs } from "../../components/ackCluster";
+import type { PlannedResource } from "../../cli/engine";
+import { ofType, oneOfType, record } from "../support/plan";
 import {
     ACK_KUBECONFIG,
     invokes,
@@ -198,4 +201,171 @@ describe("AckCluster: a minimal ACK stack previews hardened", () => {
         const [relaxed] = previewOfType(await preview(off), "alicloud:cs/managedKubernetes:ManagedKubernetes");
         assert.equal(relaxed.inputs.deletionProtection, false);
     });
+});
+
+describe("AckCluster: every resource's arguments", () => {
+    const make = (change: Partial<AckClusterArgs> = {}) =>
+        record(() => new AckCluster("prod", { ...ackSection, ...change }));
+    const cluster = (res: PlannedResource[]) => oneOfType(res, MANAGED_KUBERNETES);
+
+    it("the cluster: secure defaults where the args are silent (private API server, RRSA on), CA through the credential", async () => {
+        const res = await make({ publicApiServer: undefined, rrsa: undefined, serviceCidr: "192.168.0.0/16" });
+        const { inputs, options } = cluster(res);
+        assert.equal(inputs.slbInternetEnabled, false);
+        assert.equal(inputs.enableRrsa, true);
+        assert.equal(inputs.skipSetCertificateAuthority, true);
+        assert.equal(inputs.serviceCidr, "192.168.0.0/16");
+        for (const output of ["certificateAuthority", "clientCert", "clientKey"]) {
+            assert.ok(options.additionalSecretOutputs?.includes(output), output);
+        }
+        const off = cluster(await make({ rrsa: false, publicApiServer: true }));
+        assert.equal(off.inputs.enableRrsa, false);
+        assert.equal(off.inputs.slbInternetEnabled, true);
+    });
+
+    it("node pools: named by the pool, an own vSwitch list and key pair when given", async () => {
+        const res = await make({
+            nodePools: [
+                {
+                    name: "general",
+                    instanceTypes: ["ecs.g7.xlarge"],
+                    desiredSize: 2,
+                    vswitchIds: ["vsw-bp1pool"],
+                    keyName: "ops-key",
+                },
+            ],
+        });
+        const pool = oneOfType(res, NODE_POOL);
+        assert.equal(pool.name, "prod-general");
+        assert.equal(pool.inputs.nodePoolName, "general");
+        assert.deepEqual(pool.inputs.vswitchIds, ["vsw-bp1pool"]);
+        assert.equal(pool.inputs.keyName, "ops-key");
+    });
+
+    it("the Kubernetes provider waits for every node pool", async () => {
+        const res = await make();
+        const provider = oneOfType(res, "pulumi:providers:kubernetes");
+        assert.equal(provider.name, "prod-k8s");
+        for (const pool of ofType(res, NODE_POOL)) assert.ok(provider.options.dependsOn.includes(pool.urn), pool.name);
+    });
+
+    it("a created VPC and its vSwitches are named after the cluster, node and pod vSwitches apart", async () => {
+        const res = await make({
+            vpc: {
+                create: {
+                    cidrBlock: "10.0.0.0/8",
+                    vswitches: [{ zoneId: "cn-hangzhou-i", cidrBlock: "10.1.0.0/16" }],
+                    podVswitches: [{ zoneId: "cn-hangzhou-i", cidrBlock: "10.8.0.0/16" }],
+                },
+            },
+            podVswitchIds: undefined,
+        });
+        assert.equal(oneOfType(res, "alicloud:vpc/network:Network").inputs.vpcName, "mesh-prod");
+        const switches = ofType(res, "alicloud:vpc/switch:Switch");
+        assert.deepEqual(
+            switches.map((s) => [s.name, s.inputs.vswitchName, s.inputs.cidrBlock]),
+            [
+                ["prod-vsw-0", "mesh-prod-vsw-0", "10.1.0.0/16"],
+                ["prod-pod-vsw-0", "mesh-prod-pod-vsw-0", "10.8.0.0/16"],
+            ],
+        );
+        // Terway from the created pod vSwitches.
+        assert.deepEqual(cluster(res).inputs.addons, [{ name: "terway-eniip" }]);
+    });
+});
+
+describe("AckCluster: the kubeconfig credential's lifetime", () => {
+    let ackModule: typeof AckClusterModule;
+    before(async function () {
+        ({ ackModule } = await loadUnderMocks());
+    });
+    const lifetimeAsked = async (name: string, credentialMinutes: number | undefined) => {
+        const ack = new ackModule.AckCluster(name, { ...ackSection, credentialMinutes });
+        await settled(ack.kubeconfig);
+        const asked = invokes.filter(
+            (i) =>
+                i.token === "alicloud:cs/getClusterCredential:getClusterCredential" &&
+                i.inputs.clusterId === byName(name).id,
+        );
+        return asked.map((i) => i.inputs.temporaryDurationMinutes);
+    };
+
+    it("60 minutes when the args are silent, what they say otherwise, at both ends of 15-4320", async () => {
+        assert.deepEqual(await lifetimeAsked("silent", undefined), [60]);
+        assert.deepEqual(await lifetimeAsked("longer", 120), [120]);
+        assert.deepEqual(await lifetimeAsked("shortest", 15), [15]);
+        assert.deepEqual(await lifetimeAsked("longest", 4320), [4320]);
+    });
+});
+
+describe("AckCluster: each refusal, whole", () => {
+    const rows: Array<[string, Partial<AckClusterArgs>, string]> = [
+        [
+            "no node pools",
+            { nodePools: [] },
+            "AckCluster nodePools: empty; at least one node pool is needed to run workloads",
+        ],
+        [
+            "an existing VPC and a new one",
+            { vpc: { vpcId: "vpc-1", vswitchIds: ["vsw-1"], create: { cidrBlock: "10.0.0.0/8", vswitches: [] } } },
+            "AckCluster vpc: give either vpcId and vswitchIds (existing VPC) or create (new VPC), exactly one",
+        ],
+        [
+            "no VPC at all",
+            { vpc: {} },
+            "AckCluster vpc: give either vpcId and vswitchIds (existing VPC) or create (new VPC), exactly one",
+        ],
+        [
+            "an existing VPC without its id",
+            { vpc: { vswitchIds: ["vsw-1"] } },
+            "AckCluster vpc: an existing VPC needs both vpcId and at least one vswitchIds entry",
+        ],
+        [
+            "an existing VPC with no vSwitch",
+            { vpc: { vpcId: "vpc-1", vswitchIds: [] } },
+            "AckCluster vpc: an existing VPC needs both vpcId and at least one vswitchIds entry",
+        ],
+        [
+            "a new VPC without vSwitches",
+            { vpc: { create: { cidrBlock: "10.0.0.0/8", vswitches: [] } }, podVswitchIds: ["vsw-pod"] },
+            "AckCluster vpc.create.vswitches: empty; at least one {zoneId, cidrBlock} is needed",
+        ],
+        [
+            "Terway pod vSwitches and a Flannel CIDR",
+            { podCidr: "172.20.0.0/16" },
+            "AckCluster pod network: give Terway pod vSwitches or a Flannel podCidr, exactly one",
+        ],
+        [
+            "an empty pod vSwitch list and no CIDR",
+            { podVswitchIds: [] },
+            "AckCluster pod network: give Terway pod vSwitches or a Flannel podCidr, exactly one",
+        ],
+        [
+            "a pool with neither size",
+            { nodePools: [{ name: "bare", instanceTypes: ["ecs.g7.xlarge"] }] },
+            "AckCluster nodePools bare: give desiredSize or autoscaling, exactly one",
+        ],
+        [
+            "a lifetime below 15",
+            { credentialMinutes: 14 },
+            "AckCluster credentialMinutes: 14 is outside 15-4320 (whole minutes)",
+        ],
+        [
+            "a lifetime above 4320",
+            { credentialMinutes: 4321 },
+            "AckCluster credentialMinutes: 4321 is outside 15-4320 (whole minutes)",
+        ],
+        [
+            "a lifetime in parts of a minute",
+            { credentialMinutes: 60.5 },
+            "AckCluster credentialMinutes: 60.5 is outside 15-4320 (whole minutes)",
+        ],
+    ];
+    for (const [what, change, message] of rows) {
+        it(what, () => {
+            assert.throws(() => new AckCluster("refused", { ...ackSection, ...change } as AckClusterArgs), {
+                message,
+            });
+        });
+    }
 });
