@@ -3,8 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
 import type * as AckClusterModule from "../../components/ackCluster";
 import type * as AlibabaMeshModule from "../../components/alibabaMesh";
-import { AlibabaMesh } from "../../components/alibabaMesh";
-import { oneOfType, record } from "../support/plan";
+import { AlibabaMesh, type AlibabaMeshArgs } from "../../components/alibabaMesh";
+import { at, oneOfType, record } from "../support/plan";
 import { sharedSchemasAvailable, validateManifest } from "../support/schemas";
 import {
     ASM_KUBECONFIG,
@@ -165,5 +165,94 @@ describe("AlibabaMesh: resource options", () => {
         const provider = res.find((r) => r.type === "pulumi:providers:kubernetes" && r.name === "asm-asm");
         // Server-side apply (the provider's default) is what adopts ASM's existing object: never turned off.
         assert.notEqual(provider?.inputs.enableServerSideApply, "false");
+    });
+});
+
+describe("AlibabaMesh: what the instance is asked for", () => {
+    const args: AlibabaMeshArgs = {
+        version: "v1.24.6.64-g1a2b3c4d-aliyun",
+        clusterSpec: "standard",
+        vpcId: "vpc-bp1abc2def3",
+        vswitchId: "vsw-bp1node1",
+        clusterIds: ["c-1"],
+    };
+    const serviceMesh = async (change: Partial<AlibabaMeshArgs> = {}) =>
+        oneOfType(await record(() => new AlibabaMesh("asm", { ...args, ...change })), SERVICE_MESH);
+
+    it("closed by default: no public API server EIP, no CR aggregation, no CNI, the Default edition of a standard spec", async () => {
+        const mesh = await serviceMesh();
+        assert.deepEqual(mesh.inputs.loadBalancer, { apiServerPublicEip: false });
+        assert.deepEqual(mesh.inputs.extraConfiguration, { crAggregationEnabled: false });
+        assert.equal(mesh.inputs.meshConfig, undefined);
+        assert.equal(mesh.inputs.edition, "Default");
+        assert.ok(mesh.options.additionalSecretOutputs?.includes("kubeconfig"));
+    });
+
+    it("what the args turn on: a public EIP, CR aggregation, the CNI plug-in, the name", async () => {
+        const mesh = await serviceMesh({
+            apiServerPublicEip: true,
+            crAggregationEnabled: true,
+            cni: true,
+            name: "mesh-prod",
+            edition: "Default",
+        });
+        assert.deepEqual(mesh.inputs.loadBalancer, { apiServerPublicEip: true });
+        assert.deepEqual(mesh.inputs.extraConfiguration, { crAggregationEnabled: true });
+        assert.deepEqual(mesh.inputs.meshConfig, { sidecarInjector: { initCniConfiguration: { enabled: true } } });
+        assert.equal(mesh.inputs.serviceMeshName, "mesh-prod");
+        assert.equal(mesh.inputs.edition, "Default");
+    });
+
+    it("the ASMMeshConfig is force-patched, so the object ASM made is taken over, and a given kubeconfig stays secret", async () => {
+        let made: AlibabaMesh | undefined;
+        const res = await record(() => {
+            made = new AlibabaMesh("asm", { ...args, controlPlaneKubeconfig: "given-kubeconfig" });
+        });
+        const meshConfig = oneOfType(res, ASM_MESH_CONFIG);
+        assert.equal(meshConfig.name, "asm-meshconfig");
+        assert.deepEqual(at(meshConfig.inputs, "metadata.annotations"), { "pulumi.com/patchForce": "true" });
+        assert.equal(await pulumi.isSecret(made!.controlPlaneKubeconfig), true);
+    });
+
+    const refusals: Array<[string, Partial<AlibabaMeshArgs>, string]> = [
+        [
+            "a version that does not parse",
+            { version: "latest" },
+            'AlibabaMesh version: "latest" is not a version; give it as ASM lists it, e.g. "v1.22.2.35-ge64ec8af-aliyun"',
+        ],
+        [
+            "a mesh without clusters",
+            { clusterIds: [] },
+            "AlibabaMesh clusterIds: empty; the mesh needs the ACK cluster as its data plane",
+        ],
+        [
+            "an edition that contradicts the spec",
+            { edition: "Pro" },
+            "AlibabaMesh edition: Pro does not go with clusterSpec standard",
+        ],
+        [
+            "a revision that is not a DNS label",
+            { clusterSpec: "enterprise", revision: "1.23.6" },
+            'AlibabaMesh revision: "1.23.6" is not a DNS-1123 label such as stable, canary or 1-23-6',
+        ],
+        [
+            "a revision on a standard instance",
+            { revision: "canary" },
+            'AlibabaMesh revision: "canary" needs clusterSpec enterprise or ultimate; standard instances have no revisions',
+        ],
+    ];
+    for (const [what, change, message] of refusals) {
+        it(`refuses ${what}, whole`, () => {
+            assert.throws(() => new AlibabaMesh("refused", { ...args, ...change }), { message });
+        });
+    }
+
+    it("accepts an edition that goes with the spec and a revision on an enterprise instance", () => {
+        assert.doesNotThrow(
+            () => new AlibabaMesh("ok-edition", { ...args, clusterSpec: "enterprise", edition: "Pro" }),
+        );
+        assert.doesNotThrow(
+            () => new AlibabaMesh("ok-revision", { ...args, clusterSpec: "ultimate", revision: "1-24-6" }),
+        );
     });
 });
