@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as assert from "node:assert/strict";
-import { FormanceOperatorArgs, FormanceSettings } from "../../components/formanceSettings";
+import { FormanceOperatorArgs, FormanceSettings, isRemoteChart } from "../../components/formanceSettings";
 import { FormanceValueError } from "../../policy/facts/formance";
 import { at, ofType, oneOfType, record } from "../support/plan";
 
@@ -153,5 +153,101 @@ describe("FormanceSettings: the operator's chart is fetched safely and pinned", 
     it("accepts the default, and a local chart directory whatever its version says", async () => {
         await declarePinned({});
         await declarePinned({ chart: "charts/formance-operator", version: "" });
+    });
+});
+
+describe("FormanceSettings: the operator's release and the Settings' secrecy", () => {
+    const setting = { name: "nativemesh-namespace-labels", key: "namespace.labels", value: { a: "b" }, stacks: ["*"] };
+    const isSecret = (value: unknown) => typeof value === "object" && value !== null && "plaintext" in value;
+
+    it("the release is formance-operator in a namespace of its own, made first, with the values given", async () => {
+        const res = await record(
+            () =>
+                new FormanceSettings("f", {
+                    settings: [setting],
+                    operator: operator({ values: { replicaCount: 2 } }),
+                    provider: provider(),
+                }),
+        );
+        const namespace = oneOfType(res, "kubernetes:core/v1:Namespace");
+        assert.equal(namespace.name, "f-operator-ns");
+        assert.deepEqual(namespace.inputs.metadata, { name: "formance-system" });
+        const release = oneOfType(res, "kubernetes:helm.sh/v3:Release");
+        assert.equal(release.name, "f-operator");
+        assert.equal(release.inputs.name, "formance-operator");
+        assert.deepEqual(release.inputs.values, { replicaCount: 2 });
+        assert.deepEqual(release.options.dependsOn, [namespace.urn]);
+        // The Settings object is named for what it sets, its resource name without the nativemesh- prefix.
+        const settings = oneOfType(res, "kubernetes:formance.com/v1beta1:Settings");
+        assert.equal(settings.name, "f-namespace-labels");
+        assert.deepEqual(settings.inputs.metadata, { name: "nativemesh-namespace-labels" });
+        assert.equal(isSecret(at(settings.inputs, "spec.value")), false);
+    });
+
+    it("an operator namespace made elsewhere is waited for, not made again", async () => {
+        const res = await record(() => {
+            const p = provider();
+            const meshed = new k8s.core.v1.Namespace(
+                "meshed",
+                { metadata: { name: "formance-system" } },
+                { provider: p },
+            );
+            return new FormanceSettings("f", {
+                settings: [setting],
+                operator: operator(),
+                operatorNamespace: meshed,
+                provider: p,
+            });
+        });
+        const namespaces = ofType(res, "kubernetes:core/v1:Namespace");
+        assert.deepEqual(
+            namespaces.map((ns) => ns.name),
+            ["meshed"],
+        );
+        assert.deepEqual(oneOfType(res, "kubernetes:helm.sh/v3:Release").options.dependsOn, [namespaces[0].urn]);
+    });
+
+    it("secret chart values and secret Settings stay secret; the others do not", async () => {
+        const res = await record(
+            () =>
+                new FormanceSettings("f", {
+                    settings: [setting, { name: "nativemesh-other", key: "other.key", value: "x", stacks: ["*"] }],
+                    operator: operator({ values: { token: "t" }, valuesSecret: true }),
+                    secretSettings: ["nativemesh-namespace-labels"],
+                    provider: provider(),
+                }),
+        );
+        const release = oneOfType(res, "kubernetes:helm.sh/v3:Release");
+        assert.ok(isSecret(release.inputs.values), JSON.stringify(release.inputs.values));
+        const byName = Object.fromEntries(
+            ofType(res, "kubernetes:formance.com/v1beta1:Settings").map((s) => [s.name, s.inputs.spec]),
+        );
+        // The engine keeps the spec that holds a secret value secret as a whole.
+        assert.equal(isSecret(byName["f-namespace-labels"]), true);
+        assert.equal(at(byName["f-namespace-labels"], "plaintext.value"), "a=b");
+        assert.equal(isSecret(byName["f-other"]), false);
+        assert.equal(at(byName["f-other"], "value"), "x");
+    });
+
+    const remote: Array<[string, boolean]> = [
+        ["oci://ghcr.io/formancehq/helm/operator", true],
+        ["https://charts.example.com/operator-3.9.2.tgz", true],
+        ["http://charts.example.com/operator-3.9.2.tgz", true],
+        ["charts/formance-operator", false],
+        ["./oci://not-a-url", false],
+        ["OCI://ghcr.io/x", false],
+    ];
+    for (const [chart, expected] of remote) {
+        it(`${chart} ${expected ? "names a repository or registry" : "is a local directory"}`, () =>
+            assert.equal(isRemoteChart(chart), expected));
+    }
+
+    it("a remote https chart is pinned to its version like an OCI one", async () => {
+        const res = await declarePinned({ chart: "https://charts.example.com/operator-3.9.2.tgz" });
+        assert.equal(oneOfType(res, "kubernetes:helm.sh/v3:Release").inputs.version, "3.9.2");
+        await assert.rejects(
+            declarePinned({ chart: "https://charts.example.com/operator-3.9.2.tgz", version: "3.9" }),
+            /^Error: FormanceSettings operator\.version: /,
+        );
     });
 });
