@@ -1,4 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import * as assert from "node:assert/strict";
 import { SidecarCanary } from "../../components/sidecarCanary";
 import { at, ofType, oneOfType, record } from "../support/plan";
@@ -92,5 +93,76 @@ describe("SidecarCanary's egress NetworkPolicy", () => {
     it("is off unless asked for", async () => {
         assert.deepEqual(ofType(await canary(undefined), POLICY), []);
         assert.deepEqual(ofType(await canary(false), POLICY), []);
+    });
+});
+
+describe("SidecarCanary: what it waits for and how it is named", () => {
+    const args = {
+        namespace: "nativemesh-canary",
+        revision: "1-29-0",
+        image: "curlimages/curl:8.11.1",
+        probeUrl: "https://kubernetes.default.svc/readyz",
+        timeoutSeconds: 120,
+    };
+
+    it("the Job and its policy wait for what they are given; the Job also for the policy", async () => {
+        const res = await record(() => {
+            const p = provider();
+            const namespace = new k8s.core.v1.Namespace(
+                "ns",
+                { metadata: { name: "nativemesh-canary" } },
+                { provider: p },
+            );
+            return new SidecarCanary("canary", {
+                ...args,
+                egressNetworkPolicy: true,
+                provider: p,
+                dependsOn: [namespace],
+            });
+        });
+        const namespace = oneOfType(res, "kubernetes:core/v1:Namespace").urn;
+        const policy = oneOfType(res, "kubernetes:networking.k8s.io/v1:NetworkPolicy");
+        const job = oneOfType(res, "kubernetes:batch/v1:Job");
+        assert.deepEqual(policy.options.dependsOn, [namespace]);
+        assert.deepEqual([...job.options.dependsOn].sort(), [namespace, policy.urn].sort());
+        assert.equal(policy.name, "canary-egress");
+        assert.equal(at(policy.inputs, "metadata.name"), "nativemesh-canary-egress");
+        // The bound follows timeoutSeconds, with the wait's margin.
+        assert.deepEqual(job.options.customTimeouts, { create: "180s", update: "180s", delete: undefined });
+        assert.equal(at(job.inputs, "spec.activeDeadlineSeconds"), 120);
+    });
+
+    it("waits for a value before it is created, and records it beside the timeout annotation", async () => {
+        const res = await record(
+            () =>
+                new SidecarCanary("canary", { ...args, provider: provider(), waitFor: pulumi.output("asm-injector") }),
+        );
+        const annotations = at(oneOfType(res, "kubernetes:batch/v1:Job").inputs, "metadata.annotations");
+        assert.deepEqual(annotations, {
+            "pulumi.com/timeoutSeconds": "180",
+            "nativemesh.io/waited-for": "asm-injector",
+        });
+        const without = await record(() => new SidecarCanary("canary", { ...args, provider: provider() }));
+        assert.deepEqual(at(oneOfType(without, "kubernetes:batch/v1:Job").inputs, "metadata.annotations"), {
+            "pulumi.com/timeoutSeconds": "180",
+        });
+    });
+
+    it("the fingerprint is part of the Job's name, so a changed proof runs a new Job", async () => {
+        const name = async (fingerprint?: string) =>
+            at(
+                oneOfType(
+                    await record(() => new SidecarCanary("canary", { ...args, fingerprint, provider: provider() })),
+                    "kubernetes:batch/v1:Job",
+                ).inputs,
+                "metadata.name",
+            );
+        const plain = await name(undefined);
+        const a = await name("abc123");
+        const b = await name("def456");
+        assert.equal(plain, "nativemesh-canary-1-29-0");
+        assert.notEqual(a, plain);
+        assert.notEqual(a, b);
+        assert.match(String(a), /abc123/);
     });
 });
