@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import * as command from "@pulumi/command";
 import { parse } from "yaml";
 import { AsmInstall } from "../../components/asmInstall";
 import { at, oneOfType, record } from "../support/plan";
@@ -86,5 +87,56 @@ describe("AsmInstall", () => {
         });
         assert.ok(!String(cmd.create).includes("kind: Config"));
         assert.match(String(cmd.create), /--kubeconfig "\$kubeconfig"/);
+    });
+
+    it("keeps the script secret when a value written into it is, and only then", async () => {
+        const create = async (scriptSecret?: boolean) =>
+            oneOfType(await record(() => new AsmInstall("asm", { ...asmArgs, scriptSecret })), "command:local:Command")
+                .inputs.create;
+        assert.equal(at(await create(true), "4dabf18193072939515e22adb298388d"), "1b47061264138c4ac30d75fd1eb44270");
+        assert.equal(typeof (await create(false)), "string");
+        assert.equal(typeof (await create(undefined)), "string");
+    });
+
+    it("installs Istio CNI through the overlay when asked, with GKE's settings on GKE only", async () => {
+        const overlay = async (over: object) =>
+            parse(
+                String(
+                    at(
+                        oneOfType(
+                            await record(() => new AsmInstall("asm", { ...asmArgs, ...over })),
+                            "command:local:Command",
+                        ).inputs,
+                        "environment.NATIVEMESH_OVERLAY",
+                    ),
+                ),
+            ) as unknown;
+        const onGke = await overlay({ cni: true });
+        const elsewhere = await overlay({
+            cni: true,
+            target: { kind: "kubeconfig", kubeconfig: "/home/me/kubeconfig" },
+        });
+        assert.equal(at(onGke, "spec.components.cni.enabled"), true);
+        assert.equal(at(elsewhere, "spec.components.cni.enabled"), true);
+        assert.notDeepEqual(onGke, elsewhere, "GKE's CNI settings (its bin dir) apply on GKE only");
+        assert.equal(at(await overlay({ cni: false }), "spec.components"), undefined);
+    });
+
+    it("re-runs for a new revision name alone, waits for what it is given, and exposes the revision and tags", async () => {
+        const triggers = async (over: object) =>
+            oneOfType(await record(() => new AsmInstall("asm", { ...asmArgs, ...over })), "command:local:Command")
+                .inputs.triggers;
+        assert.notDeepEqual(await triggers({ revision: "asm-blue" }), await triggers({}));
+        let made: AsmInstall | undefined;
+        const res = await record(() => {
+            const cluster = new command.local.Command("cluster", { create: "true" });
+            made = new AsmInstall("asm", { ...asmArgs, revisionTags: ["prod"], dependsOn: [cluster] });
+        });
+        const install = res.find((r) => r.name === "asm-asmcli");
+        const cluster = res.find((r) => r.name === "cluster");
+        assert.deepEqual(install?.options.dependsOn, [cluster?.urn]);
+        assert.equal(made?.revision, "asm-11910-26");
+        assert.deepEqual(made?.revisionTags, ["prod"]);
+        assert.match(String(made?.overlay), /ENABLE_NATIVE_SIDECARS: "true"/);
     });
 });
