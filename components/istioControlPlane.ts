@@ -280,7 +280,8 @@ function engineRunsHooks(): boolean {
     return state.getStore().supportsResourceHooks === true;
 }
 
-function neverDowngradeBase(name: string): pulumi.ResourceHook {
+/** The hook that refuses a base downgrade (exported for its test: the SDK's mocks run no hooks). */
+export function neverDowngradeBase(name: string): pulumi.ResourceHook {
     return new pulumi.ResourceHook(
         `${name}-never-downgrade-base`,
         (args) => {

@@ -1,7 +1,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as assert from "node:assert/strict";
 import { planStack, type PlannedResource } from "../../cli/engine";
-import { IstioControlPlane, IstioControlPlaneArgs, keepOnlyTagObjects } from "../../components/istioControlPlane";
+import {
+    IstioControlPlane,
+    IstioControlPlaneArgs,
+    keepOnlyTagObjects,
+    neverDowngradeBase,
+} from "../../components/istioControlPlane";
 import { recordProgram } from "../../cli/engine";
 import { offlineHelmTemplate } from "../../cli/offlineTagTemplate";
 import { at, ofType, oneOfType, record, TEST_INVOKES } from "../support/plan";
@@ -530,5 +535,37 @@ describe("IstioControlPlane with Istio CNI (mesh.cni)", () => {
         assert.equal(at(istiod.inputs, "values.pilot.cni"), undefined);
         assert.equal(at(istiod.inputs, "values.global"), undefined);
         assert.deepEqual(oneOfType(res, "kubernetes:core/v1:Namespace").inputs.metadata, { name: "istio-system" });
+    });
+});
+
+describe("IstioControlPlane: the hook that keeps istio-base from going down", () => {
+    // The SDK's mocks run no resource hooks (the offline preview registers none): the hook is asked directly here,
+    // and e2e/specs/upgradePaths.ts meets it on the real engine.
+    const hook = neverDowngradeBase("mesh");
+    const run = (oldVersion?: string, newVersion?: string) =>
+        hook.callback({
+            urn: "urn:pulumi:dev::nativemesh::kubernetes:helm.sh/v3:Release::mesh-base",
+            id: "istio-system/istio-base",
+            name: "mesh-base",
+            type: "kubernetes:helm.sh/v3:Release",
+            oldInputs: oldVersion === undefined ? undefined : { version: oldVersion },
+            newInputs: newVersion === undefined ? undefined : { version: newVersion },
+        } as never);
+
+    it("is named for its component and runs in previews too", () => {
+        assert.equal(hook.name, "mesh-never-downgrade-base");
+        assert.equal(hook.opts?.onDryRun, true);
+    });
+
+    it("refuses a lower chart version than the one installed, naming both and the key to set", () => {
+        assert.throws(() => run("1.31.0", "1.30.4"), {
+            message: /^nativemesh:mesh\.baseVersion: istio-base would go down from 1\.31\.0 to 1\.30\.4; /,
+        });
+    });
+
+    it("lets the same or a higher version through, and a first install", () => {
+        assert.doesNotThrow(() => run("1.30.4", "1.31.0"));
+        assert.doesNotThrow(() => run("1.31.0", "1.31.0"));
+        assert.doesNotThrow(() => run(undefined, "1.31.0"));
     });
 });
