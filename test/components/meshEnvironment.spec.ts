@@ -477,3 +477,80 @@ describe("MeshEnvironment: namespaces, Formance and canaries", () => {
         });
     });
 });
+
+describe("MeshEnvironment: ACK and Alibaba Service Mesh", () => {
+    const ackAsm = (alibaba: Record<string, unknown> = {}, ack: Record<string, unknown> = {}) =>
+        validateConfig({
+            cloud: "ack",
+            ack: { ...structuredClone(ACK_SECTION), ...ack },
+            mesh: {
+                method: "alibaba-asm",
+                version: "1.25.6.84",
+                cni: true,
+                ...(alibaba === undefined ? {} : { alibaba }),
+            },
+            namespaces: [{ name: "payments" }],
+        });
+
+    it("the ACK section reaches AckCluster: network, pools, API server, RRSA, protection", async () => {
+        const res = await plan(ackAsm({}, { serviceCidr: "192.168.0.0/16", publicApiServer: true, rrsa: false }));
+        const cluster = oneOfType(res, "alicloud:cs/managedKubernetes:ManagedKubernetes").inputs;
+        assert.equal(cluster.name, "mesh-prod");
+        assert.equal(cluster.version, "1.30.1-aliyun.1");
+        assert.deepEqual(cluster.vswitchIds, ["vsw-bp1node1"]);
+        assert.deepEqual(cluster.podVswitchIds, ["vsw-bp1pod1"]);
+        assert.equal(cluster.serviceCidr, "192.168.0.0/16");
+        assert.equal(cluster.slbInternetEnabled, true);
+        assert.equal(cluster.enableRrsa, false);
+        assert.equal(cluster.deletionProtection, true);
+        const pool = oneOfType(res, "alicloud:cs/nodePool:NodePool").inputs;
+        assert.deepEqual(pool.instanceTypes, ["ecs.g7.xlarge"]);
+        assert.equal(pool.desiredSize, "2");
+        assert.equal(oneOfType(res, "pulumi:providers:alicloud").inputs.region, "cn-hangzhou");
+    });
+
+    it("Alibaba ASM joins the cluster: its VPC, first vSwitch, the cluster's name, CNI and the native switch", async () => {
+        const res = await plan(ackAsm());
+        const mesh = oneOfType(res, "alicloud:servicemesh/serviceMesh:ServiceMesh").inputs;
+        assert.equal(mesh.serviceMeshName, "mesh-prod");
+        assert.equal(mesh.version, "1.25.6.84");
+        assert.equal(mesh.clusterSpec, "enterprise");
+        assert.deepEqual(mesh.network, { vpcId: "vpc-bp1abc2def3", vswitcheList: "vsw-bp1node1" });
+        assert.deepEqual(mesh.meshConfig, { sidecarInjector: { initCniConfiguration: { enabled: true } } });
+        const meshConfig = oneOfType(res, "kubernetes:istio.alibabacloud.com/v1beta1:ASMMeshConfig");
+        assert.deepEqual(meshConfig.inputs.spec, { enableNativeSidecar: true });
+        const component = named(res, "nativemesh:index:AlibabaMesh", "env-asm");
+        assert.ok(waitsFor(component).includes("env-ack"));
+        // Namespaces select ASM's stable control plane with istio-injection=enabled: there is no revision.
+        assert.deepEqual(at(named(res, "kubernetes:core/v1:Namespace", "env-ns-payments").inputs, "metadata.labels"), {
+            "istio-injection": "enabled",
+        });
+    });
+
+    it("what mesh.alibaba says wins: name, vSwitch, EIP, aggregation, the control plane's kubeconfig", async () => {
+        const res = await plan(
+            ackAsm({
+                name: "mesh-one",
+                vswitchId: "vsw-bp1asm",
+                apiServerPublicEip: true,
+                crAggregationEnabled: true,
+                controlPlaneKubeconfig: "apiVersion: v1\nkind: Config\n",
+            }),
+        );
+        const mesh = oneOfType(res, "alicloud:servicemesh/serviceMesh:ServiceMesh").inputs;
+        assert.equal(mesh.serviceMeshName, "mesh-one");
+        assert.deepEqual(mesh.network, { vpcId: "vpc-bp1abc2def3", vswitcheList: "vsw-bp1asm" });
+        assert.deepEqual(mesh.loadBalancer, { apiServerPublicEip: true });
+        assert.deepEqual(mesh.extraConfiguration, { crAggregationEnabled: true });
+        const asmProvider = named(res, "pulumi:providers:kubernetes", "env-asm-asm").inputs;
+        assert.equal(at(asmProvider, "kubeconfig.plaintext"), "apiVersion: v1\nkind: Config\n");
+    });
+
+    it("the canary waits for the ASM instance, and carries what it waited for", async () => {
+        const res = await plan(ackAsm());
+        const job = oneOfType(res, "kubernetes:batch/v1:Job");
+        // The ACK kubeconfig is unknown in a preview (the cluster does not exist yet): the wait is an unknown value.
+        assert.notEqual(at(job.inputs, "metadata.annotations"), undefined);
+        assert.ok(waitsFor(job).includes("env-asm"), JSON.stringify(waitsFor(job)));
+    });
+});
