@@ -487,7 +487,7 @@ describe("MeshEnvironment: ACK and Alibaba Service Mesh", () => {
                 method: "alibaba-asm",
                 version: "1.25.6.84",
                 cni: true,
-                ...(alibaba === undefined ? {} : { alibaba }),
+                alibaba,
             },
             namespaces: [{ name: "payments" }],
         });
