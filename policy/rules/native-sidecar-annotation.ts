@@ -56,8 +56,10 @@ function readIstiodContext(resources: StackResource[]): IstiodContext {
     // By index, not for-of: a first run is mostly interpreted, where for-of allocates per resource (issue 20).
     for (let index = 0; index < resources.length; index++) {
         const resource = resources[index];
-        for (const plane of controlPlanesOf(resource.type, resource.props)) {
-            const text = plane.version?.text;
+        // The planes by index too: most lists are empty, and for-of would still allocate for each (issue 20).
+        const planes = controlPlanesOf(resource.type, resource.props);
+        for (let position = 0; position < planes.length; position++) {
+            const text = planes[position].version?.text;
             if (typeof text === "string" && parseVersion(text))
                 context.versions.push({ who: describe(resource), text });
             else context.unreadable++;

@@ -44,10 +44,14 @@ export function installedRevisions(resources: StackResource[]): InstalledRevisio
     // By index, not for-of: a first run is mostly interpreted, where for-of allocates per resource (issue 20).
     for (let index = 0; index < resources.length; index++) {
         const resource = resources[index];
-        for (const tag of istioctlTags(resource.type, resource.props)) tagSetters.push([tag, resource]);
+        // The lists inside by index too: most are empty, and for-of would still allocate for each (issue 20).
+        const tags = istioctlTags(resource.type, resource.props);
+        for (let position = 0; position < tags.length; position++) tagSetters.push([tags[position], resource]);
         const hook = tagWebhook(resource.type, resource.props);
         if (hook !== undefined) tagSetters.push([hook, resource]);
-        for (const plane of controlPlanesOf(resource.type, resource.props)) {
+        const planes = controlPlanesOf(resource.type, resource.props);
+        for (let position = 0; position < planes.length; position++) {
+            const plane = planes[position];
             if (plane.kind === "sail") continue; // not one of the installs this rule names (issue 4)
             if (plane.revision === CANNOT_TELL) installed.incomplete = true;
             else if (plane.revision === undefined) {
