@@ -39,11 +39,11 @@ function merge(input: unknown, output: unknown, depth: number): unknown {
  *  yields inherited enumerable keys, after the own ones; such a key only makes the test fail or, where it
  *  matches the input's next key, leaves the order the same. `keys[0..count)` are the input's own keys. */
 function keepsInputShape(input: Record<string, unknown>, keys: string[], count: number, output: object): boolean {
-    if (Object.getPrototypeOf(input) !== Object.prototype || hasOwn(input, "__proto__")) return false;
     let index = 0;
     // An output with more keys than the input fails at index === count (the list may hold older keys beyond it).
     for (const key in output) if (index === count || key !== keys[index++]) return false;
-    return true;
+    // The prototype last: reading it is a call into the runtime, and most outputs that add keys fail above.
+    return Object.getPrototypeOf(input) === Object.prototype && !hasOwn(input, "__proto__");
 }
 
 // The input's own keys as the merge meets them, one reused list per depth. The merge walks each input with for-in
