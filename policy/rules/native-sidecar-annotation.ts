@@ -10,6 +10,7 @@ import { CANNOT_TELL, show, type CannotTell, type StringMap } from "../read";
 import {
     describe,
     findingsOfEach,
+    NO_FINDINGS,
     say,
     type Finding,
     type StackFinding,
@@ -162,11 +163,11 @@ export function checkNativeSidecarAnnotation(
 ): Finding[] {
     const template = podTemplateOf(type, props);
     if (template) {
-        if (!(template.annotations instanceof Map)) return [];
+        if (!(template.annotations instanceof Map)) return NO_FINDINGS;
         // A pod Istio does not inject reads none of its annotations (istio/istio pkg/kube/inject/inject.go
         // injectRequired): whatever it says about native sidecars is moot.
         const off = injectionOff(template.annotations, template.labels);
-        if (off === true) return [];
+        if (off === true) return NO_FINDINGS;
         return annotationFindings(
             () => `the pod template (${templatePath(template, "metadata", "annotations")})`,
             template.annotations,
@@ -178,11 +179,11 @@ export function checkNativeSidecarAnnotation(
     const setting = settingTemplateAnnotations(type, props);
     if (setting && setting.entries instanceof Map) {
         const off = injectionOff(setting.entries, undefined);
-        if (off === true) return [];
+        if (off === true) return NO_FINDINGS;
         const where = () => `the Formance ${setting.key} Setting`;
         return annotationFindings(where, setting.entries, config, istiod, setting.isJob && off === false);
     }
-    return [];
+    return NO_FINDINGS;
 }
 
 export const rule: StackRule<NativeSidecarAnnotationConfig> = {

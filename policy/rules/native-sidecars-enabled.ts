@@ -21,6 +21,7 @@ import { at, CANNOT_TELL, show } from "../read";
 import {
     describe,
     findingsOfEach,
+    NO_FINDINGS,
     say,
     type Finding,
     type StackFinding,
@@ -294,7 +295,8 @@ export function checkNativeSidecarsEnabled(
         ];
     }
     if (isCommand(type)) return commandFindings(type, props, config, clusters);
-    return controlPlanesOf(type, props).flatMap((plane) => controlPlaneFindings(plane, config, clusters));
+    const planes = controlPlanesOf(type, props);
+    return planes.length === 0 ? NO_FINDINGS : planes.flatMap((plane) => controlPlaneFindings(plane, config, clusters));
 }
 
 /** A Command: the control planes asmcli installs, and what each of its lines applies or cannot be read. */

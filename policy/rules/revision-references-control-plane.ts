@@ -13,6 +13,7 @@ import { CANNOT_TELL, show } from "../read";
 import {
     describe,
     findingsOfEach,
+    NO_FINDINGS,
     say,
     type Finding,
     type StackFinding,
@@ -93,7 +94,7 @@ export function checkRevisionReference(
     const map =
         labels instanceof Map ? labels : setting && setting.entries instanceof Map ? setting.entries : undefined;
     const revision = map?.get("istio.io/rev");
-    if (typeof revision !== "string" || installed.names.has(revision)) return [];
+    if (typeof revision !== "string" || installed.names.has(revision)) return NO_FINDINGS;
     const known = [...installed.names.keys()].join(", ") || "none";
     const what = `${where} selects istio.io/rev=${show(revision)}, which no control plane in this stack serves (revisions and tags: ${known})`;
     if (installed.incomplete) {
