@@ -14,6 +14,7 @@ import {
 } from "./helm-values";
 import { cachedPerObject } from "./evaluation-cache";
 import { istiodManifestOf } from "./istiod-manifest";
+import { podTemplatePath } from "./workloads";
 import { isCommand } from "./command";
 import { commandResources } from "./commands";
 import { at, CANNOT_TELL, isPlainObject, readArray, readString, readVersionText, type CannotTell } from "./read";
@@ -412,8 +413,35 @@ function manifestControlPlane(type: string, props: unknown): ControlPlane | unde
 }
 
 /** The Istio control planes a resource installs (usually zero or one). Read once per evaluation: seven rules
- *  ask for every resource (evaluation-cache.ts); the answer is shared, so callers must not change it. */
-export const controlPlanesOf: (type: string, props: unknown) => ControlPlane[] = cachedPerObject(readControlPlanes);
+ *  ask for every resource (evaluation-cache.ts); the answer is shared, so callers must not change it. A type that
+ *  cannot install one answers the one frozen empty list, without a reading or the per-evaluation memory. */
+export function controlPlanesOf(type: string, props: unknown): ControlPlane[] {
+    return mayInstallControlPlane(type) ? cachedControlPlanes(type, props) : NO_CONTROL_PLANES;
+}
+
+const cachedControlPlanes = cachedPerObject(readControlPlanes);
+const NO_CONTROL_PLANES = Object.freeze([]) as unknown as ControlPlane[];
+
+// The answer for each type met: half of a fleet's resources (Services, Namespaces, Settings, ConfigMaps...) cannot
+// install a control plane, and seven rules ask about every resource, so a memory lookup for each of those cost
+// more than this one per type (issue 20). Bounded, in case a program makes up types without end.
+const installsOfType = new Map<string, boolean>();
+const MAX_TYPES = 1000;
+
+/** The types readControlPlanes reads at all: every other type gets an empty list from it. */
+function mayInstallControlPlane(type: string): boolean {
+    const known = installsOfType.get(type);
+    if (known !== undefined) return known;
+    if (installsOfType.size >= MAX_TYPES) installsOfType.clear();
+    const may =
+        HELM_TYPES.has(type) ||
+        isIstioOperator(type) ||
+        isSail(type) ||
+        podTemplatePath(type) !== undefined ||
+        isCommand(type);
+    installsOfType.set(type, may);
+    return may;
+}
 
 function readControlPlanes(type: string, props: unknown): ControlPlane[] {
     if (HELM_TYPES.has(type)) {

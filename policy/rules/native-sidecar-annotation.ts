@@ -10,6 +10,7 @@ import { CANNOT_TELL, show, type CannotTell, type StringMap } from "../read";
 import {
     describe,
     findingsOfEach,
+    NO_FINDINGS,
     say,
     type Finding,
     type StackFinding,
@@ -56,8 +57,10 @@ function readIstiodContext(resources: StackResource[]): IstiodContext {
     // By index, not for-of: a first run is mostly interpreted, where for-of allocates per resource (issue 20).
     for (let index = 0; index < resources.length; index++) {
         const resource = resources[index];
-        for (const plane of controlPlanesOf(resource.type, resource.props)) {
-            const text = plane.version?.text;
+        // The planes by index too: most lists are empty, and for-of would still allocate for each (issue 20).
+        const planes = controlPlanesOf(resource.type, resource.props);
+        for (let position = 0; position < planes.length; position++) {
+            const text = planes[position].version?.text;
             if (typeof text === "string" && parseVersion(text))
                 context.versions.push({ who: describe(resource), text });
             else context.unreadable++;
@@ -160,11 +163,11 @@ export function checkNativeSidecarAnnotation(
 ): Finding[] {
     const template = podTemplateOf(type, props);
     if (template) {
-        if (!(template.annotations instanceof Map)) return [];
+        if (!(template.annotations instanceof Map)) return NO_FINDINGS;
         // A pod Istio does not inject reads none of its annotations (istio/istio pkg/kube/inject/inject.go
         // injectRequired): whatever it says about native sidecars is moot.
         const off = injectionOff(template.annotations, template.labels);
-        if (off === true) return [];
+        if (off === true) return NO_FINDINGS;
         return annotationFindings(
             () => `the pod template (${templatePath(template, "metadata", "annotations")})`,
             template.annotations,
@@ -176,11 +179,11 @@ export function checkNativeSidecarAnnotation(
     const setting = settingTemplateAnnotations(type, props);
     if (setting && setting.entries instanceof Map) {
         const off = injectionOff(setting.entries, undefined);
-        if (off === true) return [];
+        if (off === true) return NO_FINDINGS;
         const where = () => `the Formance ${setting.key} Setting`;
         return annotationFindings(where, setting.entries, config, istiod, setting.isJob && off === false);
     }
-    return [];
+    return NO_FINDINGS;
 }
 
 export const rule: StackRule<NativeSidecarAnnotationConfig> = {

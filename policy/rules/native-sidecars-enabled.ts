@@ -3,7 +3,7 @@
 // (istio/istio pilot/pkg/features/pilot.go, pkg/kube/inject/webhook.go).
 
 import { isAtLeast, parseVersion, type Version } from "../facts/versions";
-import { isGkeAlias, pinnedVersions } from "../clusters";
+import { isClusterType, isGkeAlias, pinnedVersions } from "../clusters";
 import { isCommand } from "../command";
 import { commandEffects } from "../commands";
 import {
@@ -21,6 +21,7 @@ import { at, CANNOT_TELL, show } from "../read";
 import {
     describe,
     findingsOfEach,
+    NO_FINDINGS,
     say,
     type Finding,
     type StackFinding,
@@ -61,6 +62,8 @@ function readClusterContext(resources: StackResource[], autoMinKubeletMinor: num
     // By index, not for-of: a first run is mostly interpreted, where for-of allocates per resource (issue 20).
     for (let index = 0; index < resources.length; index++) {
         const resource = resources[index];
+        // Only clusters and node pools pin a version: the others are passed over without a list (issue 20).
+        if (!isClusterType(resource.type)) continue;
         for (const pin of pinnedVersions(resource.type, resource.props)) {
             if (pin.text !== CANNOT_TELL && isGkeAlias(pin.text) === "latest") {
                 context.atOrAbove++;
@@ -292,7 +295,8 @@ export function checkNativeSidecarsEnabled(
         ];
     }
     if (isCommand(type)) return commandFindings(type, props, config, clusters);
-    return controlPlanesOf(type, props).flatMap((plane) => controlPlaneFindings(plane, config, clusters));
+    const planes = controlPlanesOf(type, props);
+    return planes.length === 0 ? NO_FINDINGS : planes.flatMap((plane) => controlPlaneFindings(plane, config, clusters));
 }
 
 /** A Command: the control planes asmcli installs, and what each of its lines applies or cannot be read. */

@@ -4,7 +4,7 @@
 // with regular sidecars they still keep Jobs and init containers working, so removing them there breaks pods.
 
 import { isAtLeast } from "../facts/versions";
-import { ALIBABA_SERVICE_MESH, controlPlanesOf, isAsmMeshConfig } from "../control-planes";
+import { ALIBABA_SERVICE_MESH, controlPlanesOf, isAsmMeshConfig, type ControlPlane } from "../control-planes";
 import { stackPolicy } from "../pulumi-adapter";
 import { at, isPlainObject, readArray, readVersionText, type CannotTell, type StringMap } from "../read";
 import {
@@ -54,19 +54,28 @@ function annotationFindings(where: () => string, annotations: StringMap): Findin
     return findings;
 }
 
+const CONTAINER_LISTS = ["containers", "initContainers"] as const;
+const isQuitCall = (word: unknown): boolean => typeof word === "string" && word.includes("/quitquitquit");
+
+/** Whether a command or args list has a word that calls /quitquitquit. */
+function callsQuit(words: unknown): boolean {
+    return Array.isArray(words) && words.some(isQuitCall);
+}
+
 function containerFindings(where: () => string, spec: unknown, config: LegacyWorkaroundsConfig): Finding[] {
     const findings: Finding[] = [];
     const podUid = at(spec, "securityContext", "runAsUser");
-    for (const list of ["containers", "initContainers"]) {
+    // By index, and the command and args searched where they are, not joined into a new list: this runs for every
+    // container of every workload (issue 20).
+    for (let which = 0; which < CONTAINER_LISTS.length; which++) {
+        const list = CONTAINER_LISTS[which];
         const containers = readArray(at(spec, list));
         if (!Array.isArray(containers)) continue;
-        containers.forEach((container, index) => {
-            if (!isPlainObject(container)) return;
+        for (let index = 0; index < containers.length; index++) {
+            const container: unknown = containers[index];
+            if (!isPlainObject(container)) continue;
             const name = typeof container.name === "string" ? container.name : `#${index}`;
-            const words = [at(container, "command"), at(container, "args")].flatMap((value) =>
-                Array.isArray(value) ? value : [],
-            );
-            if (words.some((word) => typeof word === "string" && word.includes("/quitquitquit"))) {
+            if (callsQuit(at(container, "command")) || callsQuit(at(container, "args"))) {
                 findings.push({
                     message: say(
                         `${where()} container ${name} calls /quitquitquit`,
@@ -87,7 +96,7 @@ function containerFindings(where: () => string, spec: unknown, config: LegacyWor
                     });
                 }
             }
-        });
+        }
     }
     return findings;
 }
@@ -112,6 +121,9 @@ export interface NativeMode {
     nativePlanes: Set<StackResource>;
 }
 
+/** One function for every resource, not a closure per call (issue 20). */
+const installsWhole = (plane: ControlPlane): boolean => !plane.partial;
+
 export function nativeMode(resources: StackResource[]): NativeMode {
     const nativeConfig = resolveConfig(nativeRule, {});
     const clusters = clusterContext(resources, nativeConfig);
@@ -122,7 +134,7 @@ export function nativeMode(resources: StackResource[]): NativeMode {
     for (let index = 0; index < resources.length; index++) {
         const resource = resources[index];
         const { type, props } = resource;
-        const installs = controlPlanesOf(type, props).some((plane) => !plane.partial);
+        const installs = controlPlanesOf(type, props).some(installsWhole);
         const alibaba = type === ALIBABA_SERVICE_MESH || isAsmMeshConfig(type);
         if (!installs && !alibaba) continue;
         planes++;

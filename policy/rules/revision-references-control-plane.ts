@@ -13,6 +13,7 @@ import { CANNOT_TELL, show } from "../read";
 import {
     describe,
     findingsOfEach,
+    NO_FINDINGS,
     say,
     type Finding,
     type StackFinding,
@@ -44,10 +45,14 @@ export function installedRevisions(resources: StackResource[]): InstalledRevisio
     // By index, not for-of: a first run is mostly interpreted, where for-of allocates per resource (issue 20).
     for (let index = 0; index < resources.length; index++) {
         const resource = resources[index];
-        for (const tag of istioctlTags(resource.type, resource.props)) tagSetters.push([tag, resource]);
+        // The lists inside by index too: most are empty, and for-of would still allocate for each (issue 20).
+        const tags = istioctlTags(resource.type, resource.props);
+        for (let position = 0; position < tags.length; position++) tagSetters.push([tags[position], resource]);
         const hook = tagWebhook(resource.type, resource.props);
         if (hook !== undefined) tagSetters.push([hook, resource]);
-        for (const plane of controlPlanesOf(resource.type, resource.props)) {
+        const planes = controlPlanesOf(resource.type, resource.props);
+        for (let position = 0; position < planes.length; position++) {
+            const plane = planes[position];
             if (plane.kind === "sail") continue; // not one of the installs this rule names (issue 4)
             if (plane.revision === CANNOT_TELL) installed.incomplete = true;
             else if (plane.revision === undefined) {
@@ -89,7 +94,7 @@ export function checkRevisionReference(
     const map =
         labels instanceof Map ? labels : setting && setting.entries instanceof Map ? setting.entries : undefined;
     const revision = map?.get("istio.io/rev");
-    if (typeof revision !== "string" || installed.names.has(revision)) return [];
+    if (typeof revision !== "string" || installed.names.has(revision)) return NO_FINDINGS;
     const known = [...installed.names.keys()].join(", ") || "none";
     const what = `${where} selects istio.io/rev=${show(revision)}, which no control plane in this stack serves (revisions and tags: ${known})`;
     if (installed.incomplete) {

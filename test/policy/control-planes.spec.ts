@@ -13,6 +13,7 @@ import {
     SAIL_ISTIO,
     type ControlPlane,
 } from "../../policy/control-planes";
+import { withEvaluationCache } from "../../policy/evaluation-cache";
 import { CANNOT_TELL } from "../../policy/read";
 import { type PolicyCase } from "../support/policy/cases";
 import { placeCases } from "../support/policy/tableOfPlaces";
@@ -601,4 +602,68 @@ describe("control-planes: what the pack proves (issue 20)", () => {
             describeTables({ "native-sidecars-enabled": overrides });
         });
     });
+});
+
+// controlPlanesOf answers a type that cannot install a control plane without reading its props (issue 20): seven
+// rules ask about every resource, and most of a stack's resources are of such types.
+describe("control planes: which types are read at all", () => {
+    /** Props that count every look at them (a key asked for, a property read). */
+    function watched(): { props: object; looks: () => number } {
+        let looks = 0;
+        const look = () => void looks++;
+        const props = new Proxy(
+            {},
+            {
+                get: (target, key) => (look(), Reflect.get(target, key)),
+                has: (target, key) => (look(), Reflect.has(target, key)),
+                getOwnPropertyDescriptor: (target, key) => (look(), Reflect.getOwnPropertyDescriptor(target, key)),
+                ownKeys: (target) => (look(), Reflect.ownKeys(target)),
+            },
+        );
+        return { props, looks: () => looks };
+    }
+
+    const neverInstall = [
+        "kubernetes:core/v1:Service",
+        "kubernetes:core/v1:Namespace",
+        "kubernetes:core/v1:ConfigMap",
+        "kubernetes:formance.com/v1beta1:Settings",
+        "gcp:container/cluster:Cluster",
+        "alicloud:servicemesh/serviceMesh:ServiceMesh",
+    ];
+    for (const type of neverInstall) {
+        it(`${type}: the one frozen empty list, its props unread, in an evaluation or not`, () => {
+            const { props, looks } = watched();
+            const answer = controlPlanesOf(type, props);
+            assert.deepEqual(answer, []);
+            assert.ok(Object.isFrozen(answer));
+            assert.strictEqual(controlPlanesOf(type, props), answer);
+            assert.strictEqual(
+                withEvaluationCache(() => controlPlanesOf(type, props)),
+                answer,
+            );
+            assert.equal(looks(), 0);
+        });
+    }
+
+    const mayInstall = [
+        "kubernetes:helm.sh/v3:Release",
+        "kubernetes:helm.sh/v4:Chart",
+        "kubernetes:install.istio.io/v1alpha1:IstioOperator",
+        "kubernetes:sailoperator.io/v1:Istio",
+        "kubernetes:sailoperator.io/v1alpha1:IstioRevision",
+        "kubernetes:apps/v1:Deployment",
+        "kubernetes:apps/v1:DeploymentPatch",
+        "kubernetes:batch/v1:CronJob",
+        "kubernetes:core/v1:Pod",
+        "command:local:Command",
+        "command:remote:Command",
+    ];
+    for (const type of mayInstall) {
+        it(`${type}: its props are read`, () => {
+            const { props, looks } = watched();
+            controlPlanesOf(type, props);
+            assert.ok(looks() > 0);
+        });
+    }
 });

@@ -8,6 +8,7 @@ import {
     CANNOT_TELL,
     isPlainObject,
     isSecret,
+    isUnknown,
     readArray,
     readAssetText,
     readObject,
@@ -62,6 +63,33 @@ describe("policy readers: at walks a path in parts", () => {
             }),
             { numRuns: 3000 },
         );
+    });
+});
+
+describe("policy readers: isUnknown", () => {
+    // Pulumi's unknown sentinels (@pulumi/policy proxy.js, @pulumi/pulumi runtime/rpc), each a UUID's 36 characters:
+    // the reader tests the length before it looks a text up (issue 20).
+    const SENTINELS = [
+        "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+        "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
+        "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
+        "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
+        "030794c1-ac77-496b-92df-f27374a8bd58",
+        "e48ece36-62e2-4504-bad9-02848725956a",
+        "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
+    ];
+    for (const sentinel of SENTINELS) {
+        it(`${sentinel} is unknown; one character more or less is a text`, () => {
+            assert.equal(isUnknown(sentinel), true);
+            assert.equal(isUnknown(`${sentinel} `), false);
+            assert.equal(isUnknown(sentinel.slice(1)), false);
+            assert.equal(isUnknown(sentinel.toUpperCase()), false);
+        });
+    }
+    it("another text of the same length, or no string, is not unknown", () => {
+        assert.equal(isUnknown("00000000-0000-0000-0000-000000000000"), false);
+        assert.equal(isUnknown({ [SENTINELS[0]]: true }), false);
+        assert.equal(isUnknown(36), false);
     });
 });
 

@@ -4,7 +4,7 @@
 // without a name, and which Formance Settings resources the workload readers take as namespace labels or pod
 // template annotations.
 import * as assert from "node:assert/strict";
-import { configSchemaOf, findingsOfEach } from "../../policy/rule";
+import { configSchemaOf, findingsOfEach, NO_FINDINGS } from "../../policy/rule";
 import { POLICIES, RULES } from "../../policy/rules";
 import { stackResource } from "../support/stackResource";
 
@@ -93,5 +93,13 @@ describe("rule helpers: findingsOfEach", () => {
     it("keeps what a finding carries besides its message", () => {
         const [finding] = findingsOfEach([stackResource("t", "a", {})], () => [{ message: "m", cannotTell: true }]);
         assert.deepEqual(finding, { message: "m", cannotTell: true, resource: stackResource("t", "a", {}) });
+    });
+});
+
+describe("policy rules: NO_FINDINGS", () => {
+    it("is one frozen empty list, which no caller can add to (issue 20)", () => {
+        assert.deepEqual(NO_FINDINGS, []);
+        assert.ok(Object.isFrozen(NO_FINDINGS));
+        assert.throws(() => NO_FINDINGS.push({ message: "x" }), TypeError);
     });
 });

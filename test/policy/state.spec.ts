@@ -196,6 +196,20 @@ describe("policy readers: propsFromState copies only what the outputs change", (
         assert.deepStrictEqual(props, { inner: { spec: { a: 1 } } });
     });
 
+    it("merges the input's own keys only, as Object.keys lists them, not keys its prototype lends it", () => {
+        const inner = Object.assign(Object.create({ lent: "by the prototype" }) as Record<string, unknown>, { a: 1 });
+        const props = propsFromState({ inner }, { inner: { a: 1, b: 2 } });
+        assert.deepStrictEqual(ordered(props), [
+            [
+                "inner",
+                [
+                    ["a", 1],
+                    ["b", 2],
+                ],
+            ],
+        ]);
+    });
+
     it("copies an object whose outputs fill a key after shared ones, in the outputs' key order", () => {
         const shared = { x: 1 };
         const inputs = { a: shared, b: null, c: 2 };

@@ -5,8 +5,12 @@
 
 import * as assert from "node:assert/strict";
 import { evaluatePolicies, PolicyConfigError, type StackResource } from "../../../policy/evaluate";
-import { configSchemaOf } from "../../../policy/rule";
-import { isMisspelledNativeSidecarKey, rule } from "../../../policy/rules/native-sidecar-annotation";
+import { configSchemaOf, NO_FINDINGS } from "../../../policy/rule";
+import {
+    checkNativeSidecarAnnotation,
+    isMisspelledNativeSidecarKey,
+    rule,
+} from "../../../policy/rules/native-sidecar-annotation";
 import { UNKNOWN } from "../../support/policy/cases";
 import { stackResource } from "../../support/stackResource";
 
@@ -172,6 +176,19 @@ describe("mutation: native-sidecar-annotation", () => {
                 error instanceof PolicyConfigError &&
                 error.message ===
                     `policy "${POLICY}": config "annotationMinIstioVersion" is "next"; expected a version such as "1.29"`,
+        );
+    });
+});
+
+describe("native-sidecar-annotation: nothing found", () => {
+    it("answers the shared NO_FINDINGS for a resource without a pod template or Setting, or one without annotations", () => {
+        const config = { annotationMinIstioVersion: "1.24.0" };
+        const istiod = { versions: [], unreadable: 0 };
+        const deployment = { spec: { template: { spec: { containers: [{ name: "app" }] } } } };
+        assert.strictEqual(checkNativeSidecarAnnotation("kubernetes:core/v1:Service", {}, config, istiod), NO_FINDINGS);
+        assert.strictEqual(
+            checkNativeSidecarAnnotation("kubernetes:apps/v1:Deployment", deployment, config, istiod),
+            NO_FINDINGS,
         );
     });
 });

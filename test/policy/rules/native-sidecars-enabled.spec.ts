@@ -5,6 +5,8 @@
 // (docs/MUTATION.md).
 import * as assert from "node:assert/strict";
 import { evaluatePolicies, type StackResource } from "../../../policy/evaluate";
+import { NO_FINDINGS, resolveConfig } from "../../../policy/rule";
+import { checkNativeSidecarsEnabled, rule } from "../../../policy/rules/native-sidecars-enabled";
 import { UNKNOWN } from "../../support/policy/cases";
 import { stackResource } from "../../support/stackResource";
 
@@ -72,5 +74,15 @@ describe("mutation: native-sidecars-enabled", () => {
                 message: `${ISTIOD}: values.compatibilityVersion is "1.26", which sets pilot.env.ENABLE_NATIVE_SIDECARS "false". Compatibility versions before 1.27 restore the old default (istio/istio manifests/helm-profiles/compatibility-version-1.26.yaml), and the chart copies pilot.* over the top-level env (templates/zzy_descope_legacy.yaml). Fix: drop values.compatibilityVersion, or set ENABLE_NATIVE_SIDECARS: "true" under pilot.env, which wins over the profile.`,
             },
         ]);
+    });
+});
+
+describe("native-sidecars-enabled: nothing found", () => {
+    it("answers the shared NO_FINDINGS for a resource that installs no control plane", () => {
+        const clusters = { below: [], unreadable: 0, atOrAbove: 1 };
+        const config = resolveConfig(rule, {});
+        for (const type of ["kubernetes:core/v1:Service", "kubernetes:apps/v1:Deployment"]) {
+            assert.strictEqual(checkNativeSidecarsEnabled(type, {}, config, clusters), NO_FINDINGS, type);
+        }
     });
 });

@@ -5,6 +5,8 @@
 
 import * as assert from "node:assert/strict";
 import { evaluatePolicies, type StackResource } from "../../../policy/evaluate";
+import { NO_FINDINGS } from "../../../policy/rule";
+import { checkRevisionReference } from "../../../policy/rules/revision-references-control-plane";
 import { UNKNOWN } from "../../support/policy/cases";
 import { stackResource } from "../../support/stackResource";
 
@@ -153,5 +155,24 @@ describe("mutation: revision-references-control-plane", () => {
                 message: `tag (${WEBHOOK}): the revision tag "canary" points at revision "1-27-0", which no control plane in this stack serves; some revision names in the stack cannot be read, so it may still match`,
             },
         ]);
+    });
+});
+
+describe("revision-references-control-plane: nothing found", () => {
+    it("answers the shared NO_FINDINGS for a namespace that selects no revision, or one the stack installs", () => {
+        const installed = {
+            names: new Map([["1-28-1", "istiod (kubernetes:helm.sh/v3:Release)"]]),
+            incomplete: false,
+            anyRevision: true,
+            danglingTags: [],
+        };
+        const namespace = (labels: Record<string, string>) => ({ metadata: { labels } });
+        for (const labels of [{}, { "istio.io/rev": "1-28-1" }] as Array<Record<string, string>>) {
+            assert.strictEqual(
+                checkRevisionReference("kubernetes:core/v1:Namespace", namespace(labels), installed),
+                NO_FINDINGS,
+            );
+        }
+        assert.strictEqual(checkRevisionReference("kubernetes:core/v1:Service", {}, installed), NO_FINDINGS);
     });
 });
