@@ -569,3 +569,23 @@ describe("IstioControlPlane: the hook that keeps istio-base from going down", ()
         assert.doesNotThrow(() => run(undefined, "1.31.0"));
     });
 });
+
+describe("IstioControlPlane: arguments it refuses", () => {
+    it("no revision at all, and a tag or default pointing at a revision it does not install, each on one line", async () => {
+        await assert.rejects(
+            record(() => new IstioControlPlane("istio", istioArgs({ revisions: [] }))),
+            { message: "IstioControlPlane: revisions must list at least one" },
+        );
+        await assert.rejects(
+            record(
+                () =>
+                    new IstioControlPlane("istio", istioArgs({ revisionTags: [{ name: "prod", revision: "1-29-0" }] })),
+            ),
+            { message: "IstioControlPlane: tag prod points at 1-29-0, which is not listed" },
+        );
+        await assert.rejects(
+            record(() => new IstioControlPlane("istio", istioArgs({ revisionTags: [], defaultRevision: "1-27-0" }))),
+            { message: "IstioControlPlane: tag default points at 1-27-0, which is not listed" },
+        );
+    });
+});
