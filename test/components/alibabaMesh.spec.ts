@@ -188,6 +188,17 @@ describe("AlibabaMesh: what the instance is asked for", () => {
         assert.ok(mesh.options.additionalSecretOutputs?.includes("kubeconfig"));
     });
 
+    it("native sidecars on when the args are silent; the control plane's provider and switch are the component's children", async () => {
+        const res = await record(() => new AlibabaMesh("asm", args));
+        const component = oneOfType(res, "nativemesh:index:AlibabaMesh");
+        const meshConfig = oneOfType(res, ASM_MESH_CONFIG);
+        assert.deepEqual(meshConfig.inputs.spec, { enableNativeSidecar: true });
+        assert.equal(meshConfig.parent, component.urn);
+        const provider = res.find((r) => r.type === "pulumi:providers:kubernetes" && r.name === "asm-asm");
+        assert.equal(provider?.parent, component.urn);
+        assert.equal(oneOfType(res, SERVICE_MESH).parent, component.urn);
+    });
+
     it("what the args turn on: a public EIP, CR aggregation, the CNI plug-in, the name", async () => {
         const mesh = await serviceMesh({
             apiServerPublicEip: true,

@@ -182,6 +182,9 @@ describe("FormanceSettings: the operator's release and the Settings' secrecy", (
         assert.equal(settings.name, "f-namespace-labels");
         assert.deepEqual(settings.inputs.metadata, { name: "nativemesh-namespace-labels" });
         assert.equal(isSecret(at(settings.inputs, "spec.value")), false);
+        // Everything it declares is its child.
+        const component = oneOfType(res, "nativemesh:index:FormanceSettings");
+        for (const child of [namespace, release, settings]) assert.equal(child.parent, component.urn, child.name);
     });
 
     it("an operator namespace made elsewhere is waited for, not made again", async () => {
