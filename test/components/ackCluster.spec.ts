@@ -242,10 +242,14 @@ describe("AckCluster: every resource's arguments", () => {
         assert.equal(pool.inputs.keyName, "ops-key");
     });
 
-    it("the Kubernetes provider waits for every node pool", async () => {
+    it("the Kubernetes provider waits for every node pool; both providers are the component's children", async () => {
         const res = await make();
         const provider = oneOfType(res, "pulumi:providers:kubernetes");
         assert.equal(provider.name, "prod-k8s");
+        // Both providers are the component's children.
+        const component = oneOfType(res, "nativemesh:index:AckCluster").urn;
+        assert.equal(provider.parent, component);
+        assert.equal(oneOfType(res, "pulumi:providers:alicloud").parent, component);
         for (const pool of ofType(res, NODE_POOL)) assert.ok(provider.options.dependsOn.includes(pool.urn), pool.name);
     });
 

@@ -7,7 +7,8 @@ import {
     regionOf,
     renderKubeconfig,
 } from "../../components/gkeCluster";
-import { at, ofType, oneOfType, record } from "../support/plan";
+import { recordProgram } from "../../cli/engine";
+import { at, ofType, oneOfType, record, TEST_INVOKES } from "../support/plan";
 import { ConfigError, validateConfig } from "../../components/config/config";
 import { GKE_SECTION } from "../support/configFixtures";
 import { ofType as previewOfType, previewConfig as preview } from "../support/previewConfig";
@@ -410,5 +411,33 @@ describe("renderKubeconfig", () => {
             ],
         });
         assert.ok(renderKubeconfig("a", "b", "c").endsWith("\n"));
+    });
+});
+
+describe("GkeCluster: the project number it labels the cluster with", () => {
+    it("is looked up for the cluster's own project, and an unknown number leaves the label's prefix", async () => {
+        const asked: Array<Record<string, unknown>> = [];
+        const lookup = (number: string | undefined) => async () =>
+            (
+                await recordProgram("test", {}, () => new GkeCluster("c", { ...gkeArgs, project: "acme-other" }), {
+                    invokes: {
+                        ...TEST_INVOKES,
+                        "gcp:organizations/getProject:getProject": (inputs) => {
+                            asked.push(inputs);
+                            return number === undefined ? { projectId: "acme-other" } : { number };
+                        },
+                    },
+                    revealSecrets: true,
+                })
+            ).resources;
+        const res = await lookup("987654321098")();
+        assert.deepEqual(asked, [{ projectId: "acme-other" }]);
+        assert.deepEqual(oneOfType(res, "gcp:container/cluster:Cluster").inputs.resourceLabels, {
+            mesh_id: "proj-987654321098",
+        });
+        const unknown = await lookup(undefined)();
+        assert.deepEqual(oneOfType(unknown, "gcp:container/cluster:Cluster").inputs.resourceLabels, {
+            mesh_id: "proj-",
+        });
     });
 });
