@@ -325,6 +325,11 @@ describe("AckCluster: each refusal, whole", () => {
             "AckCluster vpc: an existing VPC needs both vpcId and at least one vswitchIds entry",
         ],
         [
+            "an existing VPC's id without its vSwitches",
+            { vpc: { vpcId: "vpc-1" } },
+            "AckCluster vpc: an existing VPC needs both vpcId and at least one vswitchIds entry",
+        ],
+        [
             "an existing VPC with no vSwitch",
             { vpc: { vpcId: "vpc-1", vswitchIds: [] } },
             "AckCluster vpc: an existing VPC needs both vpcId and at least one vswitchIds entry",

@@ -187,6 +187,18 @@ describe("FormanceSettings: the operator's release and the Settings' secrecy", (
         for (const child of [namespace, release, settings]) assert.equal(child.parent, component.urn, child.name);
     });
 
+    it("only a leading nativemesh- is left out of a Settings' resource name", async () => {
+        const res = await record(
+            () =>
+                new FormanceSettings("f", {
+                    settings: [{ ...setting, name: "team-nativemesh-labels" }],
+                    operator: operator(),
+                    provider: provider(),
+                }),
+        );
+        assert.equal(oneOfType(res, "kubernetes:formance.com/v1beta1:Settings").name, "f-team-nativemesh-labels");
+    });
+
     it("an operator namespace made elsewhere is waited for, not made again", async () => {
         const res = await record(() => {
             const p = provider();

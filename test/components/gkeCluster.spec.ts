@@ -265,7 +265,7 @@ describe("GkeCluster: every resource's arguments", () => {
         assert.equal(cluster.parent, oneOfType(res, "nativemesh:index:GkeCluster").urn);
     });
 
-    it("the cluster waits for the Binary Authorization API and the KMS grant; the API stays on destroy", async () => {
+    it("the cluster waits for the Binary Authorization API and the KMS grant; the API stays on destroy; all are its children", async () => {
         const res = await record(() => new GkeCluster("c", { ...gkeArgs, secretsEncryptionKey: KEY }));
         const cluster = oneOfType(res, "gcp:container/cluster:Cluster");
         const api = oneOfType(res, "gcp:projects/service:Service");
@@ -281,6 +281,11 @@ describe("GkeCluster: every resource's arguments", () => {
             grant.inputs.member,
             "serviceAccount:service-123456789012@container-engine-robot.iam.gserviceaccount.com",
         );
+        // Everything it declares is its child.
+        const component = oneOfType(res, "nativemesh:index:GkeCluster").urn;
+        for (const child of res.filter((r) => r.type.startsWith("gcp:"))) {
+            assert.equal(child.parent, component, child.name);
+        }
         const bare = await record(() => new GkeCluster("c", { ...gkeArgs, binaryAuthorization: false }));
         assert.deepEqual(oneOfType(bare, "gcp:container/cluster:Cluster").options.dependsOn, []);
     });

@@ -38,6 +38,16 @@ describe("waiting for the mesh's injector webhook (Alibaba ASM installs it after
         assert.equal(calls, 3);
     });
 
+    it("takes a configuration whose injector webhook sits beside others", async () => {
+        const name = await waitForInjectorWebhook(
+            async () => [
+                { name: "mixed", webhooks: ["validate.example.com", "rev.namespace.sidecar-injector.istio.io"] },
+            ],
+            { timeoutMs: 0, intervalMs: 5000, ...fakeClock() },
+        );
+        assert.equal(name, "mixed");
+    });
+
     it("does not take a webhook whose name only resembles Istio's", async () => {
         await assert.rejects(
             waitForInjectorWebhook(async () => [{ name: "x", webhooks: ["sidecar-injector.istio.io.evil.com"] }], {
