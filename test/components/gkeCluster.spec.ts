@@ -338,6 +338,8 @@ describe("GkeCluster: every resource's arguments", () => {
         for (const pool of urnsOf(res, "gcp:container/nodePool:NodePool")) {
             assert.ok(provider.options.dependsOn.includes(pool), pool);
         }
+        // The provider is given that kubeconfig (unknown until GKE reports the endpoint).
+        assert.notEqual(provider.inputs.kubeconfig, undefined);
         const kubeconfig = made?.kubeconfig as unknown as { isSecret: Promise<boolean> };
         assert.equal(await kubeconfig.isSecret, true);
     });
