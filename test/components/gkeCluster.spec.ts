@@ -94,7 +94,7 @@ describe("GkeCluster", () => {
         assert.equal(oneOfType(res, "gcp:container/cluster:Cluster").inputs.workloadIdentityConfig, undefined);
     });
 
-    it("offers a private endpoint, and refuses a public one without authorized networks", async () => {
+    it("offers a private endpoint without authorized networks, and refuses a public one without them", async () => {
         const res = await record(
             () =>
                 new GkeCluster("c", { ...gkeArgs, privateNodes: true, privateEndpoint: true, authorizedNetworks: [] }),
@@ -103,6 +103,8 @@ describe("GkeCluster", () => {
             at(oneOfType(res, "gcp:container/cluster:Cluster").inputs, "privateClusterConfig.enablePrivateEndpoint"),
             true,
         );
+        // No authorized networks on a private endpoint: no block at all, not an empty list of networks.
+        assert.equal(oneOfType(res, "gcp:container/cluster:Cluster").inputs.masterAuthorizedNetworksConfig, undefined);
         assert.throws(
             () => new GkeCluster("open", { ...gkeArgs, authorizedNetworks: [] }),
             /GkeCluster authorizedNetworks: empty while the control plane's endpoint is public/,
@@ -247,7 +249,7 @@ describe("GkeCluster: a minimal GKE stack previews hardened", () => {
 describe("GkeCluster: every resource's arguments", () => {
     const urnsOf = (res: Awaited<ReturnType<typeof record>>, type: string) => ofType(res, type).map((r) => r.urn);
 
-    it("the cluster: named, placed and VPC-native, one throwaway default node, masterAuth secret in state", async () => {
+    it("the cluster: named, placed and VPC-native, one throwaway default node, masterAuth secret in state, hardened by default", async () => {
         const res = await record(
             () => new GkeCluster("c", { ...gkeArgs, network: "mesh-vpc", subnetwork: "mesh-nodes" }),
         );
@@ -262,6 +264,9 @@ describe("GkeCluster: every resource's arguments", () => {
         assert.equal(cluster.inputs.networkingMode, "VPC_NATIVE");
         assert.deepEqual(cluster.inputs.ipAllocationPolicy, {});
         assert.ok(cluster.options.additionalSecretOutputs?.includes("masterAuth"));
+        // Hardened where the args are silent: Dataplane V2 and Binary Authorization with the project's policy.
+        assert.equal(cluster.inputs.datapathProvider, "ADVANCED_DATAPATH");
+        assert.deepEqual(cluster.inputs.binaryAuthorization, { evaluationMode: "PROJECT_SINGLETON_POLICY_ENFORCE" });
         assert.equal(cluster.parent, oneOfType(res, "nativemesh:index:GkeCluster").urn);
     });
 
