@@ -242,6 +242,15 @@ describe("AckCluster: every resource's arguments", () => {
         assert.equal(pool.inputs.keyName, "ops-key");
     });
 
+    it("on an existing VPC with Flannel, the component's pod vSwitch list is empty", async () => {
+        let made: AckCluster | undefined;
+        await record(() => {
+            made = new AckCluster("prod", { ...ackSection, podVswitchIds: undefined, podCidr: "172.20.0.0/16" });
+        });
+        const podVswitchIds = made?.podVswitchIds as unknown as { promise(): Promise<string[]> };
+        assert.deepEqual(await podVswitchIds.promise(), []);
+    });
+
     it("the Kubernetes provider waits for every node pool; both providers are the component's children", async () => {
         const res = await make();
         const provider = oneOfType(res, "pulumi:providers:kubernetes");
@@ -275,6 +284,11 @@ describe("AckCluster: every resource's arguments", () => {
         );
         // Terway from the created pod vSwitches.
         assert.deepEqual(cluster(res).inputs.addons, [{ name: "terway-eniip" }]);
+        // The network is the component's, made through its region-pinned provider.
+        const component = oneOfType(res, "nativemesh:index:AckCluster").urn;
+        for (const made of [oneOfType(res, "alicloud:vpc/network:Network"), ...switches]) {
+            assert.equal(made.parent, component, made.name);
+        }
     });
 });
 

@@ -1,10 +1,12 @@
 import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import * as assert from "node:assert/strict";
 import { planStack, type PlannedResource } from "../../cli/engine";
 import {
     IstioControlPlane,
     IstioControlPlaneArgs,
     keepOnlyTagObjects,
+    keepTagValuesSecret,
     neverDowngradeBase,
 } from "../../components/istioControlPlane";
 import { recordProgram } from "../../cli/engine";
@@ -587,5 +589,27 @@ describe("IstioControlPlane: arguments it refuses", () => {
             record(() => new IstioControlPlane("istio", istioArgs({ revisionTags: [], defaultRevision: "1-27-0" }))),
             { message: "IstioControlPlane: tag default points at 1-27-0, which is not listed" },
         );
+    });
+});
+
+describe("keepTagValuesSecret", () => {
+    const secretOf = (value: unknown) => pulumi.Output.isInstance(value);
+
+    it("makes a tag webhook configuration's webhooks and a tag Service's spec secret, adding no field", () => {
+        const hook: Record<string, unknown> = { kind: "MutatingWebhookConfiguration", metadata: {}, webhooks: [] };
+        keepTagValuesSecret(hook);
+        assert.ok(secretOf(hook.webhooks));
+        assert.ok(!("spec" in hook) || hook.spec === undefined);
+        const service: Record<string, unknown> = { kind: "Service", metadata: { name: "istiod-prod" }, spec: {} };
+        keepTagValuesSecret(service);
+        assert.ok(secretOf(service.spec));
+        assert.equal(service.webhooks, undefined);
+        assert.deepEqual(service.metadata, { name: "istiod-prod" }, "metadata stays readable");
+    });
+
+    it("leaves other kinds as they are", () => {
+        const deployment: Record<string, unknown> = { kind: "Deployment", metadata: {}, spec: { replicas: 1 } };
+        keepTagValuesSecret(deployment);
+        assert.deepEqual(deployment.spec, { replicas: 1 });
     });
 });
