@@ -195,7 +195,12 @@ function missingChartPath(spec: EnvironmentSpec, project: PulumiProject): string
         const folder = path.resolve(project.dir, chartPath);
         if (isFolder(folder)) continue;
         const shown = holdsSecret(spec.secretPaths, key) ? OFFLINE_SECRET : folder;
-        return `${configKey(key)}: no folder at ${shown} (relative paths are taken from the project folder, ${project.dir}); give the folder holding the base and istiod charts`;
+        // The shipped `local` stack takes its charts from the end-to-end testbed's tools (stacks/Pulumi.local.yaml).
+        const fromTestbed = path.relative(project.dir, folder).split(path.sep).slice(0, 2).join("/") === ".e2e/tools";
+        const fix = fromTestbed
+            ? "the end-to-end testbed's tools hold these charts: run `npm run e2e:build` first"
+            : "give the folder holding the base and istiod charts";
+        return `${configKey(key)}: no folder at ${shown} (relative paths are taken from the project folder, ${project.dir}); ${fix}`;
     }
     return undefined;
 }

@@ -100,6 +100,22 @@ describe("cli/stackFile: what users get wrong in a stack file", () => {
         assert.equal(loadProjectStackFile({ project, stack: "dev" }).spec?.mesh.chartPath, "charts");
     });
 
+    it("a chartPath under the testbed's tools that is not built says how to build it", () => {
+        const dir = tempDir("testbed-chartpath");
+        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: shop\nruntime: nodejs\n");
+        fs.writeFileSync(path.join(dir, "index.js"), "");
+        const project = readProject(path.join(dir, "Pulumi.yaml"));
+        fs.writeFileSync(
+            path.join(dir, "Pulumi.dev.yaml"),
+            ["config:", ...EXISTING, "    chartPath: .e2e/tools/istio-1.31.0/charts", ""].join("\n"),
+        );
+        const folder = path.join(dir, ".e2e", "tools", "istio-1.31.0", "charts");
+        assert.equal(
+            problem(() => loadProjectStackFile({ project, stack: "dev" })).replace(/^.*Pulumi\.dev\.yaml: /, ""),
+            `nativemesh:mesh.chartPath: no folder at ${folder} (relative paths are taken from the project folder, ${dir}); the end-to-end testbed's tools hold these charts: run \`npm run e2e:build\` first`,
+        );
+    });
+
     it("refuses a revision's chartPath that is no folder, naming that revision's key", () => {
         const dir = tempDir("revision-chartpath");
         fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: shop\nruntime: nodejs\n");
