@@ -413,6 +413,47 @@ describe("cli/audit: loadState names each resource from its URN", () => {
     });
 });
 
+describe("cli/audit: loadState keeps the file's order", () => {
+    const load = (resources: unknown[]) => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nativemesh-audit-order-"));
+        try {
+            const file = path.join(dir, "state.json");
+            fs.writeFileSync(file, JSON.stringify({ deployment: { resources } }));
+            return loadState(file);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    };
+    const namespace = (name: string, label: string) => ({
+        urn: `urn:pulumi:s::p::kubernetes:core/v1:Namespace::${name}`,
+        type: "kubernetes:core/v1:Namespace",
+        inputs: { metadata: { labels: { which: label } } },
+    });
+
+    it("lists resources as the file does, the first of two entries with one URN kept, unreadable ones counted", () => {
+        const state = load([
+            namespace("c", "first c"),
+            { type: "kubernetes:core/v1:Namespace" },
+            namespace("a", "a"),
+            { urn: "urn:pulumi:s::p::pulumi:pulumi:Stack::p-s", type: "pulumi:pulumi:Stack" },
+            namespace("c", "second c"),
+            namespace("b", "b"),
+        ]);
+        assert.deepEqual(
+            state.resources.map((resource) => [
+                resource.name,
+                (resource.props.metadata as { labels: { which: string } }).labels.which,
+            ]),
+            [
+                ["c", "first c"],
+                ["a", "a"],
+                ["b", "b"],
+            ],
+        );
+        assert.equal(state.skipped, 1);
+    });
+});
+
 describe("cli/audit: standard input and full help", () => {
     it("--state - reads the state from standard input", () => {
         const state = JSON.stringify({
