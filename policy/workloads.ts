@@ -6,10 +6,11 @@ import { at, CANNOT_TELL, readString, readStringMap, type CannotTell, type Strin
 
 export const NAMESPACE = "kubernetes:core/v1:Namespace";
 // A NamespacePatch (server-side apply of some fields) labels an existing namespace just as well.
-const NAMESPACE_TYPES = /^kubernetes:core\/v1:Namespace(Patch)?$/;
+const NAMESPACE_PATCH = `${NAMESPACE}Patch`;
 
+/** Two comparisons, not a regular expression: several rules ask for every resource (issue 20). */
 export function isNamespace(type: string): boolean {
-    return NAMESPACE_TYPES.test(type);
+    return type === NAMESPACE || type === NAMESPACE_PATCH;
 }
 
 // kubernetes:<group>/<version>:<Kind>[Patch]; any API version, since old clusters still serve e.g. batch/v1beta1,
@@ -123,10 +124,12 @@ export function injectionOff(
 }
 
 // Formance operator Settings (formancehq/operator CRD settings.formance.com): any served version of the CRD.
+const SETTINGS_GROUP = "kubernetes:formance.com/";
 const SETTINGS = /^kubernetes:formance\.com\/[^:]+:Settings$/;
 
+/** The group's prefix first: five rules ask for every resource, and nearly none is in the group (issue 20). */
 export function isSettings(type: string): boolean {
-    return SETTINGS.test(type);
+    return type.startsWith(SETTINGS_GROUP) && SETTINGS.test(type);
 }
 
 export interface SettingMap {

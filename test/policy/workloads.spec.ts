@@ -5,6 +5,7 @@
 // template annotations.
 import * as assert from "node:assert/strict";
 import {
+    isNamespace,
     isSettings,
     settingMapOf,
     settingNamespaceLabels,
@@ -14,6 +15,21 @@ import {
 
 const SETTINGS = "kubernetes:formance.com/v1beta1:Settings";
 
+describe("workloads: which resources are namespaces", () => {
+    const table: Array<[string, boolean]> = [
+        ["kubernetes:core/v1:Namespace", true],
+        ["kubernetes:core/v1:NamespacePatch", true],
+        ["kubernetes:core/v1:NamespaceList", false],
+        ["kubernetes:core/v1:Namespaces", false],
+        ["xkubernetes:core/v1:Namespace", false],
+        ["kubernetes:core/v2:Namespace", false],
+        ["kubernetes:core/v1:namespace", false],
+    ];
+    for (const [type, expected] of table) {
+        it(`${type}: ${expected ? "a namespace" : "not a namespace"}`, () => assert.equal(isNamespace(type), expected));
+    }
+});
+
 describe("workloads: which resources are Formance Settings", () => {
     const table: Array<[string, boolean]> = [
         ["kubernetes:formance.com/v1beta1:Settings", true],
@@ -21,6 +37,10 @@ describe("workloads: which resources are Formance Settings", () => {
         ["xkubernetes:formance.com/v1beta1:Settings", false],
         ["pulumi:kubernetes:formance.com/v1beta1:Settings", false],
         ["kubernetes:formance.com/v1beta1:SettingsList", false],
+        ["kubernetes:formance.com/v1beta1/x:Settings", true],
+        ["kubernetes:formance.com/v1:beta:Settings", false],
+        ["kubernetes:formance.com/:Settings", false],
+        ["kubernetes:formance.comx/v1:Settings", false],
     ];
     for (const [type, expected] of table) {
         it(`${type}: ${expected ? "a Settings" : "not a Settings"}`, () => assert.equal(isSettings(type), expected));

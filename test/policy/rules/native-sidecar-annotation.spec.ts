@@ -4,6 +4,7 @@
 // `it` (docs/MUTATION.md).
 
 import * as assert from "node:assert/strict";
+import fc from "fast-check";
 import { evaluatePolicies, PolicyConfigError, type StackResource } from "../../../policy/evaluate";
 import { configSchemaOf, NO_FINDINGS } from "../../../policy/rule";
 import {
@@ -74,6 +75,60 @@ describe("mutation: native-sidecar-annotation", () => {
         ]) {
             assert.equal(isMisspelledNativeSidecarKey(key), false, key);
         }
+    });
+
+    it("misspelled keys: the name's first letter or digit decides before the rest, whatever precedes it", () => {
+        for (const key of ["-native-sidecar", "istio.io/__Native_Sidecar", "istio.io/.n.a.t.i.v.e.s.i.d.e"]) {
+            assert.equal(isMisspelledNativeSidecarKey(key), true, key);
+        }
+        // A digit or another letter first; "\u212A" (the Kelvin sign) lower-cases to "k".
+        for (const key of ["1nativeSidecar", "istio.io/xnativeSidecar", "\u212Anativeside", "istio.io/-", ""]) {
+            assert.equal(isMisspelledNativeSidecarKey(key), false, key);
+        }
+    });
+
+    it("misspelled keys: any key is judged as its lower-cased name without other characters reads", () => {
+        // The definition, spelled out: the name after the last "/" lower-cased and stripped of all but a-z and 0-9
+        // starts with "nativeside", under no prefix or one ending in istio.io/.
+        const definition = (key: string): boolean => {
+            if (key === NATIVE) return false;
+            const slash = key.lastIndexOf("/");
+            const prefix = key.slice(0, slash + 1).toLowerCase();
+            const name = key
+                .slice(slash + 1)
+                .toLowerCase()
+                .replace(/[^a-z0-9]/g, "");
+            return name.startsWith("nativeside") && (prefix === "" || prefix.endsWith("istio.io/"));
+        };
+        const piece = fc.constantFrom(
+            "n",
+            "N",
+            "ative",
+            "ATIVE",
+            "side",
+            "Sidecar",
+            "car",
+            "-",
+            "_",
+            ".",
+            "/",
+            "1",
+            "x",
+            "k",
+            "\u212A",
+            "\u0130",
+            "\u00e9",
+            "istio.io/",
+            "sidecar.istio.io/",
+            "example.com/",
+        );
+        fc.assert(
+            fc.property(fc.array(piece, { maxLength: 10 }), (pieces) => {
+                const key = pieces.join("");
+                assert.equal(isMisspelledNativeSidecarKey(key), definition(key), JSON.stringify(key));
+            }),
+            { numRuns: 2000 },
+        );
     });
 
     it("a misspelled key: the whole message and its fix", () => {
