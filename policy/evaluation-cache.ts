@@ -12,6 +12,8 @@
 // more than a type test (a lookup costs about what a few type tests do).
 
 let evaluating = false;
+/** What cachedPerObject keeps for an answer that is undefined, so that one lookup tells a known answer. */
+const NO_ANSWER = Symbol("no answer");
 const dropAtEnd: Array<() => void> = [];
 
 /** Runs `evaluate` with the per-props memory on; a call inside another shares the outer one. */
@@ -28,17 +30,20 @@ export function withEvaluationCache<T>(evaluate: () => T): T {
 
 /** `read`, remembered per object and string while an evaluation runs: a resource's props and type, or a
  *  stack-wide reading's resource list and the setting it depends on. What is no object is read afresh (there is
- *  nothing to key it by), and so is an object asked about under another string. */
+ *  nothing to key it by). One map of objects per string, not an entry object per answer: these maps take an entry
+ *  for nearly every resource, and each allocation adds to the collections that copy the parsed export (issue 20). */
 export function cachedPerObject<R>(read: (key: string, object: unknown) => R): (key: string, object: unknown) => R {
-    let cache: Map<object, { key: string; value: R }> | undefined;
+    let cache: Map<string, Map<object, R | typeof NO_ANSWER>> | undefined;
     dropAtEnd.push(() => (cache = undefined));
     return (key, object) => {
         if (!evaluating || typeof object !== "object" || object === null) return read(key, object);
         cache ??= new Map();
-        const known = cache.get(object);
-        if (known !== undefined && known.key === key) return known.value;
+        let answers = cache.get(key);
+        if (answers === undefined) cache.set(key, (answers = new Map()));
+        const known = answers.get(object);
+        if (known !== undefined) return known === NO_ANSWER ? (undefined as R) : known;
         const value = read(key, object);
-        cache.set(object, { key, value });
+        answers.set(object, value === undefined ? NO_ANSWER : value);
         return value;
     };
 }

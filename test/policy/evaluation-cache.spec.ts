@@ -67,6 +67,22 @@ describe("evaluation cache: cachedPerObject", () => {
         });
     });
 
+    it("remembers an answer that is undefined, and tells it from no answer", () => {
+        let readings = 0;
+        const cached = cachedPerObject((key) => {
+            readings++;
+            return key === "none" ? undefined : key;
+        });
+        const props = {};
+        withEvaluationCache(() => {
+            assert.equal(cached("none", props), undefined);
+            assert.equal(cached("none", props), undefined);
+            assert.equal(cached("t", props), "t");
+            assert.equal(cached("t", props), "t");
+        });
+        assert.equal(readings, 2);
+    });
+
     it("reads what is no object afresh: there is nothing to key it by", () => {
         const reader = counted();
         const cached = cachedPerObject(reader.read);
