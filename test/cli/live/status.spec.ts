@@ -462,3 +462,87 @@ describe("live: status --help and --desired", () => {
         );
     });
 });
+
+/** A copy of pod() whose controller is `kind` `owner` (uid `uid`); a ReplicaSet's pods carry `hash` as their
+ *  pod-template-hash (the Deployment controller's naming, or not). */
+function ownedPod(
+    ns: string,
+    name: string,
+    stale: boolean,
+    owner: { kind: string; name: string; uid?: string; hash?: string },
+): Obj {
+    const p = pod(ns, name, stale);
+    p.metadata.ownerReferences = [
+        {
+            apiVersion: owner.kind === "Job" ? "batch/v1" : "apps/v1",
+            blockOwnerDeletion: true,
+            controller: true,
+            kind: owner.kind,
+            name: owner.name,
+            uid: owner.uid ?? `uid-${owner.name}`,
+        },
+    ];
+    const labels = p.metadata.labels as Record<string, string>;
+    if (owner.hash === undefined) delete labels["pod-template-hash"];
+    else labels["pod-template-hash"] = owner.hash;
+    return p;
+}
+
+/** A Job or ReplicaSet `name` of `ns` whose controller is `kind` `parent`. */
+function controlled(ns: string, name: string, kind: string, parent: string): Obj {
+    return {
+        metadata: {
+            name,
+            namespace: ns,
+            ownerReferences: [{ apiVersion: "v1", kind, name: parent, uid: `uid-${parent}`, controller: true }],
+        },
+    };
+}
+
+/** The GETs of single Jobs and ReplicaSets, as `namespace/kind/name`. */
+function ownerReads(requests: Array<{ method: string; path: string }>): string[] {
+    return requests.flatMap((r) => {
+        const m = r.path.match(/^\/apis\/(?:batch|apps)\/v1\/namespaces\/([^/]+)\/(jobs|replicasets)\/([^/]+)$/);
+        return m === null ? [] : [`${m[1]}/${m[2]}/${m[3]}`];
+    });
+}
+
+describe("live: status names the workload behind Jobs and ReplicaSets", () => {
+    it("a CronJob's Job and a ReplicaSet not named after its Deployment: both are read, the report names the CronJob and the Deployment", async () => {
+        const cluster: FakeCluster = {
+            namespaces: [{ name: "batch", labels: { "istio.io/rev": "1-31-0" } }],
+            pods: [
+                ownedPod("batch", "backup-29000000-x7k2p", true, { kind: "Job", name: "backup-29000000" }),
+                ownedPod("batch", "legacy-q9z", true, { kind: "ReplicaSet", name: "legacy", hash: "767d6f4df8" }),
+            ],
+            deployments: new Map(),
+            jobs: new Map([["batch/backup-29000000", controlled("batch", "backup-29000000", "CronJob", "backup")]]),
+            replicaSets: new Map([["batch/legacy", controlled("batch", "legacy", "Deployment", "api")]]),
+        };
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runStatus(["--kubeconfig", api.kubeconfig], sink), 1);
+            assert.equal(
+                out.stdout,
+                [
+                    `context fake, API server ${api.url}`,
+                    "",
+                    "namespace batch  istio.io/rev=1-31-0: revision 1-31-0",
+                    "  POD                    MODE  REVISION  OWNER           STATE",
+                    `  backup-29000000-x7k2p  none  -         CronJob/backup  stale: ${BEFORE_NS}`,
+                    `  legacy-q9z             none  -         Deployment/api  stale: ${BEFORE_NS}`,
+                    "",
+                    "1 meshed namespace, 2 pods: 0 ok, 0 opted out, 2 stale, 0 finished, 0 terminating, 0 unjudged",
+                    "stale workloads (2):",
+                    `  batch CronJob/backup (1 pod): ${BEFORE_NS}`,
+                    `  batch Deployment/api (1 pod): ${BEFORE_NS}`,
+                    "",
+                ].join("\n"),
+            );
+            assert.deepEqual(ownerReads(api.requests), ["batch/jobs/backup-29000000", "batch/replicasets/legacy"]);
+        } finally {
+            api.close();
+        }
+    });
+});
