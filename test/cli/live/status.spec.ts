@@ -545,4 +545,69 @@ describe("live: status names the workload behind Jobs and ReplicaSets", () => {
             api.close();
         }
     });
+
+    it("pods are judged a page at a time: the Jobs a page names are read before the next page is listed", async () => {
+        // 501 pods of one namespace: the first names Job nightly-1 (page one), the last Job nightly-2 (page two).
+        const pods = Array.from({ length: 501 }, (_, i) => pod("batch", `web-767d6f4df8-${i}`, false));
+        pods[0] = ownedPod("batch", "nightly-1-a", false, { kind: "Job", name: "nightly-1" });
+        pods[500] = ownedPod("batch", "nightly-2-a", false, { kind: "Job", name: "nightly-2" });
+        const cluster: FakeCluster = {
+            namespaces: [{ name: "batch", labels: { "istio.io/rev": "1-31-0" } }],
+            pods,
+            deployments: new Map(),
+            jobs: new Map(
+                ["nightly-1", "nightly-2"].map((j) => [`batch/${j}`, controlled("batch", j, "CronJob", "nightly")]),
+            ),
+        };
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runStatus(["--kubeconfig", api.kubeconfig, "--json"], sink), 0, out.stdout);
+            const report = JSON.parse(out.stdout) as {
+                namespaces: Array<{ pods: Array<{ name: string; owner: unknown }> }>;
+            };
+            const owners = new Map(report.namespaces[0].pods.map((p) => [p.name, p.owner]));
+            assert.deepEqual(owners.get("nightly-1-a"), { kind: "CronJob", name: "nightly" });
+            assert.deepEqual(owners.get("nightly-2-a"), { kind: "CronJob", name: "nightly" });
+            assert.deepEqual(
+                api.requests
+                    .filter((r) => /\/(pods|jobs\/.*)$/.test(r.path))
+                    .map((r) => `${r.path} ${r.query.get("continue") ?? ""}`.trimEnd()),
+                [
+                    "/api/v1/namespaces/batch/pods",
+                    "/apis/batch/v1/namespaces/batch/jobs/nightly-1",
+                    "/api/v1/namespaces/batch/pods 500",
+                    "/apis/batch/v1/namespaces/batch/jobs/nightly-2",
+                ],
+            );
+        } finally {
+            api.close();
+        }
+    });
+
+    it("listed cluster-wide, pods of a namespace not meshed are skipped: their Jobs are not read", async () => {
+        const cluster = bigCluster();
+        cluster.pods.push(
+            ownedPod("plain", "cleanup-1-a", true, { kind: "Job", name: "cleanup-1" }),
+            ownedPod("apps-0", "report-1-a", false, { kind: "Job", name: "report-1" }),
+        );
+        cluster.jobs = new Map([
+            ["plain/cleanup-1", controlled("plain", "cleanup-1", "CronJob", "cleanup")],
+            ["apps-0/report-1", controlled("apps-0", "report-1", "CronJob", "report")],
+        ]);
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            await runStatus(["--kubeconfig", api.kubeconfig, "--json"], sink);
+            const report = JSON.parse(out.stdout) as { summary: { pods: number } };
+            assert.equal(report.summary.pods, 1201);
+            assert.ok(
+                api.requests.some((r) => r.path === "/api/v1/pods"),
+                "pods are listed cluster-wide",
+            );
+            assert.deepEqual(ownerReads(api.requests), ["apps-0/jobs/report-1"]);
+        } finally {
+            api.close();
+        }
+    });
 });
