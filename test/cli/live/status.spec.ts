@@ -1,6 +1,8 @@
 /** `nativemesh status` against an in-process API server: paging with limit/continue, the --namespace scope. */
 import * as assert from "node:assert/strict";
 import { runStatus } from "../../../cli/live/status";
+import { describeSelection, survey } from "../../../cli/live/survey";
+import { connect } from "../../../components/live/cluster";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { tempDir } from "../../support/tempDir";
@@ -609,5 +611,81 @@ describe("live: status names the workload behind Jobs and ReplicaSets", () => {
         } finally {
             api.close();
         }
+    });
+});
+
+describe("live: the survey behind status and restart", () => {
+    it("for each stale workload, keyed namespace/kind/name, the controller reference of its first stale pod (not of a pod that is ok)", async () => {
+        // shop: web's new ReplicaSet has a pod that is ok, listed before two stale pods of two older ones.
+        const cluster: FakeCluster = {
+            namespaces: ["shop", "apps"].map((name) => ({ name, labels: { "istio.io/rev": "1-31-0" } })),
+            pods: [
+                ownedPod("shop", "web-5c9b8d7f6-a", false, {
+                    kind: "ReplicaSet",
+                    name: "web-5c9b8d7f6",
+                    uid: "uid-new-replicaset",
+                    hash: "5c9b8d7f6",
+                }),
+                pod("shop", "web-767d6f4df8-b", true),
+                ownedPod("shop", "web-6f8d9c7b5-c", true, {
+                    kind: "ReplicaSet",
+                    name: "web-6f8d9c7b5",
+                    uid: "uid-older-replicaset",
+                    hash: "6f8d9c7b5",
+                }),
+                pod("apps", "web-767d6f4df8-d", true),
+            ],
+            deployments: new Map(),
+        };
+        const api = await fakeApi(cluster);
+        try {
+            const found = await survey(await connect({ kubeconfig: api.kubeconfig }));
+            assert.deepEqual(
+                found.stale.map((w) => [w.namespace, w.kind, w.name, w.pods]),
+                [
+                    ["apps", "Deployment", "web", 1],
+                    ["shop", "Deployment", "web", 2],
+                ],
+            );
+            const oldReplicaSet = (pod("shop", "x", true).metadata.ownerReferences as unknown[])[0];
+            assert.deepEqual(
+                [...found.ownerRefs].sort(([a], [b]) => a.localeCompare(b)),
+                [
+                    ["apps/Deployment/web", oldReplicaSet],
+                    ["shop/Deployment/web", oldReplicaSet],
+                ],
+            );
+        } finally {
+            api.close();
+        }
+    });
+
+    it("a namespace labelled with a revision tag: its line names the tag and the revision behind it", async () => {
+        const cluster: FakeCluster = {
+            namespaces: [{ name: "shop", labels: { "istio.io/rev": "local-stable" } }],
+            pods: [pod("shop", "web-767d6f4df8-a", false)],
+            deployments: new Map(),
+        };
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runStatus(["--kubeconfig", api.kubeconfig], sink), 0);
+            assert.deepEqual(out.stdout.split("\n").slice(1, 5), [
+                "",
+                "namespace shop  istio.io/rev=local-stable: tag local-stable → revision 1-31-0",
+                "  POD               MODE    REVISION  OWNER           STATE",
+                "  web-767d6f4df8-a  native  1-31-0    Deployment/web  ok",
+            ]);
+        } finally {
+            api.close();
+        }
+    });
+
+    it("describeSelection: a selection with neither a revision nor a problem reads `no revision`", () => {
+        assert.equal(describeSelection({ label: "istio.io/rev", value: "canary" }), "istio.io/rev=canary: no revision");
+        assert.equal(
+            describeSelection({ label: "istio.io/rev", value: "canary", revision: "1-31-0" }),
+            "istio.io/rev=canary: revision 1-31-0",
+        );
     });
 });
