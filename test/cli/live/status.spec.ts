@@ -75,6 +75,25 @@ describe("live: status against an in-process API server", () => {
 /** Control characters a terminal acts on (C0 but line feed, DEL, C1). */
 const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 
+describe("live: status warns about its connection", () => {
+    it("what weakens the kubeconfig's connection goes to stderr, one `warning:` line each; stdout keeps the report alone", async () => {
+        const cluster = smallCluster();
+        cluster.pods = [pod("shop", "web-767d6f4df8-a", false)];
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            await runStatus(["--kubeconfig", api.kubeconfig, "--json"], sink);
+            assert.equal(
+                out.stderr,
+                `warning: ${api.kubeconfig}: cluster 'fake' is served over plain http (${api.url}): requests and credentials travel unencrypted\n`,
+            );
+            assert.equal((JSON.parse(out.stdout) as { summary: { pods: number } }).summary.pods, 1);
+        } finally {
+            api.close();
+        }
+    });
+});
+
 describe("live: status prints what a cluster says safely", () => {
     it("control characters in pod and owner names are shown escaped; --json keeps them exact", async () => {
         const cluster = bigCluster();
