@@ -1,7 +1,7 @@
 /** `nativemesh status` against an in-process API server: paging with limit/continue, the --namespace scope. */
 import * as assert from "node:assert/strict";
 import { runStatus } from "../../../cli/live/status";
-import { describeSelection, survey } from "../../../cli/live/survey";
+import { describeSelection, survey, surveyJson, surveyText, type Survey } from "../../../cli/live/survey";
 import { connect } from "../../../components/live/cluster";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -706,5 +706,114 @@ describe("live: the survey behind status and restart", () => {
             describeSelection({ label: "istio.io/rev", value: "canary", revision: "1-31-0" }),
             "istio.io/rev=canary: revision 1-31-0",
         );
+    });
+});
+
+describe("live: the survey as text", () => {
+    /** A survey written by hand: namespaces `canary` (a label naming no revision) and `edge`, pods in every state
+     *  but stale, an unjudged and an opted-out one without their why. */
+    function handMade(): Survey {
+        const owner = (kind: string, name: string) => ({ kind, name });
+        return {
+            context: "prod",
+            server: "https://10.0.0.1:6443",
+            webhooksRead: true,
+            namespaces: [
+                {
+                    name: "canary",
+                    selection: { label: "istio.io/rev", value: "canary" },
+                    pods: [
+                        {
+                            namespace: "canary",
+                            name: "api-1",
+                            mode: "native",
+                            role: "sidecar",
+                            revision: "1-31-0",
+                            owner: owner("Deployment", "api"),
+                            state: "unjudged",
+                        },
+                    ],
+                },
+                {
+                    name: "edge",
+                    selection: { label: "istio.io/rev", value: "1-31-0", revision: "1-31-0" },
+                    pods: [
+                        {
+                            namespace: "edge",
+                            name: "gw-1",
+                            mode: "regular",
+                            role: "gateway template",
+                            revision: "1-31-0",
+                            owner: owner("Deployment", "gw"),
+                            state: "ok",
+                        },
+                        {
+                            namespace: "edge",
+                            name: "migrate-1",
+                            mode: "native",
+                            role: "sidecar",
+                            revision: "1-31-0",
+                            owner: owner("Job", "migrate"),
+                            state: "finished",
+                        },
+                        {
+                            namespace: "edge",
+                            name: "old-1",
+                            mode: "native",
+                            role: "sidecar",
+                            revision: "1-31-0",
+                            owner: owner("Deployment", "old"),
+                            state: "terminating",
+                        },
+                        {
+                            namespace: "edge",
+                            name: "tool",
+                            mode: "none",
+                            role: "sidecar",
+                            owner: owner("Pod", "tool"),
+                            state: "opt-out",
+                        },
+                    ],
+                },
+            ],
+            stale: [],
+            problems: [],
+            ownerRefs: new Map(),
+        };
+    }
+
+    it("a proxy of another template shows its role after its mode; a state without its why ends at the colon; finished and terminating pods are counted", () => {
+        assert.equal(
+            surveyText(handMade()),
+            [
+                "context prod, API server https://10.0.0.1:6443",
+                "",
+                "namespace canary  istio.io/rev=canary: no revision",
+                "  POD    MODE    REVISION  OWNER           STATE",
+                "  api-1  native  1-31-0    Deployment/api  unjudged:",
+                "",
+                "namespace edge  istio.io/rev=1-31-0: revision 1-31-0",
+                "  POD        MODE                        REVISION  OWNER           STATE",
+                "  gw-1       regular (gateway template)  1-31-0    Deployment/gw   ok",
+                "  migrate-1  native                      1-31-0    Job/migrate     finished",
+                "  old-1      native                      1-31-0    Deployment/old  terminating",
+                "  tool       none                        -         Pod/tool        opt-out:",
+                "",
+                "2 meshed namespaces, 5 pods: 1 ok, 1 opted out, 0 stale, 1 finished, 1 terminating, 1 unjudged",
+                "every pod has the native sidecar of its namespace's revision (or opted out)",
+                "",
+            ].join("\n"),
+        );
+        assert.deepEqual(surveyJson(handMade()).summary, {
+            namespaces: 2,
+            pods: 5,
+            ok: 1,
+            optOut: 1,
+            stale: 0,
+            finished: 1,
+            terminating: 1,
+            unjudged: 1,
+            staleWorkloads: 0,
+        });
     });
 });
