@@ -529,17 +529,24 @@ function ownerReads(requests: Array<{ method: string; path: string }>): string[]
 }
 
 describe("live: status names the workload behind Jobs and ReplicaSets", () => {
-    it("a CronJob's Job and a ReplicaSet not named after its Deployment: both are read, the report names the CronJob and the Deployment", async () => {
+    it("a CronJob's Job and a ReplicaSet not named after its Deployment: both are read, the report names the CronJob (its pods' reasons together) and the Deployment", async () => {
+        // One pod of the Job was injected by an older revision.
+        const older = ownedPod("batch", "backup-29000000-m3n8q", false, { kind: "Job", name: "backup-29000000" });
+        const annotations = older.metadata.annotations as Record<string, string>;
+        annotations["sidecar.istio.io/status"] = annotations["sidecar.istio.io/status"].replace("1-31-0", "1-29-0");
+        annotations["istio.io/rev"] = "1-29-0";
         const cluster: FakeCluster = {
             namespaces: [{ name: "batch", labels: { "istio.io/rev": "1-31-0" } }],
             pods: [
                 ownedPod("batch", "backup-29000000-x7k2p", true, { kind: "Job", name: "backup-29000000" }),
+                older,
                 ownedPod("batch", "legacy-q9z", true, { kind: "ReplicaSet", name: "legacy", hash: "767d6f4df8" }),
             ],
             deployments: new Map(),
             jobs: new Map([["batch/backup-29000000", controlled("batch", "backup-29000000", "CronJob", "backup")]]),
             replicaSets: new Map([["batch/legacy", controlled("batch", "legacy", "Deployment", "api")]]),
         };
+        const OLDER = "native sidecar from revision 1-29-0; the namespace selects 1-31-0";
         const api = await fakeApi(cluster);
         try {
             const { out, io: sink } = io();
@@ -550,13 +557,14 @@ describe("live: status names the workload behind Jobs and ReplicaSets", () => {
                     `context fake, API server ${api.url}`,
                     "",
                     "namespace batch  istio.io/rev=1-31-0: revision 1-31-0",
-                    "  POD                    MODE  REVISION  OWNER           STATE",
-                    `  backup-29000000-x7k2p  none  -         CronJob/backup  stale: ${BEFORE_NS}`,
-                    `  legacy-q9z             none  -         Deployment/api  stale: ${BEFORE_NS}`,
+                    "  POD                    MODE    REVISION  OWNER           STATE",
+                    `  backup-29000000-m3n8q  native  1-29-0    CronJob/backup  stale: ${OLDER}`,
+                    `  backup-29000000-x7k2p  none    -         CronJob/backup  stale: ${BEFORE_NS}`,
+                    `  legacy-q9z             none    -         Deployment/api  stale: ${BEFORE_NS}`,
                     "",
-                    "1 meshed namespace, 2 pods: 0 ok, 0 opted out, 2 stale, 0 finished, 0 terminating, 0 unjudged",
+                    "1 meshed namespace, 3 pods: 0 ok, 0 opted out, 3 stale, 0 finished, 0 terminating, 0 unjudged",
                     "stale workloads (2):",
-                    `  batch CronJob/backup (1 pod): ${BEFORE_NS}`,
+                    `  batch CronJob/backup (2 pods): ${OLDER}; ${BEFORE_NS}`,
                     `  batch Deployment/api (1 pod): ${BEFORE_NS}`,
                     "",
                 ].join("\n"),
