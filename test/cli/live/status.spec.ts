@@ -614,6 +614,40 @@ describe("live: status names the workload behind Jobs and ReplicaSets", () => {
         }
     });
 
+    it("the Jobs of a page are read together, not a pod at a time: the first is answered only once the second is asked for", async () => {
+        const cluster: FakeCluster = {
+            namespaces: [{ name: "batch", labels: { "istio.io/rev": "1-31-0" } }],
+            pods: [
+                ownedPod("batch", "nightly-1-a", false, { kind: "Job", name: "nightly-1" }),
+                ownedPod("batch", "nightly-2-a", false, { kind: "Job", name: "nightly-2" }),
+            ],
+            deployments: new Map(),
+            jobs: new Map(
+                ["nightly-1", "nightly-2"].map((j) => [`batch/${j}`, controlled("batch", j, "CronJob", "nightly")]),
+            ),
+        };
+        let secondAsked = () => {};
+        const second = new Promise<void>((resolve) => (secondAsked = resolve));
+        cluster.holdAnswer = (p) => {
+            if (p.endsWith("/jobs/nightly-2")) secondAsked();
+            return p.endsWith("/jobs/nightly-1") ? second : undefined;
+        };
+        const api = await fakeApi(cluster);
+        try {
+            // Read one pod at a time, the first Job would never be answered: the request times out instead.
+            const found = await survey(await connect({ kubeconfig: api.kubeconfig, requestTimeoutMs: 10_000 }));
+            assert.deepEqual(
+                found.namespaces[0].pods.map((p) => [p.name, p.owner.kind, p.owner.name]),
+                [
+                    ["nightly-1-a", "CronJob", "nightly"],
+                    ["nightly-2-a", "CronJob", "nightly"],
+                ],
+            );
+        } finally {
+            api.close();
+        }
+    });
+
     it("listed cluster-wide, pods of a namespace not meshed are skipped: their Jobs are not read", async () => {
         const cluster = bigCluster();
         cluster.pods.push(
