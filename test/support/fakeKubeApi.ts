@@ -47,6 +47,8 @@ export interface FakeCluster {
     onPatch?: (ns: string, name: string) => void;
     /** called on a GET of a Deployment, before it is sent */
     onRead?: (ns: string, name: string) => void;
+    /** called with each request's path once it is recorded; a promise returned holds the answer until it settles */
+    holdAnswer?: (path: string) => Promise<void> | undefined;
 }
 
 /** The UID the captured pod's ownerReferences give its ReplicaSet (test/fixtures/pods/native-deployment.json). */
@@ -108,7 +110,8 @@ export async function fakeApi(cluster: FakeCluster) {
     const server = http.createServer((req, res) => {
         let raw = "";
         req.on("data", (c: Buffer) => (raw += c.toString()));
-        req.on("end", () => {
+        req.on("end", () => void answer());
+        const answer = async () => {
             const url = new URL(req.url ?? "/", "http://x");
             requests.push({
                 method: req.method ?? "",
@@ -133,6 +136,7 @@ export async function fakeApi(cluster: FakeCluster) {
                     code: 404,
                     message: `${url.pathname} not found`,
                 });
+            await cluster.holdAnswer?.(url.pathname);
             const p = url.pathname;
             const q = url.searchParams;
             let m: RegExpMatchArray | null;
@@ -184,7 +188,7 @@ export async function fakeApi(cluster: FakeCluster) {
                 return send(200, cluster.deployments.get(key));
             }
             return notFound();
-        });
+        };
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const port = (server.address() as { port: number }).port;

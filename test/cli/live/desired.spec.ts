@@ -81,4 +81,59 @@ describe("cli/live/desired", () => {
             "every namespace carries the selection the stack asks for (--desired)",
         ]);
     });
+
+    it("refuses outputs that are not JSON in one line naming the file and the stack outputs", () => {
+        const file = path.join(tempDir("desired"), "outputs.json");
+        fs.writeFileSync(file, "Current stack outputs (2):\n");
+        assert.throws(
+            () => readDesired(file),
+            (err: unknown) =>
+                err instanceof UsageError &&
+                err.message.startsWith(`${file}: the stack outputs is not JSON (`) &&
+                !err.message.includes("\n"),
+        );
+    });
+
+    it("a declared namespace labelled istio-injection=enabled carries that label, whatever its istio.io/rev says", () => {
+        const found = disagreements({ namespaces: { apps: "1-29-0", web: "1-29-0" } }, [
+            { name: "apps", labels: { "istio-injection": "enabled" } },
+            { name: "web", labels: { "istio-injection": "enabled", "istio.io/rev": "1-29-0" } },
+        ]);
+        assert.deepEqual(found, [
+            { namespace: "apps", live: "istio-injection=enabled", wanted: "istio.io/rev=1-29-0", from: "namespaces" },
+            { namespace: "web", live: "istio-injection=enabled", wanted: "istio.io/rev=1-29-0", from: "namespaces" },
+        ]);
+    });
+
+    it("a declared namespace that Formance also owns is held to its declared selection only", () => {
+        const found = disagreements(SELECTIONS, [
+            owned("apps", { "istio.io/rev": "1-29-0" }),
+            owned("web", { "istio.io/rev": "1-28-1" }),
+            { name: "gone", labels: { "istio.io/rev": "1-29-0" } },
+        ]);
+        assert.deepEqual(found, [
+            { namespace: "web", live: "istio.io/rev=1-28-1", wanted: "istio.io/rev=prod", from: "namespaces" },
+        ]);
+    });
+
+    it("declared and Formance namespaces are listed together, sorted by name", () => {
+        const found = disagreements(SELECTIONS, [
+            { name: "apps", labels: {} },
+            { name: "web", labels: {} },
+            owned("zeta", {}),
+            owned("alpha", {}),
+            owned("billing", {}),
+        ]);
+        assert.deepEqual(
+            found.map((d) => [d.namespace, d.from]),
+            [
+                ["alpha", "formance.namespaceRevisionTag"],
+                ["apps", "namespaces"],
+                ["billing", "formance.namespaceRevisionTag"],
+                ["gone", "namespaces"],
+                ["web", "namespaces"],
+                ["zeta", "formance.namespaceRevisionTag"],
+            ],
+        );
+    });
 });
