@@ -664,6 +664,26 @@ describe("live: owners", () => {
         ]);
         assert.deepEqual(podOwner(pod, owners), { kind: "Job", name: "step-1" });
     });
+    it("a pod without a namespace or a name (as a bare object may come): empty ones, read and reported", () => {
+        const anonymous = (kind?: string, name?: string): PodLike => ({
+            metadata: kind === undefined ? {} : { ownerReferences: [ref(kind, name ?? "", true)] },
+        });
+        assert.deepEqual(podOwner(anonymous()), { kind: "Pod", name: "" });
+        assert.deepEqual(ownerToRead(anonymous("Job", "step-1")), { kind: "Job", namespace: "", name: "step-1" });
+        // The index is keyed with the empty namespace, as ownerToRead asked for it.
+        const owners: OwnerIndex = new Map([[ownerKey("Job", "", "step-1"), { kind: "CronJob", name: "nightly" }]]);
+        assert.deepEqual(podOwner(anonymous("Job", "step-1"), owners), { kind: "CronJob", name: "nightly" });
+        const report = classifyPod(anonymous(), select(REV));
+        assert.deepEqual(report, {
+            namespace: "",
+            name: "",
+            mode: "none",
+            role: "sidecar",
+            owner: { kind: "Pod", name: "" },
+            state: "stale",
+            reason: "no istio-proxy: created before its namespace selected 1-31-0",
+        });
+    });
     it("a StatefulSet's pod is the StatefulSet, whatever the index holds", () => {
         const pod = podOf("StatefulSet", "db");
         const owners: OwnerIndex = new Map([

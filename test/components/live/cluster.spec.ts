@@ -485,6 +485,31 @@ describe("live: namespaces, webhooks and pods of the cluster", () => {
             ]);
         });
     });
+    it("a list answer without items is an empty list", async () => {
+        const cluster = bigCluster();
+        cluster.raw = new Map([["/api/v1/namespaces", { code: 200, body: JSON.stringify({ metadata: {} }) }]]);
+        await withApi(cluster, async (conn) => {
+            assert.deepEqual(await namespaces(conn), []);
+        });
+    });
+    it("a webhook configuration without webhooks: its name and labels, and no webhooks", async () => {
+        const cluster = bigCluster();
+        const items = [{ metadata: { name: "istio-sidecar-injector-1-32-0", labels: { "istio.io/rev": "1-32-0" } } }];
+        cluster.raw = new Map([
+            [
+                "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations",
+                { code: 200, body: JSON.stringify({ items }) },
+            ],
+        ]);
+        await withApi(cluster, async (conn) => {
+            assert.deepEqual(await injectionWebhooks(conn), [
+                {
+                    metadata: { name: "istio-sidecar-injector-1-32-0", labels: { "istio.io/rev": "1-32-0" } },
+                    webhooks: [],
+                },
+            ]);
+        });
+    });
     it("the injection webhooks are asked for by the istio.io/rev label", async () => {
         await withApi(bigCluster(), async (conn, api) => {
             const found = await injectionWebhooks(conn);
