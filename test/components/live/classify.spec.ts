@@ -433,6 +433,41 @@ describe("live: proxy mode, revision, owners", () => {
         const bare: OwnerIndex = new Map([[ownerKey("ReplicaSet", "apps-revision", "web-767d6f4df8"), null]]);
         assert.deepEqual(classifyPod(custom, sel, bare).owner, { kind: "ReplicaSet", name: "web-767d6f4df8" });
     });
+    it("stale workloads are sorted by namespace, then kind, then name, whatever order their pods came in", () => {
+        const report = (namespace: string, kind: string, name: string): PodReport => ({
+            namespace,
+            name: `${name}-pod`,
+            mode: "none",
+            role: "sidecar",
+            owner: { kind, name },
+            state: "stale",
+            reason: "r",
+        });
+        const grouped = staleWorkloads([
+            report("b", "Deployment", "a"),
+            report("a", "StatefulSet", "a"),
+            report("a", "Deployment", "z"),
+            report("a", "Deployment", "b"),
+            report("a", "DaemonSet", "y"),
+        ]);
+        assert.deepEqual(
+            grouped.map((g) => `${g.namespace}/${g.kind}/${g.name}`),
+            ["a/DaemonSet/y", "a/Deployment/b", "a/Deployment/z", "a/StatefulSet/a", "b/Deployment/a"],
+        );
+    });
+    it("a stale report without a reason counts as a pod and adds no reason", () => {
+        const bare: PodReport = {
+            namespace: "ns",
+            name: "p",
+            mode: "none",
+            role: "sidecar",
+            owner: { kind: "Pod", name: "p" },
+            state: "stale",
+        };
+        assert.deepEqual(staleWorkloads([bare, { ...bare, reason: "why" }, bare]), [
+            { namespace: "ns", kind: "Pod", name: "p", pods: 3, reasons: ["why"] },
+        ]);
+    });
     it("stale pods are grouped by workload, with each reason once", () => {
         const sel = select(REV);
         const a = classifyPod(
@@ -613,6 +648,13 @@ describe("live: the revision a pod was injected by", () => {
     it("falls back to the istio.io/rev annotation when the status's revision is empty", () => {
         const status = JSON.stringify({ revision: "" });
         assert.equal(injectedRevision(annotated({ "sidecar.istio.io/status": status, "istio.io/rev": "r2" })), "r2");
+    });
+    it("an empty istio.io/rev annotation names no revision: the sidecar is of an unknown revision", () => {
+        const pod = annotated({ "istio.io/rev": "" });
+        assert.equal(injectedRevision(pod), undefined);
+        const report = classifyPod(pod, select(REV));
+        assert.equal("revision" in report, false, JSON.stringify(report));
+        assert.equal(report.reason, "native sidecar of an unknown revision; the namespace selects 1-31-0");
     });
     it("ignores a revision that is not a string", () => {
         const status = JSON.stringify({ revision: 7 });
