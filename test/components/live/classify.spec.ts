@@ -726,6 +726,30 @@ describe("live: owners", () => {
             reason: "no istio-proxy: created before its namespace selected 1-31-0",
         });
     });
+    it("only a ReplicaSet's Deployment and a Job's CronJob stand in for them", () => {
+        const owners: OwnerIndex = new Map([
+            [ownerKey("Job", "live-demo", "step-1"), { kind: "Deployment", name: "d" }],
+            [ownerKey("ReplicaSet", "live-demo", "canary-rs"), { kind: "CronJob", name: "c" }],
+        ]);
+        assert.deepEqual(podOwner(podOf("Job", "step-1"), owners), { kind: "Job", name: "step-1" });
+        assert.deepEqual(podOwner(podOf("ReplicaSet", "canary-rs", "abc12"), owners), {
+            kind: "ReplicaSet",
+            name: "canary-rs",
+        });
+    });
+    it("an index entry without a value is taken as no controller", () => {
+        const owners = new Map([[ownerKey("Job", "live-demo", "step-1"), undefined]]) as unknown as OwnerIndex;
+        assert.deepEqual(podOwner(podOf("Job", "step-1"), owners), { kind: "Job", name: "step-1" });
+    });
+    it("a Job's pod with a pod-template-hash label is still the Job, never a Deployment by its name", () => {
+        const pod = podOf("Job", "web-abc12", "abc12");
+        assert.deepEqual(podOwner(pod), { kind: "Job", name: "web-abc12" });
+        assert.deepEqual(ownerToRead(pod), { kind: "Job", namespace: "live-demo", name: "web-abc12" });
+    });
+    it("a pod of a StatefulSet, or of no controller, needs no read", () => {
+        assert.equal(ownerToRead(podOf("StatefulSet", "db", "abc12")), undefined);
+        assert.equal(ownerToRead(load(OURS, "bare-pod")), undefined);
+    });
     it("a StatefulSet's pod is the StatefulSet, whatever the index holds", () => {
         const pod = podOf("StatefulSet", "db");
         const owners: OwnerIndex = new Map([
