@@ -474,6 +474,27 @@ describe("live: lists are read page by page", () => {
             assert.equal(api.requests.length, 1);
         });
     });
+    it("an answer cut off midway: cannot reach the server, with the code", async () => {
+        const server = http.createServer((req, res) => {
+            res.writeHead(200, { "content-type": "application/json", "content-length": "1000" });
+            res.write('{"items": [', () => res.socket?.destroy());
+        });
+        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+        const port = (server.address() as { port: number }).port;
+        try {
+            const conn = await connect({
+                kubeconfig: "kc",
+                kubeconfigText: kubeconfigText(["a"], "a", `http://127.0.0.1:${port}`),
+            });
+            await rejectsWith(
+                collect(pods(conn)),
+                `cannot reach the API server at http://127.0.0.1:${port} (ECONNRESET)`,
+            );
+        } finally {
+            server.closeAllConnections();
+            server.close();
+        }
+    });
     it("a server that refuses the connection: cannot reach it, with the code", async () => {
         const server = http.createServer();
         await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -571,9 +592,18 @@ describe("live: namespaces, webhooks and pods of the cluster", () => {
             assert.deepEqual(await namespaces(conn), []);
         });
     });
-    it("a webhook configuration without webhooks: its name and labels, and no webhooks", async () => {
+    it("webhook configurations: their names, labels and webhooks' names only, none when they have none", async () => {
         const cluster = bigCluster();
-        const items = [{ metadata: { name: "istio-sidecar-injector-1-32-0", labels: { "istio.io/rev": "1-32-0" } } }];
+        const items = [
+            { metadata: { name: "istio-sidecar-injector-1-32-0", labels: { "istio.io/rev": "1-32-0" } } },
+            {
+                metadata: { name: "istio-sidecar-injector", labels: { "istio.io/rev": "default" }, uid: "u" },
+                webhooks: [
+                    { name: "namespace.sidecar-injector.istio.io", clientConfig: { service: { name: "istiod" } } },
+                    { name: "object.sidecar-injector.istio.io", sideEffects: "None" },
+                ],
+            },
+        ];
         cluster.raw = new Map([
             [
                 "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations",
@@ -585,6 +615,13 @@ describe("live: namespaces, webhooks and pods of the cluster", () => {
                 {
                     metadata: { name: "istio-sidecar-injector-1-32-0", labels: { "istio.io/rev": "1-32-0" } },
                     webhooks: [],
+                },
+                {
+                    metadata: { name: "istio-sidecar-injector", labels: { "istio.io/rev": "default" } },
+                    webhooks: [
+                        { name: "namespace.sidecar-injector.istio.io" },
+                        { name: "object.sidecar-injector.istio.io" },
+                    ],
                 },
             ]);
         });
