@@ -433,6 +433,41 @@ describe("live: proxy mode, revision, owners", () => {
         const bare: OwnerIndex = new Map([[ownerKey("ReplicaSet", "apps-revision", "web-767d6f4df8"), null]]);
         assert.deepEqual(classifyPod(custom, sel, bare).owner, { kind: "ReplicaSet", name: "web-767d6f4df8" });
     });
+    it("stale workloads are sorted by namespace, then kind, then name, whatever order their pods came in", () => {
+        const report = (namespace: string, kind: string, name: string): PodReport => ({
+            namespace,
+            name: `${name}-pod`,
+            mode: "none",
+            role: "sidecar",
+            owner: { kind, name },
+            state: "stale",
+            reason: "r",
+        });
+        const grouped = staleWorkloads([
+            report("b", "Deployment", "a"),
+            report("a", "StatefulSet", "a"),
+            report("a", "Deployment", "z"),
+            report("a", "Deployment", "b"),
+            report("a", "DaemonSet", "y"),
+        ]);
+        assert.deepEqual(
+            grouped.map((g) => `${g.namespace}/${g.kind}/${g.name}`),
+            ["a/DaemonSet/y", "a/Deployment/b", "a/Deployment/z", "a/StatefulSet/a", "b/Deployment/a"],
+        );
+    });
+    it("a stale report without a reason counts as a pod and adds no reason", () => {
+        const bare: PodReport = {
+            namespace: "ns",
+            name: "p",
+            mode: "none",
+            role: "sidecar",
+            owner: { kind: "Pod", name: "p" },
+            state: "stale",
+        };
+        assert.deepEqual(staleWorkloads([bare, { ...bare, reason: "why" }, bare]), [
+            { namespace: "ns", kind: "Pod", name: "p", pods: 3, reasons: ["why"] },
+        ]);
+    });
     it("stale pods are grouped by workload, with each reason once", () => {
         const sel = select(REV);
         const a = classifyPod(
@@ -614,6 +649,13 @@ describe("live: the revision a pod was injected by", () => {
         const status = JSON.stringify({ revision: "" });
         assert.equal(injectedRevision(annotated({ "sidecar.istio.io/status": status, "istio.io/rev": "r2" })), "r2");
     });
+    it("an empty istio.io/rev annotation names no revision: the sidecar is of an unknown revision", () => {
+        const pod = annotated({ "istio.io/rev": "" });
+        assert.equal(injectedRevision(pod), undefined);
+        const report = classifyPod(pod, select(REV));
+        assert.equal("revision" in report, false, JSON.stringify(report));
+        assert.equal(report.reason, "native sidecar of an unknown revision; the namespace selects 1-31-0");
+    });
     it("ignores a revision that is not a string", () => {
         const status = JSON.stringify({ revision: 7 });
         assert.equal(injectedRevision(annotated({ "sidecar.istio.io/status": status })), undefined);
@@ -663,6 +705,50 @@ describe("live: owners", () => {
             [ownerKey("Job", "live-demo", "step-1"), { kind: "Workflow", name: "wf" }],
         ]);
         assert.deepEqual(podOwner(pod, owners), { kind: "Job", name: "step-1" });
+    });
+    it("a pod without a namespace or a name (as a bare object may come): empty ones, read and reported", () => {
+        const anonymous = (kind?: string, name?: string): PodLike => ({
+            metadata: kind === undefined ? {} : { ownerReferences: [ref(kind, name ?? "", true)] },
+        });
+        assert.deepEqual(podOwner(anonymous()), { kind: "Pod", name: "" });
+        assert.deepEqual(ownerToRead(anonymous("Job", "step-1")), { kind: "Job", namespace: "", name: "step-1" });
+        // The index is keyed with the empty namespace, as ownerToRead asked for it.
+        const owners: OwnerIndex = new Map([[ownerKey("Job", "", "step-1"), { kind: "CronJob", name: "nightly" }]]);
+        assert.deepEqual(podOwner(anonymous("Job", "step-1"), owners), { kind: "CronJob", name: "nightly" });
+        const report = classifyPod(anonymous(), select(REV));
+        assert.deepEqual(report, {
+            namespace: "",
+            name: "",
+            mode: "none",
+            role: "sidecar",
+            owner: { kind: "Pod", name: "" },
+            state: "stale",
+            reason: "no istio-proxy: created before its namespace selected 1-31-0",
+        });
+    });
+    it("only a ReplicaSet's Deployment and a Job's CronJob stand in for them", () => {
+        const owners: OwnerIndex = new Map([
+            [ownerKey("Job", "live-demo", "step-1"), { kind: "Deployment", name: "d" }],
+            [ownerKey("ReplicaSet", "live-demo", "canary-rs"), { kind: "CronJob", name: "c" }],
+        ]);
+        assert.deepEqual(podOwner(podOf("Job", "step-1"), owners), { kind: "Job", name: "step-1" });
+        assert.deepEqual(podOwner(podOf("ReplicaSet", "canary-rs", "abc12"), owners), {
+            kind: "ReplicaSet",
+            name: "canary-rs",
+        });
+    });
+    it("an index entry without a value is taken as no controller", () => {
+        const owners = new Map([[ownerKey("Job", "live-demo", "step-1"), undefined]]) as unknown as OwnerIndex;
+        assert.deepEqual(podOwner(podOf("Job", "step-1"), owners), { kind: "Job", name: "step-1" });
+    });
+    it("a Job's pod with a pod-template-hash label is still the Job, never a Deployment by its name", () => {
+        const pod = podOf("Job", "web-abc12", "abc12");
+        assert.deepEqual(podOwner(pod), { kind: "Job", name: "web-abc12" });
+        assert.deepEqual(ownerToRead(pod), { kind: "Job", namespace: "live-demo", name: "web-abc12" });
+    });
+    it("a pod of a StatefulSet, or of no controller, needs no read", () => {
+        assert.equal(ownerToRead(podOf("StatefulSet", "db", "abc12")), undefined);
+        assert.equal(ownerToRead(load(OURS, "bare-pod")), undefined);
     });
     it("a StatefulSet's pod is the StatefulSet, whatever the index holds", () => {
         const pod = podOf("StatefulSet", "db");

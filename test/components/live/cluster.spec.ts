@@ -8,12 +8,15 @@ import {
     connect,
     Connection,
     describeFailure,
+    getJson,
     injectionWebhooks,
     kubeconfigWarnings,
+    MAX_RESPONSE_BYTES,
     namespaces,
     paged,
     pods,
     readOwners,
+    REQUEST_TIMEOUT_MS,
 } from "../../../components/live/cluster";
 import { OwnerIndex, ownerKey } from "../../../components/live/classify";
 import { survey } from "../../../cli/live/survey";
@@ -225,6 +228,18 @@ describe("live: a kubeconfig that cannot be used is one line naming it", () => {
         const text = kubeconfigText(["a"], "a").replace("cluster: c\n    user", "cluster: elsewhere\n    user");
         await rejectsWith(connectTo(text), `${file}: context 'a' names no cluster with a server`);
     });
+    it("the request timeout and the answer cap: as given, else the defaults", async () => {
+        const given = await connectTo(kubeconfigText(["a"], "a"));
+        assert.deepEqual([given.timeoutMs, given.maxResponseBytes], [REQUEST_TIMEOUT_MS, MAX_RESPONSE_BYTES]);
+        assert.deepEqual([REQUEST_TIMEOUT_MS, MAX_RESPONSE_BYTES], [30_000, 64 * 1024 * 1024]);
+        const chosen = await connect({
+            kubeconfig: file,
+            kubeconfigText: kubeconfigText(["a"], "a"),
+            requestTimeoutMs: 300,
+            maxResponseBytes: 4096,
+        });
+        assert.deepEqual([chosen.timeoutMs, chosen.maxResponseBytes], [300, 4096]);
+    });
     it("the --context chosen over the current one", async () => {
         const conn = await connectTo(kubeconfigText(["a", "b"], "a"), "b");
         assert.equal(conn.context, "b");
@@ -234,6 +249,13 @@ describe("live: a kubeconfig that cannot be used is one line naming it", () => {
 
 describe("live: what weakens a kubeconfig's connection", () => {
     const cluster = { name: "c", server: "https://10.0.0.1", skipTLSVerify: false };
+    it("plain http is read from the URL's scheme, in any case, and nowhere else in it", () => {
+        const plain = (server: string) => kubeconfigWarnings("kc", { ...cluster, server }, null);
+        assert.deepEqual(plain("HTTP://10.0.0.1"), [
+            "kc: cluster 'c' is served over plain http (HTTP://10.0.0.1): requests and credentials travel unencrypted",
+        ]);
+        assert.deepEqual(plain("https://10.0.0.1/http://x"), []);
+    });
     it("an exec plugin without arguments names its command alone", () => {
         assert.deepEqual(
             kubeconfigWarnings("kc", cluster, { name: "u", exec: { command: "gke-gcloud-auth-plugin" } }),
@@ -427,6 +449,66 @@ describe("live: lists are read page by page", () => {
             });
         }
     });
+    it("an error answer rejects with its HTTP code and body, as the client's ApiException does", async () => {
+        const cluster = bigCluster();
+        cluster.raw = new Map([["/api/v1/namespaces", { code: 503, body: "overloaded" }]]);
+        await withApi(cluster, async (conn) => {
+            await assert.rejects(
+                getJson(conn, "/api/v1/namespaces"),
+                (e: Error & { code?: unknown; body?: unknown }) => {
+                    assert.deepEqual([e.message, e.code, e.body], ["HTTP 503", 503, "overloaded"]);
+                    return true;
+                },
+            );
+        });
+    });
+    it("an empty continue token ends the list", async () => {
+        const body = JSON.stringify({ items: [{ metadata: { name: "a" } }], metadata: { continue: "" } });
+        const cluster = bigCluster();
+        cluster.raw = new Map([["/api/v1/namespaces", { code: 200, body }]]);
+        await withApi(cluster, async (conn, api) => {
+            assert.deepEqual(
+                (await namespaces(conn)).map((n) => n.name),
+                ["a"],
+            );
+            assert.equal(api.requests.length, 1);
+        });
+    });
+    it("an answer cut off midway: cannot reach the server, with the code", async () => {
+        const server = http.createServer((req, res) => {
+            res.writeHead(200, { "content-type": "application/json", "content-length": "1000" });
+            res.write('{"items": [', () => res.socket?.destroy());
+        });
+        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+        const port = (server.address() as { port: number }).port;
+        try {
+            const conn = await connect({
+                kubeconfig: "kc",
+                kubeconfigText: kubeconfigText(["a"], "a", `http://127.0.0.1:${port}`),
+            });
+            await rejectsWith(
+                collect(pods(conn)),
+                `cannot reach the API server at http://127.0.0.1:${port} (ECONNRESET)`,
+            );
+        } finally {
+            server.closeAllConnections();
+            server.close();
+        }
+    });
+    it("a server that refuses the connection: cannot reach it, with the code", async () => {
+        const server = http.createServer();
+        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+        const port = (server.address() as { port: number }).port;
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        const conn = await connect({
+            kubeconfig: "kc",
+            kubeconfigText: kubeconfigText(["a"], "a", `http://127.0.0.1:${port}`),
+        });
+        await rejectsWith(
+            collect(pods(conn)),
+            `cannot reach the API server at http://127.0.0.1:${port} (ECONNREFUSED)`,
+        );
+    });
     it("an answer that is not JSON: what was asked and where", async () => {
         const cluster = bigCluster();
         cluster.raw = new Map([["/api/v1/namespaces", { code: 200, body: "<html>proxy login</html>" }]]);
@@ -450,6 +532,24 @@ describe("live: namespaces, webhooks and pods of the cluster", () => {
                 { name: "apps-3", labels: { "istio.io/rev": "1-31-0" } },
             ]);
             assert.equal(api.requests[0].authorization, "Bearer t");
+        });
+    });
+    it("one namespace without labels: no labels", async () => {
+        const cluster = bigCluster();
+        cluster.raw = new Map([
+            ["/api/v1/namespaces/bare", { code: 200, body: JSON.stringify({ metadata: { name: "bare" } }) }],
+        ]);
+        await withApi(cluster, async (conn) => {
+            assert.deepEqual(await namespaces(conn, "bare"), [{ name: "bare", labels: {} }]);
+        });
+    });
+    it("the pods of one namespace are asked for with its name escaped in the path", async () => {
+        await withApi(bigCluster(), async (conn, api) => {
+            assert.deepEqual(await collect(pods(conn, "a/b")), []);
+            assert.deepEqual(
+                api.requests.map((r) => r.path),
+                ["/api/v1/namespaces/a%2Fb/pods"],
+            );
         });
     });
     it("a namespace that does not exist is bad input naming the context", async () => {
@@ -482,6 +582,47 @@ describe("live: namespaces, webhooks and pods of the cluster", () => {
                 { name: "a", labels: { x: "1" }, ownerReferences: [], terminating: true },
                 { name: "b", labels: {}, ownerReferences: [{ kind: "Stack", name: "s" }] },
                 { name: "", labels: {}, ownerReferences: [] },
+            ]);
+        });
+    });
+    it("a list answer without items is an empty list", async () => {
+        const cluster = bigCluster();
+        cluster.raw = new Map([["/api/v1/namespaces", { code: 200, body: JSON.stringify({ metadata: {} }) }]]);
+        await withApi(cluster, async (conn) => {
+            assert.deepEqual(await namespaces(conn), []);
+        });
+    });
+    it("webhook configurations: their names, labels and webhooks' names only, none when they have none", async () => {
+        const cluster = bigCluster();
+        const items = [
+            { metadata: { name: "istio-sidecar-injector-1-32-0", labels: { "istio.io/rev": "1-32-0" } } },
+            {
+                metadata: { name: "istio-sidecar-injector", labels: { "istio.io/rev": "default" }, uid: "u" },
+                webhooks: [
+                    { name: "namespace.sidecar-injector.istio.io", clientConfig: { service: { name: "istiod" } } },
+                    { name: "object.sidecar-injector.istio.io", sideEffects: "None" },
+                ],
+            },
+        ];
+        cluster.raw = new Map([
+            [
+                "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations",
+                { code: 200, body: JSON.stringify({ items }) },
+            ],
+        ]);
+        await withApi(cluster, async (conn) => {
+            assert.deepEqual(await injectionWebhooks(conn), [
+                {
+                    metadata: { name: "istio-sidecar-injector-1-32-0", labels: { "istio.io/rev": "1-32-0" } },
+                    webhooks: [],
+                },
+                {
+                    metadata: { name: "istio-sidecar-injector", labels: { "istio.io/rev": "default" } },
+                    webhooks: [
+                        { name: "namespace.sidecar-injector.istio.io" },
+                        { name: "object.sidecar-injector.istio.io" },
+                    ],
+                },
             ]);
         });
     });
@@ -582,6 +723,46 @@ describe("live: the controllers of ReplicaSets and Jobs", () => {
             assert.equal(index.size, 20);
             assert.ok([...index.values()].every((o) => o?.kind === "CronJob"));
         });
+    });
+    it("at most 8 are read at a time, each next one as soon as one is done", async () => {
+        const pending: Array<{ name: string; answer: () => void }> = [];
+        const read = ({ name }: { name: string }) =>
+            new Promise<{ metadata: object }>((resolve) =>
+                pending.push({
+                    name,
+                    answer: () =>
+                        resolve({
+                            metadata: { ownerReferences: [{ kind: "CronJob", name: "nightly", controller: true }] },
+                        }),
+                }),
+            );
+        const conn = { server: "https://api.example", context: "prod", batch: { readNamespacedJob: read } };
+        const names = Array.from({ length: 20 }, (_, i) => `job-${i}`);
+        const index: OwnerIndex = new Map();
+        const done = readOwners(
+            conn as unknown as Connection,
+            names.map((name) => ({ kind: "Job", namespace: "apps-3", name })),
+            index,
+        );
+        const settle = () => new Promise((resolve) => setImmediate(resolve));
+        await settle();
+        assert.deepEqual(
+            pending.map((p) => p.name),
+            names.slice(0, 8),
+        );
+        pending[0].answer();
+        await settle();
+        assert.deepEqual(
+            pending.map((p) => p.name),
+            names.slice(0, 9),
+        );
+        for (let answered = 1; answered < 20; answered++) {
+            pending[answered].answer();
+            await settle();
+        }
+        await done;
+        assert.equal(index.size, 20);
+        assert.ok([...index.values()].every((o) => o?.kind === "CronJob" && o.name === "nightly"));
     });
     it("a read that fails other than 404 is an error naming the object", async () => {
         const cluster = bigCluster();

@@ -20,10 +20,11 @@ import {
 } from "../../../components/live/usage";
 import { tempDir } from "../../support/tempDir";
 
-/** `fn` must throw a UsageError with exactly `message`. */
+/** `fn` must throw a UsageError with exactly `message`, named so (the CLI tells a usage error, exit 2, by its name). */
 function refuses(fn: () => unknown, message: string) {
     assert.throws(fn, (error: unknown) => {
         assert.ok(error instanceof UsageError, String(error));
+        assert.equal(error.name, "UsageError");
         assert.equal(error.message, message);
         return true;
     });
@@ -40,7 +41,8 @@ function withStub<K extends "readFileSync" | "fstatSync" | "openSync">(name: K, 
     }
 }
 
-/** Standard input (fd 0) reads as `stdin`: a string, or an error to throw. */
+/** Standard input (fd 0) reads as `stdin`: its bytes (text only when an encoding is asked for, as readFileSync
+ *  gives them), or an error to throw. */
 function withStdin(stdin: string | Error, fn: () => void) {
     const real = fs.readFileSync;
     withStub(
@@ -48,7 +50,11 @@ function withStdin(stdin: string | Error, fn: () => void) {
         (file: unknown, ...rest: unknown[]) => {
             if (file !== 0) return (real as (...a: unknown[]) => unknown)(file, ...rest);
             if (stdin instanceof Error) throw stdin;
-            return stdin;
+            const options = rest[0];
+            const encoding =
+                typeof options === "string" ? options : (options as { encoding?: string } | undefined)?.encoding;
+            const bytes = Buffer.from(stdin, "utf8");
+            return encoding ? bytes.toString(encoding as BufferEncoding) : bytes;
         },
         fn,
     );
