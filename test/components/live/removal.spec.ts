@@ -62,7 +62,7 @@ describe("components/live/removal", () => {
                 { metadata: { labels: { app: "istiod", "istio.io/rev": "x", "app.kubernetes.io/instance": "mine" } } },
                 {
                     metadata: {
-                        labels: { app: "web", "istio.io/rev": "1-29-0", "app.kubernetes.io/instance": "istiod-1-29-0" },
+                        labels: { app: "web", "istio.io/rev": "1-27-0", "app.kubernetes.io/instance": "istiod-1-27-0" },
                     },
                 },
                 {
@@ -94,6 +94,30 @@ describe("components/live/removal", () => {
                 { revision: "1-28-1", version: "1.28.1" },
                 { revision: "1-29-0" },
             ]);
+        });
+
+        it("takes no Deployment without a revision, and no version the chart left empty", () => {
+            const found = helmRevisions([
+                // No istio.io/rev: the release it would be is istiod-undefined, and it is not one.
+                { metadata: { labels: { app: "istiod", "app.kubernetes.io/instance": "istiod-undefined" } } },
+                {
+                    metadata: {
+                        labels: { app: "istiod", "istio.io/rev": "", "app.kubernetes.io/instance": "istiod-" },
+                    },
+                },
+                {
+                    metadata: {
+                        labels: {
+                            app: "istiod",
+                            "istio.io/rev": "1-28-1",
+                            "app.kubernetes.io/instance": "istiod-1-28-1",
+                            "app.kubernetes.io/version": "",
+                        },
+                    },
+                },
+                {},
+            ]);
+            assert.deepEqual(found, [{ revision: "1-28-1" }]);
         });
     });
 
