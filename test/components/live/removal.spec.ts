@@ -188,6 +188,8 @@ describe("components/live/removal", () => {
                         { name: "moved-by-tag", labels: { "istio.io/rev": "prod" } },
                         { name: "old-tag", labels: { "istio.io/rev": "legacy-tag" } },
                         { name: "by-default", labels: { "istio-injection": "enabled" } },
+                        // Injection disabled: no tag selects it, though the default tag points at 1-28-1.
+                        { name: "off", labels: { "istio-injection": "disabled", "istio.io/rev": "1-28-1" } },
                     ],
                     webhooks: [
                         revisionWebhook("1-28-1"),
@@ -233,6 +235,60 @@ describe("components/live/removal", () => {
                 uses[0].namespaces.map((n) => n.name),
                 ["nativemesh-canary-1-28-1-x"],
             );
+        });
+
+        it("counts a live tag pointing at the revision as a use, with nothing else using it", () => {
+            assert.deepEqual(
+                revisionUses(
+                    ["1-28-1"],
+                    { namespaces: [], webhooks: [tagWebhook("legacy-tag", "1-28-1")], pods: [] },
+                    desired(),
+                ),
+                [{ revision: "1-28-1", pods: [], namespaces: [], tags: ["legacy-tag"] }],
+            );
+        });
+
+        it("names a declared namespace by the label the configuration gives it, when that still selects the revision", () => {
+            const uses = revisionUses(
+                ["1-28-1"],
+                {
+                    namespaces: [
+                        { name: "apps", labels: { "istio.io/rev": "1-29-0" } },
+                        { name: "batch", labels: {} },
+                    ],
+                    webhooks: [tagWebhook("legacy-tag", "1-28-1")],
+                    pods: [],
+                },
+                desired({ namespaces: { apps: "1-28-1", batch: "legacy-tag" } }),
+            );
+            assert.deepEqual(uses, [
+                {
+                    revision: "1-28-1",
+                    pods: [],
+                    namespaces: [
+                        { name: "apps", via: "istio.io/rev=1-28-1" },
+                        { name: "batch", via: "istio.io/rev=legacy-tag, tag legacy-tag" },
+                    ],
+                    tags: ["legacy-tag"],
+                },
+            ]);
+        });
+
+        it("names a pod by what its metadata gives, the namespace or name left empty when missing", () => {
+            const pod = injected("apps", "web", "1-28-1");
+            const [use] = revisionUses(
+                ["1-28-1"],
+                {
+                    namespaces: [],
+                    webhooks: [],
+                    pods: [
+                        { ...pod, metadata: { annotations: pod.metadata!.annotations, name: "web" } },
+                        { ...pod, metadata: { annotations: pod.metadata!.annotations, namespace: "apps" } },
+                    ],
+                },
+                desired(),
+            );
+            assert.deepEqual(use.pods, ["/web", "apps/"]);
         });
 
         it("reports no use of a revision nothing uses", () => {
