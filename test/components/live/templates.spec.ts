@@ -81,6 +81,7 @@ describe("injection templates: which one a pod was meant for", () => {
         assert.deepEqual(injectionTemplates(pod("  ")), ["sidecar"]);
         assert.deepEqual(injectionTemplates(pod("gateway,,spire,")), ["gateway", "spire"]);
         assert.deepEqual(injectionTemplates({}), ["sidecar"]);
+        assert.deepEqual(injectionTemplates({ metadata: { labels: { app: "web" } } }), ["sidecar"]);
         assert.deepEqual(proxyRole({}), { kind: "sidecar" });
         assert.deepEqual(proxyRole(pod("gateway, spire")), { kind: "template", templates: ["gateway", "spire"] });
     });
