@@ -322,6 +322,27 @@ describe("components/live/removal", () => {
             );
         });
 
+        it("one pod, several namespaces and several tags: each counted in its own number", () => {
+            assert.equal(
+                describeUse({
+                    revision: "1-28-1",
+                    pods: ["apps/web-1"],
+                    namespaces: [
+                        { name: "a", via: "istio.io/rev=1-28-1" },
+                        { name: "b", via: "istio.io/rev=1-28-1" },
+                        { name: "c", via: "istio.io/rev=1-28-1" },
+                        { name: "d", via: "istio.io/rev=legacy-tag, tag legacy-tag" },
+                    ],
+                    tags: ["legacy-tag", "default"],
+                }),
+                "1 pod carries its sidecar (apps/web-1); 4 namespaces select it (a: istio.io/rev=1-28-1, b: istio.io/rev=1-28-1, c: istio.io/rev=1-28-1, and 1 more); tags legacy-tag, default point at it",
+            );
+            assert.equal(
+                describeUse({ revision: "1-28-1", pods: [], namespaces: [], tags: ["prod"] }),
+                "tag prod points at it",
+            );
+        });
+
         it("a dropped revision: the key, the revision, what uses it, the way through and the override", () => {
             assert.equal(
                 removalRefusal(use, { kind: "dropped", key: "nativemesh:mesh.revisions" }),
