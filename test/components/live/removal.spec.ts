@@ -142,13 +142,23 @@ describe("components/live/removal", () => {
                                 deletionTimestamp: "2026-01-01T00:00:00Z",
                             },
                         },
+                        // A null deletionTimestamp is no deletion.
+                        {
+                            ...injected("apps", "web-3", "1-28-1"),
+                            metadata: { ...injected("apps", "web-3", "1-28-1").metadata, deletionTimestamp: null },
+                        },
                         // No sidecar at all, though annotated.
                         injected("apps", "bare", "1-28-1", { spec: { containers: [{ name: "app" }] } }),
                     ],
                 },
                 desired(),
             );
-            assert.deepEqual(use, { revision: "1-28-1", pods: ["apps/web-1", "apps/web-2"], namespaces: [], tags: [] });
+            assert.deepEqual(use, {
+                revision: "1-28-1",
+                pods: ["apps/web-1", "apps/web-2", "apps/web-3"],
+                namespaces: [],
+                tags: [],
+            });
         });
 
         it("judges a namespace by the label it has after the update: declared ones by the configuration", () => {
@@ -234,6 +244,51 @@ describe("components/live/removal", () => {
             assert.deepEqual(
                 uses[0].namespaces.map((n) => n.name),
                 ["nativemesh-canary-1-28-1-x"],
+            );
+        });
+
+        it("keeps counting a canary-named namespace nativemesh did not make, and one nativemesh made under another name", () => {
+            const uses = revisionUses(
+                ["1-27-0", "1-28-1"],
+                {
+                    namespaces: [
+                        // The canary name of 1-27-0, but not labelled as nativemesh's.
+                        { name: "nativemesh-canary-1-27-0", labels: { "istio.io/rev": "1-27-0" } },
+                        // nativemesh's, but not the canary of the revision it selects.
+                        {
+                            name: "nativemesh-canary-1-27-1",
+                            labels: { "istio.io/rev": "1-28-1", "app.kubernetes.io/managed-by": "nativemesh" },
+                        },
+                    ],
+                    webhooks: [],
+                    pods: [],
+                },
+                desired(),
+            );
+            assert.deepEqual(uses, [
+                {
+                    revision: "1-27-0",
+                    pods: [],
+                    namespaces: [{ name: "nativemesh-canary-1-27-0", via: "istio.io/rev=1-27-0" }],
+                    tags: [],
+                },
+                {
+                    revision: "1-28-1",
+                    pods: [],
+                    namespaces: [{ name: "nativemesh-canary-1-27-1", via: "istio.io/rev=1-28-1" }],
+                    tags: [],
+                },
+            ]);
+        });
+
+        it("an unlabelled namespace selects nothing, not even a declared tag named `undefined`", () => {
+            assert.deepEqual(
+                revisionUses(
+                    ["1-28-1"],
+                    { namespaces: [{ name: "plain", labels: {} }], webhooks: [], pods: [] },
+                    desired({ tags: { undefined: "1-28-1" } }),
+                ),
+                [],
             );
         });
 
