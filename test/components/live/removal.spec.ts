@@ -134,6 +134,7 @@ describe("components/live/removal", () => {
                             spec: { containers: [{ name: "app" }, { name: "istio-proxy" }] },
                         }),
                         injected("apps", "done", "1-28-1", { status: { phase: "Succeeded" } }),
+                        injected("apps", "crashed", "1-28-1", { status: { phase: "Failed" } }),
                         injected("apps", "new", "1-29-0"),
                         {
                             ...injected("apps", "leaving", "1-28-1"),
