@@ -376,6 +376,10 @@ describe("components/live/removal", () => {
                 describeUse(use),
                 "4 pods carry its sidecar (apps/web-1, apps/web-2, apps/web-3, and 1 more); 1 namespace selects it (legacy: istio.io/rev=1-28-1); tag legacy-tag points at it",
             );
+            assert.equal(
+                describeUse({ ...use, pods: use.pods.slice(0, 3), namespaces: [], tags: [] }),
+                "3 pods carry its sidecar (apps/web-1, apps/web-2, apps/web-3)",
+            );
         });
 
         it("one pod, several namespaces and several tags: each counted in its own number", () => {
