@@ -436,6 +436,10 @@ describe("components/live/removal", () => {
                 "nativemesh:mesh.allowRemoval[0]: '1-27-0' is not an istiod revision on the cluster (installed: 1-28-1); it overrides the guard for one removal only: drop it once that revision is gone",
             );
             assert.equal(
+                unknownAllowance(2, "1-27-0", ["1-28-1", "1-29-0"]),
+                "nativemesh:mesh.allowRemoval[2]: '1-27-0' is not an istiod revision on the cluster (installed: 1-28-1, 1-29-0); it overrides the guard for one removal only: drop it once that revision is gone",
+            );
+            assert.equal(
                 unknownAllowance(1, "1-27-0", []),
                 "nativemesh:mesh.allowRemoval[1]: '1-27-0' is not an istiod revision on the cluster (installed: none); it overrides the guard for one removal only: drop it once that revision is gone",
             );
