@@ -25,6 +25,8 @@ describe("printable: control characters as visible escapes", () => {
         assert.equal(serverText("  boom\n\n\u001b[2J  forged\r\nline  "), "boom \\x1b[2J forged line");
         const long = serverText("x".repeat(MAX_SERVER_TEXT + 50));
         assert.equal(long, `${"x".repeat(MAX_SERVER_TEXT)}...`);
+        assert.equal(serverText("x".repeat(MAX_SERVER_TEXT)), "x".repeat(MAX_SERVER_TEXT));
+        assert.equal(serverText(` ${"x".repeat(MAX_SERVER_TEXT)}\n`), "x".repeat(MAX_SERVER_TEXT));
     });
 });
 

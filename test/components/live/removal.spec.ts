@@ -62,7 +62,7 @@ describe("components/live/removal", () => {
                 { metadata: { labels: { app: "istiod", "istio.io/rev": "x", "app.kubernetes.io/instance": "mine" } } },
                 {
                     metadata: {
-                        labels: { app: "web", "istio.io/rev": "1-29-0", "app.kubernetes.io/instance": "istiod-1-29-0" },
+                        labels: { app: "web", "istio.io/rev": "1-27-0", "app.kubernetes.io/instance": "istiod-1-27-0" },
                     },
                 },
                 {
@@ -95,6 +95,30 @@ describe("components/live/removal", () => {
                 { revision: "1-29-0" },
             ]);
         });
+
+        it("takes no Deployment without a revision, and no version the chart left empty", () => {
+            const found = helmRevisions([
+                // No istio.io/rev: the release it would be is istiod-undefined, and it is not one.
+                { metadata: { labels: { app: "istiod", "app.kubernetes.io/instance": "istiod-undefined" } } },
+                {
+                    metadata: {
+                        labels: { app: "istiod", "istio.io/rev": "", "app.kubernetes.io/instance": "istiod-" },
+                    },
+                },
+                {
+                    metadata: {
+                        labels: {
+                            app: "istiod",
+                            "istio.io/rev": "1-28-1",
+                            "app.kubernetes.io/instance": "istiod-1-28-1",
+                            "app.kubernetes.io/version": "",
+                        },
+                    },
+                },
+                {},
+            ]);
+            assert.deepEqual(found, [{ revision: "1-28-1" }]);
+        });
     });
 
     describe("revisionUses", () => {
@@ -110,6 +134,7 @@ describe("components/live/removal", () => {
                             spec: { containers: [{ name: "app" }, { name: "istio-proxy" }] },
                         }),
                         injected("apps", "done", "1-28-1", { status: { phase: "Succeeded" } }),
+                        injected("apps", "crashed", "1-28-1", { status: { phase: "Failed" } }),
                         injected("apps", "new", "1-29-0"),
                         {
                             ...injected("apps", "leaving", "1-28-1"),
@@ -118,13 +143,23 @@ describe("components/live/removal", () => {
                                 deletionTimestamp: "2026-01-01T00:00:00Z",
                             },
                         },
+                        // A null deletionTimestamp is no deletion.
+                        {
+                            ...injected("apps", "web-3", "1-28-1"),
+                            metadata: { ...injected("apps", "web-3", "1-28-1").metadata, deletionTimestamp: null },
+                        },
                         // No sidecar at all, though annotated.
                         injected("apps", "bare", "1-28-1", { spec: { containers: [{ name: "app" }] } }),
                     ],
                 },
                 desired(),
             );
-            assert.deepEqual(use, { revision: "1-28-1", pods: ["apps/web-1", "apps/web-2"], namespaces: [], tags: [] });
+            assert.deepEqual(use, {
+                revision: "1-28-1",
+                pods: ["apps/web-1", "apps/web-2", "apps/web-3"],
+                namespaces: [],
+                tags: [],
+            });
         });
 
         it("judges a namespace by the label it has after the update: declared ones by the configuration", () => {
@@ -164,6 +199,8 @@ describe("components/live/removal", () => {
                         { name: "moved-by-tag", labels: { "istio.io/rev": "prod" } },
                         { name: "old-tag", labels: { "istio.io/rev": "legacy-tag" } },
                         { name: "by-default", labels: { "istio-injection": "enabled" } },
+                        // Injection disabled: no tag selects it, though the default tag points at 1-28-1.
+                        { name: "off", labels: { "istio-injection": "disabled", "istio.io/rev": "1-28-1" } },
                     ],
                     webhooks: [
                         revisionWebhook("1-28-1"),
@@ -211,6 +248,105 @@ describe("components/live/removal", () => {
             );
         });
 
+        it("keeps counting a canary-named namespace nativemesh did not make, and one nativemesh made under another name", () => {
+            const uses = revisionUses(
+                ["1-27-0", "1-28-1"],
+                {
+                    namespaces: [
+                        // The canary name of 1-27-0, but not labelled as nativemesh's.
+                        { name: "nativemesh-canary-1-27-0", labels: { "istio.io/rev": "1-27-0" } },
+                        // nativemesh's, but not the canary of the revision it selects.
+                        {
+                            name: "nativemesh-canary-1-27-1",
+                            labels: { "istio.io/rev": "1-28-1", "app.kubernetes.io/managed-by": "nativemesh" },
+                        },
+                    ],
+                    webhooks: [],
+                    pods: [],
+                },
+                desired(),
+            );
+            assert.deepEqual(uses, [
+                {
+                    revision: "1-27-0",
+                    pods: [],
+                    namespaces: [{ name: "nativemesh-canary-1-27-0", via: "istio.io/rev=1-27-0" }],
+                    tags: [],
+                },
+                {
+                    revision: "1-28-1",
+                    pods: [],
+                    namespaces: [{ name: "nativemesh-canary-1-27-1", via: "istio.io/rev=1-28-1" }],
+                    tags: [],
+                },
+            ]);
+        });
+
+        it("an unlabelled namespace selects nothing, not even a declared tag named `undefined`", () => {
+            assert.deepEqual(
+                revisionUses(
+                    ["1-28-1"],
+                    { namespaces: [{ name: "plain", labels: {} }], webhooks: [], pods: [] },
+                    desired({ tags: { undefined: "1-28-1" } }),
+                ),
+                [],
+            );
+        });
+
+        it("counts a live tag pointing at the revision as a use, with nothing else using it", () => {
+            assert.deepEqual(
+                revisionUses(
+                    ["1-28-1"],
+                    { namespaces: [], webhooks: [tagWebhook("legacy-tag", "1-28-1")], pods: [] },
+                    desired(),
+                ),
+                [{ revision: "1-28-1", pods: [], namespaces: [], tags: ["legacy-tag"] }],
+            );
+        });
+
+        it("names a declared namespace by the label the configuration gives it, when that still selects the revision", () => {
+            const uses = revisionUses(
+                ["1-28-1"],
+                {
+                    namespaces: [
+                        { name: "apps", labels: { "istio.io/rev": "1-29-0" } },
+                        { name: "batch", labels: {} },
+                    ],
+                    webhooks: [tagWebhook("legacy-tag", "1-28-1")],
+                    pods: [],
+                },
+                desired({ namespaces: { apps: "1-28-1", batch: "legacy-tag" } }),
+            );
+            assert.deepEqual(uses, [
+                {
+                    revision: "1-28-1",
+                    pods: [],
+                    namespaces: [
+                        { name: "apps", via: "istio.io/rev=1-28-1" },
+                        { name: "batch", via: "istio.io/rev=legacy-tag, tag legacy-tag" },
+                    ],
+                    tags: ["legacy-tag"],
+                },
+            ]);
+        });
+
+        it("names a pod by what its metadata gives, the namespace or name left empty when missing", () => {
+            const pod = injected("apps", "web", "1-28-1");
+            const [use] = revisionUses(
+                ["1-28-1"],
+                {
+                    namespaces: [],
+                    webhooks: [],
+                    pods: [
+                        { ...pod, metadata: { annotations: pod.metadata!.annotations, name: "web" } },
+                        { ...pod, metadata: { annotations: pod.metadata!.annotations, namespace: "apps" } },
+                    ],
+                },
+                desired(),
+            );
+            assert.deepEqual(use.pods, ["/web", "apps/"]);
+        });
+
         it("reports no use of a revision nothing uses", () => {
             assert.deepEqual(
                 revisionUses(
@@ -239,6 +375,31 @@ describe("components/live/removal", () => {
             assert.equal(
                 describeUse(use),
                 "4 pods carry its sidecar (apps/web-1, apps/web-2, apps/web-3, and 1 more); 1 namespace selects it (legacy: istio.io/rev=1-28-1); tag legacy-tag points at it",
+            );
+            assert.equal(
+                describeUse({ ...use, pods: use.pods.slice(0, 3), namespaces: [], tags: [] }),
+                "3 pods carry its sidecar (apps/web-1, apps/web-2, apps/web-3)",
+            );
+        });
+
+        it("one pod, several namespaces and several tags: each counted in its own number", () => {
+            assert.equal(
+                describeUse({
+                    revision: "1-28-1",
+                    pods: ["apps/web-1"],
+                    namespaces: [
+                        { name: "a", via: "istio.io/rev=1-28-1" },
+                        { name: "b", via: "istio.io/rev=1-28-1" },
+                        { name: "c", via: "istio.io/rev=1-28-1" },
+                        { name: "d", via: "istio.io/rev=legacy-tag, tag legacy-tag" },
+                    ],
+                    tags: ["legacy-tag", "default"],
+                }),
+                "1 pod carries its sidecar (apps/web-1); 4 namespaces select it (a: istio.io/rev=1-28-1, b: istio.io/rev=1-28-1, c: istio.io/rev=1-28-1, and 1 more); tags legacy-tag, default point at it",
+            );
+            assert.equal(
+                describeUse({ revision: "1-28-1", pods: [], namespaces: [], tags: ["prod"] }),
+                "tag prod points at it",
             );
         });
 
@@ -273,6 +434,10 @@ describe("components/live/removal", () => {
             assert.equal(
                 unknownAllowance(0, "1-27-0", ["1-28-1"]),
                 "nativemesh:mesh.allowRemoval[0]: '1-27-0' is not an istiod revision on the cluster (installed: 1-28-1); it overrides the guard for one removal only: drop it once that revision is gone",
+            );
+            assert.equal(
+                unknownAllowance(2, "1-27-0", ["1-28-1", "1-29-0"]),
+                "nativemesh:mesh.allowRemoval[2]: '1-27-0' is not an istiod revision on the cluster (installed: 1-28-1, 1-29-0); it overrides the guard for one removal only: drop it once that revision is gone",
             );
             assert.equal(
                 unknownAllowance(1, "1-27-0", []),

@@ -14,7 +14,7 @@ import {
     type Selection,
     staleWorkloads,
 } from "../../../components/live/classify";
-import { injectionTemplates, proxyRole } from "../../../components/live/templates";
+import { describeRole, injectionTemplates, proxyRole } from "../../../components/live/templates";
 import { istioSource, istioSourceDir } from "../../support/istioSource";
 
 type Obj = { kind?: string; metadata?: { name?: string }; spec?: Record<string, unknown> };
@@ -74,6 +74,25 @@ describe("injection templates: which one a pod was meant for", () => {
         assert.deepEqual(proxyRole(pod("grpc-agent")), { kind: "template", templates: ["grpc-agent"] });
     });
 
+    it("takes a blank annotation for the default sidecar template, and drops empty entries of a list", () => {
+        const pod = (templates: string): PodLike => ({
+            metadata: { annotations: { "inject.istio.io/templates": templates } },
+        });
+        assert.deepEqual(injectionTemplates(pod("  ")), ["sidecar"]);
+        assert.deepEqual(injectionTemplates(pod("gateway,,spire,")), ["gateway", "spire"]);
+        assert.deepEqual(injectionTemplates({}), ["sidecar"]);
+        assert.deepEqual(injectionTemplates({ metadata: { labels: { app: "web" } } }), ["sidecar"]);
+        assert.deepEqual(proxyRole({}), { kind: "sidecar" });
+        assert.deepEqual(proxyRole(pod("gateway, spire")), { kind: "template", templates: ["gateway", "spire"] });
+    });
+
+    it("names a role as a report shows it: sidecar, the templates, or what istiod's controller rendered", () => {
+        assert.equal(describeRole({ kind: "sidecar" }), "sidecar");
+        assert.equal(describeRole({ kind: "template", templates: ["gateway", "spire"] }), "gateway,spire template");
+        assert.equal(describeRole({ kind: "managed", what: "waypoint", gateway: "edge" }), "waypoint");
+        assert.equal(describeRole({ kind: "managed", what: "Gateway API gateway" }), "Gateway API gateway");
+    });
+
     it("tells a waypoint from a Gateway API gateway by the controller istiod names in gateway.istio.io/managed", () => {
         const managed = (controller: string) => ({
             metadata: {
@@ -93,6 +112,36 @@ describe("injection templates: which one a pod was meant for", () => {
             what: "Gateway API gateway",
             gateway: "edge",
         });
+    });
+
+    it("a managed pod without a gateway name names none; an empty controller label is no controller", () => {
+        assert.deepEqual(
+            proxyRole({ metadata: { labels: { "gateway.istio.io/managed": "istio.io-mesh-controller" } } }),
+            {
+                kind: "managed",
+                what: "waypoint",
+            },
+        );
+        assert.deepEqual(
+            proxyRole({
+                metadata: {
+                    labels: {
+                        "gateway.istio.io/managed": "istio.io-mesh-controller",
+                        "gateway.networking.k8s.io/gateway-name": "",
+                    },
+                },
+            }),
+            { kind: "managed", what: "waypoint" },
+        );
+        assert.deepEqual(
+            proxyRole({
+                metadata: {
+                    labels: { "gateway.istio.io/managed": "", "gateway.networking.k8s.io/gateway-name": "edge" },
+                    annotations: { "inject.istio.io/templates": "gateway" },
+                },
+            }),
+            { kind: "template", templates: ["gateway"] },
+        );
     });
 });
 
