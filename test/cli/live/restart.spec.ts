@@ -592,3 +592,193 @@ describe("live: restart with only workloads it never touches", () => {
         }
     });
 });
+
+/** Namespace `shop` whose two stale pods belong to `kind`/`name` (uid `uid`) directly, as StatefulSet and DaemonSet pods do. */
+function ownedCluster(kind: string, name: string, uid: string): FakeCluster {
+    const owned = (podName: string) => {
+        const p = pod("shop", podName, true);
+        p.metadata.ownerReferences = [{ apiVersion: "apps/v1", kind, name, uid, controller: true }];
+        return p;
+    };
+    return {
+        namespaces: [{ name: "shop", labels: { "istio.io/rev": "1-31-0" } }],
+        pods: [owned(`${name}-0`), owned(`${name}-1`)],
+        deployments: new Map(),
+        statefulSets: new Map(),
+        daemonSets: new Map(),
+    };
+}
+
+describe("live: restart of StatefulSets and DaemonSets", () => {
+    const DB_UID = "5d1f0c1e-0000-4000-8000-0000000000db";
+    const AGENT_UID = "5d1f0c1e-0000-4000-8000-00000000agnt";
+    for (const { kind, name, uid, resource, objects, before, patched, complete, done } of [
+        {
+            kind: "StatefulSet",
+            name: "db",
+            uid: DB_UID,
+            resource: "statefulsets",
+            objects: "statefulSets" as const,
+            before: {
+                observedGeneration: 1,
+                readyReplicas: 2,
+                currentReplicas: 2,
+                currentRevision: "db-1",
+                updateRevision: "db-1",
+            },
+            patched: {
+                observedGeneration: 2,
+                readyReplicas: 2,
+                updatedReplicas: 0,
+                currentReplicas: 2,
+                currentRevision: "db-1",
+                updateRevision: "db-2",
+            },
+            complete: {
+                observedGeneration: 2,
+                readyReplicas: 2,
+                updatedReplicas: 2,
+                currentReplicas: 2,
+                currentRevision: "db-2",
+                updateRevision: "db-2",
+            },
+            done: "statefulset rolling update complete 2 pods at revision db-2",
+        },
+        {
+            kind: "DaemonSet",
+            name: "agent",
+            uid: AGENT_UID,
+            resource: "daemonsets",
+            objects: "daemonSets" as const,
+            before: { observedGeneration: 1, desiredNumberScheduled: 2, updatedNumberScheduled: 2, numberAvailable: 2 },
+            patched: {
+                observedGeneration: 2,
+                desiredNumberScheduled: 2,
+                updatedNumberScheduled: 0,
+                numberAvailable: 2,
+            },
+            complete: {
+                observedGeneration: 2,
+                desiredNumberScheduled: 2,
+                updatedNumberScheduled: 2,
+                numberAvailable: 2,
+            },
+            done: 'daemon set "agent" successfully rolled out',
+        },
+    ])
+        it(`a stale ${kind} is patched and read at its own path, waited for until its rollout is complete, exit 0`, async () => {
+            const cluster = ownedCluster(kind, name, uid);
+            const obj: Obj = {
+                metadata: { name, namespace: "shop", uid, generation: 1 },
+                spec: { replicas: 2, updateStrategy: { type: "RollingUpdate" } },
+                status: before,
+            };
+            cluster[objects]!.set(`shop/${name}`, obj);
+            let readsSincePatch = -1;
+            cluster.onPatch = () => {
+                obj.metadata.generation = 2;
+                obj.status = patched;
+                readsSincePatch = 0;
+            };
+            cluster.onRead = () => {
+                if (readsSincePatch < 0 || ++readsSincePatch < 2) return;
+                obj.status = complete;
+                cluster.pods = cluster.pods.map((p) => {
+                    const fresh = pod("shop", p.metadata.name, false);
+                    fresh.metadata.ownerReferences = p.metadata.ownerReferences;
+                    return fresh;
+                });
+            };
+            const api = await fakeApi(cluster);
+            try {
+                const { out, io: sink } = io();
+                const clock = lateClock();
+                assert.equal(
+                    await runRestart(["--kubeconfig", api.kubeconfig], sink, clock),
+                    0,
+                    out.stdout + out.stderr,
+                );
+                assert.equal(
+                    out.stdout,
+                    [
+                        "restarting 1 workload, at most 1 at a time, waiting up to 300 s for each",
+                        `restarted shop ${kind}/${name} (1 s): ${done}`,
+                        "restarted 1 of 1",
+                        "after the restart nothing is stale",
+                        "",
+                    ].join("\n"),
+                );
+                assert.deepEqual(clock.sleeps, [1000]);
+                const path = `/apis/apps/v1/namespaces/shop/${resource}/${name}`;
+                const patches = api.requests.filter((r) => r.method === "PATCH");
+                assert.deepEqual(
+                    patches.map((r) => [r.path, r.contentType]),
+                    [[path, "application/strategic-merge-patch+json"]],
+                );
+                assert.deepEqual(
+                    Object.keys(
+                        (patches[0].body as { spec: { template: { metadata: { annotations: object } } } }).spec.template
+                            .metadata.annotations,
+                    ),
+                    ["kubectl.kubernetes.io/restartedAt"],
+                );
+                const reads = api.requests.filter((r) => r.method === "GET" && r.path.startsWith("/apis/apps/"));
+                assert.deepEqual(
+                    reads.map((r) => r.path),
+                    [path, path, path],
+                    "read once before the patch, then until complete",
+                );
+            } finally {
+                api.close();
+            }
+        });
+});
+
+describe("live: restart when the API server fails it", () => {
+    it("the pods' ReplicaSet cannot be read: one `failed` line naming it and the API's answer, nothing patched, exit 1", async () => {
+        const cluster = shopCluster();
+        cluster.replicaSets!.clear();
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig], sink, lateClock()), 1);
+            assert.deepEqual(out.stdout.split("\n").slice(1), [
+                `failed shop Deployment/web (0 s): reading ReplicaSet shop/web-767d6f4df8 at ${api.url} failed (404: /apis/apps/v1/namespaces/shop/replicasets/web-767d6f4df8 not found)`,
+                "restarted 0 of 1; not complete: shop Deployment/web",
+                "still stale after the restart (1):",
+                `  shop Deployment/web (2 pods): ${BEFORE_NS}`,
+                "",
+            ]);
+            assert.ok(!api.requests.some((r) => r.method === "PATCH"));
+        } finally {
+            api.close();
+        }
+    });
+
+    it("the patch is refused: one `failed` line naming the patch and the API's answer, no wait, exit 1", async () => {
+        const cluster = shopCluster();
+        const forbidden = 'deployments.apps "web" is forbidden: User "u" cannot patch resource "deployments"';
+        cluster.onPatch = () => ({ code: 403, message: forbidden });
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            const clock = lateClock();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig], sink, clock), 1);
+            assert.deepEqual(out.stdout.split("\n").slice(1), [
+                `failed shop Deployment/web (0 s): patching Deployment shop/web at ${api.url} failed (403: ${forbidden})`,
+                "restarted 0 of 1; not complete: shop Deployment/web",
+                "still stale after the restart (1):",
+                `  shop Deployment/web (2 pods): ${BEFORE_NS}`,
+                "",
+            ]);
+            assert.deepEqual(clock.sleeps, []);
+            assert.equal(
+                api.requests.filter((r) => r.path === "/apis/apps/v1/namespaces/shop/deployments/web").length,
+                2,
+                "one read, one patch",
+            );
+        } finally {
+            api.close();
+        }
+    });
+});
