@@ -782,3 +782,189 @@ describe("live: restart when the API server fails it", () => {
         }
     });
 });
+
+describe("live: restart when a read fails during the wait", () => {
+    it("the workload cannot be read after the patch: one `failed` line with the API's answer, no more waiting, exit 1", async () => {
+        const cluster = shopCluster();
+        const path = "/apis/apps/v1/namespaces/shop/deployments/web";
+        const body = JSON.stringify({ kind: "Status", code: 500, message: "etcdserver: request timed out" });
+        cluster.onPatch = () => void (cluster.raw = new Map([[path, { code: 500, body }]]));
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            const clock = lateClock();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig], sink, clock), 1);
+            assert.deepEqual(out.stdout.split("\n").slice(1, 3), [
+                `failed shop Deployment/web (0 s): reading Deployment shop/web at ${api.url} failed (500: etcdserver: request timed out)`,
+                "restarted 0 of 1; not complete: shop Deployment/web",
+            ]);
+            assert.deepEqual(clock.sleeps, []);
+            assert.deepEqual(
+                api.requests.filter((r) => r.path === path).map((r) => r.method),
+                ["GET", "PATCH", "GET"],
+            );
+        } finally {
+            api.close();
+        }
+    });
+});
+
+const OLD_REVISION = "native sidecar from revision 1-30-0; the namespace selects 1-31-0";
+const JOB_ADVICE = "a Job's pods are never restarted: let it finish, or delete it and create it again";
+
+/** A pod of `ns` with its native sidecar, injected by revision 1-30-0. */
+function oldRevisionPod(ns: string, name: string): Obj {
+    const p = pod(ns, name, false);
+    const annotations = p.metadata.annotations as Record<string, string>;
+    annotations["sidecar.istio.io/status"] = JSON.stringify({
+        ...(JSON.parse(annotations["sidecar.istio.io/status"]) as object),
+        revision: "1-30-0",
+    });
+    annotations["istio.io/rev"] = "1-30-0";
+    return p;
+}
+
+/** `p` made a pod of Job `job`. */
+function jobPod(p: Obj, job: string): Obj {
+    p.metadata.ownerReferences = [{ apiVersion: "batch/v1", kind: "Job", name: job, uid: "job-uid", controller: true }];
+    return p;
+}
+
+describe("live: restart lists every reason a workload is stale", () => {
+    /** shop's Deployment web and Job report, each with a pod created before injection and one of revision 1-30-0. */
+    function twoReasons(): FakeCluster {
+        const cluster = shopCluster();
+        cluster.pods = [
+            pod("shop", "web-767d6f4df8-a", true),
+            oldRevisionPod("shop", "web-767d6f4df8-b"),
+            jobPod(pod("shop", "report-a", true), "report"),
+            jobPod(oldRevisionPod("shop", "report-b"), "report"),
+        ];
+        cluster.jobs = new Map([["shop/report", { metadata: { name: "report", namespace: "shop" } }]]);
+        return cluster;
+    }
+
+    it("--dry-run: the would-be restart and the untouched Job each with both reasons, joined by '; '", async () => {
+        const api = await fakeApi(twoReasons());
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig, "--dry-run"], sink, lateClock()), 1);
+            assert.equal(
+                out.stdout,
+                [
+                    `would restart shop Deployment/web: ${BEFORE_NS}; ${OLD_REVISION}`,
+                    "not touched (1):",
+                    `  shop Job/report: ${BEFORE_NS}; ${OLD_REVISION}; ${JOB_ADVICE}`,
+                    "dry run: 1 workload(s) would be restarted; nothing was changed",
+                    "",
+                ].join("\n"),
+            );
+        } finally {
+            api.close();
+        }
+    });
+
+    it("after a restart that timed out: what is still stale, each with both reasons", async () => {
+        const cluster = twoReasons();
+        cluster.deployments.get("shop/web")!.status = { observedGeneration: 1 };
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig, "--timeout", "1"], sink, lateClock()), 1);
+            assert.equal(
+                out.stdout,
+                [
+                    "restarting 1 workload, at most 1 at a time, waiting up to 1 s for each",
+                    "timed out shop Deployment/web (1 s): rollout not complete after 1 s: waiting for deployment spec update to be observed",
+                    "not touched (1):",
+                    `  shop Job/report: ${BEFORE_NS}; ${OLD_REVISION}; ${JOB_ADVICE}`,
+                    "restarted 0 of 1; not complete: shop Deployment/web",
+                    "still stale after the restart (2):",
+                    `  shop Deployment/web (2 pods): ${BEFORE_NS}; ${OLD_REVISION}`,
+                    `  shop Job/report (2 pods): ${BEFORE_NS}; ${OLD_REVISION}`,
+                    "",
+                ].join("\n"),
+            );
+        } finally {
+            api.close();
+        }
+    });
+});
+
+describe("live: restart refuses what kubectl would not restart", () => {
+    it("a paused Deployment: skipped with kubectl's reason, nothing patched, exit 1", async () => {
+        const cluster = shopCluster();
+        cluster.deployments.get("shop/web")!.spec = { replicas: 3, paused: true };
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig], sink, lateClock()), 1);
+            assert.equal(
+                out.stdout.split("\n")[1],
+                "skipped shop Deployment/web (0 s): paused: run `kubectl rollout resume` first (kubectl refuses to restart a paused Deployment too)",
+            );
+            assert.ok(!api.requests.some((r) => r.method === "PATCH"));
+        } finally {
+            api.close();
+        }
+    });
+
+    it("an OnDelete StatefulSet: skipped, saying a restart would re-create no pod, nothing patched, exit 1", async () => {
+        const uid = "5d1f0c1e-0000-4000-8000-0000000000db";
+        const cluster = ownedCluster("StatefulSet", "db", uid);
+        cluster.statefulSets!.set("shop/db", {
+            metadata: { name: "db", namespace: "shop", uid, generation: 1 },
+            spec: { replicas: 2, updateStrategy: { type: "OnDelete" } },
+            status: { observedGeneration: 1 },
+        });
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig], sink, lateClock()), 1);
+            assert.equal(
+                out.stdout.split("\n")[1],
+                "skipped shop StatefulSet/db (0 s): update strategy OnDelete: a restart would re-create no pod; delete its pods one at a time",
+            );
+            assert.ok(!api.requests.some((r) => r.method === "PATCH"));
+        } finally {
+            api.close();
+        }
+    });
+});
+
+describe("live: restart checks the controller its ReplicaSet names", () => {
+    for (const [what, change, message] of [
+        [
+            "a ReplicaSet of an Argo Rollout of the same name",
+            (rs: Obj) =>
+                void (rs.metadata.ownerReferences = [
+                    {
+                        apiVersion: "argoproj.io/v1alpha1",
+                        kind: "Rollout",
+                        name: "web",
+                        uid: WEB_UID,
+                        controller: true,
+                    },
+                ]),
+            "its pods' owner is Rollout/web, not this Deployment: not patched",
+        ],
+        [
+            "a ReplicaSet with no owner at all",
+            (rs: Obj) => delete rs.metadata.ownerReferences,
+            "ReplicaSet web-767d6f4df8 names no owner by uid: not patched",
+        ],
+    ] as const)
+        it(`${what}: the Deployment is skipped with one line saying so, nothing patched`, async () => {
+            const cluster = shopCluster();
+            change(cluster.replicaSets!.get("shop/web-767d6f4df8")!);
+            const api = await fakeApi(cluster);
+            try {
+                const { out, io: sink } = io();
+                assert.equal(await runRestart(["--kubeconfig", api.kubeconfig], sink, lateClock()), 1);
+                assert.equal(out.stdout.split("\n")[1], `skipped shop Deployment/web (0 s): ${message}`);
+                assert.ok(!api.requests.some((r) => r.method === "PATCH"));
+            } finally {
+                api.close();
+            }
+        });
+});
