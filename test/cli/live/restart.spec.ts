@@ -1,6 +1,7 @@
 /** `nativemesh restart` against an in-process API server: the restart patch, the rollout wait, --dry-run. */
 import * as assert from "node:assert/strict";
-import { runRestart } from "../../../cli/live/restart";
+import { restartAll, runRestart, type RestartResult } from "../../../cli/live/restart";
+import { connect } from "../../../components/live/cluster";
 import {
     bigCluster,
     fakeApi,
@@ -967,4 +968,236 @@ describe("live: restart checks the controller its ReplicaSet names", () => {
                 api.close();
             }
         });
+});
+
+describe("live: restart's wait for a rollout", () => {
+    it("a rollout past its progress deadline fails at once with kubectl's error, no more waiting, exit 1", async () => {
+        const cluster = shopCluster();
+        cluster.onPatch = () =>
+            void (cluster.deployments.get("shop/web")!.status = {
+                observedGeneration: 2,
+                replicas: 4,
+                updatedReplicas: 1,
+                conditions: [
+                    { type: "Available", reason: "MinimumReplicasAvailable" },
+                    { type: "Progressing", reason: "ProgressDeadlineExceeded" },
+                ],
+            });
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            const clock = lateClock();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig], sink, clock), 1);
+            assert.deepEqual(out.stdout.split("\n").slice(1, 3), [
+                'failed shop Deployment/web (0 s): deployment "web" exceeded its progress deadline',
+                "restarted 0 of 1; not complete: shop Deployment/web",
+            ]);
+            assert.deepEqual(clock.sleeps, []);
+        } finally {
+            api.close();
+        }
+    });
+
+    it("sleeps that overrun: the last sleep is only what is left of --timeout, the time taken in tenths of a second", async () => {
+        const cluster = shopCluster();
+        cluster.deployments.get("shop/web")!.status = { observedGeneration: 1 };
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            // Each sleep lasts 250 ms longer than asked, as timers may.
+            let t = 7_000_000;
+            const sleeps: number[] = [];
+            const clock = {
+                now: () => t,
+                sleep: async (ms: number) => {
+                    sleeps.push(ms);
+                    t += ms + 250;
+                },
+            };
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig, "--timeout", "3"], sink, clock), 1);
+            assert.deepEqual(sleeps, [1000, 1000, 500]);
+            assert.equal(
+                out.stdout.split("\n")[1],
+                "timed out shop Deployment/web (3.3 s): rollout not complete after 3 s: waiting for deployment spec update to be observed",
+            );
+        } finally {
+            api.close();
+        }
+    });
+
+    it("a patch that takes longer than --timeout: timed out without a read, its last state `patched`", async () => {
+        const cluster = shopCluster();
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            // Each look at the clock finds two more seconds gone (a slow API server).
+            let t = 0;
+            const sleeps: number[] = [];
+            const clock = {
+                now: () => (t += 2000),
+                sleep: async (ms: number) => void sleeps.push(ms),
+            };
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig, "--timeout", "1"], sink, clock), 1);
+            assert.equal(
+                out.stdout.split("\n")[1],
+                "timed out shop Deployment/web (4 s): rollout not complete after 1 s: patched",
+            );
+            assert.deepEqual(sleeps, []);
+            assert.deepEqual(
+                api.requests
+                    .filter((r) => r.path === "/apis/apps/v1/namespaces/shop/deployments/web")
+                    .map((r) => r.method),
+                ["GET", "PATCH"],
+            );
+        } finally {
+            api.close();
+        }
+    });
+
+    it("a rollout that timed out though its pods were re-created: nothing stale afterwards, still exit 1", async () => {
+        const cluster = shopCluster();
+        cluster.deployments.get("shop/web")!.status = { observedGeneration: 1 };
+        cluster.onPatch = () => {
+            cluster.pods = cluster.pods.map((p) => pod("shop", p.metadata.name, false));
+        };
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig, "--timeout", "2"], sink, lateClock()), 1);
+            assert.deepEqual(out.stdout.split("\n").slice(2), [
+                "restarted 0 of 1; not complete: shop Deployment/web",
+                "after the restart nothing is stale",
+                "",
+            ]);
+        } finally {
+            api.close();
+        }
+    });
+
+    it("without a clock given it waits by the wall clock: a rollout complete at once is reported restarted", async () => {
+        const cluster = shopCluster();
+        cluster.onPatch = () => {
+            cluster.pods = cluster.pods.map((p) => pod("shop", p.metadata.name, false));
+        };
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig], sink), 0);
+            assert.match(
+                out.stdout.split("\n")[1],
+                /^restarted shop Deployment\/web \(\d+(\.\d)? s\): deployment "web" successfully rolled out$/,
+            );
+        } finally {
+            api.close();
+        }
+    });
+});
+
+describe("live: restart's exit code and report when nothing is restarted", () => {
+    it("nothing stale but a namespace with a problem: the problem listed, exit 1", async () => {
+        const cluster = shopCluster();
+        cluster.pods = [pod("shop", "web-767d6f4df8-c", false)];
+        cluster.namespaces.push({ name: "lost", labels: { "istio.io/rev": "9-9-9" } });
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig], sink, lateClock()), 1);
+            assert.equal(
+                out.stdout,
+                ["nothing stale: no workload to restart", `problem: namespace lost: ${NO_WEBHOOK}`, ""].join("\n"),
+            );
+        } finally {
+            api.close();
+        }
+    });
+
+    it("--dry-run with only a bare Pod stale: it is listed as not touched, no dry-run count line, exit 1", async () => {
+        const cluster = shopCluster();
+        cluster.pods = [pod("shop", "web-767d6f4df8-c", false), barePod("shop", "lonely")];
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig, "--dry-run"], sink, lateClock()), 1);
+            assert.equal(
+                out.stdout,
+                [
+                    "not touched (1):",
+                    `  shop Pod/lonely: ${BEFORE_NS}; a bare Pod: delete it and create it again from its manifest`,
+                    "",
+                ].join("\n"),
+            );
+        } finally {
+            api.close();
+        }
+    });
+
+    it("the kubeconfig's warnings go to stderr, one line each, the report to stdout", async () => {
+        const cluster = shopCluster();
+        cluster.pods = [pod("shop", "web-767d6f4df8-c", false)];
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig], sink, lateClock()), 0);
+            assert.equal(
+                out.stderr,
+                `warning: ${api.kubeconfig}: cluster 'fake' is served over plain http (${api.url}): requests and credentials travel unencrypted\n`,
+            );
+            assert.equal(out.stdout, "nothing stale: no workload to restart\n");
+        } finally {
+            api.close();
+        }
+    });
+});
+
+describe("live: restartAll checks the owner references it is given", () => {
+    const DB_UID = "5d1f0c1e-0000-4000-8000-0000000000db";
+    const db = { namespace: "shop", kind: "StatefulSet", name: "db", pods: 2, reasons: [BEFORE_NS] };
+
+    async function restartDb(ownerRefs: Map<string, { kind: string; name: string; uid?: string }>) {
+        const cluster = ownedCluster("StatefulSet", "db", DB_UID);
+        cluster.statefulSets!.set("shop/db", {
+            metadata: { name: "db", namespace: "shop", uid: DB_UID, generation: 1 },
+            spec: { replicas: 2 },
+            status: { observedGeneration: 1 },
+        });
+        const api = await fakeApi(cluster);
+        try {
+            const conn = await connect({ kubeconfig: api.kubeconfig });
+            const progress: RestartResult[] = [];
+            const results = await restartAll(conn, [db], ownerRefs, 1, 5000, (r) => progress.push(r), lateClock());
+            assert.deepEqual(progress, results, "each result reported as it finishes");
+            assert.ok(!api.requests.some((r) => r.method === "PATCH"), "a PATCH was sent");
+            assert.ok(!api.requests.some((r) => r.path.includes("/replicasets/")), "a ReplicaSet was read");
+            return results;
+        } finally {
+            api.close();
+        }
+    }
+
+    it("a workload with no owner reference for its pods: skipped, nothing patched", async () => {
+        assert.deepEqual(await restartDb(new Map()), [
+            {
+                namespace: "shop",
+                kind: "StatefulSet",
+                name: "db",
+                outcome: "skipped",
+                message: "its pods name no owner by uid: not patched",
+                seconds: 0,
+            },
+        ]);
+    });
+
+    it("a StatefulSet whose pods name a ReplicaSet: skipped as another owner, the ReplicaSet not read", async () => {
+        const ref = { kind: "ReplicaSet", name: "db-5f7c", uid: DB_UID };
+        assert.deepEqual(await restartDb(new Map([["shop/StatefulSet/db", ref]])), [
+            {
+                namespace: "shop",
+                kind: "StatefulSet",
+                name: "db",
+                outcome: "skipped",
+                message: "its pods' owner is ReplicaSet/db-5f7c, not this StatefulSet: not patched",
+                seconds: 0,
+            },
+        ]);
+    });
 });
