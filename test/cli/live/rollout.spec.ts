@@ -5,6 +5,7 @@ import {
     deploymentStatus,
     restartPatch,
     rfc3339,
+    rolloutStatus,
     statefulSetStatus,
 } from "../../../cli/live/rollout";
 
@@ -241,6 +242,11 @@ describe("live: kubectl rollout status's whole answers", () => {
             done: false,
             message: "waiting for statefulset spec update to be observed",
         });
+        // kubectl waits on a status never written even when the object names no generation either.
+        assert.deepEqual(statefulSetStatus({ metadata: { name: "db" }, spec: { replicas: 1 } }), {
+            done: false,
+            message: "waiting for statefulset spec update to be observed",
+        });
         assert.deepEqual(statefulSetStatus(db({ readyReplicas: 1 })), {
             done: false,
             message: "waiting for 2 pods to be ready",
@@ -253,6 +259,43 @@ describe("live: kubectl rollout status's whole answers", () => {
         assert.deepEqual(statefulSetStatus(db({ updatedReplicas: 2, currentRevision: "db-1" }, partitioned)), {
             done: true,
             message: "partitioned roll out complete: 2 new pods have been updated",
+        });
+    });
+
+    it("StatefulSet: a rollingUpdate or partition of null is as if absent", () => {
+        assert.deepEqual(
+            statefulSetStatus(
+                db(
+                    { currentRevision: "db-1" },
+                    { replicas: 3, updateStrategy: { type: "RollingUpdate", rollingUpdate: null } },
+                ),
+            ),
+            { done: false, message: "waiting for statefulset rolling update to complete 3 pods at revision db-2" },
+        );
+        assert.deepEqual(
+            statefulSetStatus(
+                db(
+                    { updatedReplicas: 1 },
+                    { replicas: 3, updateStrategy: { type: "RollingUpdate", rollingUpdate: { partition: null } } },
+                ),
+            ),
+            { done: true, message: "partitioned roll out complete: 1 new pods have been updated" },
+        );
+    });
+
+    it("rolloutStatus: each kind by its own viewer", () => {
+        const pending = { metadata: { name: "x", generation: 2 }, spec: {}, status: { observedGeneration: 1 } };
+        assert.deepEqual(rolloutStatus("Deployment", pending), {
+            done: false,
+            message: "waiting for deployment spec update to be observed",
+        });
+        assert.deepEqual(rolloutStatus("StatefulSet", pending), {
+            done: false,
+            message: "waiting for statefulset spec update to be observed",
+        });
+        assert.deepEqual(rolloutStatus("DaemonSet", pending), {
+            done: false,
+            message: "waiting for daemon set spec update to be observed",
         });
     });
 });
