@@ -1201,3 +1201,69 @@ describe("live: restartAll checks the owner references it is given", () => {
         ]);
     });
 });
+
+describe("live: restart of a Deployment its pods name directly", () => {
+    it("pods owned by the Deployment itself, no ReplicaSet between: its uid is checked, it is patched and restarted", async () => {
+        const cluster = shopCluster();
+        for (const p of cluster.pods)
+            p.metadata.ownerReferences = [
+                { apiVersion: "apps/v1", kind: "Deployment", name: "web", uid: WEB_UID, controller: true },
+            ];
+        cluster.replicaSets!.clear();
+        cluster.onPatch = () => {
+            cluster.pods = cluster.pods.map((p) => pod("shop", p.metadata.name, false));
+        };
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig], sink, lateClock()), 0, out.stdout);
+            assert.equal(
+                out.stdout.split("\n")[1],
+                'restarted shop Deployment/web (0 s): deployment "web" successfully rolled out',
+            );
+            assert.ok(!api.requests.some((r) => r.path.includes("/replicasets/")), "a ReplicaSet was read");
+        } finally {
+            api.close();
+        }
+    });
+});
+
+describe("live: restart's summary of several incomplete workloads", () => {
+    it("a Deployment that timed out and an OnDelete StatefulSet skipped: both named as not complete, comma-separated", async () => {
+        const uid = "5d1f0c1e-0000-4000-8000-0000000000db";
+        const cluster = shopCluster();
+        cluster.deployments.get("shop/web")!.status = { observedGeneration: 1 };
+        const db = ownedCluster("StatefulSet", "db", uid);
+        cluster.pods.push(...db.pods);
+        cluster.statefulSets = new Map([
+            [
+                "shop/db",
+                {
+                    metadata: { name: "db", namespace: "shop", uid, generation: 1 },
+                    spec: { replicas: 2, updateStrategy: { type: "OnDelete" } },
+                    status: { observedGeneration: 1 },
+                },
+            ],
+        ]);
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig, "--timeout", "1"], sink, lateClock()), 1);
+            assert.equal(
+                out.stdout,
+                [
+                    "restarting 2 workloads, at most 1 at a time, waiting up to 1 s for each",
+                    "timed out shop Deployment/web (1 s): rollout not complete after 1 s: waiting for deployment spec update to be observed",
+                    "skipped shop StatefulSet/db (0 s): update strategy OnDelete: a restart would re-create no pod; delete its pods one at a time",
+                    "restarted 0 of 2; not complete: shop Deployment/web, shop StatefulSet/db",
+                    "still stale after the restart (2):",
+                    `  shop Deployment/web (2 pods): ${BEFORE_NS}`,
+                    `  shop StatefulSet/db (2 pods): ${BEFORE_NS}`,
+                    "",
+                ].join("\n"),
+            );
+        } finally {
+            api.close();
+        }
+    });
+});
