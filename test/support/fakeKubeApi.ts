@@ -2,7 +2,8 @@
  * A small in-process Kubernetes API server (plain HTTP on 127.0.0.1) for the specs of `nativemesh status` and
  * `restart` (test/cli/live/): namespaces, pods and mutating webhook configurations listed with limit/continue,
  * Deployments read and patched, every request recorded. Objects are the captured pods of test/fixtures/pods,
- * copied under other names, and the webhooks of test/components/live/fixtures.
+ * copied under other names, and the webhooks of test/components/live/fixtures. StatefulSets and DaemonSets are
+ * read and patched like Deployments.
  */
 import * as fs from "node:fs";
 import * as http from "node:http";
@@ -37,15 +38,18 @@ export interface FakeCluster {
     namespaces: Array<{ name: string; labels: Record<string, string> }>;
     pods: Obj[];
     deployments: Map<string, Obj>;
+    /** StatefulSets and DaemonSets by `namespace/name`, read and patched as Deployments are */
+    statefulSets?: Map<string, Obj>;
+    daemonSets?: Map<string, Obj>;
     /** ReplicaSets by `namespace/name` (restart reads the one its pods name, to check UIDs) */
     replicaSets?: Map<string, Obj>;
     /** Jobs by `namespace/name` (status reads the one a pod names, for its CronJob) */
     jobs?: Map<string, Obj>;
     /** answers to GET of a path, before any other route (a status code and a body as written) */
     raw?: Map<string, { code: number; body: string }>;
-    /** called on a PATCH of a Deployment */
-    onPatch?: (ns: string, name: string) => void;
-    /** called on a GET of a Deployment, before it is sent */
+    /** called on a PATCH of a Deployment, StatefulSet or DaemonSet; what it returns, the PATCH is refused with */
+    onPatch?: (ns: string, name: string) => void | { code: number; message: string };
+    /** called on a GET of a Deployment, StatefulSet or DaemonSet, before it is sent */
     onRead?: (ns: string, name: string) => void;
     /** called with each request's path once it is recorded; a promise returned holds the answer until it settles */
     holdAnswer?: (path: string) => Promise<void> | undefined;
@@ -179,13 +183,29 @@ export async function fakeApi(cluster: FakeCluster) {
                         q,
                     ),
                 );
-            if ((m = p.match(/^\/apis\/apps\/v1\/namespaces\/([^/]+)\/deployments\/([^/]+)$/))) {
-                const key = `${m[1]}/${m[2]}`;
-                const d = cluster.deployments.get(key);
-                if (d === undefined) return notFound();
-                if (req.method === "PATCH") cluster.onPatch?.(m[1], m[2]);
-                else cluster.onRead?.(m[1], m[2]);
-                return send(200, cluster.deployments.get(key));
+            if (
+                (m = p.match(/^\/apis\/apps\/v1\/namespaces\/([^/]+)\/(deployments|statefulsets|daemonsets)\/([^/]+)$/))
+            ) {
+                const key = `${m[1]}/${m[3]}`;
+                const objects =
+                    m[2] === "deployments"
+                        ? cluster.deployments
+                        : m[2] === "statefulsets"
+                          ? cluster.statefulSets
+                          : cluster.daemonSets;
+                if (objects?.get(key) === undefined) return notFound();
+                if (req.method === "PATCH") {
+                    const refusal = cluster.onPatch?.(m[1], m[3]);
+                    if (refusal)
+                        return send(refusal.code, {
+                            kind: "Status",
+                            apiVersion: "v1",
+                            status: "Failure",
+                            code: refusal.code,
+                            message: refusal.message,
+                        });
+                } else cluster.onRead?.(m[1], m[3]);
+                return send(200, objects.get(key));
             }
             return notFound();
         };

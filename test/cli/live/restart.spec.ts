@@ -1,6 +1,7 @@
 /** `nativemesh restart` against an in-process API server: the restart patch, the rollout wait, --dry-run. */
 import * as assert from "node:assert/strict";
-import { runRestart } from "../../../cli/live/restart";
+import { restartAll, runRestart, type RestartResult } from "../../../cli/live/restart";
+import { connect } from "../../../components/live/cluster";
 import {
     bigCluster,
     fakeApi,
@@ -587,6 +588,680 @@ describe("live: restart with only workloads it never touches", () => {
             assert.deepEqual([report.before.stale, report.after.stale], [2, 0]);
             assert.match(out.stderr, /^restarting 1 workload, at most 1 at a time/m);
             assert.match(out.stderr, /^restarted shop Deployment\/web \(0 s\): /m);
+        } finally {
+            api.close();
+        }
+    });
+});
+
+/** Namespace `shop` whose two stale pods belong to `kind`/`name` (uid `uid`) directly, as StatefulSet and DaemonSet pods do. */
+function ownedCluster(kind: string, name: string, uid: string): FakeCluster {
+    const owned = (podName: string) => {
+        const p = pod("shop", podName, true);
+        p.metadata.ownerReferences = [{ apiVersion: "apps/v1", kind, name, uid, controller: true }];
+        return p;
+    };
+    return {
+        namespaces: [{ name: "shop", labels: { "istio.io/rev": "1-31-0" } }],
+        pods: [owned(`${name}-0`), owned(`${name}-1`)],
+        deployments: new Map(),
+        statefulSets: new Map(),
+        daemonSets: new Map(),
+    };
+}
+
+describe("live: restart of StatefulSets and DaemonSets", () => {
+    const DB_UID = "5d1f0c1e-0000-4000-8000-0000000000db";
+    const AGENT_UID = "5d1f0c1e-0000-4000-8000-00000000agnt";
+    for (const { kind, name, uid, resource, objects, before, patched, complete, done } of [
+        {
+            kind: "StatefulSet",
+            name: "db",
+            uid: DB_UID,
+            resource: "statefulsets",
+            objects: "statefulSets" as const,
+            before: {
+                observedGeneration: 1,
+                readyReplicas: 2,
+                currentReplicas: 2,
+                currentRevision: "db-1",
+                updateRevision: "db-1",
+            },
+            patched: {
+                observedGeneration: 2,
+                readyReplicas: 2,
+                updatedReplicas: 0,
+                currentReplicas: 2,
+                currentRevision: "db-1",
+                updateRevision: "db-2",
+            },
+            complete: {
+                observedGeneration: 2,
+                readyReplicas: 2,
+                updatedReplicas: 2,
+                currentReplicas: 2,
+                currentRevision: "db-2",
+                updateRevision: "db-2",
+            },
+            done: "statefulset rolling update complete 2 pods at revision db-2",
+        },
+        {
+            kind: "DaemonSet",
+            name: "agent",
+            uid: AGENT_UID,
+            resource: "daemonsets",
+            objects: "daemonSets" as const,
+            before: { observedGeneration: 1, desiredNumberScheduled: 2, updatedNumberScheduled: 2, numberAvailable: 2 },
+            patched: {
+                observedGeneration: 2,
+                desiredNumberScheduled: 2,
+                updatedNumberScheduled: 0,
+                numberAvailable: 2,
+            },
+            complete: {
+                observedGeneration: 2,
+                desiredNumberScheduled: 2,
+                updatedNumberScheduled: 2,
+                numberAvailable: 2,
+            },
+            done: 'daemon set "agent" successfully rolled out',
+        },
+    ])
+        it(`a stale ${kind} is patched and read at its own path, waited for until its rollout is complete, exit 0`, async () => {
+            const cluster = ownedCluster(kind, name, uid);
+            const obj: Obj = {
+                metadata: { name, namespace: "shop", uid, generation: 1 },
+                spec: { replicas: 2, updateStrategy: { type: "RollingUpdate" } },
+                status: before,
+            };
+            cluster[objects]!.set(`shop/${name}`, obj);
+            let readsSincePatch = -1;
+            cluster.onPatch = () => {
+                obj.metadata.generation = 2;
+                obj.status = patched;
+                readsSincePatch = 0;
+            };
+            cluster.onRead = () => {
+                if (readsSincePatch < 0 || ++readsSincePatch < 2) return;
+                obj.status = complete;
+                cluster.pods = cluster.pods.map((p) => {
+                    const fresh = pod("shop", p.metadata.name, false);
+                    fresh.metadata.ownerReferences = p.metadata.ownerReferences;
+                    return fresh;
+                });
+            };
+            const api = await fakeApi(cluster);
+            try {
+                const { out, io: sink } = io();
+                const clock = lateClock();
+                assert.equal(
+                    await runRestart(["--kubeconfig", api.kubeconfig], sink, clock),
+                    0,
+                    out.stdout + out.stderr,
+                );
+                assert.equal(
+                    out.stdout,
+                    [
+                        "restarting 1 workload, at most 1 at a time, waiting up to 300 s for each",
+                        `restarted shop ${kind}/${name} (1 s): ${done}`,
+                        "restarted 1 of 1",
+                        "after the restart nothing is stale",
+                        "",
+                    ].join("\n"),
+                );
+                assert.deepEqual(clock.sleeps, [1000]);
+                const path = `/apis/apps/v1/namespaces/shop/${resource}/${name}`;
+                const patches = api.requests.filter((r) => r.method === "PATCH");
+                assert.deepEqual(
+                    patches.map((r) => [r.path, r.contentType]),
+                    [[path, "application/strategic-merge-patch+json"]],
+                );
+                assert.deepEqual(
+                    Object.keys(
+                        (patches[0].body as { spec: { template: { metadata: { annotations: object } } } }).spec.template
+                            .metadata.annotations,
+                    ),
+                    ["kubectl.kubernetes.io/restartedAt"],
+                );
+                const reads = api.requests.filter((r) => r.method === "GET" && r.path.startsWith("/apis/apps/"));
+                assert.deepEqual(
+                    reads.map((r) => r.path),
+                    [path, path, path],
+                    "read once before the patch, then until complete",
+                );
+            } finally {
+                api.close();
+            }
+        });
+});
+
+describe("live: restart when the API server fails it", () => {
+    it("the pods' ReplicaSet cannot be read: one `failed` line naming it and the API's answer, nothing patched, exit 1", async () => {
+        const cluster = shopCluster();
+        cluster.replicaSets!.clear();
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig], sink, lateClock()), 1);
+            assert.deepEqual(out.stdout.split("\n").slice(1), [
+                `failed shop Deployment/web (0 s): reading ReplicaSet shop/web-767d6f4df8 at ${api.url} failed (404: /apis/apps/v1/namespaces/shop/replicasets/web-767d6f4df8 not found)`,
+                "restarted 0 of 1; not complete: shop Deployment/web",
+                "still stale after the restart (1):",
+                `  shop Deployment/web (2 pods): ${BEFORE_NS}`,
+                "",
+            ]);
+            assert.ok(!api.requests.some((r) => r.method === "PATCH"));
+        } finally {
+            api.close();
+        }
+    });
+
+    it("the patch is refused: one `failed` line naming the patch and the API's answer, no wait, exit 1", async () => {
+        const cluster = shopCluster();
+        const forbidden = 'deployments.apps "web" is forbidden: User "u" cannot patch resource "deployments"';
+        cluster.onPatch = () => ({ code: 403, message: forbidden });
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            const clock = lateClock();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig], sink, clock), 1);
+            assert.deepEqual(out.stdout.split("\n").slice(1), [
+                `failed shop Deployment/web (0 s): patching Deployment shop/web at ${api.url} failed (403: ${forbidden})`,
+                "restarted 0 of 1; not complete: shop Deployment/web",
+                "still stale after the restart (1):",
+                `  shop Deployment/web (2 pods): ${BEFORE_NS}`,
+                "",
+            ]);
+            assert.deepEqual(clock.sleeps, []);
+            assert.equal(
+                api.requests.filter((r) => r.path === "/apis/apps/v1/namespaces/shop/deployments/web").length,
+                2,
+                "one read, one patch",
+            );
+        } finally {
+            api.close();
+        }
+    });
+});
+
+describe("live: restart when a read fails during the wait", () => {
+    it("the workload cannot be read after the patch: one `failed` line with the API's answer, no more waiting, exit 1", async () => {
+        const cluster = shopCluster();
+        const path = "/apis/apps/v1/namespaces/shop/deployments/web";
+        const body = JSON.stringify({ kind: "Status", code: 500, message: "etcdserver: request timed out" });
+        cluster.onPatch = () => void (cluster.raw = new Map([[path, { code: 500, body }]]));
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            const clock = lateClock();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig], sink, clock), 1);
+            assert.deepEqual(out.stdout.split("\n").slice(1, 3), [
+                `failed shop Deployment/web (0 s): reading Deployment shop/web at ${api.url} failed (500: etcdserver: request timed out)`,
+                "restarted 0 of 1; not complete: shop Deployment/web",
+            ]);
+            assert.deepEqual(clock.sleeps, []);
+            assert.deepEqual(
+                api.requests.filter((r) => r.path === path).map((r) => r.method),
+                ["GET", "PATCH", "GET"],
+            );
+        } finally {
+            api.close();
+        }
+    });
+});
+
+const OLD_REVISION = "native sidecar from revision 1-30-0; the namespace selects 1-31-0";
+const JOB_ADVICE = "a Job's pods are never restarted: let it finish, or delete it and create it again";
+
+/** A pod of `ns` with its native sidecar, injected by revision 1-30-0. */
+function oldRevisionPod(ns: string, name: string): Obj {
+    const p = pod(ns, name, false);
+    const annotations = p.metadata.annotations as Record<string, string>;
+    annotations["sidecar.istio.io/status"] = JSON.stringify({
+        ...(JSON.parse(annotations["sidecar.istio.io/status"]) as object),
+        revision: "1-30-0",
+    });
+    annotations["istio.io/rev"] = "1-30-0";
+    return p;
+}
+
+/** `p` made a pod of Job `job`. */
+function jobPod(p: Obj, job: string): Obj {
+    p.metadata.ownerReferences = [{ apiVersion: "batch/v1", kind: "Job", name: job, uid: "job-uid", controller: true }];
+    return p;
+}
+
+describe("live: restart lists every reason a workload is stale", () => {
+    /** shop's Deployment web and Job report, each with a pod created before injection and one of revision 1-30-0. */
+    function twoReasons(): FakeCluster {
+        const cluster = shopCluster();
+        cluster.pods = [
+            pod("shop", "web-767d6f4df8-a", true),
+            oldRevisionPod("shop", "web-767d6f4df8-b"),
+            jobPod(pod("shop", "report-a", true), "report"),
+            jobPod(oldRevisionPod("shop", "report-b"), "report"),
+        ];
+        cluster.jobs = new Map([["shop/report", { metadata: { name: "report", namespace: "shop" } }]]);
+        return cluster;
+    }
+
+    it("--dry-run: the would-be restart and the untouched Job each with both reasons, joined by '; '", async () => {
+        const api = await fakeApi(twoReasons());
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig, "--dry-run"], sink, lateClock()), 1);
+            assert.equal(
+                out.stdout,
+                [
+                    `would restart shop Deployment/web: ${BEFORE_NS}; ${OLD_REVISION}`,
+                    "not touched (1):",
+                    `  shop Job/report: ${BEFORE_NS}; ${OLD_REVISION}; ${JOB_ADVICE}`,
+                    "dry run: 1 workload(s) would be restarted; nothing was changed",
+                    "",
+                ].join("\n"),
+            );
+        } finally {
+            api.close();
+        }
+    });
+
+    it("after a restart that timed out: what is still stale, each with both reasons", async () => {
+        const cluster = twoReasons();
+        cluster.deployments.get("shop/web")!.status = { observedGeneration: 1 };
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig, "--timeout", "1"], sink, lateClock()), 1);
+            assert.equal(
+                out.stdout,
+                [
+                    "restarting 1 workload, at most 1 at a time, waiting up to 1 s for each",
+                    "timed out shop Deployment/web (1 s): rollout not complete after 1 s: waiting for deployment spec update to be observed",
+                    "not touched (1):",
+                    `  shop Job/report: ${BEFORE_NS}; ${OLD_REVISION}; ${JOB_ADVICE}`,
+                    "restarted 0 of 1; not complete: shop Deployment/web",
+                    "still stale after the restart (2):",
+                    `  shop Deployment/web (2 pods): ${BEFORE_NS}; ${OLD_REVISION}`,
+                    `  shop Job/report (2 pods): ${BEFORE_NS}; ${OLD_REVISION}`,
+                    "",
+                ].join("\n"),
+            );
+        } finally {
+            api.close();
+        }
+    });
+});
+
+describe("live: restart refuses what kubectl would not restart", () => {
+    it("a paused Deployment: skipped with kubectl's reason, nothing patched, exit 1", async () => {
+        const cluster = shopCluster();
+        cluster.deployments.get("shop/web")!.spec = { replicas: 3, paused: true };
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig], sink, lateClock()), 1);
+            assert.equal(
+                out.stdout.split("\n")[1],
+                "skipped shop Deployment/web (0 s): paused: run `kubectl rollout resume` first (kubectl refuses to restart a paused Deployment too)",
+            );
+            assert.ok(!api.requests.some((r) => r.method === "PATCH"));
+        } finally {
+            api.close();
+        }
+    });
+
+    it("an OnDelete StatefulSet: skipped, saying a restart would re-create no pod, nothing patched, exit 1", async () => {
+        const uid = "5d1f0c1e-0000-4000-8000-0000000000db";
+        const cluster = ownedCluster("StatefulSet", "db", uid);
+        cluster.statefulSets!.set("shop/db", {
+            metadata: { name: "db", namespace: "shop", uid, generation: 1 },
+            spec: { replicas: 2, updateStrategy: { type: "OnDelete" } },
+            status: { observedGeneration: 1 },
+        });
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig], sink, lateClock()), 1);
+            assert.equal(
+                out.stdout.split("\n")[1],
+                "skipped shop StatefulSet/db (0 s): update strategy OnDelete: a restart would re-create no pod; delete its pods one at a time",
+            );
+            assert.ok(!api.requests.some((r) => r.method === "PATCH"));
+        } finally {
+            api.close();
+        }
+    });
+});
+
+describe("live: restart checks the controller its ReplicaSet names", () => {
+    for (const [what, change, message] of [
+        [
+            "a ReplicaSet of an Argo Rollout of the same name",
+            (rs: Obj) =>
+                void (rs.metadata.ownerReferences = [
+                    {
+                        apiVersion: "argoproj.io/v1alpha1",
+                        kind: "Rollout",
+                        name: "web",
+                        uid: WEB_UID,
+                        controller: true,
+                    },
+                ]),
+            "its pods' owner is Rollout/web, not this Deployment: not patched",
+        ],
+        [
+            "a ReplicaSet with no owner at all",
+            (rs: Obj) => delete rs.metadata.ownerReferences,
+            "ReplicaSet web-767d6f4df8 names no owner by uid: not patched",
+        ],
+    ] as const)
+        it(`${what}: the Deployment is skipped with one line saying so, nothing patched`, async () => {
+            const cluster = shopCluster();
+            change(cluster.replicaSets!.get("shop/web-767d6f4df8")!);
+            const api = await fakeApi(cluster);
+            try {
+                const { out, io: sink } = io();
+                assert.equal(await runRestart(["--kubeconfig", api.kubeconfig], sink, lateClock()), 1);
+                assert.equal(out.stdout.split("\n")[1], `skipped shop Deployment/web (0 s): ${message}`);
+                assert.ok(!api.requests.some((r) => r.method === "PATCH"));
+            } finally {
+                api.close();
+            }
+        });
+});
+
+describe("live: restart's wait for a rollout", () => {
+    it("a rollout past its progress deadline fails at once with kubectl's error, no more waiting, exit 1", async () => {
+        const cluster = shopCluster();
+        cluster.onPatch = () =>
+            void (cluster.deployments.get("shop/web")!.status = {
+                observedGeneration: 2,
+                replicas: 4,
+                updatedReplicas: 1,
+                conditions: [
+                    { type: "Available", reason: "MinimumReplicasAvailable" },
+                    { type: "Progressing", reason: "ProgressDeadlineExceeded" },
+                ],
+            });
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            const clock = lateClock();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig], sink, clock), 1);
+            assert.deepEqual(out.stdout.split("\n").slice(1, 3), [
+                'failed shop Deployment/web (0 s): deployment "web" exceeded its progress deadline',
+                "restarted 0 of 1; not complete: shop Deployment/web",
+            ]);
+            assert.deepEqual(clock.sleeps, []);
+        } finally {
+            api.close();
+        }
+    });
+
+    it("sleeps that overrun: the last sleep is only what is left of --timeout, the time taken in tenths of a second", async () => {
+        const cluster = shopCluster();
+        cluster.deployments.get("shop/web")!.status = { observedGeneration: 1 };
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            // Each sleep lasts 250 ms longer than asked, as timers may.
+            let t = 7_000_000;
+            const sleeps: number[] = [];
+            const clock = {
+                now: () => t,
+                sleep: async (ms: number) => {
+                    sleeps.push(ms);
+                    t += ms + 250;
+                },
+            };
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig, "--timeout", "3"], sink, clock), 1);
+            assert.deepEqual(sleeps, [1000, 1000, 500]);
+            assert.equal(
+                out.stdout.split("\n")[1],
+                "timed out shop Deployment/web (3.3 s): rollout not complete after 3 s: waiting for deployment spec update to be observed",
+            );
+        } finally {
+            api.close();
+        }
+    });
+
+    it("a patch that takes longer than --timeout: timed out without a read, its last state `patched`", async () => {
+        const cluster = shopCluster();
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            // Each look at the clock finds two more seconds gone (a slow API server).
+            let t = 0;
+            const sleeps: number[] = [];
+            const clock = {
+                now: () => (t += 2000),
+                sleep: async (ms: number) => void sleeps.push(ms),
+            };
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig, "--timeout", "1"], sink, clock), 1);
+            assert.equal(
+                out.stdout.split("\n")[1],
+                "timed out shop Deployment/web (4 s): rollout not complete after 1 s: patched",
+            );
+            assert.deepEqual(sleeps, []);
+            assert.deepEqual(
+                api.requests
+                    .filter((r) => r.path === "/apis/apps/v1/namespaces/shop/deployments/web")
+                    .map((r) => r.method),
+                ["GET", "PATCH"],
+            );
+        } finally {
+            api.close();
+        }
+    });
+
+    it("a rollout that timed out though its pods were re-created: nothing stale afterwards, still exit 1", async () => {
+        const cluster = shopCluster();
+        cluster.deployments.get("shop/web")!.status = { observedGeneration: 1 };
+        cluster.onPatch = () => {
+            cluster.pods = cluster.pods.map((p) => pod("shop", p.metadata.name, false));
+        };
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig, "--timeout", "2"], sink, lateClock()), 1);
+            assert.deepEqual(out.stdout.split("\n").slice(2), [
+                "restarted 0 of 1; not complete: shop Deployment/web",
+                "after the restart nothing is stale",
+                "",
+            ]);
+        } finally {
+            api.close();
+        }
+    });
+
+    it("without a clock given it waits by the wall clock: a rollout complete at once is reported restarted", async () => {
+        const cluster = shopCluster();
+        cluster.onPatch = () => {
+            cluster.pods = cluster.pods.map((p) => pod("shop", p.metadata.name, false));
+        };
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig], sink), 0);
+            assert.match(
+                out.stdout.split("\n")[1],
+                /^restarted shop Deployment\/web \(\d+(\.\d)? s\): deployment "web" successfully rolled out$/,
+            );
+        } finally {
+            api.close();
+        }
+    });
+});
+
+describe("live: restart's exit code and report when nothing is restarted", () => {
+    it("nothing stale but a namespace with a problem: the problem listed, exit 1", async () => {
+        const cluster = shopCluster();
+        cluster.pods = [pod("shop", "web-767d6f4df8-c", false)];
+        cluster.namespaces.push({ name: "lost", labels: { "istio.io/rev": "9-9-9" } });
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig], sink, lateClock()), 1);
+            assert.equal(
+                out.stdout,
+                ["nothing stale: no workload to restart", `problem: namespace lost: ${NO_WEBHOOK}`, ""].join("\n"),
+            );
+        } finally {
+            api.close();
+        }
+    });
+
+    it("--dry-run with only a bare Pod stale: it is listed as not touched, no dry-run count line, exit 1", async () => {
+        const cluster = shopCluster();
+        cluster.pods = [pod("shop", "web-767d6f4df8-c", false), barePod("shop", "lonely")];
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig, "--dry-run"], sink, lateClock()), 1);
+            assert.equal(
+                out.stdout,
+                [
+                    "not touched (1):",
+                    `  shop Pod/lonely: ${BEFORE_NS}; a bare Pod: delete it and create it again from its manifest`,
+                    "",
+                ].join("\n"),
+            );
+        } finally {
+            api.close();
+        }
+    });
+
+    it("the kubeconfig's warnings go to stderr, one line each, the report to stdout", async () => {
+        const cluster = shopCluster();
+        cluster.pods = [pod("shop", "web-767d6f4df8-c", false)];
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig], sink, lateClock()), 0);
+            assert.equal(
+                out.stderr,
+                `warning: ${api.kubeconfig}: cluster 'fake' is served over plain http (${api.url}): requests and credentials travel unencrypted\n`,
+            );
+            assert.equal(out.stdout, "nothing stale: no workload to restart\n");
+        } finally {
+            api.close();
+        }
+    });
+});
+
+describe("live: restartAll checks the owner references it is given", () => {
+    const DB_UID = "5d1f0c1e-0000-4000-8000-0000000000db";
+    const db = { namespace: "shop", kind: "StatefulSet", name: "db", pods: 2, reasons: [BEFORE_NS] };
+
+    async function restartDb(ownerRefs: Map<string, { kind: string; name: string; uid?: string }>) {
+        const cluster = ownedCluster("StatefulSet", "db", DB_UID);
+        cluster.statefulSets!.set("shop/db", {
+            metadata: { name: "db", namespace: "shop", uid: DB_UID, generation: 1 },
+            spec: { replicas: 2 },
+            status: { observedGeneration: 1 },
+        });
+        const api = await fakeApi(cluster);
+        try {
+            const conn = await connect({ kubeconfig: api.kubeconfig });
+            const progress: RestartResult[] = [];
+            const results = await restartAll(conn, [db], ownerRefs, 1, 5000, (r) => progress.push(r), lateClock());
+            assert.deepEqual(progress, results, "each result reported as it finishes");
+            assert.ok(!api.requests.some((r) => r.method === "PATCH"), "a PATCH was sent");
+            assert.ok(!api.requests.some((r) => r.path.includes("/replicasets/")), "a ReplicaSet was read");
+            return results;
+        } finally {
+            api.close();
+        }
+    }
+
+    it("a workload with no owner reference for its pods: skipped, nothing patched", async () => {
+        assert.deepEqual(await restartDb(new Map()), [
+            {
+                namespace: "shop",
+                kind: "StatefulSet",
+                name: "db",
+                outcome: "skipped",
+                message: "its pods name no owner by uid: not patched",
+                seconds: 0,
+            },
+        ]);
+    });
+
+    it("a StatefulSet whose pods name a ReplicaSet: skipped as another owner, the ReplicaSet not read", async () => {
+        const ref = { kind: "ReplicaSet", name: "db-5f7c", uid: DB_UID };
+        assert.deepEqual(await restartDb(new Map([["shop/StatefulSet/db", ref]])), [
+            {
+                namespace: "shop",
+                kind: "StatefulSet",
+                name: "db",
+                outcome: "skipped",
+                message: "its pods' owner is ReplicaSet/db-5f7c, not this StatefulSet: not patched",
+                seconds: 0,
+            },
+        ]);
+    });
+});
+
+describe("live: restart of a Deployment its pods name directly", () => {
+    it("pods owned by the Deployment itself, no ReplicaSet between: its uid is checked, it is patched and restarted", async () => {
+        const cluster = shopCluster();
+        for (const p of cluster.pods)
+            p.metadata.ownerReferences = [
+                { apiVersion: "apps/v1", kind: "Deployment", name: "web", uid: WEB_UID, controller: true },
+            ];
+        cluster.replicaSets!.clear();
+        cluster.onPatch = () => {
+            cluster.pods = cluster.pods.map((p) => pod("shop", p.metadata.name, false));
+        };
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig], sink, lateClock()), 0, out.stdout);
+            assert.equal(
+                out.stdout.split("\n")[1],
+                'restarted shop Deployment/web (0 s): deployment "web" successfully rolled out',
+            );
+            assert.ok(!api.requests.some((r) => r.path.includes("/replicasets/")), "a ReplicaSet was read");
+        } finally {
+            api.close();
+        }
+    });
+});
+
+describe("live: restart's summary of several incomplete workloads", () => {
+    it("a Deployment that timed out and an OnDelete StatefulSet skipped: both named as not complete, comma-separated", async () => {
+        const uid = "5d1f0c1e-0000-4000-8000-0000000000db";
+        const cluster = shopCluster();
+        cluster.deployments.get("shop/web")!.status = { observedGeneration: 1 };
+        const db = ownedCluster("StatefulSet", "db", uid);
+        cluster.pods.push(...db.pods);
+        cluster.statefulSets = new Map([
+            [
+                "shop/db",
+                {
+                    metadata: { name: "db", namespace: "shop", uid, generation: 1 },
+                    spec: { replicas: 2, updateStrategy: { type: "OnDelete" } },
+                    status: { observedGeneration: 1 },
+                },
+            ],
+        ]);
+        const api = await fakeApi(cluster);
+        try {
+            const { out, io: sink } = io();
+            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig, "--timeout", "1"], sink, lateClock()), 1);
+            assert.equal(
+                out.stdout,
+                [
+                    "restarting 2 workloads, at most 1 at a time, waiting up to 1 s for each",
+                    "timed out shop Deployment/web (1 s): rollout not complete after 1 s: waiting for deployment spec update to be observed",
+                    "skipped shop StatefulSet/db (0 s): update strategy OnDelete: a restart would re-create no pod; delete its pods one at a time",
+                    "restarted 0 of 2; not complete: shop Deployment/web, shop StatefulSet/db",
+                    "still stale after the restart (2):",
+                    `  shop Deployment/web (2 pods): ${BEFORE_NS}`,
+                    `  shop StatefulSet/db (2 pods): ${BEFORE_NS}`,
+                    "",
+                ].join("\n"),
+            );
         } finally {
             api.close();
         }
