@@ -286,6 +286,20 @@ const BEFORE_NS = "no istio-proxy: created before its namespace selected 1-31-0"
 const NO_WEBHOOK = "no webhook serves istio.io/rev=9-9-9 (neither a revision nor a tag)";
 
 /** Namespace `shop` with two stale pods of Deployment `web` (as restart finds it) and one with its sidecar. */
+/** Restarts every stale workload of the cluster and asserts exit 1, `line` as the first report line after the
+ *  heading, and no PATCH sent. */
+async function assertSkippedUnpatched(cluster: FakeCluster, line: string): Promise<void> {
+    const api = await fakeApi(cluster);
+    try {
+        const { out, io: sink } = io();
+        assert.equal(await runRestart(["--kubeconfig", api.kubeconfig], sink, lateClock()), 1);
+        assert.equal(out.stdout.split("\n")[1], line);
+        assert.ok(!api.requests.some((r) => r.method === "PATCH"));
+    } finally {
+        api.close();
+    }
+}
+
 function shopCluster(): FakeCluster {
     const cluster: FakeCluster = {
         namespaces: [
@@ -509,18 +523,10 @@ describe("live: restart's text report after it patched", () => {
     it("pods that name their ReplicaSet without a uid: skipped, nothing patched", async () => {
         const cluster = shopCluster();
         for (const p of cluster.pods) delete (p.metadata.ownerReferences as Array<{ uid?: string }>)[0].uid;
-        const api = await fakeApi(cluster);
-        try {
-            const { out, io: sink } = io();
-            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig], sink, lateClock()), 1);
-            assert.equal(
-                out.stdout.split("\n")[1],
-                "skipped shop Deployment/web (0 s): its pods name no owner by uid: not patched",
-            );
-            assert.ok(!api.requests.some((r) => r.method === "PATCH"));
-        } finally {
-            api.close();
-        }
+        await assertSkippedUnpatched(
+            cluster,
+            "skipped shop Deployment/web (0 s): its pods name no owner by uid: not patched",
+        );
     });
 
     it("a Deployment whose live object has no uid: skipped, saying uid none", async () => {
@@ -896,18 +902,10 @@ describe("live: restart refuses what kubectl would not restart", () => {
     it("a paused Deployment: skipped with kubectl's reason, nothing patched, exit 1", async () => {
         const cluster = shopCluster();
         cluster.deployments.get("shop/web")!.spec = { replicas: 3, paused: true };
-        const api = await fakeApi(cluster);
-        try {
-            const { out, io: sink } = io();
-            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig], sink, lateClock()), 1);
-            assert.equal(
-                out.stdout.split("\n")[1],
-                "skipped shop Deployment/web (0 s): paused: run `kubectl rollout resume` first (kubectl refuses to restart a paused Deployment too)",
-            );
-            assert.ok(!api.requests.some((r) => r.method === "PATCH"));
-        } finally {
-            api.close();
-        }
+        await assertSkippedUnpatched(
+            cluster,
+            "skipped shop Deployment/web (0 s): paused: run `kubectl rollout resume` first (kubectl refuses to restart a paused Deployment too)",
+        );
     });
 
     it("an OnDelete StatefulSet: skipped, saying a restart would re-create no pod, nothing patched, exit 1", async () => {
@@ -918,18 +916,10 @@ describe("live: restart refuses what kubectl would not restart", () => {
             spec: { replicas: 2, updateStrategy: { type: "OnDelete" } },
             status: { observedGeneration: 1 },
         });
-        const api = await fakeApi(cluster);
-        try {
-            const { out, io: sink } = io();
-            assert.equal(await runRestart(["--kubeconfig", api.kubeconfig], sink, lateClock()), 1);
-            assert.equal(
-                out.stdout.split("\n")[1],
-                "skipped shop StatefulSet/db (0 s): update strategy OnDelete: a restart would re-create no pod; delete its pods one at a time",
-            );
-            assert.ok(!api.requests.some((r) => r.method === "PATCH"));
-        } finally {
-            api.close();
-        }
+        await assertSkippedUnpatched(
+            cluster,
+            "skipped shop StatefulSet/db (0 s): update strategy OnDelete: a restart would re-create no pod; delete its pods one at a time",
+        );
     });
 });
 
