@@ -159,7 +159,7 @@ export function toPulumiConfig(config: Record<string, unknown>): Record<string, 
 /** Answers to invokes by token: a fixed answer, or one computed from the invoke's inputs. */
 export type InvokeAnswers = Record<
     string,
-    Record<string, unknown> | ((inputs: Record<string, unknown>) => Record<string, unknown>)
+    Record<string, unknown> | ((inputs: Record<string, unknown>, provider?: string) => Record<string, unknown>)
 >;
 
 /** The fields the program reads from invokes, unknown offline as in a preview without credentials; the revision
@@ -284,7 +284,9 @@ export async function recordProgram(
             // Invokes cannot be answered offline: what the program reads of them stays unknown.
             call: (args) => {
                 const answer = invokes[args.token] ?? {};
-                return typeof answer === "function" ? answer(args.inputs as Record<string, unknown>) : answer;
+                return typeof answer === "function"
+                    ? answer(args.inputs as Record<string, unknown>, args.provider)
+                    : answer;
             },
         },
         project,

@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import { parse } from "yaml";
+import * as gcp from "@pulumi/gcp";
 import {
     GkeCluster,
     GkeClusterArgs,
@@ -427,6 +428,29 @@ describe("renderKubeconfig", () => {
 });
 
 describe("GkeCluster: the project number it labels the cluster with", () => {
+    it("is looked up through the gcp provider the component was given", async () => {
+        const through: Array<string | undefined> = [];
+        await recordProgram(
+            "test",
+            {},
+            () => {
+                const gcpProvider = new gcp.Provider("other-credentials", { project: "acme-mesh-dev" });
+                return new GkeCluster("c", gkeArgs, { providers: [gcpProvider] });
+            },
+            {
+                invokes: {
+                    ...TEST_INVOKES,
+                    "gcp:organizations/getProject:getProject": (_inputs, provider) => {
+                        through.push(provider);
+                        return { number: "123456789012" };
+                    },
+                },
+            },
+        );
+        assert.equal(through.length, 1);
+        assert.match(String(through[0]), /::pulumi:providers:gcp::other-credentials::/);
+    });
+
     it("is looked up for the cluster's own project, and an unknown number leaves the label's prefix", async () => {
         const asked: Array<Record<string, unknown>> = [];
         const lookup = (number: string | undefined) => async () =>

@@ -42,6 +42,25 @@ describe("IstioControlPlane", () => {
         defaultRevision: "1-28-1",
     });
 
+    it("declares every resource of the control plane under the component, so it reaches the cluster its provider names", async () => {
+        const res = await record(() => new IstioControlPlane("istio", istioArgs({ cni: true })));
+        const component = oneOfType(res, "nativemesh:index:IstioControlPlane");
+        const byUrn = new Map(res.map((r) => [r.urn, r]));
+        const underComponent = (r: (typeof res)[number]): boolean =>
+            r.parent === component.urn || (r.parent !== undefined && underComponent(byUrn.get(r.parent)!));
+        const declared = res.filter(
+            (r) => r !== component && r.type !== "pulumi:pulumi:Stack" && r.type !== "pulumi:providers:kubernetes",
+        );
+        assert.ok(
+            declared.some((r) => r.inputs.name === "istio-base"),
+            declared.map((r) => r.name).join(", "),
+        );
+        assert.deepEqual(
+            declared.filter((r) => !underComponent(r)).map((r) => r.name),
+            [],
+        );
+    });
+
     it("installs each revision as its own istiod release, named by revision", async () => {
         const res = await record(() => new IstioControlPlane("istio", two));
         const istiods = ofType(res, "kubernetes:helm.sh/v3:Release").filter((r) => r.inputs.chart === "istiod");
