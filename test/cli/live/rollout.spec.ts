@@ -31,6 +31,18 @@ describe("live: kubectl rollout restart's patch", () => {
         assert.match(cannotRestart("DaemonSet", { spec: { updateStrategy: { type: "OnDelete" } } }) ?? "", /OnDelete/);
         assert.equal(cannotRestart("DaemonSet", { spec: { updateStrategy: { type: "RollingUpdate" } } }), undefined);
     });
+    it("reads each kind's own field only, and takes a strategy left out as apps/v1's default, RollingUpdate", () => {
+        // apps/v1 defaults updateStrategy.type to RollingUpdate for StatefulSets and DaemonSets
+        // (kubernetes/kubernetes pkg/apis/apps/v1/defaults.go); `paused` is a Deployment's field, `updateStrategy`
+        // is not (a Deployment has `strategy`).
+        assert.equal(cannotRestart("StatefulSet", { spec: {} }), undefined);
+        assert.equal(cannotRestart("DaemonSet", {}), undefined);
+        assert.equal(cannotRestart("StatefulSet", { spec: { paused: true } } as never), undefined);
+        assert.equal(
+            cannotRestart("Deployment", { spec: { updateStrategy: { type: "OnDelete" } } } as never),
+            undefined,
+        );
+    });
 });
 
 describe("live: kubectl rollout status's logic", () => {
