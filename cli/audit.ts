@@ -107,8 +107,11 @@ interface LoadedState {
 
 interface Entries {
     format: LoadedState["format"];
-    /** Each entry's saved state and the URN to fall back on; emptied slot by slot as loadState reads them. */
-    entries: Array<{ state: unknown; urn?: unknown } | undefined>;
+    /** Each entry's saved state, emptied slot by slot as loadState reads them. Two lists rather than a pair per entry:
+     *  no object made for each of the file's entries (issue 20). */
+    states: unknown[];
+    /** The URN to fall back on for each entry (a preview's step names it beside its state), when the format has one. */
+    urns?: unknown[];
 }
 
 /** The entries of a state file, without the parsed document around them (loadState lets go of each as it reads). */
@@ -118,54 +121,51 @@ function entriesOf(file: string): Entries {
     const neither = `${shown}: neither \`pulumi stack export\` output (deployment.resources), \`pulumi preview --json\` output (steps) nor \`nativemesh preview --json\` output (stack, resources)`;
     if (!isObject(document)) throw new UsageError(neither);
     let format: LoadedState["format"];
-    let entries: Array<{ state: unknown; urn?: unknown }>;
+    let states: unknown[];
+    let urns: unknown[] | undefined;
     if (isObject(document.deployment)) {
         const list = document.deployment.resources ?? [];
         if (!Array.isArray(list)) throw new UsageError(`${shown}: deployment.resources is not a list`);
         format = "stack export";
         // Entries marked `delete` are old copies waiting to be deleted after a replacement.
-        entries = list.filter((entry) => !(isObject(entry) && entry.delete === true)).map((state) => ({ state }));
+        states = list.filter((entry) => !(isObject(entry) && entry.delete === true));
     } else if (Array.isArray(document.steps) || (isObject(document.changeSummary) && document.steps === undefined)) {
         format = "preview";
         const steps: unknown[] = Array.isArray(document.steps) ? document.steps : [];
-        entries = steps.map((step) =>
-            isObject(step) ? { state: step.newState, urn: step.urn } : { state: undefined },
-        );
+        states = steps.map((step) => (isObject(step) ? step.newState : undefined));
+        urns = steps.map((step) => (isObject(step) ? step.urn : undefined));
     } else if (typeof document.stack === "string" && Array.isArray(document.resources)) {
         // `nativemesh preview --json`: {stack, resources: [{urn, type, name, parent, custom, inputs}], violations}.
         // Components (`custom: false`; our own `nativemesh:...` in files written before `custom` was) hold no
         // settings of their own: their children are listed too, and preview does not count them.
         format = "nativemesh preview";
-        entries = document.resources
-            .filter(
-                (entry) =>
-                    !(
-                        isObject(entry) &&
-                        (entry.custom === false ||
-                            (typeof entry.type === "string" && entry.type.startsWith("nativemesh:")))
-                    ),
-            )
-            .map((state) => ({ state }));
+        states = document.resources.filter(
+            (entry) =>
+                !(
+                    isObject(entry) &&
+                    (entry.custom === false || (typeof entry.type === "string" && entry.type.startsWith("nativemesh:")))
+                ),
+        );
     } else {
         throw new UsageError(neither);
     }
-    return { format, entries };
+    return { format, states, urns };
 }
 
 /** Reads `pulumi stack export` (`deployment.resources`), `pulumi preview --json` (`steps[].newState`) or
  *  `nativemesh preview --json` (`resources`). */
 export function loadState(file: string): LoadedState {
-    const { format, entries } = entriesOf(file);
+    const { format, states, urns } = entriesOf(file);
     // From the last entry to the first, letting go of each once read (issue 20). JSON.parse leaves the file's last
     // entries in V8's young generation, and the first collection after the parse copies what of them is still
     // reachable, twice (to the survivor space, then to the old generation). Read last first and let go, those
     // entries have kept only what their props share (the inputs) when that collection comes: 16 of 34 MB fewer
     // copied bytes for the 10,000-resource export of `npm run bench` (docs/BENCHMARKS.md).
-    const read: Array<ReturnType<typeof toResource>> = new Array(entries.length);
-    for (let index = entries.length - 1; index >= 0; index--) {
-        const entry = entries[index]!;
-        entries[index] = undefined;
-        read[index] = toResource(entry.state, entry.urn);
+    const read: Array<ReturnType<typeof toResource>> = new Array(states.length);
+    for (let index = states.length - 1; index >= 0; index--) {
+        const state = states[index];
+        states[index] = undefined;
+        read[index] = toResource(state, urns?.[index]);
     }
     const seen = new Set<string>();
     const resources: StackResource[] = [];

@@ -97,10 +97,13 @@ function tagOf(args: string[]): RevisionTag | undefined {
     return { tag: CANNOT_TELL, revision: revision ?? CANNOT_TELL };
 }
 
-/** The revision tags a Command sets (any text it runs, as its shell runs it); [] for other resources. */
+/** What istioctlTags answers for all that is not a Command, one frozen list: callers only read it (issue 20). */
+const NO_TAGS: RevisionTag[] = Object.freeze([]) as unknown as RevisionTag[];
+
+/** The revision tags a Command sets (any text it runs, as its shell runs it); an empty list for other resources. */
 export function istioctlTags(type: string, props: unknown): RevisionTag[] {
     // Only a Command runs istioctl: tested first, as revision-references asks for every resource (issue 20).
-    if (!isCommand(type)) return [];
+    if (!isCommand(type)) return NO_TAGS;
     // The shell reader finds the program after removing quotes and backslashes (is"tio"ctl, istio\ctl run
     // istioctl), inside subshells, `sh -c` and eval.
     return commandInvocations(type, props)

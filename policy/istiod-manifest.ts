@@ -24,8 +24,27 @@ export interface IstiodManifest {
 const PILOT_IMAGE = /(^|\/)pilot(-discovery)?$/;
 const PILOT_BINARY = /(^|\/)pilot-discovery$/;
 
-function words(value: unknown): string[] {
-    return Array.isArray(value) ? value.filter((word): word is string => typeof word === "string") : [];
+// The words of a command or args list are its strings (anything else in the list is skipped). Read in place, with no
+// list of them made: every container of every workload is asked (issue 20).
+
+/** Whether a string of the list (a container's command) is the pilot-discovery binary. */
+function runsPilotBinary(list: unknown): boolean {
+    if (!Array.isArray(list)) return false;
+    for (let index = 0; index < list.length; index++) {
+        const word: unknown = list[index];
+        if (typeof word === "string" && PILOT_BINARY.test(word)) return true;
+    }
+    return false;
+}
+
+/** The first string of the list (a container's args), if any. */
+function firstWord(list: unknown): string | undefined {
+    if (!Array.isArray(list)) return undefined;
+    for (let index = 0; index < list.length; index++) {
+        const word: unknown = list[index];
+        if (typeof word === "string") return word;
+    }
+    return undefined;
 }
 
 /** Whether a container runs istiod: judged on what it runs (image, command, first argument), not on its name.
@@ -33,13 +52,29 @@ function words(value: unknown): string[] {
  *  or the name the chart gives it, which a patch of the chart's Deployment uses to address it). */
 function isIstiodContainer(container: unknown): boolean {
     if (!isPlainObject(container)) return false;
-    if (words(container.command).some((word) => PILOT_BINARY.test(word))) return true;
+    if (runsPilotBinary(container.command)) return true;
     const image = readString(container.image);
     // Stripping the digest and tag leaves a start of the image, so one without "pilot" cannot match: tested first,
     // since every container of every workload is asked (issue 20).
     if (typeof image === "string")
         return image.includes("pilot") && PILOT_IMAGE.test(image.replace(/@.*$/, "").replace(/:[^/]*$/, ""));
-    return words(container.args)[0] === "discovery" || container.name === "discovery";
+    return firstWord(container.args) === "discovery" || container.name === "discovery";
+}
+
+/** Whether a list of containers holds an entry that is neither absent nor an object the pack can read. */
+function hasUnreadableEntry(containers: unknown[] | undefined): boolean {
+    if (containers === undefined) return false;
+    for (let index = 0; index < containers.length; index++) {
+        const entry = containers[index];
+        if (entry !== undefined && entry !== null && !isPlainObject(entry)) return true;
+    }
+    return false;
+}
+
+/** The revision the workload's own istio.io/rev label names; "" and "default" name the default one. */
+function revisionOf(props: unknown): string | undefined | CannotTell {
+    const label = readString(at(props, "metadata", "labels", "istio.io/rev"));
+    return label === "" || label === "default" ? undefined : label;
 }
 
 /** The istiod a workload (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, or their Patch
@@ -49,22 +84,23 @@ export function istiodManifestOf(type: string, props: unknown, variable: string)
     if (!template) return undefined;
     // at(root, ...a, ...b) is at(at(root, ...a), ...b); the spread last is the cheap form (issue 20).
     const containers = readArray(at(at(props, ...template.path), "spec", "containers"));
-    const revisionLabel = readString(at(props, "metadata", "labels", "istio.io/rev"));
-    const revision = revisionLabel === "" || revisionLabel === "default" ? undefined : revisionLabel;
     // Containers the pack cannot read (a secret, an unknown, not a list or not objects) may run istiod: the
     // workload is not provably outside the mesh, so its version and env are "cannot tell".
-    if (containers === CANNOT_TELL || containers?.some((entry) => entry != null && !isPlainObject(entry))) {
+    if (containers === CANNOT_TELL || hasUnreadableEntry(containers)) {
         const field = [...template.path, "spec", "containers"].join(".");
         return {
             patch: template.patch,
             tag: { field, text: CANNOT_TELL },
             env: { field, value: CANNOT_TELL },
-            revision,
+            revision: revisionOf(props),
         };
     }
     if (!Array.isArray(containers)) return undefined;
-    const index = containers.findIndex(isIstiodContainer);
-    if (index < 0) return undefined;
+    // By index, with no callback made per workload: nearly every workload runs no istiod (issue 20).
+    let index = 0;
+    while (index < containers.length && !isIstiodContainer(containers[index])) index++;
+    if (index === containers.length) return undefined;
+    const revision = revisionOf(props);
     const base = [...template.path, "spec", `containers[${index}]`].join(".");
     const container = containers[index] as Record<string, unknown>;
     const image = readString(at(container, "image"));

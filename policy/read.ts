@@ -98,11 +98,12 @@ export function readStringMap(value: unknown): StringMap | undefined | CannotTel
     const object = readObject(value);
     if (object === undefined || object === CANNOT_TELL) return object;
     const map: StringMap = new Map();
-    // Keys and an index, not Object.entries: no pair per entry, for every label and annotation read (issue 20).
-    const keys = Object.keys(object);
-    for (let index = 0; index < keys.length; index++) {
-        const text = readString(object[keys[index]]);
-        if (text !== undefined) map.set(keys[index], text);
+    // for-in with the own-key test, not Object.entries or Object.keys: the same keys in the same order, and no list
+    // made for every label and annotation map read (issue 20).
+    for (const key in object) {
+        if (!Object.prototype.hasOwnProperty.call(object, key)) continue;
+        const text = readString(object[key]);
+        if (text !== undefined) map.set(key, text);
     }
     return map;
 }

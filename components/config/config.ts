@@ -165,7 +165,7 @@ const asmcliSchema = z.strictObject({
 /** One control-plane revision of `mesh.revisions`: its Istio version and, optionally, its name. */
 const revisionSchema = z.strictObject({
     version: parseableVersion("version"),
-    /** Derived from the version (1.31.0 → 1-31-0) when not given; two revisions of one version need names. */
+    /** Derived from the version (1.31.0 -> 1-31-0) when not given; two revisions of one version need names. */
     revision: dns1123Label("revision").optional(),
     /** istiod values of this revision only, merged over mesh.istiodValues (the keys nativemesh sets are refused). */
     istiodValues: z.record(z.string(), z.unknown()).optional(),

@@ -5,7 +5,7 @@ import { cachedPerText } from "../evaluation-cache";
 import { readingChanges, walkKeyValueList } from "../formance-values";
 import { resourcePolicy } from "../pulumi-adapter";
 import { at, CANNOT_TELL, isOpaque, readString, show } from "../read";
-import { say, type Finding, type ResourceRule } from "../rule";
+import { addFindings, NO_FINDINGS, say, type Finding, type ResourceRule } from "../rule";
 import { isMapSettingKeyOnce, isSettings, parseSettingValue, settingKeySegments } from "../workloads";
 
 // This rule has no thresholds.
@@ -51,7 +51,7 @@ function mapFindings(key: string, value: string): Finding[] {
 // So a segment after "jobs." with an upper-case letter never matches any job.
 function jobsKeyFindings(key: string): Finding[] {
     const segments = settingKeySegments(key);
-    if (segments[0] !== "jobs" || segments.length < 2 || segments[1] === segments[1].toLowerCase()) return [];
+    if (segments[0] !== "jobs" || segments.length < 2 || segments[1] === segments[1].toLowerCase()) return NO_FINDINGS;
     const lowered = [segments[0], segments[1].toLowerCase(), ...segments.slice(2)]
         .map((segment) => (segment.includes(".") ? `"${segment}"` : segment))
         .join(".");
@@ -67,51 +67,50 @@ function jobsKeyFindings(key: string): Finding[] {
 }
 
 /** The pure check. */
+const CRD = "the Settings CRD requires string spec.key and spec.value (formance-operator v3.9.2 CRD)";
+
+/** spec.key or spec.value (`name`), which the CRD requires to be a string; `read` is what readString made of it. */
+function stringFieldFindings(props: Record<string, unknown>, name: "key" | "value", read: unknown): Finding[] {
+    const field = `spec.${name}`;
+    if (read === undefined) return [{ message: say(`${field} is missing`, CRD, `set ${field} to a string`) }];
+    if (read !== CANNOT_TELL) return NO_FINDINGS;
+    const raw = at(props, "spec", name);
+    if (raw !== CANNOT_TELL) {
+        return [{ message: say(`${field} is ${show(raw)}, not a string`, CRD, `write ${field} as a string`) }];
+    }
+    return [{ cannotTell: true, message: `cannot tell whether ${field} is valid: it is secret or unknown` }];
+}
+
+/** The pure check. */
 export function checkFormanceSettings(type: string, props: Record<string, unknown>): Finding[] {
-    if (!isSettings(type)) return [];
-    const findings: Finding[] = [];
-    const crd = "the Settings CRD requires string spec.key and spec.value (formance-operator v3.9.2 CRD)";
+    if (!isSettings(type)) return NO_FINDINGS;
     const key = readString(at(props, "spec", "key"));
     const value = readString(at(props, "spec", "value"));
-    for (const [field, read] of [
-        ["spec.key", key],
-        ["spec.value", value],
-    ] as const) {
-        if (read === undefined) {
-            findings.push({ message: say(`${field} is missing`, crd, `set ${field} to a string`) });
-        } else if (read === CANNOT_TELL && at(props, ...field.split(".")) !== CANNOT_TELL) {
-            findings.push({
-                message: say(
-                    `${field} is ${show(at(props, ...field.split(".")))}, not a string`,
-                    crd,
-                    `write ${field} as a string`,
-                ),
-            });
-        } else if (read === CANNOT_TELL) {
-            findings.push({
-                cannotTell: true,
-                message: `cannot tell whether ${field} is valid: it is secret or unknown`,
-            });
-        }
-    }
+    // A list only once something is found: every Setting comes here, and most are valid (issue 20).
+    let findings = addFindings(NO_FINDINGS, stringFieldFindings(props, "key", key));
+    findings = addFindings(findings, stringFieldFindings(props, "value", value));
     const stacks = at(props, "spec", "stacks");
     if (stacks === CANNOT_TELL || (Array.isArray(stacks) && stacks.some(isOpaque))) {
-        findings.push({
-            cannotTell: true,
-            message: "cannot tell whether spec.stacks is valid: it is secret or unknown",
-        });
+        findings = addFindings(findings, [
+            {
+                cannotTell: true,
+                message: "cannot tell whether spec.stacks is valid: it is secret or unknown",
+            },
+        ]);
     } else if (!Array.isArray(stacks) || stacks.length === 0 || !stacks.every((entry) => typeof entry === "string")) {
-        findings.push({
-            message: say(
-                `spec.stacks is ${stacks === undefined ? "missing" : show(stacks)}`,
-                'The operator applies a Setting only to the stacks listed in spec.stacks ("*" for all), so without a list of names it applies to none',
-                'list the stack names, or ["*"] for every stack',
-            ),
-        });
+        findings = addFindings(findings, [
+            {
+                message: say(
+                    `spec.stacks is ${stacks === undefined ? "missing" : show(stacks)}`,
+                    'The operator applies a Setting only to the stacks listed in spec.stacks ("*" for all), so without a list of names it applies to none',
+                    'list the stack names, or ["*"] for every stack',
+                ),
+            },
+        ]);
     }
-    if (typeof key === "string") findings.push(...jobsKeyFindings(key));
+    if (typeof key === "string") findings = addFindings(findings, jobsKeyFindings(key));
     if (typeof key === "string" && typeof value === "string" && isMapSettingKeyOnce(key))
-        findings.push(...mapFindings(key, value));
+        findings = addFindings(findings, mapFindings(key, value));
     return findings;
 }
 

@@ -6,7 +6,7 @@ import { ALIBABA_SERVICE_MESH, controlPlanesOf, HELM_TYPES, isIstioOperator, isS
 import { resourcePolicy } from "../pulumi-adapter";
 import { at, CANNOT_TELL, readVersionText, show } from "../read";
 import { podTemplatePath } from "../workloads";
-import { say, type Finding, type ResourceRule } from "../rule";
+import { NO_FINDINGS, say, type Finding, type ResourceRule } from "../rule";
 
 export interface IstioVersionConfig {
     istioMinVersion: string;
@@ -26,15 +26,18 @@ function belowFloor(field: string, text: string, floor: string, product: string,
             },
         ];
     }
-    return [];
+    return NO_FINDINGS;
 }
 
 /** The pure check. An unpinned version is not a violation; an unreadable one is "cannot tell". */
 export function checkIstioVersion(type: string, props: Record<string, unknown>, config: IstioVersionConfig): Finding[] {
+    const planes = controlPlanesOf(type, props);
+    // Most resources it applies to (every workload) install no control plane: nothing to build for them (issue 20).
+    if (planes.length === 0 && type !== ALIBABA_SERVICE_MESH) return NO_FINDINGS;
     const findings: Finding[] = [];
     const istioFact = `Native sidecar injection first shipped in Istio 1.19.0 (istio/istio pilot/pkg/features, ENABLE_NATIVE_SIDECARS, tag 1.19.0)`;
     const istioFix = `use istiod ${config.istioMinVersion} or later (1.28+ recommended)`;
-    for (const plane of controlPlanesOf(type, props)) {
+    for (const plane of planes) {
         const version = plane.version;
         // A values file the pack cannot see may override the image, unless the readable values already do.
         if (plane.unreadable && !/image|tag/.test(version?.field ?? "")) {

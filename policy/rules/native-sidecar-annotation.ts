@@ -8,6 +8,7 @@ import { cachedPerObject } from "../evaluation-cache";
 import { stackPolicy } from "../pulumi-adapter";
 import { CANNOT_TELL, show, type CannotTell, type StringMap } from "../read";
 import {
+    addFindings,
     describe,
     findingsOfEach,
     NO_FINDINGS,
@@ -17,7 +18,7 @@ import {
     type StackResource,
     type StackRule,
 } from "../rule";
-import { injectionOff, podTemplateOf, settingTemplateAnnotations, templatePath } from "../workloads";
+import { injectionOff, podTemplateOf, settingTemplateAnnotations, templatePath, type PodTemplate } from "../workloads";
 
 export const NATIVE_SIDECAR_ANNOTATION = "sidecar.istio.io/nativeSidecar";
 
@@ -94,7 +95,7 @@ const versionsBelow = cachedPerObject((floor, istiod) =>
 function versionFindings(config: NativeSidecarAnnotationConfig, istiod: IstiodContext, value: string): Finding[] {
     const floor = config.annotationMinIstioVersion;
     const below = versionsBelow(floor, istiod);
-    if (below.length === 0) return [];
+    if (below.length === 0) return NO_FINDINGS;
     const why = `Istio reads it from ${floor} (istio/istio commit 78f4c95, PR #53490; tag 1.23.6 does not have it); older istiod ignores it`;
     if (below.length === istiod.versions.length && istiod.unreadable === 0) {
         return [
@@ -117,27 +118,40 @@ function versionFindings(config: NativeSidecarAnnotationConfig, istiod: IstiodCo
     ];
 }
 
-/** `where` names the pod template or Setting, built only for a finding: most templates have none, and the path
- *  was joined for every one (issue 20).
+/** Where annotations come from: a pod template, or the key of a Formance Setting that sets them. */
+type AnnotationSource = PodTemplate | string;
+
+/** The source as messages name it. Built only for a finding, from the source itself, so that no closure is made for
+ *  each template read (issue 20). */
+function placeOf(source: AnnotationSource): string {
+    return typeof source === "string"
+        ? `the Formance ${source} Setting`
+        : `the pod template (${templatePath(source, "metadata", "annotations")})`;
+}
+
+/** `source` is named (placeOf) only for a finding: most templates have none (issue 20).
  *  `ownedByJobs`: a Job that opts out while keeping injection, which jobs-terminate-with-native-sidecars reports;
  *  the same annotation is not reported twice. */
 function annotationFindings(
-    where: () => string,
+    source: AnnotationSource,
     annotations: StringMap,
     config: NativeSidecarAnnotationConfig,
     istiod: IstiodContext,
     ownedByJobs: boolean,
 ): Finding[] {
-    const findings: Finding[] = [];
+    // NO_FINDINGS until something is found: this runs for every annotated pod template (issue 20).
+    let findings = NO_FINDINGS;
     for (const key of annotations.keys()) {
         if (isMisspelledNativeSidecarKey(key)) {
-            findings.push({
-                message: say(
-                    `${where()} has annotation ${show(key)}, which Istio ignores`,
-                    `Istio has no such annotation: the only key it reads is ${NATIVE_SIDECAR_ANNOTATION} (camelCase; istio/api annotation/annotations.yaml, SidecarNativeSidecar); spellings such as sidecar.istio.io/native-sidecar, or native-side as in Istio's own 1.27 change notes, are ignored`,
-                    `rename it to ${NATIVE_SIDECAR_ANNOTATION}`,
-                ),
-            });
+            findings = addFindings(findings, [
+                {
+                    message: say(
+                        `${placeOf(source)} has annotation ${show(key)}, which Istio ignores`,
+                        `Istio has no such annotation: the only key it reads is ${NATIVE_SIDECAR_ANNOTATION} (camelCase; istio/api annotation/annotations.yaml, SidecarNativeSidecar); spellings such as sidecar.istio.io/native-sidecar, or native-side as in Istio's own 1.27 change notes, are ignored`,
+                        `rename it to ${NATIVE_SIDECAR_ANNOTATION}`,
+                    ),
+                },
+            ]);
         }
     }
     const value: string | CannotTell | undefined = annotations.get(NATIVE_SIDECAR_ANNOTATION);
@@ -145,26 +159,30 @@ function annotationFindings(
     if (value === CANNOT_TELL) {
         // On a Job that keeps injection, jobs-terminate-with-native-sidecars says it cannot tell.
         if (ownedByJobs) return findings;
-        findings.push({
-            cannotTell: true,
-            message: `cannot tell the value of ${NATIVE_SIDECAR_ANNOTATION} in ${where()}: secret, unknown or not a string`,
-        });
+        findings = addFindings(findings, [
+            {
+                cannotTell: true,
+                message: `cannot tell the value of ${NATIVE_SIDECAR_ANNOTATION} in ${placeOf(source)}: secret, unknown or not a string`,
+            },
+        ]);
     } else if (value !== "true" && value !== "false") {
-        findings.push({
-            message: say(
-                `${where()} sets ${NATIVE_SIDECAR_ANNOTATION} to ${show(value)}`,
-                `Istio accepts only "true" or "false" (istio/api annotation/annotations.yaml, SidecarNativeSidecar; istio.io "Istio 1.24.0 Change Notes")`,
-                `write "true" or "false"`,
-            ),
-        });
+        findings = addFindings(findings, [
+            {
+                message: say(
+                    `${placeOf(source)} sets ${NATIVE_SIDECAR_ANNOTATION} to ${show(value)}`,
+                    `Istio accepts only "true" or "false" (istio/api annotation/annotations.yaml, SidecarNativeSidecar; istio.io "Istio 1.24.0 Change Notes")`,
+                    `write "true" or "false"`,
+                ),
+            },
+        ]);
     }
     if (ownedByJobs && value === "false") return findings;
-    findings.push(
-        ...versionFindings(config, istiod, value === CANNOT_TELL ? "" : value).map((finding) => ({
-            ...finding,
-            message: `${where()} ${finding.message}`,
-        })),
-    );
+    const versions = versionFindings(config, istiod, value === CANNOT_TELL ? "" : value);
+    for (let index = 0; index < versions.length; index++) {
+        findings = addFindings(findings, [
+            { ...versions[index], message: `${placeOf(source)} ${versions[index].message}` },
+        ]);
+    }
     return findings;
 }
 
@@ -182,20 +200,13 @@ export function checkNativeSidecarAnnotation(
         // injectRequired): whatever it says about native sidecars is moot.
         const off = injectionOff(template.annotations, template.labels);
         if (off === true) return NO_FINDINGS;
-        return annotationFindings(
-            () => `the pod template (${templatePath(template, "metadata", "annotations")})`,
-            template.annotations,
-            config,
-            istiod,
-            template.isJob && off === false,
-        );
+        return annotationFindings(template, template.annotations, config, istiod, template.isJob && off === false);
     }
     const setting = settingTemplateAnnotations(type, props);
     if (setting && setting.entries instanceof Map) {
         const off = injectionOff(setting.entries, undefined);
         if (off === true) return NO_FINDINGS;
-        const where = () => `the Formance ${setting.key} Setting`;
-        return annotationFindings(where, setting.entries, config, istiod, setting.isJob && off === false);
+        return annotationFindings(setting.key, setting.entries, config, istiod, setting.isJob && off === false);
     }
     return NO_FINDINGS;
 }

@@ -8,7 +8,9 @@ import { ALIBABA_SERVICE_MESH, controlPlanesOf, isAsmMeshConfig, type ControlPla
 import { stackPolicy } from "../pulumi-adapter";
 import { at, isPlainObject, readArray, readVersionText, type CannotTell, type StringMap } from "../read";
 import {
+    addFindings,
     findingsOfEach,
+    NO_FINDINGS,
     resolveConfig,
     say,
     type Finding,
@@ -16,7 +18,7 @@ import {
     type StackResource,
     type StackRule,
 } from "../rule";
-import { injectionOff, podTemplateOf, settingTemplateAnnotations, templatePath } from "../workloads";
+import { injectionOff, podTemplateOf, settingTemplateAnnotations, templatePath, type PodTemplate } from "../workloads";
 import { istiodContext, NATIVE_SIDECAR_ANNOTATION, rule as annotationRule } from "./native-sidecar-annotation";
 import { checkNativeSidecarsEnabled, clusterContext, rule as nativeRule } from "./native-sidecars-enabled";
 
@@ -25,30 +27,36 @@ export interface LegacyWorkaroundsConfig {
 }
 
 const HOLD = "holdApplicationUntilProxyStarts";
+const PROXY_CONFIG = "proxy.istio.io/config";
 const EXCLUDES = ["traffic.sidecar.istio.io/excludeOutboundPorts", "traffic.sidecar.istio.io/excludeOutboundIPRanges"];
 
 /** `where` names the pod template or Setting, built only for a finding (issue 20). */
 function annotationFindings(where: () => string, annotations: StringMap): Finding[] {
-    const findings: Finding[] = [];
-    const proxyConfig = annotations.get("proxy.istio.io/config");
+    let findings = NO_FINDINGS;
+    const proxyConfig = annotations.get(PROXY_CONFIG);
     if (typeof proxyConfig === "string" && proxyConfig.includes(HOLD)) {
-        findings.push({
-            message: say(
-                `${where()} sets ${HOLD} in proxy.istio.io/config`,
-                "Native sidecars start before the app anyway, and Istio ignores this setting in native mode (istio/istio manifests/charts/istio-control/istio-discovery/files/injection-template.yaml)",
-                "remove it",
-            ),
-        });
-    }
-    for (const key of EXCLUDES) {
-        if (annotations.has(key)) {
-            findings.push({
+        findings = addFindings(findings, [
+            {
                 message: say(
-                    `${where()} sets ${key}`,
-                    "Excluding outbound traffic was a workaround for init containers starting before a regular sidecar; native sidecars start first",
-                    `remove ${key} unless the traffic must bypass the mesh for another reason`,
+                    `${where()} sets ${HOLD} in proxy.istio.io/config`,
+                    "Native sidecars start before the app anyway, and Istio ignores this setting in native mode (istio/istio manifests/charts/istio-control/istio-discovery/files/injection-template.yaml)",
+                    "remove it",
                 ),
-            });
+            },
+        ]);
+    }
+    for (let index = 0; index < EXCLUDES.length; index++) {
+        const key = EXCLUDES[index];
+        if (annotations.has(key)) {
+            findings = addFindings(findings, [
+                {
+                    message: say(
+                        `${where()} sets ${key}`,
+                        "Excluding outbound traffic was a workaround for init containers starting before a regular sidecar; native sidecars start first",
+                        `remove ${key} unless the traffic must bypass the mesh for another reason`,
+                    ),
+                },
+            ]);
         }
     }
     return findings;
@@ -62,8 +70,16 @@ function callsQuit(words: unknown): boolean {
     return Array.isArray(words) && words.some(isQuitCall);
 }
 
-function containerFindings(where: () => string, spec: unknown, config: LegacyWorkaroundsConfig): Finding[] {
-    const findings: Finding[] = [];
+/** Whether any annotation annotationFindings reports is there: asked first, so that no message closure is made for
+ *  the templates without one, nearly all of them (issue 20). */
+function hasLegacyAnnotation(annotations: StringMap): boolean {
+    return annotations.has(PROXY_CONFIG) || annotations.has(EXCLUDES[0]) || annotations.has(EXCLUDES[1]);
+}
+
+/** The pod template's containers; where they are is named only for a finding (issue 20). */
+function containerFindings(template: PodTemplate, config: LegacyWorkaroundsConfig): Finding[] {
+    const spec = template.spec;
+    let findings = NO_FINDINGS;
     const podUid = at(spec, "securityContext", "runAsUser");
     // By index, and the command and args searched where they are, not joined into a new list: this runs for every
     // container of every workload (issue 20).
@@ -76,24 +92,28 @@ function containerFindings(where: () => string, spec: unknown, config: LegacyWor
             if (!isPlainObject(container)) continue;
             const name = typeof container.name === "string" ? container.name : `#${index}`;
             if (callsQuit(at(container, "command")) || callsQuit(at(container, "args"))) {
-                findings.push({
-                    message: say(
-                        `${where()} container ${name} calls /quitquitquit`,
-                        'Stopping istio-proxy by hand is only needed for regular sidecars; a native sidecar stops after the app containers exit (kubernetes.io "Sidecar Containers")',
-                        "remove the /quitquitquit call",
-                    ),
-                });
+                findings = addFindings(findings, [
+                    {
+                        message: say(
+                            `the pod template (${templatePath(template, "spec")}) container ${name} calls /quitquitquit`,
+                            'Stopping istio-proxy by hand is only needed for regular sidecars; a native sidecar stops after the app containers exit (kubernetes.io "Sidecar Containers")',
+                            "remove the /quitquitquit call",
+                        ),
+                    },
+                ]);
             }
             if (list === "initContainers") {
                 const uid = at(container, "securityContext", "runAsUser") ?? podUid;
                 if (uid === config.proxyUid) {
-                    findings.push({
-                        message: say(
-                            `${where()} init container ${name} runs as UID ${config.proxyUid}`,
-                            `UID ${config.proxyUid} bypasses the proxy's traffic capture; that trick let init containers reach the network before a regular sidecar started, and native sidecars start first`,
-                            "run the init container as another UID",
-                        ),
-                    });
+                    findings = addFindings(findings, [
+                        {
+                            message: say(
+                                `the pod template (${templatePath(template, "spec")}) init container ${name} runs as UID ${config.proxyUid}`,
+                                `UID ${config.proxyUid} bypasses the proxy's traffic capture; that trick let init containers reach the network before a regular sidecar started, and native sidecars start first`,
+                                "run the init container as another UID",
+                            ),
+                        },
+                    ]);
                 }
             }
         }
@@ -176,36 +196,39 @@ export function checkLegacyWorkarounds(
     mode: NativeMode,
 ): Finding[] {
     const { type, props } = resource;
-    const findings: Finding[] = [];
+    // Each reader answers NO_FINDINGS when it finds nothing, and addFindings makes a list only for a finding: this
+    // runs for every resource (issue 20).
+    let findings = NO_FINDINGS;
     const template = podTemplateOf(type, props);
     if (template) {
         const annotations = template.annotations instanceof Map ? template.annotations : undefined;
-        if (!podIsNative(annotations, template.labels, mode)) return [];
-        if (annotations) {
-            findings.push(
-                ...annotationFindings(
-                    () => `the pod template (${templatePath(template, "metadata", "annotations")})`,
-                    annotations,
-                ),
+        if (!podIsNative(annotations, template.labels, mode)) return NO_FINDINGS;
+        if (annotations && hasLegacyAnnotation(annotations)) {
+            findings = annotationFindings(
+                () => `the pod template (${templatePath(template, "metadata", "annotations")})`,
+                annotations,
             );
         }
-        findings.push(
-            ...containerFindings(() => `the pod template (${templatePath(template, "spec")})`, template.spec, config),
-        );
+        findings = addFindings(findings, containerFindings(template, config));
     }
     const setting = settingTemplateAnnotations(type, props);
     if (setting && setting.entries instanceof Map && podIsNative(setting.entries, undefined, mode))
-        findings.push(...annotationFindings(() => `the Formance ${setting.key} Setting`, setting.entries));
+        findings = addFindings(
+            findings,
+            annotationFindings(() => `the Formance ${setting.key} Setting`, setting.entries),
+        );
     if (mode.nativePlanes.has(resource)) {
         for (const plane of controlPlanesOf(type, props)) {
             if (holdsApplication(plane.settingsRoot)) {
-                findings.push({
-                    message: say(
-                        `istiod config sets ${HOLD}`,
-                        "Istio ignores it in native sidecar mode, which this istiod is told to use",
-                        `remove ${HOLD} from meshConfig/proxy settings`,
-                    ),
-                });
+                findings = addFindings(findings, [
+                    {
+                        message: say(
+                            `istiod config sets ${HOLD}`,
+                            "Istio ignores it in native sidecar mode, which this istiod is told to use",
+                            `remove ${HOLD} from meshConfig/proxy settings`,
+                        ),
+                    },
+                ]);
             }
         }
     }

@@ -6,7 +6,7 @@ import { asmcliInstalls, hasFlag, isCommand, MANAGED_FLAG } from "../asmcli";
 import { commandEffects } from "../commands";
 import { resourcePolicy } from "../pulumi-adapter";
 import { at, CANNOT_TELL, readString } from "../read";
-import { say, type Finding, type ResourceRule } from "../rule";
+import { addFindings, NO_FINDINGS, say, type Finding, type ResourceRule } from "../rule";
 import { isNamespace, isSettings, namespaceLabels, podTemplatePath, settingNamespaceLabels } from "../workloads";
 
 export const FEATURE_MEMBERSHIP = "gcp:gkehub/featureMembership:FeatureMembership";
@@ -188,7 +188,7 @@ function fleetFindings(type: string, props: Record<string, unknown>): Finding[] 
         const management = readString(
             at(props, ...(cnrm ? ["spec"] : []), "fleetDefaultMemberConfig", "mesh", "management"),
         );
-        if (name !== "servicemesh" && name !== CANNOT_TELL) return [];
+        if (name !== "servicemesh" && name !== CANNOT_TELL) return NO_FINDINGS;
         if (management === "MANAGEMENT_AUTOMATIC") {
             return [
                 {
@@ -210,11 +210,11 @@ function fleetFindings(type: string, props: Record<string, unknown>): Finding[] 
             ];
         }
     }
-    return [];
+    return NO_FINDINGS;
 }
 
 function revisionFindings(where: string, revision: unknown, config: NoManagedControlPlaneConfig): Finding[] {
-    if (typeof revision !== "string" || !config.managedRevisions.includes(revision)) return [];
+    if (typeof revision !== "string" || !config.managedRevisions.includes(revision)) return NO_FINDINGS;
     return [
         {
             message: say(
@@ -229,6 +229,8 @@ function revisionFindings(where: string, revision: unknown, config: NoManagedCon
 /** Managed meshes asked for from a shell (gcloud, curl to the GKE Hub API), what a Command's lines apply, and
  *  lines or texts that cannot be read. */
 function commandFindings(type: string, props: Record<string, unknown>, config: NoManagedControlPlaneConfig): Finding[] {
+    // Only a Command runs a shell; asked for every resource, so no list is made for the others (issue 20).
+    if (!isCommand(type)) return NO_FINDINGS;
     const findings: Finding[] = [];
     for (const effect of commandEffects(type, props)) {
         if (effect.kind === "managed") {
@@ -259,34 +261,39 @@ export function checkNoManagedControlPlane(
     props: Record<string, unknown>,
     config: NoManagedControlPlaneConfig,
 ): Finding[] {
-    const findings = fleetFindings(type, props);
+    // Each reader answers NO_FINDINGS when it finds nothing, and addFindings makes a list only for a finding.
+    let findings = addFindings(NO_FINDINGS, fleetFindings(type, props));
     const labels = namespaceLabels(type, props);
     if (labels instanceof Map)
-        findings.push(...revisionFindings("the namespace label", labels.get("istio.io/rev"), config));
+        findings = addFindings(findings, revisionFindings("the namespace label", labels.get("istio.io/rev"), config));
     // istio.io/rev on a pod selects its injector as the namespace label does (istio-discovery
     // templates/mutatingwebhook.yaml objectSelector), so a pod template can pick a managed revision too.
     const template = podTemplatePath(type);
     if (template) {
         // at(root, ...a, ...b) is at(at(root, ...a), ...b); the spread last is the cheap form (issue 20).
         const revision = at(at(props, ...template.path), "metadata", "labels", "istio.io/rev");
-        findings.push(...revisionFindings("the pod template label", revision, config));
+        findings = addFindings(findings, revisionFindings("the pod template label", revision, config));
     }
     const setting = settingNamespaceLabels(type, props);
     if (setting && setting.entries instanceof Map) {
-        findings.push(
-            ...revisionFindings("the Formance namespace.labels Setting", setting.entries.get("istio.io/rev"), config),
+        findings = addFindings(
+            findings,
+            revisionFindings("the Formance namespace.labels Setting", setting.entries.get("istio.io/rev"), config),
         );
     }
-    findings.push(...commandFindings(type, props, config));
+    findings = addFindings(findings, commandFindings(type, props, config));
+    if (!isCommand(type)) return findings;
     for (const install of asmcliInstalls(type, props)) {
         if (hasFlag(install, MANAGED_FLAG)) {
-            findings.push({
-                message: say(
-                    "runs `asmcli install --managed` (managed Cloud Service Mesh; the flag is deprecated since Aug 2024)",
-                    WHY,
-                    'drop --managed and pass --custom_overlay with an IstioOperator that sets spec.values.pilot.env.ENABLE_NATIVE_SIDECARS: "true"',
-                ),
-            });
+            findings = addFindings(findings, [
+                {
+                    message: say(
+                        "runs `asmcli install --managed` (managed Cloud Service Mesh; the flag is deprecated since Aug 2024)",
+                        WHY,
+                        'drop --managed and pass --custom_overlay with an IstioOperator that sets spec.values.pilot.env.ENABLE_NATIVE_SIDECARS: "true"',
+                    ),
+                },
+            ]);
         }
     }
     return findings;

@@ -4,7 +4,7 @@
 // without a name, and which Formance Settings resources the workload readers take as namespace labels or pod
 // template annotations.
 import * as assert from "node:assert/strict";
-import { configSchemaOf, findingsOfEach, NO_FINDINGS } from "../../policy/rule";
+import { addFindings, configSchemaOf, findingsOfEach, NO_FINDINGS, type Finding } from "../../policy/rule";
 import { POLICIES, RULES } from "../../policy/rules";
 import { stackResource } from "../support/stackResource";
 
@@ -101,5 +101,36 @@ describe("policy rules: NO_FINDINGS", () => {
         assert.deepEqual(NO_FINDINGS, []);
         assert.ok(Object.isFrozen(NO_FINDINGS));
         assert.throws(() => NO_FINDINGS.push({ message: "x" }), TypeError);
+    });
+});
+
+describe("rule helpers: addFindings", () => {
+    const a: Finding = { message: "a" };
+    const b: Finding = { message: "b", cannotTell: true };
+    const c: Finding = { message: "c" };
+
+    it("answers what it was given while nothing is added, NO_FINDINGS included: no list is made", () => {
+        assert.equal(addFindings(NO_FINDINGS, NO_FINDINGS), NO_FINDINGS);
+        assert.equal(addFindings(NO_FINDINGS, []), NO_FINDINGS);
+        const own = [a];
+        assert.equal(addFindings(own, NO_FINDINGS), own);
+    });
+
+    it("makes a list of its own for the first finding, and never changes the list it adds (a reader may keep it)", () => {
+        const kept = Object.freeze([a, b]) as unknown as Finding[];
+        const first = addFindings(NO_FINDINGS, kept);
+        assert.notEqual(first, kept);
+        assert.deepEqual(first, [a, b]);
+        const more = addFindings(first, kept);
+        assert.equal(more, first, "a list it made grows in place");
+        assert.deepEqual(more, [a, b, a, b]);
+        assert.deepEqual(kept, [a, b]);
+    });
+
+    it("keeps the order: what was found first, then what is added", () => {
+        let found = NO_FINDINGS;
+        for (const next of [[a], NO_FINDINGS, [b, c]]) found = addFindings(found, next);
+        assert.deepEqual(found, [a, b, c]);
+        assert.deepEqual(NO_FINDINGS, []);
     });
 });
