@@ -46,6 +46,9 @@ export interface ResourceOptionsSeen {
     additionalSecretOutputs?: string[];
     /** Earlier names of the resource (alias names, or URNs). */
     aliases?: string[];
+    /** The resource hooks the engine runs before an update, by name; only where the engine runs hooks (the SDK's
+     *  mocks run none, so the offline preview never lists any). */
+    beforeUpdateHooks?: string[];
 }
 
 export interface Plan {
@@ -80,6 +83,7 @@ interface RegisterRequest {
     getProtect(): boolean | undefined;
     getAdditionalsecretoutputsList(): string[];
     getAliasesList(): Array<{ getUrn(): string; getSpec(): { getName(): string } | undefined }>;
+    getHooks(): { getBeforeUpdateList(): string[] } | undefined;
 }
 
 function optionsOf(req: RegisterRequest): ResourceOptionsSeen {
@@ -101,7 +105,13 @@ function optionsOf(req: RegisterRequest): ResourceOptionsSeen {
         additionalSecretOutputs: [...req.getAdditionalsecretoutputsList()],
         // Names (or URNs) this resource was known by before: the engine moves state from them instead of replacing.
         aliases: req.getAliasesList().map((alias) => alias.getSpec()?.getName() || alias.getUrn()),
+        ...beforeUpdateHooksOf(req),
     };
+}
+
+function beforeUpdateHooksOf(req: RegisterRequest): Pick<ResourceOptionsSeen, "beforeUpdateHooks"> {
+    const names = req.getHooks()?.getBeforeUpdateList() ?? [];
+    return names.length > 0 ? { beforeUpdateHooks: [...names] } : {};
 }
 interface MonitorLike {
     registerResource(req: RegisterRequest, callback: (err: unknown, res: unknown) => void): Promise<void>;

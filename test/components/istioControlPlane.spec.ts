@@ -17,6 +17,12 @@ import * as path from "node:path";
 import { stringify } from "yaml";
 import { tempDir } from "../support/tempDir";
 
+// The SDK's per-program state, where it records whether the engine runs resource hooks (internal module).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const sdkState = require("@pulumi/pulumi/runtime/state") as {
+    getStore(): { supportsResourceHooks?: boolean; callbacks?: unknown };
+};
+
 const provider = () => new k8s.Provider("test-k8s", { kubeconfig: "~/.kube/config" });
 
 const istioArgs = (over: Partial<IstioControlPlaneArgs> = {}): IstioControlPlaneArgs => ({
@@ -560,6 +566,45 @@ describe("IstioControlPlane with Istio CNI (mesh.cni)", () => {
 });
 
 describe("IstioControlPlane: the hook that keeps istio-base from going down", () => {
+    it("is bound to the base release's updates where the engine runs hooks, and to nothing under the SDK's mocks", async () => {
+        const baseOf = (res: Awaited<ReturnType<typeof record>>) =>
+            ofType(res, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "base")!;
+        assert.equal(
+            baseOf(await record(() => new IstioControlPlane("istio", istioArgs()))).options.beforeUpdateHooks,
+            undefined,
+        );
+        // An engine that runs hooks, as far as the program can tell: a monitor that registers them, the SDK's record
+        // that the engine supports them, and a callback server that takes the hook's registration.
+        const planWith = (supported: boolean) => {
+            let store: ReturnType<typeof sdkState.getStore> | undefined;
+            return record(() => {
+                const monitor = pulumi.runtime.getMonitor() as { registerResourceHook?: unknown };
+                monitor.registerResourceHook = () => undefined;
+                store = sdkState.getStore();
+                store.supportsResourceHooks = supported;
+                store.callbacks = {
+                    registerResourceHook: async () => undefined,
+                    awaitStackRegistrations: async () => undefined,
+                    shutdown: () => undefined,
+                };
+                return new IstioControlPlane("istio", istioArgs());
+            }).finally(() => {
+                if (store === undefined) return;
+                store.supportsResourceHooks = undefined;
+                store.callbacks = undefined;
+            });
+        };
+        // A monitor that has the call, on an engine the SDK was told does not run hooks: none is bound.
+        assert.equal(baseOf(await planWith(false)).options.beforeUpdateHooks, undefined);
+        const withHooks = await planWith(true);
+        assert.deepEqual(baseOf(withHooks).options.beforeUpdateHooks, ["istio-never-downgrade-base"]);
+        const others = withHooks.filter((r) => r.options.beforeUpdateHooks !== undefined && r !== baseOf(withHooks));
+        assert.deepEqual(
+            others.map((r) => r.name),
+            [],
+        );
+    });
+
     // The SDK's mocks run no resource hooks (the offline preview registers none): the hook is asked directly here,
     // and e2e/specs/upgradePaths.ts meets it on the real engine.
     const hook = neverDowngradeBase("mesh");
