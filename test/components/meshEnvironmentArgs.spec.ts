@@ -186,6 +186,15 @@ describe("MeshEnvironment inputs", function () {
         assert.deepEqual(parseSecretPath("namespaces[0].annotations"), ["namespaces", 0, "annotations"]);
     });
 
+    it("take a key given as undefined as unset, as a binding that sends every optional field does: it sets nothing to refuse", () => {
+        const withUndefined = {
+            ...local,
+            gke: undefined,
+            mesh: { ...local.mesh, istiodValues: undefined, methd: undefined },
+        } as unknown as MeshEnvironmentInputs;
+        assert.deepEqual(specFromInputs(withUndefined), specFromInputs(local));
+    });
+
     it("refuse a bad value with the stack configuration's one-line message, as a RunError", () => {
         const bad = { ...local, mesh: { ...local.mesh, version: "one" } };
         assert.throws(
