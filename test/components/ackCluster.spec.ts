@@ -242,13 +242,16 @@ describe("AckCluster: every resource's arguments", () => {
         assert.equal(pool.inputs.keyName, "ops-key");
     });
 
-    it("on an existing VPC with Flannel, the component's pod vSwitch list is empty", async () => {
+    it("on an existing VPC with Flannel: the flannel addon and the pod CIDR, and the component's pod vSwitch list is empty", async () => {
         let made: AckCluster | undefined;
-        await record(() => {
+        const res = await record(() => {
             made = new AckCluster("prod", { ...ackSection, podVswitchIds: undefined, podCidr: "172.20.0.0/16" });
         });
         const podVswitchIds = made?.podVswitchIds as unknown as { promise(): Promise<string[]> };
         assert.deepEqual(await podVswitchIds.promise(), []);
+        // The resources are declared here, not in a shared before hook: a mutation run traces them to this test.
+        assert.deepEqual(oneOfType(res, MANAGED_KUBERNETES).inputs.addons, [{ name: "flannel" }]);
+        assert.equal(oneOfType(res, MANAGED_KUBERNETES).inputs.podCidr, "172.20.0.0/16");
     });
 
     it("the Kubernetes provider waits for every node pool; both providers are the component's children", async () => {
