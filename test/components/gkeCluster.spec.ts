@@ -191,10 +191,63 @@ describe("GkeCluster", () => {
         ["europe-west1-b", "europe-west1"],
         ["us-central1-a", "us-central1"],
         ["northamerica-northeast2-c", "northamerica-northeast2"],
+        // Regions numbered past 9 (Google Cloud "Regions and zones": europe-west10, europe-west12).
+        ["europe-west10-a", "europe-west10"],
+        ["europe-west12", "europe-west12"],
+        // Not a zone's whole name: kept as given, for GKE to judge.
+        ["us-central1-a-b", "us-central1-a-b"],
+        ["9us-central1-a", "9us-central1-a"],
     ];
     for (const [location, region] of regions) {
         it(`finds the region of ${location}: ${region}`, () => assert.equal(regionOf(location), region));
     }
+
+    it("declares every resource under the component: the cluster, pools, firewall, router and NAT", async () => {
+        const res = await record(
+            () => new GkeCluster("c", { ...gkeArgs, privateNodes: true, network: "mesh-vpc", cloudNat: true }),
+        );
+        const component = oneOfType(res, "nativemesh:index:GkeCluster");
+        const declared = res.filter((r) => r !== component && r.type !== "pulumi:pulumi:Stack");
+        for (const type of [
+            "gcp:compute/firewall:Firewall",
+            "gcp:compute/router:Router",
+            "gcp:compute/routerNat:RouterNat",
+        ])
+            assert.ok(
+                declared.some((r) => r.type === type),
+                type,
+            );
+        assert.deepEqual(
+            declared.filter((r) => r.parent !== component.urn).map((r) => r.name),
+            [],
+        );
+    });
+
+    it("writes the kubeconfig from what GKE reports: the endpoint and the cluster CA", async () => {
+        const kubeconfigOf = async (masterAuth: Record<string, unknown>) => {
+            let made: GkeCluster | undefined;
+            await recordProgram(
+                "test",
+                {},
+                () => {
+                    made = new GkeCluster("c", gkeArgs);
+                },
+                {
+                    invokes: TEST_INVOKES,
+                    outputs: (type) =>
+                        type === "gcp:container/cluster:Cluster"
+                            ? { id: "c", name: "mesh-dev", endpoint: "203.0.113.7", masterAuth }
+                            : undefined,
+                },
+            );
+            return (made!.kubeconfig as unknown as { promise(): Promise<string> }).promise();
+        };
+        const withCa = parse(await kubeconfigOf({ clusterCaCertificate: "Q0EK" }));
+        assert.equal(withCa.clusters[0].cluster["certificate-authority-data"], "Q0EK");
+        assert.equal(withCa.clusters[0].cluster.server, "https://203.0.113.7");
+        const withoutCa = await kubeconfigOf({});
+        assert.match(withoutCa, /^ {4}certificate-authority-data: $/m);
+    });
 });
 
 // Hardened defaults (issue 21, the security review).
