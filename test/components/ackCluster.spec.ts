@@ -311,6 +311,18 @@ describe("AckCluster: the kubeconfig credential's lifetime", () => {
         return asked.map((i) => i.inputs.temporaryDurationMinutes);
     };
 
+    it("is asked of the component's own Alibaba Cloud provider", async () => {
+        const ack = new ackModule.AckCluster("own-provider", ackSection);
+        await settled(ack.kubeconfig);
+        const asked = invokes.filter(
+            (i) =>
+                i.token === "alicloud:cs/getClusterCredential:getClusterCredential" &&
+                i.inputs.clusterId === byName("own-provider").id,
+        );
+        assert.equal(asked.length, 1);
+        assert.match(String(asked[0].provider), /\$pulumi:providers:alicloud::own-provider-alicloud::/);
+    });
+
     it("60 minutes when the args are silent, what they say otherwise, at both ends of 15-4320", async () => {
         assert.deepEqual(await lifetimeAsked("silent", undefined), [60]);
         assert.deepEqual(await lifetimeAsked("longer", 120), [120]);
