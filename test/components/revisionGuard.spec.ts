@@ -1,7 +1,10 @@
 /** How the guard words a removal (components/revisionGuard.ts, removalCause): by the key that drops the revision. */
 import * as assert from "node:assert/strict";
 import { validateConfig } from "../../components/config/config";
-import { removalCause } from "../../components/revisionGuard";
+import * as pulumi from "@pulumi/pulumi";
+import type * as k8s from "@pulumi/kubernetes";
+import { removalCause, revisionGuard } from "../../components/revisionGuard";
+import { guardApi } from "../support/guardApi";
 
 const spec = (mesh: Record<string, unknown>) =>
     validateConfig({
@@ -35,5 +38,81 @@ describe("components/revisionGuard", () => {
             removalCause(spec({ method: "asmcli", version: "1.19.10-asm.26", asmcli: { fleetId: "f" } }), live),
             { kind: "dropped", key: "nativemesh:mesh.method" },
         );
+    });
+});
+
+describe("components/revisionGuard: the gate the mesh waits for", () => {
+    // The SDK's run settings (internal module): a test program under the mocks leaves its mock monitor set for the
+    // tests after it; _reset gives the state of a program with no monitor of either kind.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const sdkSettings = require("@pulumi/pulumi/runtime/settings") as { _reset(): void };
+    const provider = { name: "the cluster's provider" } as unknown as k8s.Provider;
+    const istiod = (revision: string) => ({
+        metadata: {
+            name: `istiod-${revision}`,
+            labels: {
+                app: "istiod",
+                "istio.io/rev": revision,
+                "app.kubernetes.io/instance": `istiod-${revision}`,
+                "app.kubernetes.io/version": revision.replace(/-/g, "."),
+            },
+        },
+    });
+    const gate = (kubeconfig: string, mesh: Record<string, unknown>) => {
+        sdkSettings._reset();
+        const output = revisionGuard(spec(mesh), { kubeconfig: pulumi.output(kubeconfig), provider });
+        assert.ok(output !== undefined, "no gate outside the mocks");
+        return (output as unknown as { promise(): Promise<unknown> }).promise();
+    };
+
+    it("is no gate under the mocks: there is no cluster to read", async () => {
+        await pulumi.runtime.setMocks({
+            newResource: (args) => ({ id: args.name, state: args.inputs }),
+            call: () => ({}),
+        });
+        assert.equal(
+            revisionGuard(spec({ version: "1.29.0" }), { kubeconfig: pulumi.output("x"), provider }),
+            undefined,
+        );
+    });
+
+    it("passes the cluster's provider on when every installed revision stays", async () => {
+        const api = await guardApi({ deployments: [istiod("1-29-0")], namespaces: [], webhooks: [], pods: [] });
+        try {
+            assert.equal(await gate(api.kubeconfig, { version: "1.29.0" }), provider);
+        } finally {
+            api.close();
+        }
+    });
+
+    it("fails with the guard's refusal, naming the key, when a bump removes a revision a namespace still selects", async () => {
+        const api = await guardApi({
+            deployments: [istiod("1-28-1")],
+            namespaces: [{ metadata: { name: "legacy", labels: { "istio.io/rev": "1-28-1" } } }],
+            webhooks: [],
+            pods: [],
+        });
+        try {
+            await assert.rejects(gate(api.kubeconfig, { version: "1.29.0" }), (error: Error) => {
+                assert.ok(error instanceof pulumi.RunError, String(error));
+                assert.match(error.message, /^nativemesh:mesh\.version: .*1-28-1.*legacy: istio\.io\/rev=1-28-1/s);
+                return true;
+            });
+        } finally {
+            api.close();
+        }
+    });
+
+    it("fails naming the cluster it could not read", async () => {
+        const api = await guardApi({ deployments: "forbidden", namespaces: [], webhooks: [], pods: [] });
+        try {
+            await assert.rejects(gate(api.kubeconfig, { version: "1.29.0" }), (error: Error) => {
+                assert.ok(error instanceof pulumi.RunError, String(error));
+                assert.match(error.message, /^nativemesh: the update-time guard could not read the cluster: /);
+                return true;
+            });
+        } finally {
+            api.close();
+        }
     });
 });

@@ -6,67 +6,10 @@
  */
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as http from "node:http";
 import * as path from "node:path";
 import { guardRefusals, type GuardInput } from "../../../components/live/guard";
+import { guardApi as fakeApi } from "../../support/guardApi";
 import { tempDir } from "../../support/tempDir";
-
-interface Served {
-    deployments: unknown[] | "forbidden";
-    namespaces: unknown[];
-    webhooks: unknown[] | "forbidden";
-    pods: unknown[];
-}
-
-async function fakeApi(served: Served) {
-    const requests: string[] = [];
-    const server = http.createServer((req, res) => {
-        const url = new URL(req.url ?? "/", "http://x");
-        requests.push(
-            `${url.pathname}${url.searchParams.get("labelSelector") ? `?${url.searchParams.get("labelSelector")}` : ""}`,
-        );
-        const send = (code: number, body: unknown) => {
-            res.statusCode = code;
-            res.setHeader("content-type", "application/json");
-            res.end(JSON.stringify(body));
-        };
-        const list = (items: unknown[]) => send(200, { metadata: {}, items });
-        const forbidden = () => send(403, { kind: "Status", code: 403, message: "forbidden" });
-        switch (url.pathname) {
-            case "/apis/apps/v1/namespaces/istio-system/deployments":
-                return served.deployments === "forbidden" ? forbidden() : list(served.deployments);
-            case "/api/v1/namespaces":
-                return list(served.namespaces);
-            case "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations":
-                return served.webhooks === "forbidden" ? forbidden() : list(served.webhooks);
-            case "/api/v1/pods":
-                return list(served.pods);
-            default:
-                return send(404, { kind: "Status", code: 404, message: "not found" });
-        }
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const port = (server.address() as { port: number }).port;
-    const url = `http://127.0.0.1:${port}`;
-    const kubeconfig = [
-        "apiVersion: v1",
-        "kind: Config",
-        `clusters:\n- name: fake\n  cluster:\n    server: ${url}\n    insecure-skip-tls-verify: true`,
-        "users:\n- name: u\n  user:\n    token: t",
-        "contexts:\n- name: fake\n  context:\n    cluster: fake\n    user: u",
-        "current-context: fake",
-        "",
-    ].join("\n");
-    return {
-        kubeconfig,
-        url,
-        requests,
-        close: () => {
-            server.closeAllConnections();
-            server.close();
-        },
-    };
-}
 
 const istiod = (revision: string) => ({
     metadata: {
