@@ -19,7 +19,7 @@ import { canaryTargets, selectionOf } from "./config/revisions";
 import { buildAckCluster, buildAlibabaMesh } from "./ackEnvironment";
 import type { ClusterHandle, MeshHandle } from "./environmentParts";
 import { type MeshEnvironmentInputs, specFromInputs } from "./meshEnvironmentArgs";
-import { revisionGuard } from "./revisionGuard";
+import { behindGate, revisionGuard } from "./revisionGuard";
 import { namespaceSelections, type NamespaceSelections } from "./render/namespaceSelections";
 
 /**
@@ -70,12 +70,7 @@ export class MeshEnvironment extends pulumi.ComponentResource {
         // The update-time guard: everything of the mesh waits for it, and a refusal stops the update before any
         // revision is touched (components/revisionGuard.ts).
         const gate = revisionGuard(spec, cluster);
-        const mesh = buildMesh(
-            this,
-            name,
-            spec,
-            gate === undefined ? cluster : { ...cluster, ready: [...cluster.ready, gate] },
-        );
+        const mesh = buildMesh(this, name, spec, behindGate(cluster, gate));
         this.istio = mesh.istio;
         this.asm = mesh.asm;
 

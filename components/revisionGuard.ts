@@ -69,3 +69,11 @@ export function revisionGuard(
             return cluster.provider;
         });
 }
+
+/** The cluster as the mesh sees it: with the gate among what the mesh install waits for, when there is one. */
+export function behindGate<C extends Pick<ClusterHandle, "ready">>(
+    cluster: C,
+    gate: pulumi.Output<pulumi.Resource> | undefined,
+): C {
+    return gate === undefined ? cluster : { ...cluster, ready: [...cluster.ready, gate] };
+}

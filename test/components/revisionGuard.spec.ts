@@ -3,7 +3,7 @@ import * as assert from "node:assert/strict";
 import { validateConfig } from "../../components/config/config";
 import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
-import { removalCause, revisionGuard } from "../../components/revisionGuard";
+import { behindGate, removalCause, revisionGuard } from "../../components/revisionGuard";
 import { guardApi } from "../support/guardApi";
 
 const spec = (mesh: Record<string, unknown>) =>
@@ -114,5 +114,17 @@ describe("components/revisionGuard: the gate the mesh waits for", () => {
         } finally {
             api.close();
         }
+    });
+});
+
+describe("components/revisionGuard: behindGate", () => {
+    it("adds the gate to what the mesh install waits for, after the cluster's own; no gate changes nothing", () => {
+        const pool = { name: "pool" } as unknown as pulumi.Resource;
+        const cluster = { ready: [pool], kubeconfig: "k" };
+        assert.equal(behindGate(cluster, undefined), cluster);
+        const gate = pulumi.output(pool);
+        const gated = behindGate(cluster, gate);
+        assert.deepEqual(gated, { ready: [pool, gate], kubeconfig: "k" });
+        assert.deepEqual(cluster.ready, [pool], "the cluster's own list is left as it was");
     });
 });
