@@ -181,6 +181,22 @@ describe("MeshEnvironment: the cluster it runs on", () => {
         assert.equal(ofType(res, "pulumi:providers:kubernetes").filter((p) => p.name === "env-k8s").length, 0);
     });
 
+    it("GKE: the Istio CNI node agent installs into GKE's CNI bin dir; on another cluster, where the chart puts it", async () => {
+        // istio/istio manifests/charts/istio-cni/README.md, "GKE notes": GKE's runtime reads /home/kubernetes/bin.
+        const cniValuesOf = (resources: PlannedResource[]) =>
+            ofType(resources, "kubernetes:helm.sh/v3:Release").find((release) => release.inputs.chart === "cni")?.inputs
+                .values;
+        const onGke = await plan(
+            validateConfig({ cloud: "gke", gke: GKE_SECTION, mesh: { method: "helm", version: "1.29.0" } }),
+        );
+        assert.equal(at(cniValuesOf(onGke), "cni.cniBinDir"), "/home/kubernetes/bin");
+        assert.equal(at(cniValuesOf(onGke), "global.platform"), "gke");
+        const elsewhere = await plan(existing({ version: "1.29.0" }));
+        assert.notEqual(cniValuesOf(elsewhere), undefined, "the cni release is declared");
+        assert.equal(at(cniValuesOf(elsewhere), "cni.cniBinDir"), undefined);
+        assert.equal(at(cniValuesOf(elsewhere), "global.platform"), undefined);
+    });
+
     it("ACK: the cluster is an AckCluster child and the mesh waits for it", async () => {
         const res = await plan(
             validateConfig({ cloud: "ack", ack: ACK_SECTION, mesh: { method: "helm", version: "1.29.0" } }),
