@@ -281,6 +281,55 @@ describe("MeshEnvironment: the control plane it hands the config to", () => {
         assert.doesNotMatch(existingScript, /--project_id/);
     });
 
+    it("Helm: base values given as a secret keep the base release's values secret, and only then", async () => {
+        const baseRelease = async (secretPaths: Array<Array<string | number>>) =>
+            ofType(
+                await plan(
+                    validateConfig(
+                        {
+                            cloud: "existing",
+                            existing: { kubeconfig: "~/.kube/config" },
+                            mesh: { method: "helm", version: "1.29.0", baseValues: { global: { hub: "r.example" } } },
+                        },
+                        { secretPaths },
+                    ),
+                ),
+                "kubernetes:helm.sh/v3:Release",
+            ).find((r) => r.inputs.chart === "base")!;
+        assert.ok(isSecretValue((await baseRelease([["mesh", "baseValues"]])).inputs.values));
+        assert.ok(!isSecretValue((await baseRelease([])).inputs.values));
+    });
+
+    it("asmcli: the script is secret when it holds a secret asmcli option or a secret context, and only then", async () => {
+        const asmcli = {
+            path: "./asmcli",
+            ca: "mesh_ca",
+            outputDir: "asm-out",
+            fleetId: "acme-fleet",
+            options: ["envoy-access-log"],
+        };
+        const script = async (secretPaths: Array<Array<string | number>>) =>
+            at(
+                oneOfType(
+                    await plan(
+                        validateConfig(
+                            {
+                                cloud: "existing",
+                                existing: { kubeconfig: "~/.kube/config", context: "ops" },
+                                mesh: { method: "asmcli", version: "1.27.2-asm.1", asmcli },
+                            },
+                            { secretPaths },
+                        ),
+                    ),
+                    "command:local:Command",
+                ).inputs,
+                "create",
+            );
+        assert.ok(isSecretValue(await script([["mesh", "asmcli", "options"]])), "a secret asmcli option");
+        assert.ok(isSecretValue(await script([["existing", "context"]])), "a secret context");
+        assert.ok(!isSecretValue(await script([])), "nothing secret");
+    });
+
     it("managed: Google's servicemesh fleet feature, the cluster's membership and MANAGEMENT_AUTOMATIC", async () => {
         const res = await plan(
             validateConfig({ cloud: "gke", gke: GKE_SECTION, mesh: { method: "managed", version: "1.29.0" } }),
