@@ -308,14 +308,14 @@ describe("MeshEnvironment: the control plane it hands the config to", () => {
             fleetId: "acme-fleet",
             options: ["envoy-access-log"],
         };
-        const script = async (secretPaths: Array<Array<string | number>>) =>
+        const script = async (secretPaths: Array<Array<string | number>>, kubeconfig = "~/.kube/config") =>
             at(
                 oneOfType(
                     await plan(
                         validateConfig(
                             {
                                 cloud: "existing",
-                                existing: { kubeconfig: "~/.kube/config", context: "ops" },
+                                existing: { kubeconfig, context: "ops" },
                                 mesh: { method: "asmcli", version: "1.27.2-asm.1", asmcli },
                             },
                             { secretPaths },
@@ -328,6 +328,10 @@ describe("MeshEnvironment: the control plane it hands the config to", () => {
         assert.ok(isSecretValue(await script([["mesh", "asmcli", "options"]])), "a secret asmcli option");
         assert.ok(isSecretValue(await script([["existing", "context"]])), "a secret context");
         assert.ok(!isSecretValue(await script([])), "nothing secret");
+        // A secret kubeconfig path is written into the script; secret contents go to asmcli on stdin instead.
+        assert.ok(isSecretValue(await script([["existing", "kubeconfig"]])), "a secret kubeconfig path");
+        const contents = "apiVersion: v1\nkind: Config\nclusters: []\n";
+        assert.ok(!isSecretValue(await script([["existing", "kubeconfig"]], contents)), "secret kubeconfig contents");
     });
 
     it("managed: Google's servicemesh fleet feature, the cluster's membership and MANAGEMENT_AUTOMATIC", async () => {
