@@ -11,7 +11,11 @@ describe("buildAlibabaMesh", () => {
     it("refuses a cluster nativemesh did not make (no ACK cluster id or network), naming what it needs", () => {
         // validateConfig refuses alibaba-asm on any cloud but ack; a caller of the parts can still hand it another
         // cluster, and Alibaba Service Mesh attaches to a cluster by its id and vSwitches.
-        const spec = validateConfig({ cloud: "ack", ack: ACK_SECTION, mesh: { method: "alibaba-asm", version: "1.24.6" } });
+        const spec = validateConfig({
+            cloud: "ack",
+            ack: ACK_SECTION,
+            mesh: { method: "alibaba-asm", version: "1.24.6" },
+        });
         const existing = { provider: undefined, kubeconfig: pulumi.output(""), ready: [] } as unknown as ClusterHandle;
         assert.throws(() => buildAlibabaMesh(undefined as unknown as pulumi.Resource, "mesh", spec, existing), {
             message: "alibaba-asm needs the ACK cluster nativemesh creates (nativemesh:cloud ack)",
