@@ -7,7 +7,8 @@ import { parse } from "yaml";
 import { validateConfig } from "../../components/config/config";
 import { MeshEnvironment } from "../../components/meshEnvironment";
 import type { PlannedResource } from "../../cli/engine";
-import { at, ofType, oneOfType, record } from "../support/plan";
+import { recordProgram } from "../../cli/engine";
+import { at, ofType, oneOfType, record, TEST_INVOKES } from "../support/plan";
 import { ACK_SECTION, GKE_SECTION } from "../support/configFixtures";
 
 /** A validated existing-cluster config with a Helm mesh section of `mesh`. */
@@ -332,6 +333,51 @@ describe("MeshEnvironment: the control plane it hands the config to", () => {
         assert.ok(isSecretValue(await script([["existing", "kubeconfig"]])), "a secret kubeconfig path");
         const contents = "apiVersion: v1\nkind: Config\nclusters: []\n";
         assert.ok(!isSecretValue(await script([["existing", "kubeconfig"]], contents)), "secret kubeconfig contents");
+    });
+
+    it("every resource it declares sits under the environment: Helm, asmcli and managed alike", async () => {
+        const asmcli = { path: "./asmcli", ca: "mesh_ca", outputDir: "asm-out", fleetId: "acme-fleet" };
+        for (const spec of [
+            existing({ version: "1.29.0" }),
+            existing({ method: "asmcli", version: "1.27.2-asm.1", asmcli }),
+            validateConfig({ cloud: "gke", gke: GKE_SECTION, mesh: { method: "managed", version: "1.29.0" } }),
+        ]) {
+            const res = await plan(spec);
+            const env = oneOfType(res, "nativemesh:index:MeshEnvironment");
+            const byUrn = new Map(res.map((r) => [r.urn, r]));
+            const under = (r: PlannedResource): boolean =>
+                r.parent === env.urn || (r.parent !== undefined && byUrn.has(r.parent) && under(byUrn.get(r.parent)!));
+            const outside = res.filter((r) => r !== env && r.type !== "pulumi:pulumi:Stack" && !under(r));
+            assert.deepEqual(
+                outside.map((r) => `${r.type} ${r.name}`),
+                [],
+                spec.mesh.method,
+            );
+        }
+    });
+
+    it("asmcli: the namespaces wait for the install", async () => {
+        const asmcli = { path: "./asmcli", ca: "mesh_ca", outputDir: "asm-out", fleetId: "acme-fleet" };
+        const res = await plan(existing({ method: "asmcli", version: "1.27.2-asm.1", asmcli }));
+        const namespace = named(res, "nativemesh:index:MeshNamespace", "env-ns-payments");
+        // A component in dependsOn stands for its custom children: asmcli's Command.
+        assert.ok(waitsFor(namespace).includes("env-asm-asmcli"), JSON.stringify(waitsFor(namespace)));
+    });
+
+    it("managed: the membership links the cluster GKE made, by its resource link", async () => {
+        const spec = validateConfig({ cloud: "gke", gke: GKE_SECTION, mesh: { method: "managed", version: "1.29.0" } });
+        const { resources } = await recordProgram("test", {}, () => new MeshEnvironment("env", { spec }), {
+            invokes: TEST_INVOKES,
+            outputs: (type) =>
+                type === "gcp:container/cluster:Cluster"
+                    ? { id: "projects/acme-mesh-dev/locations/europe-west1/clusters/mesh-dev" }
+                    : undefined,
+        });
+        const membership = named(resources, "gcp:gkehub/membership:Membership", "env-membership");
+        assert.equal(
+            at(membership.inputs, "endpoint.gkeCluster.resourceLink"),
+            "//container.googleapis.com/projects/acme-mesh-dev/locations/europe-west1/clusters/mesh-dev",
+        );
     });
 
     it("managed: Google's servicemesh fleet feature, the cluster's membership and MANAGEMENT_AUTOMATIC", async () => {
