@@ -465,7 +465,8 @@ describe("MeshEnvironment: namespaces, Formance and canaries", () => {
                 cloud: "existing",
                 existing: { kubeconfig: "~/.kube/config" },
                 mesh: { method: "helm", version: "1.29.0" },
-                namespaces: [{ name: "formance-system" }],
+                // The operator's namespace is not the first one listed.
+                namespaces: [{ name: "payments" }, { name: "formance-system" }],
                 formance: { stacks: ["*"] },
             }),
         );
@@ -476,6 +477,61 @@ describe("MeshEnvironment: namespaces, Formance and canaries", () => {
             namespaces.map((ns) => ns.name),
             ["env-ns-formance-system"],
         );
+        // The operator's release waits for that namespace, and for no other meshed one.
+        const operator = named(res, "kubernetes:helm.sh/v3:Release", "env-formance-operator");
+        assert.deepEqual(
+            waitsFor(operator).filter((name) => name?.startsWith("env-ns-")),
+            ["env-ns-formance-system"],
+        );
+    });
+
+    it("Formance: a section that sets nothing declares no Formance settings, nor the operator", async () => {
+        const res = await plan(
+            validateConfig({
+                cloud: "existing",
+                existing: { kubeconfig: "~/.kube/config" },
+                mesh: { method: "helm", version: "1.29.0" },
+                formance: { stacks: ["ledger"], namespaceLabel: false },
+            }),
+        );
+        assert.equal(ofType(res, "nativemesh:index:FormanceSettings").length, 0);
+        assert.equal(ofType(res, "kubernetes:formance.com/v1beta1:Settings").length, 0);
+    });
+
+    it("Formance: secret operator values and a secret setting stay secret, and nothing else is made secret", async () => {
+        const formanceOf = async (secretPaths: Array<Array<string | number>>) => {
+            const res = await plan(
+                validateConfig(
+                    {
+                        cloud: "existing",
+                        existing: { kubeconfig: "~/.kube/config" },
+                        mesh: { method: "helm", version: "1.29.0" },
+                        formance: {
+                            stacks: ["ledger"],
+                            serviceAnnotations: { gateway: { "example.com/team": "payments" } },
+                            operator: { values: { replicaCount: 2 } },
+                        },
+                    },
+                    { secretPaths },
+                ),
+            );
+            const operator = named(res, "kubernetes:helm.sh/v3:Release", "env-formance-operator").inputs;
+            // A Setting whose value holds a secret is recorded with its whole spec secret (the engine's wrapper).
+            const spec = (name: string) => named(res, "kubernetes:formance.com/v1beta1:Settings", name).inputs.spec;
+            return {
+                operatorValues: operator.values,
+                gateway: spec("env-formance-services-gateway-annotations"),
+                labels: spec("env-formance-namespace-labels"),
+            };
+        };
+        const plain = await formanceOf([]);
+        assert.ok(
+            !isSecretValue(plain.operatorValues) && !isSecretValue(plain.gateway) && !isSecretValue(plain.labels),
+        );
+        assert.ok(isSecretValue((await formanceOf([["formance", "operator", "values"]])).operatorValues));
+        const secretAnnotations = await formanceOf([["formance", "serviceAnnotations", "gateway", "example.com/team"]]);
+        assert.ok(isSecretValue(secretAnnotations.gateway), JSON.stringify(secretAnnotations.gateway));
+        assert.ok(!isSecretValue(secretAnnotations.labels), "the namespace labels come from no secret");
     });
 
     it("canaries: one per revision, the first under the one-revision names, each selecting the revision's first tag", async () => {
