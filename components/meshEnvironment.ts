@@ -19,7 +19,7 @@ import { canaryTargets, selectionOf } from "./config/revisions";
 import { buildAckCluster, buildAlibabaMesh } from "./ackEnvironment";
 import type { ClusterHandle, MeshHandle } from "./environmentParts";
 import { type MeshEnvironmentInputs, specFromInputs } from "./meshEnvironmentArgs";
-import { behindGate, revisionGuard } from "./revisionGuard";
+import { behindGate, gateList, revisionGuard } from "./revisionGuard";
 import { namespaceSelections, type NamespaceSelections } from "./render/namespaceSelections";
 
 /**
@@ -294,7 +294,7 @@ function buildFormance(
                 .filter((s) => s.source !== undefined && secretAt(spec, ...s.source))
                 .map((s) => s.name),
         },
-        { parent, dependsOn: gate === undefined ? [] : [gate] },
+        { parent, dependsOn: gateList(gate) },
     );
 }
 

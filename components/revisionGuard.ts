@@ -75,5 +75,10 @@ export function behindGate<C extends Pick<ClusterHandle, "ready">>(
     cluster: C,
     gate: pulumi.Output<pulumi.Resource> | undefined,
 ): C {
-    return gate === undefined ? cluster : { ...cluster, ready: [...cluster.ready, gate] };
+    return gate === undefined ? cluster : { ...cluster, ready: [...cluster.ready, ...gateList(gate)] };
+}
+
+/** What a resource that waits only for the gate puts in its `dependsOn`: the gate, or nothing without one. */
+export function gateList(gate: pulumi.Output<pulumi.Resource> | undefined): Array<pulumi.Output<pulumi.Resource>> {
+    return gate === undefined ? [] : [gate];
 }

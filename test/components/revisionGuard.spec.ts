@@ -3,7 +3,7 @@ import * as assert from "node:assert/strict";
 import { validateConfig } from "../../components/config/config";
 import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
-import { behindGate, removalCause, revisionGuard } from "../../components/revisionGuard";
+import { behindGate, gateList, removalCause, revisionGuard } from "../../components/revisionGuard";
 import { guardApi } from "../support/guardApi";
 
 const spec = (mesh: Record<string, unknown>) =>
@@ -126,5 +126,11 @@ describe("components/revisionGuard: behindGate", () => {
         const gated = behindGate(cluster, gate);
         assert.deepEqual(gated, { ready: [pool, gate], kubeconfig: "k" });
         assert.deepEqual(cluster.ready, [pool], "the cluster's own list is left as it was");
+    });
+
+    it("gateList: the gate alone, or nothing without one (Formance's Settings wait for it so)", () => {
+        const gate = pulumi.output({ name: "pool" } as unknown as pulumi.Resource);
+        assert.deepEqual(gateList(gate), [gate]);
+        assert.deepEqual(gateList(undefined), []);
     });
 });
