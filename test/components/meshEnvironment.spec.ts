@@ -589,6 +589,26 @@ describe("MeshEnvironment: namespaces, Formance and canaries", () => {
         );
     });
 
+    it('canaries: Alibaba ASM\'s injector is its own, so no Pod Security label; without revisions one canary, under ""', async () => {
+        let env: MeshEnvironment | undefined;
+        const spec = validateConfig({
+            cloud: "ack",
+            ack: ACK_SECTION,
+            mesh: { method: "alibaba-asm", version: "1.24.6" },
+        });
+        const res = await record(() => {
+            env = new MeshEnvironment("env", { spec });
+        });
+        const labels = at(
+            named(res, "kubernetes:core/v1:Namespace", "env-canary-ns").inputs,
+            "metadata.labels",
+        ) as Record<string, string>;
+        assert.equal(spec.mesh.cni, true, "CNI on, as by default");
+        assert.equal(labels["pod-security.kubernetes.io/enforce"], undefined);
+        assert.deepEqual(Object.keys(env!.canaries), [""]);
+        assert.equal(env!.canary, env!.canaries[""]);
+    });
+
     it("canaries: none when nativemesh:canary.enabled is false", async () => {
         const res = await plan(
             validateConfig({
