@@ -382,7 +382,12 @@ describe("MeshEnvironment: the control plane it hands the config to", () => {
 
     it("managed: Google's servicemesh fleet feature, the cluster's membership and MANAGEMENT_AUTOMATIC", async () => {
         const res = await plan(
-            validateConfig({ cloud: "gke", gke: GKE_SECTION, mesh: { method: "managed", version: "1.29.0" } }),
+            validateConfig({
+                cloud: "gke",
+                gke: GKE_SECTION,
+                mesh: { method: "managed", version: "1.29.0" },
+                namespaces: [{ name: "payments" }],
+            }),
         );
         const feature = named(res, "gcp:gkehub/feature:Feature", "env-servicemesh").inputs;
         assert.deepEqual(feature, { name: "servicemesh", location: "global", project: "acme-mesh-dev" });
@@ -401,6 +406,9 @@ describe("MeshEnvironment: the control plane it hands the config to", () => {
         assert.equal(featureMembership.project, "acme-mesh-dev");
         assert.equal(featureMembership.feature, "servicemesh");
         assert.deepEqual(featureMembership.mesh, { management: "MANAGEMENT_AUTOMATIC" });
+        // The namespaces wait for the mesh to be switched on for the cluster.
+        const namespace = named(res, "nativemesh:index:MeshNamespace", "env-ns-payments");
+        assert.ok(waitsFor(namespace).includes("env-servicemesh-membership"), JSON.stringify(waitsFor(namespace)));
     });
 });
 
