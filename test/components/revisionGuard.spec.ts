@@ -4,7 +4,7 @@ import { validateConfig } from "../../components/config/config";
 import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import { behindGate, gateList, removalCause, revisionGuard } from "../../components/revisionGuard";
-import { guardApi } from "../support/guardApi";
+import { guardApi, istiod } from "../support/guardApi";
 
 const spec = (mesh: Record<string, unknown>) =>
     validateConfig({
@@ -47,17 +47,6 @@ describe("components/revisionGuard: the gate the mesh waits for", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const sdkSettings = require("@pulumi/pulumi/runtime/settings") as { _reset(): void };
     const provider = { name: "the cluster's provider" } as unknown as k8s.Provider;
-    const istiod = (revision: string) => ({
-        metadata: {
-            name: `istiod-${revision}`,
-            labels: {
-                app: "istiod",
-                "istio.io/rev": revision,
-                "app.kubernetes.io/instance": `istiod-${revision}`,
-                "app.kubernetes.io/version": revision.replace(/-/g, "."),
-            },
-        },
-    });
     const gate = (kubeconfig: string, mesh: Record<string, unknown>) => {
         sdkSettings._reset();
         const output = revisionGuard(spec(mesh), { kubeconfig: pulumi.output(kubeconfig), provider });

@@ -12,6 +12,19 @@ export interface Served {
     pods: unknown[];
 }
 
+/** An istiod Deployment of a revision, labelled as Istio's chart labels it (the guard reads these labels). */
+export const istiod = (revision: string) => ({
+    metadata: {
+        name: `istiod-${revision}`,
+        labels: {
+            app: "istiod",
+            "istio.io/rev": revision,
+            "app.kubernetes.io/instance": `istiod-${revision}`,
+            "app.kubernetes.io/version": revision.replace(/-/g, "."),
+        },
+    },
+});
+
 export async function guardApi(served: Served) {
     const requests: string[] = [];
     const server = http.createServer((req, res) => {

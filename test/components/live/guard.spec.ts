@@ -8,20 +8,8 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { guardRefusals, type GuardInput } from "../../../components/live/guard";
-import { guardApi as fakeApi } from "../../support/guardApi";
+import { guardApi as fakeApi, istiod } from "../../support/guardApi";
 import { tempDir } from "../../support/tempDir";
-
-const istiod = (revision: string) => ({
-    metadata: {
-        name: `istiod-${revision}`,
-        labels: {
-            app: "istiod",
-            "istio.io/rev": revision,
-            "app.kubernetes.io/instance": `istiod-${revision}`,
-            "app.kubernetes.io/version": revision.replace(/-/g, "."),
-        },
-    },
-});
 
 const input = (kubeconfig: string, over: Partial<GuardInput> = {}): GuardInput => ({
     kubeconfig,
