@@ -66,7 +66,7 @@ function jobsKeyFindings(key: string): Finding[] {
     ];
 }
 
-/** The pure check. */
+/** Why a Settings needs a string key and value, as every message about them says. */
 const CRD = "the Settings CRD requires string spec.key and spec.value (formance-operator v3.9.2 CRD)";
 
 /** spec.key or spec.value (`name`), which the CRD requires to be a string; `read` is what readString made of it. */

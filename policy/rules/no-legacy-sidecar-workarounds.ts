@@ -73,7 +73,9 @@ function callsQuit(words: unknown): boolean {
 /** Whether any annotation annotationFindings reports is there: asked first, so that no message closure is made for
  *  the templates without one, nearly all of them (issue 20). */
 function hasLegacyAnnotation(annotations: StringMap): boolean {
-    return annotations.has(PROXY_CONFIG) || annotations.has(EXCLUDES[0]) || annotations.has(EXCLUDES[1]);
+    if (annotations.has(PROXY_CONFIG)) return true;
+    for (let index = 0; index < EXCLUDES.length; index++) if (annotations.has(EXCLUDES[index])) return true;
+    return false;
 }
 
 /** The pod template's containers; where they are is named only for a finding (issue 20). */
