@@ -24,14 +24,14 @@ const NODE_POOL = "alicloud:cs/nodePool:NodePool";
 describe("ACK components under Pulumi mocks", function () {
     let ackModule: typeof AckClusterModule;
 
-    before(async function () {
+    beforeEach(async function () {
         ({ ackModule } = await loadUnderMocks());
     });
 
     describe("AckCluster on an existing VPC", function () {
         let ack: AckClusterModule.AckCluster;
 
-        before(async function () {
+        beforeEach(async function () {
             ack = new ackModule.AckCluster("prod", ackSection);
             await settled(pulumi.all([ack.provider.urn, ...ack.nodePools.map((p) => p.urn)]));
         });
@@ -117,7 +117,7 @@ describe("ACK components under Pulumi mocks", function () {
     });
 
     describe("AckCluster creating its VPC, with Flannel", function () {
-        before(async function () {
+        beforeEach(async function () {
             const ack = new ackModule.AckCluster("fresh", {
                 ...ackSection,
                 clusterName: "mesh-fresh",
@@ -297,7 +297,7 @@ describe("AckCluster: every resource's arguments", () => {
 
 describe("AckCluster: the kubeconfig credential's lifetime", () => {
     let ackModule: typeof AckClusterModule;
-    before(async function () {
+    beforeEach(async function () {
         ({ ackModule } = await loadUnderMocks());
     });
     const lifetimeAsked = async (name: string, credentialMinutes: number | undefined) => {

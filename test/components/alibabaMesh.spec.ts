@@ -23,14 +23,14 @@ describe("ACK components under Pulumi mocks", function () {
     let ackModule: typeof AckClusterModule;
     let meshModule: typeof AlibabaMeshModule;
 
-    before(async function () {
+    beforeEach(async function () {
         ({ ackModule, meshModule } = await loadUnderMocks());
     });
 
     describe("AlibabaMesh joined to the ACK cluster", function () {
         let mesh: AlibabaMeshModule.AlibabaMesh;
 
-        before(async function () {
+        beforeEach(async function () {
             const ack = new ackModule.AckCluster("asm", { ...ackSection, clusterName: "mesh-asm" });
             mesh = new meshModule.AlibabaMesh("asm-mesh", {
                 version: "v1.22.2.35-ge64ec8af-aliyun",

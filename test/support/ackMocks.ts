@@ -98,11 +98,18 @@ export const ackSection: AckConfig = {
     deletionProtection: true,
 };
 
-/** Sets the recording mocks, then loads the ACK components (in a `before` hook of each spec). */
+/**
+ * Forgets what earlier tests declared, sets the recording mocks, then loads the ACK components. Called in a
+ * `beforeEach` hook, and resources are declared in `beforeEach` or in the test, never in a shared `before`: a
+ * mutation run traces a component's code to the tests that were running when it ran, and code run by a `before`
+ * hook is traced to no test at all (Stryker then runs every test of the group for each of its mutants).
+ */
 export async function loadUnderMocks(): Promise<{
     ackModule: typeof AckClusterModule;
     meshModule: typeof AlibabaMeshModule;
 }> {
+    registrations.length = 0;
+    invokes.length = 0;
     await pulumi.runtime.setMocks(mocks, "nativemesh", "ack-test", false);
     // Loaded only after setMocks. `await import()` would go to Node's ESM loader, which mocha's tsx/cjs hook
     // does not cover, so the modules are required here instead.
