@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --json] [-- --audit-only]`: whole-process time and peak memory of `audit` and `preview` at fleet scale,
+ * `npm run bench [-- --json] [-- --audit-only | --engine-only]`: whole-process time and peak memory of `audit` and `preview` at fleet scale,
  * each beside its floor, and the targets of issue 5 marked met or not. Generates its inputs in a temporary
  * folder and removes them. About 80 s on a 2-core machine (docs/BENCHMARKS.md). Nothing here is a test.
  */
@@ -281,15 +281,16 @@ async function engineRows(rows: Row[], met: Target[], log: (line: string) => voi
         peakRssMb: 0,
     });
     const added = e.previewWithPack.medianMs - e.preview.medianMs;
-    // The same rounds pair by pair: a burst of load from elsewhere falls on both runs of a round.
+    // Judged round by round, as issue 20 measures it (the median of the paired rounds' differences): a burst of
+    // load from elsewhere falls on both runs of a round. The difference of the two medians is shown beside it.
     const perRound = median(e.previewWithPack.runsMs.map((ms, i) => ms - e.preview.runsMs[i]));
     met.push({
-        target: "the policy pack adds under 1 s to a pulumi preview (issue 11)",
+        target: "the policy pack adds under 1 s to a pulumi preview (issues 11 and 20)",
         measured:
-            `${seconds(added)} s (${seconds(e.previewWithPack.medianMs)} s vs ${seconds(e.preview.medianMs)} s; ` +
-            `median of the ${e.preview.runsMs.length} rounds' differences ${seconds(perRound)} s; the pack's start ` +
-            `${seconds(startMs - floorMs)} s above run-policy-pack's floor)`,
-        met: added < 1000,
+            `${seconds(perRound)} s, the median of the ${e.preview.runsMs.length} rounds' differences ` +
+            `(medians ${seconds(e.previewWithPack.medianMs)} s vs ${seconds(e.preview.medianMs)} s: ${seconds(added)} s; ` +
+            `the pack's start ${seconds(startMs - floorMs)} s above run-policy-pack's floor)`,
+        met: perRound < 1000,
     });
 }
 
@@ -328,21 +329,29 @@ async function main(): Promise<number> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nativemesh-bench-"));
     const started = performance.now();
     try {
-        log(`generating inputs in ${dir}`);
         const auditOnly = process.argv.includes("--audit-only");
-        const sizes = auditOnly ? EXPORT_SIZES.filter((size) => size <= 10_000) : EXPORT_SIZES;
-        const inputs = writeInputs(dir, sizes, auditOnly ? [] : NAMESPACE_COUNTS);
         const rows: Row[] = [];
-        benchAudit(inputs.exports, rows, log);
-        if (!auditOnly) benchPreview(inputs.configs, rows, log);
-        const auditModules = loadedModules(
-            [NODE, CLI, "audit", "--state", inputs.exports.get(sizes[0])!, "--json"],
-            ROOT,
-        );
-        const met = auditOnly ? auditOnlyTargets(rows, auditModules) : targets(rows, auditModules);
-        if (!auditOnly) {
+        const met: Target[] = [];
+        if (process.argv.includes("--engine-only")) {
+            // Only the real engine's rows and the pack's target: a few minutes, to repeat on a quiet machine.
+            const skip = engineSkipReason();
+            if (skip !== undefined) throw new Error(`bench --engine-only: ${skip}`);
             await engineRows(rows, met, log);
-            await statusRows(rows, met, log);
+        } else {
+            log(`generating inputs in ${dir}`);
+            const sizes = auditOnly ? EXPORT_SIZES.filter((size) => size <= 10_000) : EXPORT_SIZES;
+            const inputs = writeInputs(dir, sizes, auditOnly ? [] : NAMESPACE_COUNTS);
+            benchAudit(inputs.exports, rows, log);
+            if (!auditOnly) benchPreview(inputs.configs, rows, log);
+            const auditModules = loadedModules(
+                [NODE, CLI, "audit", "--state", inputs.exports.get(sizes[0])!, "--json"],
+                ROOT,
+            );
+            met.push(...(auditOnly ? auditOnlyTargets(rows, auditModules) : targets(rows, auditModules)));
+            if (!auditOnly) {
+                await engineRows(rows, met, log);
+                await statusRows(rows, met, log);
+            }
         }
         const result = {
             machine: machine(),
