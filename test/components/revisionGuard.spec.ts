@@ -92,6 +92,29 @@ describe("components/revisionGuard: the gate the mesh waits for", () => {
         }
     });
 
+    it("puts each refusal on lines of its own when a bump removes two revisions in use", async () => {
+        const api = await guardApi({
+            deployments: [istiod("1-28-1"), istiod("1-29-0")],
+            namespaces: [
+                { metadata: { name: "legacy", labels: { "istio.io/rev": "1-28-1" } } },
+                { metadata: { name: "current", labels: { "istio.io/rev": "1-29-0" } } },
+            ],
+            webhooks: [],
+            pods: [],
+        });
+        try {
+            await assert.rejects(gate(api.kubeconfig, { version: "1.30.0" }), (error: Error) => {
+                const starts = error.message.split("\n").filter((line) => line.startsWith("nativemesh:mesh.version: "));
+                assert.equal(starts.length, 2, error.message);
+                assert.match(starts[0], /1-28-1/);
+                assert.match(starts[1], /1-29-0/);
+                return true;
+            });
+        } finally {
+            api.close();
+        }
+    });
+
     it("fails naming the cluster it could not read", async () => {
         const api = await guardApi({ deployments: "forbidden", namespaces: [], webhooks: [], pods: [] });
         try {
