@@ -410,7 +410,9 @@ describe("live: lists are read page by page", () => {
     it("a server URL ending in slashes", async () => {
         const api = await fakeApi(bigCluster());
         try {
-            const text = fs.readFileSync(api.kubeconfig, "utf8").replace(/(server: http:\S+)/, "$1//");
+            // Three: @kubernetes/client-node drops one trailing slash itself when it loads a kubeconfig
+            // (config_types.js, `server.replace(/\/$/, '')`), so with two a getJson that strips only one more passes.
+            const text = fs.readFileSync(api.kubeconfig, "utf8").replace(/(server: http:\S+)/, "$1///");
             const conn = await connect({ kubeconfig: api.kubeconfig, kubeconfigText: text });
             assert.equal((await collect(pods(conn, "apps-3"))).length, 100);
             assert.deepEqual(new Set(api.requests.map((r) => r.path)), new Set(["/api/v1/namespaces/apps-3/pods"]));
